@@ -19,6 +19,7 @@ const project = (name, extra = {}) => ({
 
 module.exports = {
   projects: [
+    project('topology'),
     project('chaincode'),
     project('ca', { testTimeout: 120000 }),
     project('network', { testTimeout: 120000 }),

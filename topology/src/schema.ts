@@ -1,0 +1,184 @@
+/**
+ * The topology file's schema. Every section is an exported zod object schema so
+ * other workspaces can extend it (for example `topologyObjectSchema.extend({ channels: ... })`)
+ * and still run the cross-field checks with {@link checkTopology}.
+ *
+ * Error messages are phrased as "expected ..." so the loader can append what it
+ * actually found: `orgs[1].peers: expected a whole number from 1 to 8, got "two"`.
+ */
+import { z } from 'zod';
+
+/** Most orderers a topology may have (Raft clusters beyond 7 buy nothing on one host). */
+export const MAX_ORDERERS = 7;
+/** Most peers per organisation. */
+export const MAX_PEERS_PER_ORG = 8;
+/** Most peer organisations; bounded by the port plan (one block of 100 ports per organisation). */
+export const MAX_PEER_ORGS = 20;
+
+/** A whole number in [min, max] with a message that says exactly that. */
+export function wholeNumber(min: number, max: number): z.ZodNumber {
+  const error = `expected a whole number from ${min} to ${max}`;
+  return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+}
+
+/**
+ * Organisation names become DNS labels (peer0.<org lowercased>.<domain>) and directory names,
+ * so they are restricted to letters, digits and inner hyphens.
+ */
+export const orgNameSchema = z
+  .string({ error: 'expected an organisation name' })
+  .regex(/^[A-Za-z](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$/, {
+    error:
+      'expected an organisation name: a letter, then letters, digits or inner hyphens, at most 32 characters',
+  });
+
+/** MSP IDs go into channel configuration and file names. */
+export const mspIdSchema = z.string({ error: 'expected an MSP ID' }).regex(/^[A-Za-z][A-Za-z0-9._-]{0,63}$/, {
+  error: 'expected an MSP ID: a letter, then letters, digits, ".", "_" or "-", at most 64 characters',
+});
+
+/** User names are enrollment IDs at the org's CA and wallet labels (file names). */
+export const userNameSchema = z
+  .string({ error: 'expected a user name' })
+  .regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, {
+    error: 'expected a user name: a letter, then letters, digits, "_" or "-", at most 64 characters',
+  })
+  .refine((n) => n.toLowerCase() !== 'admin', {
+    error: 'expected a user name other than "admin" (reserved for the CA bootstrap admin)',
+  });
+
+/** Attribute names as Fabric CA accepts them; `hf.` is Fabric CA's own reserved namespace. */
+export const attributeNameSchema = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9._-]{0,63}$/, {
+    error: 'expected an attribute name: a letter, then letters, digits, ".", "_" or "-"',
+  })
+  .refine((n) => !n.startsWith('hf.'), {
+    error: 'expected an attribute name outside the reserved "hf." namespace',
+  });
+
+/** DNS domain, lower case, at least one dot not required (e.g. "example.com" or "local"). */
+export const domainSchema = z
+  .string({ error: 'expected a domain name' })
+  .regex(/^(?=.{1,200}$)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$/, {
+    error: 'expected a lower-case domain name such as example.com',
+  });
+
+/** A client user of a peer organisation; attributes are registered `:ecert` so they land in the certificate. */
+export const userSchema = z.strictObject({
+  name: userNameSchema,
+  attributes: z
+    .record(z.string(), z.string({ error: 'expected a string attribute value' }), {
+      error: 'expected a map of attribute names to string values',
+    })
+    .default({}),
+});
+
+/** A peer organisation. */
+export const peerOrgSchema = z.strictObject({
+  name: orgNameSchema,
+  mspId: mspIdSchema,
+  peers: wholeNumber(1, MAX_PEERS_PER_ORG).default(2),
+  users: z.array(userSchema, { error: 'expected a list of users' }).default([]),
+});
+
+/** The orderer organisation (Raft ordering service). */
+export const ordererOrgSchema = z.strictObject({
+  name: orgNameSchema.default('OrdererOrg'),
+  mspId: mspIdSchema.default('OrdererMSP'),
+  orderers: wholeNumber(1, MAX_ORDERERS).default(3),
+});
+
+/** Default peer organisations: two orgs with two peers each and no extra users. */
+export const DEFAULT_ORGS = [
+  { name: 'Org1', mspId: 'Org1MSP', peers: 2, users: [] },
+  { name: 'Org2', mspId: 'Org2MSP', peers: 2, users: [] },
+] as const;
+
+/**
+ * The whole topology as a plain object schema (no cross-field checks). Extend this, then wrap it
+ * with `.superRefine(checkTopology)` to keep the uniqueness rules.
+ */
+export const topologyObjectSchema = z.strictObject({
+  name: z
+    .string({ error: 'expected a network name' })
+    .regex(/^[a-z][a-z0-9-]{0,31}$/, { error: 'expected a network name: lower-case letters, digits and "-"' })
+    .default('fabpay'),
+  domain: domainSchema.default('example.com'),
+  portBase: wholeNumber(1024, 65000).default(7000),
+  ordererOrg: ordererOrgSchema.default({ name: 'OrdererOrg', mspId: 'OrdererMSP', orderers: 3 }),
+  orgs: z
+    .array(peerOrgSchema, { error: 'expected a list of peer organisations' })
+    .min(1, { error: 'expected at least one peer organisation' })
+    .max(MAX_PEER_ORGS, { error: `expected at most ${MAX_PEER_ORGS} peer organisations` })
+    .default(() => DEFAULT_ORGS.map((o) => ({ ...o, users: [] }))),
+});
+
+/** The minimal shape {@link checkTopology} needs, so it also works on extended schemas. */
+type CheckableTopology = Pick<z.output<typeof topologyObjectSchema>, 'ordererOrg' | 'orgs'>;
+
+/**
+ * Cross-field rules: organisation names (case-insensitively, since they become host names and
+ * directories) and MSP IDs are unique across the orderer org and peer orgs; user names are unique
+ * per org; attribute names are legal.
+ */
+export function checkTopology(t: CheckableTopology, ctx: z.RefinementCtx): void {
+  const names = new Map<string, string>([[t.ordererOrg.name.toLowerCase(), 'ordererOrg.name']]);
+  const mspIds = new Map<string, string>([[t.ordererOrg.mspId, 'ordererOrg.mspId']]);
+  t.orgs.forEach((org, i) => {
+    const prevName = names.get(org.name.toLowerCase());
+    if (prevName) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['orgs', i, 'name'],
+        message: `organisation name "${org.name}" is already used by ${prevName} (names are compared ignoring case)`,
+      });
+    } else {
+      names.set(org.name.toLowerCase(), `orgs[${i}].name`);
+    }
+    const prevMsp = mspIds.get(org.mspId);
+    if (prevMsp) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['orgs', i, 'mspId'],
+        message: `MSP ID "${org.mspId}" is already used by ${prevMsp}`,
+      });
+    } else {
+      mspIds.set(org.mspId, `orgs[${i}].mspId`);
+    }
+    const users = new Map<string, number>();
+    org.users.forEach((user, j) => {
+      const prev = users.get(user.name.toLowerCase());
+      if (prev !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['orgs', i, 'users', j, 'name'],
+          message: `user name "${user.name}" is already used by orgs[${i}].users[${prev}] in ${org.name} (names are compared ignoring case)`,
+        });
+      } else {
+        users.set(user.name.toLowerCase(), j);
+      }
+      for (const key of Object.keys(user.attributes)) {
+        const r = attributeNameSchema.safeParse(key);
+        if (!r.success) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['orgs', i, 'users', j, 'attributes', key],
+            message: `attribute name "${key}" is not allowed: ${r.error.issues[0]?.message ?? 'expected a legal attribute name'}`,
+          });
+        }
+      }
+    });
+  });
+}
+
+/** The full schema: object shape plus cross-field checks. */
+export const topologySchema = topologyObjectSchema.superRefine(checkTopology);
+
+/** A validated topology with every default filled in. */
+export type Topology = z.output<typeof topologySchema>;
+/** What a topology file may contain (every field with a default is optional). */
+export type TopologyInput = z.input<typeof topologySchema>;
+export type PeerOrgSpec = z.output<typeof peerOrgSchema>;
+export type OrdererOrgSpec = z.output<typeof ordererOrgSchema>;
+export type UserSpec = z.output<typeof userSchema>;
