@@ -1,0 +1,119 @@
+/**
+ * Error classification: what kind of failure is this, independent of what
+ * to do about it (that is policy.ts). Works on the errors fabric-gateway
+ * throws (GatewayError and subclasses carry a gRPC code and per-peer details).
+ */
+import { status as GrpcStatus } from '@grpc/grpc-js';
+import { GatewayError } from '@hyperledger/fabric-gateway';
+
+/** The kinds of failure the retry policy distinguishes. */
+export type FailureKind =
+  /** Connection-level or service-unavailable failure: the request may not have been processed. */
+  | 'transport'
+  /** The call's own deadline passed. */
+  | 'deadline'
+  /** The peer refused for load (RESOURCE_EXHAUSTED, or the gateway concurrency limit). */
+  | 'overloaded'
+  /** The chaincode returned an error; `chaincodeCode` holds its stable code. */
+  | 'chaincode'
+  /** Anything else: permission, bad request, endorsement mismatch, unknown. */
+  | 'fatal';
+
+export interface Classification {
+  readonly kind: FailureKind;
+  /**
+   * True when the failure says the gateway peer itself is unhealthy (counts
+   * towards ejecting it), as opposed to the peer reporting a problem further
+   * away (orderer down, other org's endorser down) that another gateway
+   * peer would hit too.
+   */
+  readonly endpointFault: boolean;
+  /** gRPC status name when known, e.g. `UNAVAILABLE`. */
+  readonly grpcCode?: string;
+  readonly chaincodeCode?: string;
+  readonly chaincodeMessage?: string;
+  /** Short reason label for metrics and logs. */
+  readonly reason: string;
+}
+
+const GRPC_NAMES: Record<number, string> = Object.fromEntries(
+  Object.entries(GrpcStatus)
+    .filter(([, v]) => typeof v === 'number')
+    .map(([k, v]) => [v as number, k]),
+);
+
+/** gRPC status name for a numeric code. */
+export function grpcCodeName(code: number): string {
+  return GRPC_NAMES[code] ?? `CODE_${code}`;
+}
+
+/**
+ * Chaincode rejection inside a peer message. Fabric wraps the chaincode's
+ * message as "chaincode response 500, <message>"; the payments chaincode
+ * starts every message with a stable upper-case code.
+ */
+const CHAINCODE_RESPONSE = /chaincode response (\d+), ?([\s\S]*)$/;
+const LEADING_CODE = /^([A-Z][A-Z0-9_]{2,}):\s*([\s\S]*)$/;
+
+/** Extracts `{code, message}` from a chaincode error text; undefined if it is not one. */
+export function parseChaincodeError(text: string): { code: string; message: string } | undefined {
+  const wrapped = CHAINCODE_RESPONSE.exec(text);
+  if (!wrapped) return undefined;
+  const body = (wrapped[2] ?? '').trim();
+  const coded = LEADING_CODE.exec(body);
+  if (coded) return { code: coded[1] ?? 'CHAINCODE_ERROR', message: (coded[2] ?? '').trim() };
+  return { code: 'CHAINCODE_ERROR', message: body };
+}
+
+/** True for the peer gateway's concurrency-limit refusal. */
+function isTooManyRequests(text: string): boolean {
+  return /too many requests/i.test(text);
+}
+
+/** Classifies any error thrown by a fabric-gateway call. */
+export function classify(err: unknown): Classification {
+  if (!(err instanceof GatewayError)) {
+    return { kind: 'fatal', endpointFault: false, reason: 'client_error' };
+  }
+  const grpcCode = grpcCodeName(err.code);
+  const texts = [err.message, ...err.details.map((d) => d.message)];
+  for (const text of texts) {
+    const cc = parseChaincodeError(text);
+    if (cc) {
+      return {
+        kind: 'chaincode',
+        endpointFault: false,
+        grpcCode,
+        chaincodeCode: cc.code,
+        chaincodeMessage: cc.message,
+        reason: 'chaincode',
+      };
+    }
+  }
+  switch (err.code) {
+    case GrpcStatus.UNAVAILABLE:
+    case GrpcStatus.CANCELLED:
+      // No per-peer details means grpc-js produced the status locally (no
+      // connection, connection dropped): the gateway peer itself is at fault.
+      // With details, the peer answered and is reporting on others.
+      return { kind: 'transport', endpointFault: err.details.length === 0, grpcCode, reason: 'unavailable' };
+    case GrpcStatus.DEADLINE_EXCEEDED:
+      return { kind: 'deadline', endpointFault: err.details.length === 0, grpcCode, reason: 'deadline' };
+    case GrpcStatus.RESOURCE_EXHAUSTED:
+      return { kind: 'overloaded', endpointFault: false, grpcCode, reason: 'overloaded' };
+    case GrpcStatus.ABORTED:
+      // Submit: the orderer refused, e.g. SERVICE_UNAVAILABLE during a Raft
+      // leader election. The envelope may be resent as it is.
+      if (texts.some((t) => /SERVICE_UNAVAILABLE/.test(t))) {
+        return { kind: 'transport', endpointFault: false, grpcCode, reason: 'orderer_unavailable' };
+      }
+      return { kind: 'fatal', endpointFault: false, grpcCode, reason: 'aborted' };
+    case GrpcStatus.UNKNOWN:
+      if (texts.some(isTooManyRequests)) {
+        return { kind: 'overloaded', endpointFault: false, grpcCode, reason: 'overloaded' };
+      }
+      return { kind: 'fatal', endpointFault: false, grpcCode, reason: 'unknown' };
+    default:
+      return { kind: 'fatal', endpointFault: false, grpcCode, reason: grpcCode.toLowerCase() };
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * The retry rules, in one place.
+ *
+ * | stage         | transport / deadline / overloaded          | chaincode | fatal |
+ * |---------------|--------------------------------------------|-----------|-------|
+ * | evaluate      | retry on another endpoint                  | fail      | fail  |
+ * | endorse       | retry on another endpoint                  | fail      | fail  |
+ * | submit        | resend the SAME signed envelope            | fail      | fail  |
+ * | commitStatus  | transport: ask another endpoint;           | -         | fail  |
+ * |               | deadline: resend the SAME envelope, ask again |        |       |
+ *
+ * Validation codes after commit: MVCC_READ_CONFLICT and PHANTOM_READ_CONFLICT
+ * are retried with a FRESH proposal (new transaction ID, re-simulated against
+ * current state) after jittered backoff, up to `maxConflictRetries`;
+ * anything else, including DUPLICATE_TXID, is returned to the caller.
+ *
+ * Why the same envelope after submit: once the orderer may have the
+ * transaction, a fresh proposal could apply the payment twice; the same
+ * envelope carries the same transaction ID, so a second copy is marked
+ * DUPLICATE_TXID by the committer and never applied.
+ *
+ * Chaincode errors are never retried: the same input fails the same way.
+ */
+import type { Classification } from './classify';
+
+/** Stages of a request, as used in retry decisions, metrics and errors. */
+export type Stage = 'evaluate' | 'endorse' | 'submit' | 'commitStatus';
+
+/** What to do after a failure. */
+export type RetryAction = 'retry-elsewhere' | 'resend-envelope' | 'fail';
+
+/** Tunables for retries; all attempts are also bounded by the overall deadline. */
+export interface RetryPolicy {
+  /** Attempts per evaluate/endorse stage across endpoints (first try included). */
+  readonly maxEndpointAttempts: number;
+  /** Fresh-proposal retries after MVCC/phantom read conflicts. */
+  readonly maxConflictRetries: number;
+  /** Resends of the same envelope (after submit failures or commit-status timeouts). */
+  readonly maxResubmits: number;
+  /** Commit-status lookups on other endpoints after transport failures. */
+  readonly maxStatusAttempts: number;
+  /** Backoff base/cap for conflicts (full jitter). */
+  readonly conflictBackoffMs: { readonly base: number; readonly max: number };
+  /** Backoff base/cap between transport retries (full jitter). */
+  readonly transportBackoffMs: { readonly base: number; readonly max: number };
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  maxEndpointAttempts: 4,
+  maxConflictRetries: 5,
+  maxResubmits: 5,
+  maxStatusAttempts: 6,
+  conflictBackoffMs: { base: 25, max: 1_000 },
+  transportBackoffMs: { base: 10, max: 500 },
+};
+
+/** Merges overrides over the defaults. */
+export function resolveRetryPolicy(overrides: Partial<RetryPolicy> = {}): RetryPolicy {
+  return { ...DEFAULT_RETRY_POLICY, ...overrides };
+}
+
+/** Decides the action for a failed call at a stage. */
+export function decide(stage: Stage, failure: Classification): RetryAction {
+  const retryable = failure.kind === 'transport' || failure.kind === 'deadline' || failure.kind === 'overloaded';
+  if (!retryable) return 'fail';
+  switch (stage) {
+    case 'evaluate':
+    case 'endorse':
+      return 'retry-elsewhere';
+    case 'submit':
+      return 'resend-envelope';
+    case 'commitStatus':
+      // A status wait that times out usually means the transaction was lost
+      // (e.g. Raft leader election); a transport failure is the peer's.
+      return failure.kind === 'deadline' ? 'resend-envelope' : 'retry-elsewhere';
+  }
+}
+
+/** Validation codes that mean "re-simulate and try again". */
+export const CONFLICT_CODES: ReadonlySet<string> = new Set(['MVCC_READ_CONFLICT', 'PHANTOM_READ_CONFLICT']);
+
+/**
+ * Full-jitter exponential backoff: uniform in [0, min(max, base * 2^attempt)].
+ * Jitter spreads out clients that conflicted on the same key so they do not
+ * collide again in the next block.
+ */
+export function backoffMs(
+  attempt: number,
+  limits: { readonly base: number; readonly max: number },
+  random: () => number = Math.random,
+): number {
+  const ceiling = Math.min(limits.max, limits.base * 2 ** Math.max(0, attempt));
+  return Math.floor(random() * ceiling);
+}

@@ -1,0 +1,346 @@
+/**
+ * The evaluate and submit engines: stage calls on pooled endpoints with
+ * deadlines, classification, and the retry policy of retry/policy.ts.
+ */
+import {
+  GatewayError,
+  StatusCode,
+  type Gateway,
+  type ProposalOptions,
+  type Status,
+  type Transaction,
+} from '@hyperledger/fabric-gateway';
+import { Deadline, sleepWithin, type Deadlines } from './deadlines';
+import {
+  ChaincodeError,
+  DeadlineExceededError,
+  EndpointsUnavailableError,
+  FabpayError,
+  GatewayRequestError,
+  TransactionInvalidError,
+  TransactionOutcomeUnknownError,
+} from './errors';
+import type { Logger } from './logger';
+import type { ClientMetrics } from './metrics';
+import type { ConnectionPool, Lease } from './pool/pool';
+import { classify, type Classification } from './retry/classify';
+import { backoffMs, CONFLICT_CODES, decide, type RetryPolicy, type Stage } from './retry/policy';
+
+/** One chaincode transaction invocation. */
+export interface TransactionRequest {
+  /** Chaincode name. */
+  readonly chaincode: string;
+  /** Contract name within the chaincode, if not the default contract. */
+  readonly contract?: string;
+  /** Transaction (function) name. */
+  readonly transaction: string;
+  readonly args?: readonly (string | Uint8Array)[];
+  /** Private inputs, not recorded on the ledger. */
+  readonly transient?: Readonly<Record<string, string | Uint8Array>>;
+  /** Restrict endorsement to these MSP IDs (else the gateway decides from the policy). */
+  readonly endorsingOrganizations?: readonly string[];
+  /** Per-request deadline overrides. */
+  readonly deadlines?: Partial<Deadlines>;
+}
+
+/** Outcome of a committed transaction. */
+export interface SubmitResult {
+  /** The chaincode's return value. */
+  readonly result: Uint8Array;
+  readonly transactionId: string;
+  readonly blockNumber: bigint;
+  /** How much retrying it took (for tests, logs and curiosity). */
+  readonly retries: {
+    readonly endpoint: number;
+    readonly conflicts: number;
+    readonly resubmits: number;
+    readonly statusLookups: number;
+  };
+}
+
+/** Name of a Fabric validation code. */
+export function validationCodeName(code: number): string {
+  return VALIDATION_CODE_NAMES.get(code) ?? `CODE_${code}`;
+}
+
+const VALIDATION_CODE_NAMES = new Map<number, string>(
+  Object.entries(StatusCode).map(([name, code]) => [code as number, name]),
+);
+
+type Attempt<T> = { ok: true; value: T } | { ok: false; error: unknown; failure: Classification };
+
+interface Counters {
+  endpoint: number;
+  conflicts: number;
+  resubmits: number;
+  statusLookups: number;
+}
+
+export class TransactionRunner {
+  constructor(
+    private readonly pool: ConnectionPool,
+    private readonly channel: string,
+    private readonly deadlines: Deadlines,
+    private readonly policy: RetryPolicy,
+    private readonly metrics: ClientMetrics,
+    private readonly logger: Logger,
+    private readonly random: () => number = Math.random,
+  ) {}
+
+  /** Evaluates (queries) on one endpoint, failing over on transport errors. */
+  async evaluate(req: TransactionRequest): Promise<Uint8Array> {
+    const d = { ...this.deadlines, ...req.deadlines };
+    const deadline = new Deadline(d.overallMs);
+    const counters = newCounters();
+    return this.onEndpoints('evaluate', deadline, counters, false, (gateway) =>
+      this.proposal(gateway, req).evaluate({ deadline: deadline.forStage(d.evaluateMs) }),
+    );
+  }
+
+  /** Endorses, submits and waits for commit, retrying as the policy allows. */
+  async submit(req: TransactionRequest): Promise<SubmitResult> {
+    const d = { ...this.deadlines, ...req.deadlines };
+    const deadline = new Deadline(d.overallMs);
+    const counters = newCounters();
+    for (;;) {
+      const transaction = await this.onEndpoints('endorse', deadline, counters, counters.conflicts > 0, (gateway) =>
+        this.proposal(gateway, req).endorse({ deadline: deadline.forStage(d.endorseMs) }),
+      );
+      const status = await this.submitAndWait(transaction, deadline, d, counters);
+      const txId = transaction.getTransactionId();
+      if (status.successful) {
+        return {
+          result: transaction.getResult(),
+          transactionId: txId,
+          blockNumber: status.blockNumber,
+          retries: { ...counters },
+        };
+      }
+      const codeName = validationCodeName(status.code);
+      if (CONFLICT_CODES.has(codeName)) {
+        if (counters.conflicts >= this.policy.maxConflictRetries) {
+          throw new TransactionInvalidError(
+            codeName,
+            txId,
+            status.blockNumber,
+            `transaction still conflicting (${codeName}) after ${counters.conflicts} fresh-proposal retries`,
+          );
+        }
+        this.metrics.retries.inc({ stage: 'commit', reason: codeName });
+        this.logger.debug({ txId, codeName, retry: counters.conflicts + 1 }, 'read conflict; retrying with a fresh proposal');
+        await sleepWithin(backoffMs(counters.conflicts, this.policy.conflictBackoffMs, this.random), deadline, 'commit');
+        counters.conflicts++;
+        continue;
+      }
+      throw new TransactionInvalidError(codeName, txId, status.blockNumber);
+    }
+  }
+
+  /** Commit status of a transaction by signed request bytes; undefined if not committed within timeoutMs. */
+  async lookupStatus(commitRequest: Uint8Array, timeoutMs: number): Promise<Status | undefined> {
+    const deadline = new Deadline(timeoutMs);
+    try {
+      return await this.onEndpoints('commitStatus', deadline, newCounters(), false, (gateway) =>
+        gateway.newCommit(commitRequest).getStatus({ deadline: deadline.forStage(timeoutMs) }),
+      );
+    } catch (err) {
+      if (err instanceof DeadlineExceededError || err instanceof EndpointsUnavailableError) {
+        if (deadline.expired()) return undefined;
+      }
+      throw err;
+    }
+  }
+
+  private proposal(gateway: Gateway, req: TransactionRequest) {
+    const contract = gateway.getNetwork(this.channel).getContract(req.chaincode, req.contract);
+    const options: ProposalOptions = {
+      arguments: [...(req.args ?? [])],
+      ...(req.transient ? { transientData: { ...req.transient } } : {}),
+      ...(req.endorsingOrganizations ? { endorsingOrganizations: [...req.endorsingOrganizations] } : {}),
+    };
+    return contract.newProposal(req.transaction, options);
+  }
+
+  /**
+   * Runs a stage that is safe to repeat (evaluate, endorse, status lookup)
+   * on successive endpoints until it succeeds or the policy says stop.
+   */
+  private async onEndpoints<T>(
+    stage: Stage,
+    deadline: Deadline,
+    counters: Counters,
+    admitted: boolean,
+    call: (gateway: Gateway) => Promise<T>,
+  ): Promise<T> {
+    const exclude = new Set<string>();
+    let last: Attempt<T> | undefined;
+    for (let attempt = 0; attempt < this.policy.maxEndpointAttempts; attempt++) {
+      const lease = await this.pool.acquire({ exclude, deadline, admitted: admitted || attempt > 0, stage });
+      const result = await this.attempt(stage, lease, call);
+      if (result.ok) return result.value;
+      last = result;
+      if (decide(stage, result.failure) === 'fail') throw toTypedError(stage, result.error, result.failure);
+      this.metrics.retries.inc({ stage, reason: result.failure.reason });
+      this.logger.debug({ stage, endpoint: lease.endpoint, reason: result.failure.reason }, 'retrying on another endpoint');
+      exclude.add(lease.endpoint);
+      counters.endpoint++;
+      if (attempt + 1 < this.policy.maxEndpointAttempts) {
+        await sleepWithin(backoffMs(attempt, this.policy.transportBackoffMs, this.random), deadline, stage);
+      }
+    }
+    const cause = last && !last.ok ? last.error : undefined;
+    throw new EndpointsUnavailableError(
+      stage,
+      `${stage} failed on ${this.policy.maxEndpointAttempts} attempts: ${describe(cause)}`,
+      { cause },
+    );
+  }
+
+  /**
+   * Submits and waits for the commit status. After the first submit attempt
+   * only the same signed envelope is ever sent again.
+   */
+  private async submitAndWait(
+    transaction: Transaction,
+    deadline: Deadline,
+    d: Deadlines,
+    counters: Counters,
+  ): Promise<Status> {
+    const txId = transaction.getTransactionId();
+    let envelope: Uint8Array | undefined;
+    let commitRequest: Uint8Array | undefined;
+    let sentOnce = false;
+    const unknown = (why: string, cause?: unknown) =>
+      new TransactionOutcomeUnknownError(txId, `outcome of transaction ${txId} unknown: ${why}`, { cause });
+
+    const send = async (): Promise<void> => {
+      const exclude = new Set<string>();
+      for (;;) {
+        if (sentOnce) {
+          if (counters.resubmits >= this.policy.maxResubmits) throw unknown(`gave up after ${counters.resubmits} resends`);
+          counters.resubmits++;
+        }
+        sentOnce = true;
+        const lease = await this.pool.acquire({ exclude, deadline, admitted: true, stage: 'submit' }).catch((e) => {
+          throw unknown('no endpoint to (re)send the envelope to', e);
+        });
+        const result = await this.attempt('submit', lease, async (gateway) => {
+          const tx = envelope ? gateway.newTransaction(envelope) : transaction;
+          try {
+            return await tx.submit({ deadline: deadline.forStage(d.submitMs) });
+          } finally {
+            // Signed during submit(): from now on the exact same bytes are resent.
+            envelope ??= tx.getBytes();
+          }
+        });
+        if (result.ok) {
+          commitRequest = result.value.getBytes();
+          return;
+        }
+        if (decide('submit', result.failure) === 'fail') {
+          // A clear rejection of the first send means nothing was ordered;
+          // after resends, an earlier copy may still commit.
+          if (counters.resubmits === 0) throw toTypedError('submit', result.error, result.failure, txId);
+          throw unknown('a resend was rejected', result.error);
+        }
+        this.metrics.retries.inc({ stage: 'submit', reason: result.failure.reason });
+        this.logger.warn({ txId, endpoint: lease.endpoint, reason: result.failure.reason }, 'submit failed; resending the same envelope');
+        if (result.failure.endpointFault) exclude.add(lease.endpoint);
+        await sleepWithin(
+          backoffMs(counters.resubmits, this.policy.transportBackoffMs, this.random),
+          deadline,
+          'submit',
+        ).catch((e) => {
+          throw unknown('overall deadline passed while resending', e);
+        });
+      }
+    };
+
+    await send();
+    const exclude = new Set<string>();
+    for (;;) {
+      const request = commitRequest;
+      if (!request) throw unknown('no commit status request');
+      const lease = await this.pool.acquire({ exclude, deadline, admitted: true, stage: 'commitStatus' }).catch((e) => {
+        throw unknown('no endpoint to ask for the commit status', e);
+      });
+      const result = await this.attempt('commitStatus', lease, (gateway) =>
+        gateway.newCommit(request).getStatus({ deadline: deadline.forStage(d.commitStatusMs) }),
+      );
+      if (result.ok) return result.value;
+      const action = decide('commitStatus', result.failure);
+      if (action === 'fail') throw unknown('commit status lookup failed', result.error);
+      if (deadline.expired()) throw unknown('overall deadline passed waiting for the commit status', result.error);
+      this.metrics.retries.inc({ stage: 'commitStatus', reason: result.failure.reason });
+      if (action === 'resend-envelope') {
+        // No commit within the wait: the transaction may have been lost (e.g.
+        // during a Raft leader election). Resending the same envelope is
+        // harmless: if the first copy commits, the second is DUPLICATE_TXID.
+        this.logger.warn({ txId }, 'no commit status in time; resending the same envelope');
+        await send();
+      } else {
+        counters.statusLookups++;
+        if (counters.statusLookups > this.policy.maxStatusAttempts) {
+          throw unknown('commit status unavailable from every endpoint', result.error);
+        }
+        if (result.failure.endpointFault) exclude.add(lease.endpoint);
+        await sleepWithin(
+          backoffMs(counters.statusLookups, this.policy.transportBackoffMs, this.random),
+          deadline,
+          'commitStatus',
+        ).catch((e) => {
+          throw unknown('overall deadline passed waiting for the commit status', e);
+        });
+      }
+    }
+  }
+
+  /** One stage call on a lease: timing, health accounting, classification. */
+  private async attempt<T>(stage: Stage, lease: Lease, call: (gateway: Gateway) => Promise<T>): Promise<Attempt<T>> {
+    const end = this.metrics.stageSeconds.startTimer({ stage });
+    try {
+      const value = await call(lease.gateway);
+      lease.release('success');
+      end({ outcome: 'ok' });
+      return { ok: true, value };
+    } catch (error) {
+      const failure = classify(error);
+      // A chaincode error proves the peer works; orderer trouble is not the peer's fault.
+      lease.release(
+        failure.endpointFault ? 'endpoint-failure' : failure.kind === 'chaincode' ? 'success' : 'neutral',
+        error,
+      );
+      end({ outcome: failure.reason });
+      return { ok: false, error, failure };
+    }
+  }
+}
+
+function newCounters(): Counters {
+  return { endpoint: 0, conflicts: 0, resubmits: 0, statusLookups: 0 };
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Converts a final failure into the library's typed errors. */
+export function toTypedError(stage: Stage, error: unknown, failure: Classification, txId?: string): Error {
+  if (error instanceof FabpayError) return error;
+  const transactionId = txId ?? (error as { transactionId?: string }).transactionId;
+  if (failure.kind === 'chaincode') {
+    return new ChaincodeError(failure.chaincodeCode ?? 'CHAINCODE_ERROR', failure.chaincodeMessage ?? '', transactionId, {
+      cause: error,
+    });
+  }
+  if (failure.kind === 'deadline') {
+    return new DeadlineExceededError(stage, `${stage} deadline exceeded: ${describe(error)}`, { cause: error });
+  }
+  if (failure.kind === 'transport' || failure.kind === 'overloaded') {
+    return new EndpointsUnavailableError(stage, `${stage} failed: ${describe(error)}`, { cause: error });
+  }
+  const details = error instanceof GatewayError ? error.details : [];
+  return new GatewayRequestError(stage, failure.grpcCode ?? 'CLIENT', `${stage} failed: ${describe(error)}`, details, {
+    cause: error,
+  });
+}
