@@ -1,0 +1,69 @@
+import { Certificate } from '@fidm/x509';
+import { fail } from './errors';
+import { CallerInfo } from './model';
+
+/** Certificate attribute (registered `:ecert` by the Fabric CA) carrying the payments role. */
+export const ROLE_ATTRIBUTE = 'payments.role';
+
+/** Roles understood by the chaincode. An identity carries at most one (one attribute value). */
+export type Role = 'issuer' | 'compliance';
+
+/** The subset of fabric-shim's ClientIdentity the chaincode uses. */
+export interface IdentitySource {
+  getMSPID(): string;
+  getID(): string;
+  getIDBytes(): Uint8Array;
+  getAttributeValue(name: string): string | null;
+}
+
+/** The caller, resolved once per transaction. */
+export interface Caller extends CallerInfo {
+  role: Role | '';
+}
+
+/** Owner string for an identity: stable across re-enrollment with the same subject and issuer. */
+export function ownerOf(mspId: string, id: string): string {
+  return `${mspId}::${id}`;
+}
+
+/**
+ * Resolves the caller. The admin flag comes from the certificate subject
+ * itself (NodeOU `OU=admin`) rather than from parsing the getID() string,
+ * because fabric-shim escapes only the first "/" of each DN value there, so
+ * a crafted CN could imitate an OU in that string.
+ */
+export function resolveCaller(identity: IdentitySource): Caller {
+  const mspId = identity.getMSPID();
+  const id = identity.getID();
+  const rawRole = identity.getAttributeValue(ROLE_ATTRIBUTE);
+  const role: Role | '' = rawRole === 'issuer' || rawRole === 'compliance' ? rawRole : '';
+  return { owner: ownerOf(mspId, id), mspId, id, role, admin: hasAdminOU(identity.getIDBytes()) };
+}
+
+function hasAdminOU(idBytes: Uint8Array): boolean {
+  try {
+    const cert = Certificate.fromPEM(Buffer.from(idBytes));
+    return cert.subject.attributes.some((a) => a.shortName === 'OU' && a.value === 'admin');
+  } catch {
+    // Not an X.509 PEM (e.g. an idemix identity): never an admin.
+    return false;
+  }
+}
+
+/** Throws FORBIDDEN unless the caller has `role`. */
+export function requireRole(caller: Caller, role: Role): void {
+  if (caller.role !== role) {
+    throw fail('FORBIDDEN', `requires ${ROLE_ATTRIBUTE}=${role}`);
+  }
+}
+
+/** MSP ID part of an owner string. */
+export function mspOfOwner(owner: string): string {
+  const i = owner.indexOf('::');
+  return i < 0 ? '' : owner.slice(0, i);
+}
+
+/** True if the caller is an org admin of the MSP the owner belongs to. */
+export function isAdminFor(caller: Caller, owner: string): boolean {
+  return caller.admin && mspOfOwner(owner) === caller.mspId;
+}

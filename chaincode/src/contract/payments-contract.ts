@@ -1,0 +1,388 @@
+import { Contract, Info } from 'fabric-contract-api';
+import { PaymentsContext } from '../context';
+import { fail } from '../errors';
+import * as accounts from '../domain/accounts';
+import * as compliance from '../domain/compliance';
+import * as fold from '../domain/fold';
+import * as holds from '../domain/holds';
+import * as issuance from '../domain/issuance';
+import * as payments from '../domain/payments';
+import * as queries from '../domain/queries';
+import * as refunds from '../domain/refunds';
+import {
+  Account,
+  Allowance,
+  Balance,
+  CallerInfo,
+  ConservationLine,
+  Credit,
+  Fold,
+  HistoryEntry,
+  Hold,
+  Issuance,
+  Limits,
+  Page,
+  Payment,
+  Refund,
+  Supply,
+} from '../model';
+import { Tx } from './decorators';
+import { P, R } from './schemas';
+
+/** Contract name; also the default contract, so `pay` and `fabpay:pay` both work. */
+export const CONTRACT_NAME = 'fabpay';
+
+/**
+ * The payments contract. Methods are thin: they declare metadata and
+ * delegate to the domain modules, which hold the rules.
+ */
+@Info({ title: 'fabpay payments', description: 'Accounts, issuance, payments, holds, refunds and compliance in integer minor units' })
+export class PaymentsContract extends Contract {
+  constructor() {
+    super(CONTRACT_NAME);
+  }
+
+  /** Our context carries the caller, time and typed state. */
+  override createContext(): PaymentsContext {
+    return new PaymentsContext();
+  }
+
+  /** Unknown function names get a coded rejection too. */
+  override async unknownTransaction(ctx: PaymentsContext): Promise<void> {
+    throw fail('UNKNOWN_TRANSACTION', `no transaction ${ctx.stub.getFunctionAndParameters().fcn}`);
+  }
+
+  // ---- accounts ----
+
+  @Tx({
+    submit: true,
+    description: 'Open an account; owner "" = caller, another owner only by an org admin of that owner\'s MSP. Event AccountOpened.',
+    params: [
+      ['accountId', P.id, 'caller-chosen account ID'],
+      ['currency', P.currency, 'ISO 4217 code from the currency table'],
+      ['owner', P.owner, 'owner string, or "" for the caller'],
+    ],
+    returns: R.account,
+  })
+  async openAccount(ctx: PaymentsContext, accountId: string, currency: string, owner: string): Promise<Account> {
+    return accounts.openAccount(ctx, accountId, currency, owner);
+  }
+
+  @Tx({
+    submit: true,
+    description: 'Close an account with zero available, held and pending balance (owner or org admin). Event AccountClosed.',
+    params: [['accountId', P.id, 'account to close']],
+    returns: R.account,
+  })
+  async closeAccount(ctx: PaymentsContext, accountId: string): Promise<Account> {
+    return accounts.closeAccount(ctx, accountId);
+  }
+
+  // ---- issuance ----
+
+  @Tx({
+    submit: true,
+    description: 'Mint into an account (role issuer). Idempotent on operationId. Event Issued.',
+    params: [
+      ['operationId', P.id, 'caller-chosen idempotency key'],
+      ['accountId', P.id, 'account credited'],
+      ['amount', P.amount, 'minor units'],
+    ],
+    returns: R.issuance,
+  })
+  async issue(ctx: PaymentsContext, operationId: string, accountId: string, amount: string): Promise<Issuance> {
+    return issuance.issue(ctx, operationId, accountId, amount);
+  }
+
+  @Tx({
+    submit: true,
+    description: 'Burn from an account\'s settled available balance (role issuer). Idempotent on operationId. Event Redeemed.',
+    params: [
+      ['operationId', P.id, 'caller-chosen idempotency key'],
+      ['accountId', P.id, 'account debited'],
+      ['amount', P.amount, 'minor units'],
+    ],
+    returns: R.issuance,
+  })
+  async redeem(ctx: PaymentsContext, operationId: string, accountId: string, amount: string): Promise<Issuance> {
+    return issuance.redeem(ctx, operationId, accountId, amount);
+  }
+
+  // ---- payments ----
+
+  @Tx({
+    submit: true,
+    description: 'Set (replace) a spender\'s allowance on the caller\'s account; "0" revokes. Event AllowanceApproved.',
+    params: [
+      ['accountId', P.id, 'account owned by the caller'],
+      ['spender', P.spender, 'owner string of the spender'],
+      ['amount', P.amountOrZero, 'minor units, "0" to revoke'],
+    ],
+    returns: R.allowance,
+  })
+  async approve(ctx: PaymentsContext, accountId: string, spender: string, amount: string): Promise<Allowance> {
+    return payments.approve(ctx, accountId, spender, amount);
+  }
+
+  @Tx({
+    submit: true,
+    description: 'Pay from an account the caller owns. Idempotent on paymentId. Event PaymentSettled.',
+    params: [
+      ['paymentId', P.id, 'caller-chosen idempotency key'],
+      ['from', P.id, 'payer account'],
+      ['to', P.id, 'payee account'],
+      ['amount', P.amount, 'minor units'],
+      ['currency', P.currency, 'must match both accounts'],
+      ['reference', P.text, 'free text, printable ASCII, at most 140'],
+    ],
+    returns: R.payment,
+  })
+  async pay(ctx: PaymentsContext, paymentId: string, from: string, to: string, amount: string, currency: string, reference: string): Promise<Payment> {
+    return payments.pay(ctx, paymentId, from, to, amount, currency, reference);
+  }
+
+  @Tx({
+    submit: true,
+    description: 'Pay from an account using an allowance its owner granted the caller. Idempotent on paymentId. Event PaymentSettled.',
+    params: [
+      ['paymentId', P.id, 'caller-chosen idempotency key'],
+      ['from', P.id, 'payer account'],
+      ['to', P.id, 'payee account'],
+      ['amount', P.amount, 'minor units'],
+      ['currency', P.currency, 'must match both accounts'],
+      ['reference', P.text, 'free text, printable ASCII, at most 140'],
+    ],
+    returns: R.payment,
+  })
+  async payFrom(ctx: PaymentsContext, paymentId: string, from: string, to: string, amount: string, currency: string, reference: string): Promise<Payment> {
+    return payments.payFrom(ctx, paymentId, from, to, amount, currency, reference);
+  }
+
+  @Tx({
+    submit: true,
+    description: 'Fold named pending credits into the settled balance (anyone; value-neutral). Event CreditsFolded.',
+    params: [
+      ['accountId', P.id, 'account whose credits are folded'],
+      ['creditIds', P.creditIds, 'comma-separated credit IDs (1..100), from listPendingCredits'],
+    ],
+    returns: R.fold,
+  })
+  async foldCredits(ctx: PaymentsContext, accountId: string, creditIds: string): Promise<Fold> {
+    return fold.foldCredits(ctx, accountId, creditIds);
+  }
+
+  // ---- holds ----
+
+  @Tx({
+    submit: true,
+    description: 'Reserve funds of the caller\'s account for a payee until expiresAt. Idempotent on holdId. Event HoldAuthorized.',
+    params: [
+      ['holdId', P.id, 'caller-chosen hold ID'],
+      ['from', P.id, 'payer account (caller owns it)'],
+      ['to', P.id, 'payee account'],
+      ['amount', P.amount, 'minor units'],
+      ['currency', P.currency, 'must match both accounts'],
+      ['expiresAt', P.expiresAt, 'ISO-8601 UTC, after the transaction time'],
+    ],
+    returns: R.hold,
+  })
+  async authorizeHold(ctx: PaymentsContext, holdId: string, from: string, to: string, amount: string, currency: string, expiresAt: string): Promise<Hold> {
+    return holds.authorizeHold(ctx, holdId, from, to, amount, currency, expiresAt);
+  }
+
+  @Tx({
+    submit: true,
+    description: 'Capture up to the held amount before expiry (payee owner); the rest is released. Event HoldCaptured.',
+    params: [
+      ['holdId', P.id, 'hold to capture'],
+      ['amount', P.amount, 'minor units, at most the hold amount'],
+    ],
+    returns: R.hold,
+  })
+  async captureHold(ctx: PaymentsContext, holdId: string, amount: string): Promise<Hold> {
+    return holds.captureHold(ctx, holdId, amount);
+  }
+
+  @Tx({
+    submit: true,
+    description: 'Release a hold in full (payer or payee owner). Event HoldReleased.',
+    params: [['holdId', P.id, 'hold to release']],
+    returns: R.hold,
+  })
+  async releaseHold(ctx: PaymentsContext, holdId: string): Promise<Hold> {
+    return holds.releaseHold(ctx, holdId);
+  }
+
+  @Tx({
+    submit: true,
+    description: 'Expire a hold once the transaction time is at or past expiresAt (anyone). Event HoldExpired.',
+    params: [['holdId', P.id, 'hold to expire']],
+    returns: R.hold,
+  })
+  async expireHold(ctx: PaymentsContext, holdId: string): Promise<Hold> {
+    return holds.expireHold(ctx, holdId);
+  }
+
+  // ---- refunds ----
+
+  @Tx({
+    submit: true,
+    description: 'Refund (part of) a settled payment (payee owner); refunds never exceed the payment. Idempotent on refundId. Event PaymentRefunded.',
+    params: [
+      ['refundId', P.id, 'caller-chosen refund ID'],
+      ['paymentId', P.id, 'payment to refund'],
+      ['amount', P.amount, 'minor units'],
+      ['reason', P.text, 'free text, printable ASCII, at most 140'],
+    ],
+    returns: R.refund,
+  })
+  async refund(ctx: PaymentsContext, refundId: string, paymentId: string, amount: string, reason: string): Promise<Refund> {
+    return refunds.refund(ctx, refundId, paymentId, amount, reason);
+  }
+
+  // ---- compliance ----
+
+  @Tx({
+    submit: true,
+    description: 'Freeze an account (role compliance). Event AccountFrozen.',
+    params: [
+      ['accountId', P.id, 'account to freeze'],
+      ['reason', P.text, 'free text, printable ASCII, at most 140'],
+    ],
+    returns: R.account,
+  })
+  async freezeAccount(ctx: PaymentsContext, accountId: string, reason: string): Promise<Account> {
+    return compliance.freezeAccount(ctx, accountId, reason);
+  }
+
+  @Tx({
+    submit: true,
+    description: 'Unfreeze an account (role compliance). Event AccountUnfrozen.',
+    params: [['accountId', P.id, 'account to unfreeze']],
+    returns: R.account,
+  })
+  async unfreezeAccount(ctx: PaymentsContext, accountId: string): Promise<Account> {
+    return compliance.unfreezeAccount(ctx, accountId);
+  }
+
+  @Tx({
+    submit: true,
+    description: 'Set per-payment and per-day limits (owner or role compliance); "" = no limit. Event LimitsSet.',
+    params: [
+      ['accountId', P.id, 'account'],
+      ['perPayment', P.optionalAmount, 'max minor units per payment or hold, "" for none'],
+      ['perDay', P.optionalAmount, 'max minor units per UTC day, "" for none'],
+    ],
+    returns: R.limits,
+  })
+  async setLimits(ctx: PaymentsContext, accountId: string, perPayment: string, perDay: string): Promise<Limits> {
+    return compliance.setLimits(ctx, accountId, perPayment, perDay);
+  }
+
+  // ---- queries (evaluate) ----
+
+  @Tx({ submit: false, description: 'The caller as the chaincode sees it.', params: [], returns: R.caller })
+  async whoami(ctx: PaymentsContext): Promise<CallerInfo> {
+    return queries.whoami(ctx);
+  }
+
+  @Tx({ submit: false, description: 'The currency table.', params: [], returns: R.currencies })
+  async listCurrencies(_ctx: PaymentsContext): Promise<{ items: { code: string; exponent: number }[] }> {
+    return queries.currencies();
+  }
+
+  @Tx({ submit: false, description: 'One account.', params: [['accountId', P.id, 'account']], returns: R.account })
+  async getAccount(ctx: PaymentsContext, accountId: string): Promise<Account> {
+    return queries.getAccount(ctx, accountId);
+  }
+
+  @Tx({
+    submit: false,
+    description: 'Accounts of an owner, by account ID (paginated).',
+    params: [
+      ['owner', P.owner, 'owner string, "" for the caller'],
+      ['pageSize', P.pageSize, '1..100'],
+      ['bookmark', P.bookmark, '"" for the first page'],
+    ],
+    returns: R.accountPage,
+  })
+  async listAccountsByOwner(ctx: PaymentsContext, owner: string, pageSize: string, bookmark: string): Promise<Page<Account>> {
+    return queries.listAccountsByOwner(ctx, owner, pageSize, bookmark);
+  }
+
+  @Tx({ submit: false, description: 'Available (including pending credits), held and pending balance.', params: [['accountId', P.id, 'account']], returns: R.balance })
+  async getBalance(ctx: PaymentsContext, accountId: string): Promise<Balance> {
+    return queries.getBalance(ctx, accountId);
+  }
+
+  @Tx({
+    submit: false,
+    description: 'Pending (unfolded) credits of an account (paginated).',
+    params: [
+      ['accountId', P.id, 'account'],
+      ['pageSize', P.pageSize, '1..100'],
+      ['bookmark', P.bookmark, '"" for the first page'],
+    ],
+    returns: R.creditPage,
+  })
+  async listPendingCredits(ctx: PaymentsContext, accountId: string, pageSize: string, bookmark: string): Promise<Page<Credit>> {
+    return queries.listPendingCredits(ctx, accountId, pageSize, bookmark);
+  }
+
+  @Tx({ submit: false, description: 'One payment.', params: [['paymentId', P.id, 'payment']], returns: R.payment })
+  async getPayment(ctx: PaymentsContext, paymentId: string): Promise<Payment> {
+    return queries.getPayment(ctx, paymentId);
+  }
+
+  @Tx({
+    submit: false,
+    description: 'Payments, refunds and captures of an account, newest first (paginated).',
+    params: [
+      ['accountId', P.id, 'account'],
+      ['pageSize', P.pageSize, '1..100'],
+      ['bookmark', P.bookmark, '"" for the first page'],
+    ],
+    returns: R.historyPage,
+  })
+  async getPaymentHistory(ctx: PaymentsContext, accountId: string, pageSize: string, bookmark: string): Promise<Page<HistoryEntry>> {
+    return queries.getPaymentHistory(ctx, accountId, pageSize, bookmark);
+  }
+
+  @Tx({ submit: false, description: 'One hold.', params: [['holdId', P.id, 'hold']], returns: R.hold })
+  async getHold(ctx: PaymentsContext, holdId: string): Promise<Hold> {
+    return queries.getHold(ctx, holdId);
+  }
+
+  @Tx({ submit: false, description: 'One refund.', params: [['refundId', P.id, 'refund']], returns: R.refund })
+  async getRefund(ctx: PaymentsContext, refundId: string): Promise<Refund> {
+    return queries.getRefund(ctx, refundId);
+  }
+
+  @Tx({
+    submit: false,
+    description: 'Allowance of a spender on an account ("0" if none).',
+    params: [
+      ['accountId', P.id, 'account'],
+      ['spender', P.spender, 'owner string of the spender'],
+    ],
+    returns: R.allowance,
+  })
+  async getAllowance(ctx: PaymentsContext, accountId: string, spender: string): Promise<Allowance> {
+    return queries.getAllowance(ctx, accountId, spender);
+  }
+
+  @Tx({ submit: false, description: 'Limits of an account ("" = none).', params: [['accountId', P.id, 'account']], returns: R.limits })
+  async getLimits(ctx: PaymentsContext, accountId: string): Promise<Limits> {
+    return queries.getLimits(ctx, accountId);
+  }
+
+  @Tx({ submit: false, description: 'Issued, redeemed and outstanding totals of a currency.', params: [['currency', P.currency, 'currency']], returns: R.supply })
+  async getSupply(ctx: PaymentsContext, currency: string): Promise<Supply> {
+    return queries.getSupply(ctx, currency);
+  }
+
+  @Tx({ submit: false, description: 'Per currency: available + held + pending against issued - redeemed.', params: [], returns: R.conservation })
+  async conservationReport(ctx: PaymentsContext): Promise<{ items: ConservationLine[] }> {
+    return queries.conservationReport(ctx);
+  }
+}

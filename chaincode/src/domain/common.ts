@@ -1,0 +1,123 @@
+import { parseStored } from '../amount';
+import { Caller, isAdminFor } from '../acl';
+import { PaymentsContext } from '../context';
+import { fail } from '../errors';
+import { isValidId, KEY, invertedTime } from '../keys';
+import { Account, BalanceRecord, Credit, CreditSource, HistoryEntry } from '../model';
+
+/** Throws INVALID_ARGUMENT unless `id` is a valid caller-chosen ID. */
+export function requireId(id: unknown, what: string): string {
+  if (typeof id !== 'string' || !isValidId(id)) {
+    throw fail('INVALID_ARGUMENT', `${what} must match ^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`);
+  }
+  return id;
+}
+
+/** Free text (reference, reason): printable ASCII, bounded, so it is safe in events and logs. */
+export function requireText(text: unknown, what: string, max = 140): string {
+  if (typeof text !== 'string' || text.length > max || !/^[\x20-\x7E]*$/.test(text)) {
+    throw fail('INVALID_ARGUMENT', `${what} must be at most ${max} printable ASCII characters`);
+  }
+  return text;
+}
+
+/** Loads an account or throws ACCOUNT_NOT_FOUND. */
+export async function loadAccount(ctx: PaymentsContext, accountId: string): Promise<Account> {
+  const account = await ctx.state.get<Account>(KEY.account, [accountId]);
+  if (!account) {
+    throw fail('ACCOUNT_NOT_FOUND', `account ${accountId} does not exist`);
+  }
+  return account;
+}
+
+/** Throws ACCOUNT_FROZEN / ACCOUNT_CLOSED unless the account is active. */
+export function requireActive(account: Account): void {
+  if (account.status === 'frozen') {
+    throw fail('ACCOUNT_FROZEN', `account ${account.accountId} is frozen`);
+  }
+  if (account.status === 'closed') {
+    throw fail('ACCOUNT_CLOSED', `account ${account.accountId} is closed`);
+  }
+}
+
+/** Throws ACCOUNT_CLOSED if the account is closed (frozen is allowed). */
+export function requireNotClosed(account: Account): void {
+  if (account.status === 'closed') {
+    throw fail('ACCOUNT_CLOSED', `account ${account.accountId} is closed`);
+  }
+}
+
+/** Throws FORBIDDEN unless the caller owns the account. */
+export function requireOwner(caller: Caller, account: Account): void {
+  if (caller.owner !== account.owner) {
+    throw fail('FORBIDDEN', `caller does not own account ${account.accountId}`);
+  }
+}
+
+/** Throws FORBIDDEN unless the caller owns the account or is an admin of the owner's org. */
+export function requireOwnerOrAdmin(caller: Caller, account: Account): void {
+  if (caller.owner !== account.owner && !isAdminFor(caller, account.owner)) {
+    throw fail('FORBIDDEN', `caller neither owns account ${account.accountId} nor is an admin of its organisation`);
+  }
+}
+
+/** Throws CURRENCY_MISMATCH unless the account holds `currency`. */
+export function requireCurrencyOf(account: Account, currency: string): void {
+  if (account.currency !== currency) {
+    throw fail('CURRENCY_MISMATCH', `account ${account.accountId} holds ${account.currency}, not ${currency}`);
+  }
+}
+
+/** Settled balance of an account (written at open, so present for every account). */
+export async function loadBalance(ctx: PaymentsContext, accountId: string): Promise<{ available: bigint; held: bigint }> {
+  const rec = await ctx.state.get<BalanceRecord>(KEY.balance, [accountId]);
+  return rec ? { available: parseStored(rec.available), held: parseStored(rec.held) } : { available: 0n, held: 0n };
+}
+
+/** Writes the settled balance. */
+export async function storeBalance(ctx: PaymentsContext, accountId: string, available: bigint, held: bigint): Promise<void> {
+  if (available < 0n || held < 0n) {
+    // Unreachable if the checks before are right; refuse rather than write a negative balance.
+    throw new Error(`internal: negative balance for ${accountId}`);
+  }
+  const rec: BalanceRecord = { available: available.toString(), held: held.toString() };
+  await ctx.state.put(KEY.balance, [accountId], rec);
+}
+
+/**
+ * Credits an account with a blind write of a new, uniquely keyed credit
+ * record. It reads nothing of the payee's balance, so any number of
+ * concurrent credits to one account commit without MVCC or phantom
+ * conflicts; the amount is spendable after a fold (foldCredits) and is
+ * counted by balance queries at once.
+ */
+export async function writeCredit(
+  ctx: PaymentsContext,
+  account: Account,
+  amount: bigint,
+  source: CreditSource,
+  sourceId: string,
+): Promise<Credit> {
+  const prefix = { payment: 'p', refund: 'r', capture: 'h', issue: 'i' }[source];
+  const credit: Credit = {
+    creditId: `${prefix}.${sourceId}`,
+    accountId: account.accountId,
+    amount: amount.toString(),
+    currency: account.currency,
+    source,
+    sourceId,
+    at: ctx.now,
+  };
+  await ctx.state.put(KEY.credit, [account.accountId, credit.creditId], credit);
+  return credit;
+}
+
+/** Adds a history line for an account (blind write of a unique key, newest first in key order). */
+export async function writeHistory(ctx: PaymentsContext, entry: HistoryEntry): Promise<void> {
+  await ctx.state.put(KEY.history, [entry.accountId, invertedTime(ctx.nowMillis), `${entry.kind}.${entry.id}.${entry.direction}`], entry);
+}
+
+/** UTC day of the transaction, the bucket for daily limits. */
+export function dayOf(ctx: PaymentsContext): string {
+  return ctx.now.slice(0, 10);
+}

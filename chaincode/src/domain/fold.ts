@@ -1,0 +1,48 @@
+import { parseStored } from '../amount';
+import { PaymentsContext } from '../context';
+import { fail } from '../errors';
+import { emit } from '../events';
+import { KEY } from '../keys';
+import { Credit, Fold } from '../model';
+import { loadAccount, loadBalance, storeBalance } from './common';
+
+/** Most credits one fold may name (bounds the transaction's read set). */
+export const MAX_FOLD = 100;
+const CREDIT_ID_RE = /^[prhi]\.[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/**
+ * Folds named pending credits into the settled balance. Reads exactly the
+ * listed credit keys (point reads, no range query) plus the balance, deletes
+ * the credits and writes the balance. A concurrent payment to the account
+ * creates a *new* credit key this fold never reads, so folds and incoming
+ * payments never conflict; two folds of the same credit conflict on that key
+ * (MVCC), so a credit can never be folded twice. Value-neutral, so anyone
+ * may call it.
+ */
+export async function foldCredits(ctx: PaymentsContext, accountId: string, creditIdList: string): Promise<Fold> {
+  const creditIds = creditIdList.split(',');
+  if (creditIds.length > MAX_FOLD || creditIds.some((c) => !CREDIT_ID_RE.test(c))) {
+    throw fail('INVALID_ARGUMENT', `creditIds must be 1..${MAX_FOLD} comma-separated credit IDs`);
+  }
+  if (new Set(creditIds).size !== creditIds.length) {
+    throw fail('INVALID_ARGUMENT', 'creditIds must not repeat');
+  }
+  const account = await loadAccount(ctx, accountId);
+  let total = 0n;
+  for (const creditId of creditIds) {
+    const credit = await ctx.state.get<Credit>(KEY.credit, [accountId, creditId]);
+    if (!credit) {
+      throw fail('CREDIT_NOT_FOUND', `no pending credit ${creditId} on account ${accountId}`);
+    }
+    total += parseStored(credit.amount);
+  }
+  const bal = await loadBalance(ctx, account.accountId);
+  for (const creditId of creditIds) {
+    await ctx.state.del(KEY.credit, [accountId, creditId]);
+  }
+  const available = bal.available + total;
+  await storeBalance(ctx, accountId, available, bal.held);
+  const fold: Fold = { accountId, creditIds, amount: total.toString(), available: available.toString(), held: bal.held.toString() };
+  emit(ctx.stub, 'CreditsFolded', fold);
+  return fold;
+}

@@ -1,0 +1,180 @@
+import { parseAmount, parseAmountOrZero, parseStored } from '../amount';
+import { PaymentsContext } from '../context';
+import { requireCurrency } from '../currencies';
+import { fail } from '../errors';
+import { emit } from '../events';
+import { KEY } from '../keys';
+import { Account, Allowance, Payment, PaymentVia } from '../model';
+import {
+  loadAccount,
+  loadBalance,
+  requireActive,
+  requireCurrencyOf,
+  requireId,
+  requireOwner,
+  requireText,
+  storeBalance,
+  writeCredit,
+  writeHistory,
+} from './common';
+import { checkLimits } from './limits';
+
+/** Owner strings are long X.509 DNs; bound them so keys stay reasonable. */
+const MAX_OWNER_LENGTH = 1024;
+
+/** Grants (or with "0" revokes) a spender an allowance on the caller's account. */
+export async function approve(ctx: PaymentsContext, accountId: string, spender: string, amountText: string): Promise<Allowance> {
+  requireId(accountId, 'accountId');
+  if (spender.length === 0 || spender.length > MAX_OWNER_LENGTH || spender.includes('\u0000')) {
+    throw fail('INVALID_ARGUMENT', 'spender must be an owner string ("<MSP ID>::<identity ID>")');
+  }
+  const amount = parseAmountOrZero(amountText);
+  const account = await loadAccount(ctx, accountId);
+  requireOwner(ctx.caller, account);
+  const allowance: Allowance = { accountId, spender, amount: amount.toString() };
+  await ctx.state.put(KEY.allowance, [accountId, spender], allowance);
+  emit(ctx.stub, 'AllowanceApproved', allowance);
+  return allowance;
+}
+
+interface PayRequest {
+  paymentId: string;
+  from: string;
+  to: string;
+  amount: string;
+  currency: string;
+  reference: string;
+  via: PaymentVia;
+}
+
+function sameRequest(p: Payment, r: PayRequest): boolean {
+  return (
+    p.from === r.from && p.to === r.to && p.amount === r.amount && p.currency === r.currency && p.reference === r.reference && p.via === r.via
+  );
+}
+
+/**
+ * Moves money from `from` to `to`.
+ *
+ * Keys read: the payment ID, both account descriptors (status and currency;
+ * only open/close/freeze write them), the payer's balance, limits, day
+ * counter and (payFrom) allowance. Keys written: the payment, the payer's
+ * balance/day counter/allowance, and blind writes of the payee's credit and
+ * both history lines. Nothing a concurrent payment to the same payee writes
+ * is read here, so payments from different payers to one merchant never
+ * conflict.
+ */
+async function settle(ctx: PaymentsContext, req: PayRequest): Promise<Payment> {
+  const caller = ctx.caller;
+  const existing = await ctx.state.get<Payment>(KEY.payment, [req.paymentId]);
+  if (existing) {
+    if (!sameRequest(existing, req)) {
+      throw fail('DUPLICATE_PAYMENT', `paymentId ${req.paymentId} was already used for a different payment`);
+    }
+    if (existing.initiator !== caller.owner) {
+      throw fail('FORBIDDEN', `payment ${req.paymentId} was submitted by another identity`);
+    }
+    // Idempotent replay: the original result, no writes, no event.
+    return existing;
+  }
+  const amount = BigInt(req.amount);
+  const from = await loadAccount(ctx, req.from);
+  let allowance: bigint | null = null;
+  if (req.via === 'owner') {
+    requireOwner(caller, from);
+  } else {
+    const a = await ctx.state.get<Allowance>(KEY.allowance, [req.from, caller.owner]);
+    allowance = a ? parseStored(a.amount) : 0n;
+    if (allowance === 0n) {
+      throw fail('FORBIDDEN', `caller has no allowance on account ${req.from}`);
+    }
+    if (allowance < amount) {
+      throw fail('INSUFFICIENT_ALLOWANCE', `allowance ${allowance} on ${req.from} is less than ${amount}`);
+    }
+  }
+  if (req.from === req.to) {
+    throw fail('SAME_ACCOUNT', 'from and to must differ');
+  }
+  const to: Account = await loadAccount(ctx, req.to);
+  requireActive(from);
+  requireActive(to);
+  requireCurrencyOf(from, req.currency);
+  requireCurrencyOf(to, req.currency);
+  const recordSpent = await checkLimits(ctx, req.from, amount);
+  const bal = await loadBalance(ctx, req.from);
+  if (bal.available < amount) {
+    throw fail('INSUFFICIENT_FUNDS', `account ${req.from} has ${bal.available} settled available, needs ${amount} (fold pending credits first)`);
+  }
+  const now = ctx.now;
+  const payment: Payment = {
+    paymentId: req.paymentId,
+    from: req.from,
+    to: req.to,
+    amount: req.amount,
+    currency: req.currency,
+    reference: req.reference,
+    via: req.via,
+    initiator: caller.owner,
+    status: 'settled',
+    refunded: '0',
+    at: now,
+    txId: ctx.stub.getTxID(),
+  };
+  await storeBalance(ctx, req.from, bal.available - amount, bal.held);
+  await recordSpent();
+  if (allowance !== null) {
+    const left: Allowance = { accountId: req.from, spender: caller.owner, amount: (allowance - amount).toString() };
+    await ctx.state.put(KEY.allowance, [req.from, caller.owner], left);
+  }
+  await writeCredit(ctx, to, amount, 'payment', req.paymentId);
+  await ctx.state.put(KEY.payment, [req.paymentId], payment);
+  const line = { kind: 'payment' as const, id: req.paymentId, amount: req.amount, currency: req.currency, at: now };
+  await writeHistory(ctx, { ...line, accountId: req.from, direction: 'out', counterparty: req.to });
+  await writeHistory(ctx, { ...line, accountId: req.to, direction: 'in', counterparty: req.from });
+  emit(ctx.stub, 'PaymentSettled', payment);
+  return payment;
+}
+
+function request(
+  paymentId: string,
+  from: string,
+  to: string,
+  amountText: string,
+  currency: string,
+  reference: string,
+  via: PaymentVia,
+): PayRequest {
+  requireId(paymentId, 'paymentId');
+  requireId(from, 'from');
+  requireId(to, 'to');
+  const amount = parseAmount(amountText);
+  requireCurrency(currency);
+  requireText(reference, 'reference');
+  return { paymentId, from, to, amount: amount.toString(), currency, reference, via };
+}
+
+/** Pays from an account the caller owns. */
+export function pay(
+  ctx: PaymentsContext,
+  paymentId: string,
+  from: string,
+  to: string,
+  amount: string,
+  currency: string,
+  reference: string,
+): Promise<Payment> {
+  return settle(ctx, request(paymentId, from, to, amount, currency, reference, 'owner'));
+}
+
+/** Pays from an account whose owner approved an allowance for the caller; consumes the allowance. */
+export function payFrom(
+  ctx: PaymentsContext,
+  paymentId: string,
+  from: string,
+  to: string,
+  amount: string,
+  currency: string,
+  reference: string,
+): Promise<Payment> {
+  return settle(ctx, request(paymentId, from, to, amount, currency, reference, 'allowance'));
+}

@@ -1,0 +1,184 @@
+import { parseStored } from '../amount';
+import { PaymentsContext } from '../context';
+import { listCurrencies, requireCurrency } from '../currencies';
+import { fail } from '../errors';
+import { KEY } from '../keys';
+import {
+  Account,
+  Allowance,
+  Balance,
+  BalanceRecord,
+  CallerInfo,
+  ConservationLine,
+  Credit,
+  HistoryEntry,
+  Hold,
+  Limits,
+  Page,
+  Payment,
+  Refund,
+  Supply,
+} from '../model';
+import { loadAccount, loadBalance, requireId } from './common';
+
+/** Largest page a paginated query returns. */
+export const MAX_PAGE_SIZE = 100;
+/** Schema pattern for pageSize. */
+export const PAGE_SIZE_PATTERN = '^[1-9][0-9]{0,2}$';
+
+function pageSizeOf(text: string): number {
+  const n = /^[1-9][0-9]{0,2}$/.test(text) ? Number(text) : NaN;
+  if (!(n >= 1 && n <= MAX_PAGE_SIZE)) {
+    throw fail('INVALID_ARGUMENT', `pageSize must be 1..${MAX_PAGE_SIZE}`);
+  }
+  return n;
+}
+
+/** The caller as the chaincode sees it. */
+export function whoami(ctx: PaymentsContext): CallerInfo {
+  const c = ctx.caller;
+  return { owner: c.owner, mspId: c.mspId, id: c.id, role: c.role, admin: c.admin };
+}
+
+/** The currency table. */
+export function currencies(): { items: { code: string; exponent: number }[] } {
+  return { items: listCurrencies() };
+}
+
+/** One account. */
+export function getAccount(ctx: PaymentsContext, accountId: string): Promise<Account> {
+  return loadAccount(ctx, requireId(accountId, 'accountId'));
+}
+
+/** Accounts of an owner ("" = the caller), in account ID order. */
+export async function listAccountsByOwner(ctx: PaymentsContext, owner: string, pageSize: string, bookmark: string): Promise<Page<Account>> {
+  const who = owner === '' ? ctx.caller.owner : owner;
+  const page = await ctx.state.page<{ accountId: string }>(KEY.owner, [who], pageSizeOf(pageSize), bookmark);
+  const items: Account[] = [];
+  for (const entry of page.items) {
+    items.push(await loadAccount(ctx, entry.accountId));
+  }
+  return { ...page, items };
+}
+
+/** Balance including pending credits (a range scan: fine, queries are never committed). */
+export async function getBalance(ctx: PaymentsContext, accountId: string): Promise<Balance> {
+  const account = await loadAccount(ctx, requireId(accountId, 'accountId'));
+  const bal = await loadBalance(ctx, accountId);
+  const credits = await ctx.state.scan<Credit>(KEY.credit, [accountId]);
+  const pending = credits.reduce((sum, c) => sum + parseStored(c.value.amount), 0n);
+  return {
+    accountId,
+    currency: account.currency,
+    available: (bal.available + pending).toString(),
+    held: bal.held.toString(),
+    pending: pending.toString(),
+    pendingCount: credits.length,
+    settled: bal.available.toString(),
+  };
+}
+
+/** Pending (unfolded) credits of an account, oldest key first. */
+export async function listPendingCredits(ctx: PaymentsContext, accountId: string, pageSize: string, bookmark: string): Promise<Page<Credit>> {
+  requireId(accountId, 'accountId');
+  return ctx.state.page<Credit>(KEY.credit, [accountId], pageSizeOf(pageSize), bookmark);
+}
+
+async function must<T>(value: Promise<T | null>, code: 'PAYMENT_NOT_FOUND' | 'HOLD_NOT_FOUND' | 'REFUND_NOT_FOUND', what: string): Promise<T> {
+  const v = await value;
+  if (!v) {
+    throw fail(code, `${what} does not exist`);
+  }
+  return v;
+}
+
+/** One payment. */
+export function getPayment(ctx: PaymentsContext, paymentId: string): Promise<Payment> {
+  requireId(paymentId, 'paymentId');
+  return must(ctx.state.get<Payment>(KEY.payment, [paymentId]), 'PAYMENT_NOT_FOUND', `payment ${paymentId}`);
+}
+
+/** One hold. */
+export function getHold(ctx: PaymentsContext, holdId: string): Promise<Hold> {
+  requireId(holdId, 'holdId');
+  return must(ctx.state.get<Hold>(KEY.hold, [holdId]), 'HOLD_NOT_FOUND', `hold ${holdId}`);
+}
+
+/** One refund. */
+export function getRefund(ctx: PaymentsContext, refundId: string): Promise<Refund> {
+  requireId(refundId, 'refundId');
+  return must(ctx.state.get<Refund>(KEY.refund, [refundId]), 'REFUND_NOT_FOUND', `refund ${refundId}`);
+}
+
+/** Payments, refunds and captures of an account, newest first. */
+export async function getPaymentHistory(ctx: PaymentsContext, accountId: string, pageSize: string, bookmark: string): Promise<Page<HistoryEntry>> {
+  await loadAccount(ctx, requireId(accountId, 'accountId'));
+  return ctx.state.page<HistoryEntry>(KEY.history, [accountId], pageSizeOf(pageSize), bookmark);
+}
+
+/** Allowance of a spender on an account ("0" if none). */
+export async function getAllowance(ctx: PaymentsContext, accountId: string, spender: string): Promise<Allowance> {
+  requireId(accountId, 'accountId');
+  return (await ctx.state.get<Allowance>(KEY.allowance, [accountId, spender])) ?? { accountId, spender, amount: '0' };
+}
+
+/** Limits of an account ("" = none). */
+export async function getLimits(ctx: PaymentsContext, accountId: string): Promise<Limits> {
+  await loadAccount(ctx, requireId(accountId, 'accountId'));
+  return (await ctx.state.get<Limits>(KEY.limits, [accountId])) ?? { accountId, perPayment: '', perDay: '' };
+}
+
+/** Issued and redeemed totals of a currency. */
+export async function getSupply(ctx: PaymentsContext, currency: string): Promise<Supply> {
+  requireCurrency(currency);
+  return (await ctx.state.get<Supply>(KEY.supply, [currency])) ?? { currency, issued: '0', redeemed: '0', outstanding: '0' };
+}
+
+/**
+ * Per currency: available + held + pending credits against issued −
+ * redeemed. Scans every balance and credit, so it is an evaluate-only audit
+ * query; the order of lines is the sorted currency code order.
+ */
+export async function conservationReport(ctx: PaymentsContext): Promise<{ items: ConservationLine[] }> {
+  const accounts = await ctx.state.scan<Account>(KEY.account, []);
+  const currencyOf = new Map(accounts.map((a) => [a.value.accountId, a.value.currency]));
+  const sums = new Map<string, { available: bigint; held: bigint; pending: bigint }>();
+  const sumFor = (c: string) => {
+    let s = sums.get(c);
+    if (!s) {
+      s = { available: 0n, held: 0n, pending: 0n };
+      sums.set(c, s);
+    }
+    return s;
+  };
+  for (const b of await ctx.state.scan<BalanceRecord>(KEY.balance, [])) {
+    const accountId = b.attributes[0] ?? '';
+    const s = sumFor(currencyOf.get(accountId) ?? '???');
+    s.available += parseStored(b.value.available);
+    s.held += parseStored(b.value.held);
+  }
+  for (const c of await ctx.state.scan<Credit>(KEY.credit, [])) {
+    sumFor(c.value.currency).pending += parseStored(c.value.amount);
+  }
+  const supplies = new Map((await ctx.state.scan<Supply>(KEY.supply, [])).map((s) => [s.value.currency, s.value]));
+  const codes = [...new Set([...sums.keys(), ...supplies.keys()])].sort();
+  const items = codes.map((currency): ConservationLine => {
+    const s = sums.get(currency) ?? { available: 0n, held: 0n, pending: 0n };
+    const sup = supplies.get(currency);
+    const issued = sup ? parseStored(sup.issued) : 0n;
+    const redeemed = sup ? parseStored(sup.redeemed) : 0n;
+    const total = s.available + s.held + s.pending;
+    return {
+      currency,
+      available: s.available.toString(),
+      held: s.held.toString(),
+      pending: s.pending.toString(),
+      total: total.toString(),
+      issued: issued.toString(),
+      redeemed: redeemed.toString(),
+      outstanding: (issued - redeemed).toString(),
+      balanced: total === issued - redeemed,
+    };
+  });
+  return { items };
+}

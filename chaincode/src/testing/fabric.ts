@@ -1,0 +1,117 @@
+import './quiet';
+import ChaincodeFromContract from 'fabric-shim/lib/contract-spi/chaincodefromcontract';
+import { contracts, serializers } from '../index';
+import { CommitCode, MemoryLedger, MemoryStub, RwSet, StubEvent } from './memory-ledger';
+import { TestIdentity } from './identities';
+
+/** An endorsed (simulated) transaction, not yet committed. */
+export interface Endorsement {
+  txId: string;
+  fn: string;
+  args: string[];
+  ok: boolean;
+  /** 200 or 500, as the shim responds. */
+  status: number;
+  /** Error message when !ok. */
+  message: string;
+  /** Raw response payload. */
+  payload: Buffer;
+  rw: RwSet;
+  events: StubEvent[];
+  timestamp: Date;
+}
+
+/** A submitted transaction: endorsement plus its commit outcome. */
+export interface Submitted extends Endorsement {
+  commit: CommitCode | 'NOT_SUBMITTED';
+}
+
+/**
+ * One channel with the payments chaincode on it, driven through fabric-shim's
+ * real contract dispatch (ChaincodeFromContract): metadata routing, the
+ * parameter count check, schema validation, our serializer, our context and
+ * fabric-shim's ClientIdentity over real certificates.
+ */
+export class TestFabric {
+  readonly ledger = new MemoryLedger();
+  readonly chaincode: ChaincodeFromContract;
+  /** Transaction time; tests move it forward explicitly. */
+  now = new Date('2026-03-01T10:00:00.000Z');
+  private txSeq = 0;
+
+  constructor() {
+    // ChaincodeFromContract appends its system contract to the array it gets.
+    this.chaincode = new ChaincodeFromContract([...contracts], serializers, {}, '@fabpay/chaincode', 'test');
+  }
+
+  /** Moves the transaction clock. */
+  advance(ms: number): void {
+    this.now = new Date(this.now.getTime() + ms);
+  }
+
+  /** Simulates a transaction against committed state (endorsement only). */
+  async endorse(who: TestIdentity, fn: string, args: string[]): Promise<Endorsement> {
+    this.txSeq += 1;
+    const txId = `tx${String(this.txSeq).padStart(8, '0')}`;
+    const timestamp = new Date(this.now.getTime());
+    const stub = new MemoryStub(this.ledger, txId, timestamp, { mspid: who.mspid, idBytes: who.idBytes }, [fn, ...args]);
+    const res = await this.chaincode.invokeFunctionality(stub);
+    const ok = res.status === 200;
+    return {
+      txId,
+      fn,
+      args,
+      ok,
+      status: res.status,
+      message: ok ? '' : (res.message ?? ''),
+      payload: Buffer.from(res.payload ?? []),
+      rw: stub.rw,
+      events: stub.events,
+      timestamp,
+    };
+  }
+
+  /** Validates and commits an endorsement (only successful ones are submitted, as a client would). */
+  commit(e: Endorsement): Submitted {
+    if (!e.ok) {
+      return { ...e, commit: 'NOT_SUBMITTED' };
+    }
+    return { ...e, commit: this.ledger.commit(e.rw, e.txId, e.timestamp) };
+  }
+
+  /** Endorse then commit at once. */
+  async submit(who: TestIdentity, fn: string, ...args: string[]): Promise<Submitted> {
+    return this.commit(await this.endorse(who, fn, args));
+  }
+
+  /** Submit and return the parsed result; throws the rejection message otherwise. */
+  async ok<T = Record<string, unknown>>(who: TestIdentity, fn: string, ...args: string[]): Promise<T> {
+    const r = await this.submit(who, fn, ...args);
+    if (!r.ok) {
+      throw new Error(r.message);
+    }
+    if (r.commit !== 'VALID') {
+      throw new Error(`commit ${r.commit}`);
+    }
+    return JSON.parse(r.payload.toString('utf8')) as T;
+  }
+
+  /** Query (endorse without commit) and parse the result; throws the rejection message otherwise. */
+  async query<T = Record<string, unknown>>(who: TestIdentity, fn: string, ...args: string[]): Promise<T> {
+    const r = await this.endorse(who, fn, args);
+    if (!r.ok) {
+      throw new Error(r.message);
+    }
+    return JSON.parse(r.payload.toString('utf8')) as T;
+  }
+
+  /** Submit and return the rejection message ('' if it succeeded). */
+  async reject(who: TestIdentity, fn: string, ...args: string[]): Promise<string> {
+    const r = await this.endorse(who, fn, args);
+    if (r.ok) {
+      this.commit(r);
+      return '';
+    }
+    return r.message;
+  }
+}
