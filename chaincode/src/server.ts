@@ -1,0 +1,116 @@
+/**
+ * Chaincode-as-a-service entry point: `node chaincode/dist/server.js`.
+ *
+ * Environment (the same names Fabric's CCaaS samples use):
+ * - CHAINCODE_SERVER_ADDRESS  host:port to listen on, e.g. 0.0.0.0:9999 (required)
+ * - CHAINCODE_ID              package ID from `peer lifecycle chaincode install`,
+ *                             e.g. fabpay_1.0:3f2a... (required)
+ * - CHAINCODE_TLS_KEY_FILE    PEM private key; with CHAINCODE_TLS_CERT_FILE enables TLS
+ * - CHAINCODE_TLS_CERT_FILE   PEM certificate chain
+ * - CHAINCODE_TLS_CLIENT_CACERT_FILE  PEM CA(s) for peer client certificates;
+ *                             when set the server requires mutual TLS
+ *
+ * It builds the chaincode exactly as `fabric-chaincode-node server` does
+ * (fabric-shim's ChaincodeFromContract over our `contracts` and
+ * `serializers`), but takes its configuration from the environment and can be
+ * started and stopped from code (used by the unit test).
+ */
+import { readFileSync } from 'node:fs';
+import { Shim } from 'fabric-shim';
+import ChaincodeFromContract from 'fabric-shim/lib/contract-spi/chaincodefromcontract';
+import { contracts, serializers } from './index';
+
+/** Server settings. */
+export interface ServerConfig {
+  /** host:port to bind. */
+  address: string;
+  /** Chaincode package ID the peer knows this server by. */
+  ccid: string;
+  /** TLS material; absent = plaintext (only for local tests). */
+  tls?: { key: Buffer; cert: Buffer; clientCACerts?: Buffer };
+}
+
+/** A started server. */
+export interface RunningServer {
+  address: string;
+  /** Stops accepting connections and ends open streams (waits up to graceMs, then forces). */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** Reads {@link ServerConfig} from the environment; throws a clear message for missing or half-set values. */
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const address = env.CHAINCODE_SERVER_ADDRESS ?? '';
+  const ccid = env.CHAINCODE_ID ?? '';
+  if (!address || !ccid) {
+    throw new Error('CHAINCODE_SERVER_ADDRESS and CHAINCODE_ID must be set');
+  }
+  const keyFile = env.CHAINCODE_TLS_KEY_FILE ?? '';
+  const certFile = env.CHAINCODE_TLS_CERT_FILE ?? '';
+  const caFile = env.CHAINCODE_TLS_CLIENT_CACERT_FILE ?? '';
+  if (!keyFile !== !certFile) {
+    throw new Error('set both CHAINCODE_TLS_KEY_FILE and CHAINCODE_TLS_CERT_FILE, or neither');
+  }
+  if (caFile && !keyFile) {
+    throw new Error('CHAINCODE_TLS_CLIENT_CACERT_FILE needs CHAINCODE_TLS_KEY_FILE and CHAINCODE_TLS_CERT_FILE');
+  }
+  const config: ServerConfig = { address, ccid };
+  if (keyFile) {
+    config.tls = { key: readFileSync(keyFile), cert: readFileSync(certFile) };
+    if (caFile) {
+      config.tls.clientCACerts = readFileSync(caFile);
+    }
+  }
+  return config;
+}
+
+/** The grpc-js server inside fabric-shim's ChaincodeServer (not part of its typed API). */
+interface GrpcServerHandle {
+  _server: { tryShutdown(cb: (err?: Error) => void): void; forceShutdown(): void };
+}
+
+/** Starts the chaincode server and resolves once it listens. */
+export async function startServer(config: ServerConfig): Promise<RunningServer> {
+  // ChaincodeFromContract appends its system contract to the array it is given.
+  const chaincode = new ChaincodeFromContract([...contracts], serializers, {}, '@fabpay/chaincode', process.env.npm_package_version ?? '');
+  const opts: Record<string, unknown> = { ccid: config.ccid, address: config.address };
+  if (config.tls) {
+    opts.tlsProps = config.tls;
+  }
+  // fabric-shim's types want ChaincodeInterface; ChaincodeFromContract implements Init/Invoke.
+  const srv = Shim.server(chaincode, opts as unknown as Parameters<typeof Shim.server>[1]);
+  await srv.start();
+  const grpc = (srv as unknown as GrpcServerHandle)._server;
+  return {
+    address: config.address,
+    stop: (graceMs = 2000) =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          grpc.forceShutdown();
+          resolve();
+        }, graceMs);
+        grpc.tryShutdown(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      }),
+  };
+}
+
+async function main(): Promise<void> {
+  const config = configFromEnv();
+  const running = await startServer(config);
+  console.log(`fabpay chaincode server ${config.ccid} listening on ${config.address} (${config.tls ? (config.tls.clientCACerts ? 'mutual TLS' : 'TLS') : 'plaintext'})`);
+  const stop = (signal: string) => {
+    console.log(`fabpay chaincode server: ${signal}, stopping`);
+    void running.stop().then(() => process.exit(0));
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(`fabpay chaincode server failed: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  });
+}
