@@ -18,13 +18,15 @@ const project = (name, extra = {}) => ({
 });
 
 module.exports = {
+  // Suites that drive real Fabric processes need minutes, not jest's default 5 s.
+  testTimeout: 180000,
   projects: [
     project('topology'),
     project('chaincode'),
-    project('ca', { testTimeout: 120000 }),
-    project('network', { testTimeout: 120000 }),
-    project('gateway-client', { testTimeout: 60000 }),
+    project('ca'),
+    project('network'),
+    project('gateway-client'),
     // Live suites share one Fabric network; the test script runs them in band.
-    project('test', { testTimeout: 600000 }),
+    project('test'),
   ],
 };

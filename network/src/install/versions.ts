@@ -1,0 +1,41 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+const pinSchema = z.object({
+  /** The version the binaries report (`peer version` → "Version: ..."). */
+  version: z.string().min(1),
+  commit: z.string().regex(/^[0-9a-f]{40}$/),
+  /** Version string the Go module proxy knows the commit by. */
+  goModuleVersion: z.string().regex(/^v\d+\.\d+\.\d+/),
+  releaseArchive: z.url().optional(),
+  why: z.string().optional(),
+});
+
+const productSchema = z.object({
+  module: z.string().min(1),
+  metadataPackage: z.string().min(1),
+  commands: z.array(z.string().min(1)).min(1),
+  pins: z.array(pinSchema).min(1),
+});
+
+const versionsSchema = z.object({
+  go: z.object({ minimum: z.string().regex(/^\d+\.\d+$/) }),
+  fabric: productSchema,
+  fabricCa: productSchema,
+});
+
+/** One pinned release of a product (a Fabric commit, a Fabric CA tag). */
+export type Pin = z.infer<typeof pinSchema>;
+/** A product built from one Go module: the commands it provides and its pins, most preferred first. */
+export type Product = z.infer<typeof productSchema>;
+/** The contents of versions.json. */
+export type Versions = z.infer<typeof versionsSchema>;
+
+/** Reads and validates versions.json, the single source of truth for what gets installed. */
+export function loadVersions(file: string): Versions {
+  const parsed = versionsSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  if (!parsed.success) {
+    throw new Error(`${file} is invalid: ${z.prettifyError(parsed.error)}`);
+  }
+  return parsed.data;
+}
