@@ -1,0 +1,352 @@
+/**
+ * The three CA servers of each organisation: configure, start (bootstrapping on first start),
+ * check and stop them.
+ *
+ * Bootstrap order for one organisation:
+ * 1. TLS CA (issues its own TLS server certificate);
+ * 2. TLS server certificates for the root and intermediate CA, from the TLS CA;
+ * 3. root CA;
+ * 4. intermediate CA, which enrolls from the root (profile `ca`: pathlen 0) on its first start.
+ * Once the intermediate exists the root is only needed to re-issue the intermediate, so it can
+ * stay stopped (offline).
+ */
+import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import {
+  binaryPath,
+  organizations,
+  planPorts,
+  type OrgInfo,
+  type PathEnv,
+  type Topology,
+} from '@fabpay/topology';
+import type { OrgCaPorts } from '@fabpay/topology';
+import { CaStartError, BinaryMissingError, NotSetUpError } from '../errors';
+import { caUrl, type CaEndpoint } from '../enroll/ca-client';
+import { enrollCertificate, enrollRegistrar, ensureRegistered } from '../enroll/identities';
+import { CA_TIERS, orgPaths, type CaTier, type OrgPaths } from '../layout';
+import { writeIfChanged } from '../msp/files';
+import { OrgSecrets, randomSecret, writePrivateFile } from '../secrets';
+import { caHost, caHosts, serverConfigYaml } from './config';
+import { probeCaInfo, probeHealthz, waitUntil } from './health';
+import { runningPid, startDetached, stopByPidFile, tailLog } from './process';
+
+/** Enrollment ID of every CA's bootstrap admin. */
+export const BOOTSTRAP_ADMIN = 'admin';
+
+/** Everything needed to work on one organisation's CAs. */
+export interface OrgCaContext {
+  org: OrgInfo;
+  paths: OrgPaths;
+  ports: OrgCaPorts;
+  secrets: OrgSecrets;
+  env: PathEnv;
+}
+
+/** Progress callback: one human-readable line per step. */
+export type Progress = (line: string) => void;
+
+export interface CaProcessOptions {
+  env?: PathEnv;
+  /** How long to wait for a server to become ready (default 60 s). */
+  readyTimeoutMs?: number;
+  onProgress?: Progress;
+  /** Restrict to these organisations (names or MSP IDs); default all. */
+  orgs?: string[];
+}
+
+/** Contexts for the organisations of a topology (optionally filtered by name or MSP ID). */
+export function orgContexts(
+  topology: Topology,
+  opts: { env?: PathEnv; orgs?: string[] } = {},
+): OrgCaContext[] {
+  const env = opts.env ?? process.env;
+  const plan = planPorts(topology);
+  const wanted = opts.orgs?.map((o) => o.toLowerCase());
+  const orgs = organizations(topology).filter(
+    (o) => !wanted || wanted.includes(o.name.toLowerCase()) || wanted.includes(o.mspId.toLowerCase()),
+  );
+  if (wanted && orgs.length !== wanted.length) {
+    const known = organizations(topology).map((o) => o.name);
+    throw new Error(`unknown organisation in ${opts.orgs?.join(', ')}; the topology has ${known.join(', ')}`);
+  }
+  return orgs.map((org) => {
+    const paths = orgPaths(org, env);
+    const ports = plan.orgs.find((p) => p.org === org.name)?.cas;
+    if (!ports) throw new Error(`port plan has no entry for ${org.name}`);
+    return { org, paths, ports, secrets: new OrgSecrets(paths.secrets), env };
+  });
+}
+
+/** "Org1 intermediate CA". */
+export function tierLabel(org: string, tier: CaTier): string {
+  return `${org} ${{ tls: 'TLS CA', root: 'root CA', intermediate: 'intermediate CA' }[tier]}`;
+}
+
+/** How clients reach one of the org's CA servers (every server's TLS certificate is from the TLS CA). */
+export function endpoint(ctx: OrgCaContext, tier: CaTier): CaEndpoint {
+  return {
+    label: tierLabel(ctx.org.name, tier),
+    port: ctx.ports[tier].listen,
+    tlsCaCertFile: ctx.paths.tlsCaCert,
+  };
+}
+
+/** Status of one CA server. */
+export interface CaStatus {
+  org: string;
+  tier: CaTier;
+  running: boolean;
+  pid?: number;
+  listen: number;
+  operations: number;
+  /** Whether the server has been initialised (its CA certificate exists). */
+  initialised: boolean;
+}
+
+/** PID-file based status of every CA server (does not probe the network). */
+export function caStatus(topology: Topology, opts: { env?: PathEnv; orgs?: string[] } = {}): CaStatus[] {
+  return orgContexts(topology, opts).flatMap((ctx) =>
+    CA_TIERS.map((tier) => {
+      const pid = runningPid(ctx.paths.servers[tier].pidFile);
+      return {
+        org: ctx.org.name,
+        tier,
+        running: pid !== undefined,
+        ...(pid !== undefined ? { pid } : {}),
+        listen: ctx.ports[tier].listen,
+        operations: ctx.ports[tier].operations,
+        initialised: existsSync(ctx.paths.servers[tier].caCert),
+      };
+    }),
+  );
+}
+
+function writeServerConfig(ctx: OrgCaContext, tier: CaTier): void {
+  const sp = ctx.paths.servers[tier];
+  mkdirSync(sp.home, { recursive: true, mode: 0o700 });
+  const yaml = serverConfigYaml({
+    tier,
+    org: ctx.org.name,
+    domain: ctx.org.domain,
+    listenPort: ctx.ports[tier].listen,
+    operationsPort: ctx.ports[tier].operations,
+    adminId: BOOTSTRAP_ADMIN,
+    adminSecret: ctx.secrets.bootstrap(tier),
+    ...(tier === 'tls' ? {} : { tlsCertFile: sp.tlsCert, tlsKeyFile: sp.tlsKey }),
+    ...(tier === 'intermediate'
+      ? {
+          parent: {
+            url: caUrl(endpoint(ctx, 'root'), { id: BOOTSTRAP_ADMIN, secret: ctx.secrets.bootstrap('root') }),
+            tlsCaCertFile: ctx.paths.tlsCaCert,
+          },
+        }
+      : {}),
+  });
+  // The config holds bootstrap secrets: owner-only.
+  writeIfChanged(sp.config, yaml, 0o600);
+}
+
+/**
+ * Starts one CA server if it is not running and waits until /healthz and /cainfo answer.
+ * @returns 'started' or 'running' (it was already up).
+ */
+export async function startServer(
+  ctx: OrgCaContext,
+  tier: CaTier,
+  opts: { readyTimeoutMs?: number; onProgress?: Progress } = {},
+): Promise<'started' | 'running'> {
+  const sp = ctx.paths.servers[tier];
+  const label = tierLabel(ctx.org.name, tier);
+  const timeoutMs = opts.readyTimeoutMs ?? 60_000;
+  if (runningPid(sp.pidFile) !== undefined) {
+    await waitReady(ctx, tier, timeoutMs, () => undefined);
+    return 'running';
+  }
+  const bin = binaryPath('fabric-ca-server', ctx.env);
+  if (!existsSync(bin)) throw new BinaryMissingError(bin);
+  if (tier !== 'tls' && !(existsSync(sp.tlsCert) && existsSync(sp.tlsKey))) {
+    throw new NotSetUpError(`the TLS certificate of the ${label} (${sp.tlsCert})`);
+  }
+  writeServerConfig(ctx, tier);
+  opts.onProgress?.(
+    `starting ${label} on 127.0.0.1:${ctx.ports[tier].listen} (operations ${ctx.ports[tier].operations})`,
+  );
+  const pid = startDetached({
+    label,
+    command: bin,
+    args: ['start', '-H', sp.home, '-c', sp.config],
+    cwd: sp.home,
+    logFile: sp.logFile,
+    pidFile: sp.pidFile,
+    env: { ...process.env, FABRIC_CA_SERVER_HOME: sp.home },
+  });
+  await waitReady(ctx, tier, timeoutMs, () => {
+    if (runningPid(sp.pidFile) === undefined) {
+      throw new CaStartError(
+        `${label} (pid ${pid}) exited during start-up; last lines of ${sp.logFile}:\n${tailLog(sp.logFile)}`,
+      );
+    }
+  });
+  // The server writes its key store with its own umask; keep the home owner-only.
+  chmodSync(sp.home, 0o700);
+  return 'started';
+}
+
+async function waitReady(
+  ctx: OrgCaContext,
+  tier: CaTier,
+  timeoutMs: number,
+  check: () => void,
+): Promise<void> {
+  const sp = ctx.paths.servers[tier];
+  const ports = ctx.ports[tier];
+  const label = tierLabel(ctx.org.name, tier);
+  try {
+    await waitUntil(
+      `GET http://127.0.0.1:${ports.operations}/healthz`,
+      () => probeHealthz(ports.operations),
+      {
+        label,
+        timeoutMs,
+        check,
+      },
+    );
+    await waitUntil(
+      `GET https://127.0.0.1:${ports.listen}/cainfo`,
+      async () =>
+        existsSync(ctx.paths.tlsCaCert)
+          ? probeCaInfo(ports.listen, readFileSync(ctx.paths.tlsCaCert))
+          : { ok: false, reason: `${ctx.paths.tlsCaCert} not written yet` },
+      { label, timeoutMs, check },
+    );
+  } catch (e) {
+    if (e instanceof CaStartError) throw e;
+    throw new CaStartError(`${(e as Error).message}\nlast lines of ${sp.logFile}:\n${tailLog(sp.logFile)}`);
+  }
+}
+
+/** Stops one CA server (by its PID file) and waits for it to exit. @returns true if it was running. */
+export async function stopServer(ctx: OrgCaContext, tier: CaTier, onProgress?: Progress): Promise<boolean> {
+  const stopped = await stopByPidFile(ctx.paths.servers[tier].pidFile);
+  if (stopped) onProgress?.(`stopped ${tierLabel(ctx.org.name, tier)}`);
+  return stopped;
+}
+
+/**
+ * Makes sure the root and intermediate CA have TLS server certificates from the TLS CA (needs the
+ * TLS CA running and its admin enrolled).
+ */
+async function ensureServerTlsCert(ctx: OrgCaContext, tier: 'root' | 'intermediate'): Promise<void> {
+  const sp = ctx.paths.servers[tier];
+  if (existsSync(sp.tlsCert) && existsSync(sp.tlsKey)) return;
+  const tlsEp = endpoint(ctx, 'tls');
+  const id = caHost(tier, ctx.org.domain);
+  let secret = ctx.secrets.identity('tls', id);
+  if (!secret) {
+    secret = randomSecret();
+    ctx.secrets.setIdentity('tls', id, secret);
+  }
+  await ensureRegistered(tlsEp, ctx.paths.clients.tls, { id, type: 'client' }, secret, ctx.env);
+  const { cert, key } = await enrollCertificate(
+    tlsEp,
+    ctx.paths.scratch,
+    { id, secret, hosts: caHosts(tier, ctx.org.domain), profile: 'tls' },
+    ctx.env,
+  );
+  writeIfChanged(sp.tlsCert, cert);
+  writePrivateFile(sp.tlsKey, key);
+}
+
+/**
+ * Brings an organisation's CAs up, bootstrapping whatever does not exist yet: TLS CA, the TLS
+ * certificates of the other two servers, the root (only when the intermediate still has to
+ * enroll, or when `withRoot`), the intermediate, and the registrar enrollments of the TLS and
+ * intermediate CA.
+ */
+export async function bootstrapOrgCAs(
+  ctx: OrgCaContext,
+  opts: { withRoot?: boolean; readyTimeoutMs?: number; onProgress?: Progress } = {},
+): Promise<void> {
+  const p = { readyTimeoutMs: opts.readyTimeoutMs, onProgress: opts.onProgress };
+  await startServer(ctx, 'tls', p);
+  await enrollRegistrar(
+    endpoint(ctx, 'tls'),
+    ctx.paths.clients.tls,
+    BOOTSTRAP_ADMIN,
+    ctx.secrets.bootstrap('tls'),
+    ctx.env,
+  );
+  await ensureServerTlsCert(ctx, 'root');
+  await ensureServerTlsCert(ctx, 'intermediate');
+  const intermediateInitialised = existsSync(ctx.paths.servers.intermediate.caCert);
+  if (opts.withRoot || !intermediateInitialised) {
+    await startServer(ctx, 'root', p);
+  }
+  await startServer(ctx, 'intermediate', p);
+  await enrollRegistrar(
+    endpoint(ctx, 'intermediate'),
+    ctx.paths.clients.intermediate,
+    BOOTSTRAP_ADMIN,
+    ctx.secrets.bootstrap('intermediate'),
+    ctx.env,
+  );
+}
+
+/** Which tiers to act on; the root is left out unless asked for, as it is meant to stay offline. */
+export interface TierSelection {
+  tiers?: CaTier[];
+}
+
+/**
+ * Starts the CA servers of the topology's organisations (default: TLS and intermediate CA of every
+ * org; include 'root' in `tiers` to bring the root online). Servers must have been set up.
+ */
+export async function startCAs(
+  topology: Topology,
+  opts: CaProcessOptions & TierSelection = {},
+): Promise<CaStatus[]> {
+  const tiers = opts.tiers ?? ['tls', 'intermediate'];
+  for (const ctx of orgContexts(topology, opts)) {
+    for (const tier of CA_TIERS.filter((t) => tiers.includes(t))) {
+      if (!existsSync(ctx.paths.servers[tier].caCert)) {
+        throw new NotSetUpError(`the ${tierLabel(ctx.org.name, tier)} (${ctx.paths.servers[tier].home})`);
+      }
+      await startServer(ctx, tier, opts);
+    }
+  }
+  return caStatus(topology, opts);
+}
+
+/**
+ * Stops CA servers (default: all three tiers of every org) and waits until each has exited.
+ * @returns the servers that were running and are now stopped.
+ */
+export async function stopCAs(
+  topology: Topology,
+  opts: CaProcessOptions & TierSelection = {},
+): Promise<{ org: string; tier: CaTier }[]> {
+  const tiers = opts.tiers ?? [...CA_TIERS];
+  const stopped: { org: string; tier: CaTier }[] = [];
+  // Stop in reverse bootstrap order: intermediate, root, TLS.
+  for (const ctx of orgContexts(topology, opts)) {
+    for (const tier of [...CA_TIERS].reverse().filter((t) => tiers.includes(t))) {
+      if (await stopServer(ctx, tier, opts.onProgress)) stopped.push({ org: ctx.org.name, tier });
+    }
+  }
+  return stopped;
+}
+
+/** Stops every root CA once its intermediate exists (the root is meant to be kept offline). */
+export async function takeRootsOffline(topology: Topology, opts: CaProcessOptions = {}): Promise<string[]> {
+  const done: string[] = [];
+  for (const ctx of orgContexts(topology, opts)) {
+    if (!existsSync(ctx.paths.servers.intermediate.caCert)) {
+      throw new NotSetUpError(
+        `the ${tierLabel(ctx.org.name, 'intermediate')}; the root must stay online until it`,
+      );
+    }
+    await stopServer(ctx, 'root', opts.onProgress);
+    done.push(ctx.org.name);
+  }
+  return done;
+}

@@ -1,0 +1,146 @@
+/**
+ * Generates fabric-ca-server-config.yaml for each CA tier. The file is complete and explicit
+ * (listen address, operations address, TLS, signing profiles), so nothing depends on the server's
+ * defaults — in particular the operations endpoint, whose default 127.0.0.1:9443 collides with
+ * peers and orderers.
+ */
+import { stringify } from 'yaml';
+import type { CaTier } from '../layout';
+
+/** Address every CA listens on; the network runs on one host for now. */
+export const CA_LISTEN_ADDRESS = '127.0.0.1';
+
+export interface ServerConfigInput {
+  tier: CaTier;
+  /** Organisation name, used for the CA name and certificate subject. */
+  org: string;
+  /** Organisation domain, e.g. org1.example.com. */
+  domain: string;
+  listenPort: number;
+  operationsPort: number;
+  /** Bootstrap admin enrollment ID and secret. */
+  adminId: string;
+  adminSecret: string;
+  /**
+   * TLS server certificate and key of this CA (issued by the org's TLS CA). Omitted for the TLS CA
+   * itself, which issues its own TLS certificate from its signing key.
+   */
+  tlsCertFile?: string;
+  tlsKeyFile?: string;
+  /** Intermediate only: the root CA to enroll from. */
+  parent?: { url: string; tlsCaCertFile: string };
+}
+
+/** The CA name a tier gets, e.g. `ica-org1`. */
+export function caName(tier: CaTier, org: string): string {
+  const prefix = { tls: 'tlsca', root: 'rca', intermediate: 'ica' }[tier];
+  return `${prefix}-${org.toLowerCase()}`;
+}
+
+/** Host name a tier's CA is known by, e.g. `ica.org1.example.com`. */
+export function caHost(tier: CaTier, domain: string): string {
+  const prefix = { tls: 'tlsca', root: 'rca', intermediate: 'ica' }[tier];
+  return `${prefix}.${domain}`;
+}
+
+/** Host names in every CA server certificate: its own name plus the loopback names clients dial. */
+export function caHosts(tier: CaTier, domain: string): string[] {
+  return [caHost(tier, domain), 'localhost', '127.0.0.1'];
+}
+
+/** Builds the YAML text of a server configuration. */
+export function serverConfigYaml(input: ServerConfigInput): string {
+  const { tier } = input;
+  const hosts = caHosts(tier, input.domain);
+  const config: Record<string, unknown> = {
+    version: '1.5.21',
+    port: input.listenPort,
+    address: CA_LISTEN_ADDRESS,
+    debug: false,
+    crlsizelimit: 512000,
+    tls: {
+      enabled: true,
+      // For the TLS CA a file that does not exist yet: fabric-ca-server then issues its own TLS
+      // certificate for csr.hosts and writes it there.
+      certfile: input.tlsCertFile ?? 'tls-cert.pem',
+      keyfile: input.tlsKeyFile ?? '',
+      clientauth: { type: 'noclientcert', certfiles: [] },
+    },
+    ca: {
+      name: caName(tier, input.org),
+      keyfile: '',
+      certfile: '',
+      chainfile: '',
+      reenrollIgnoreCertExpiry: false,
+    },
+    crl: { expiry: '24h' },
+    registry: {
+      maxenrollments: -1,
+      identities: [
+        {
+          name: input.adminId,
+          pass: input.adminSecret,
+          type: 'client',
+          affiliation: '',
+          attrs: {
+            'hf.Registrar.Roles': '*',
+            'hf.Registrar.DelegateRoles': '*',
+            'hf.Revoker': true,
+            'hf.IntermediateCA': true,
+            'hf.GenCRL': true,
+            'hf.Registrar.Attributes': '*',
+            'hf.AffiliationMgr': true,
+          },
+        },
+      ],
+    },
+    db: { type: 'sqlite3', datasource: 'fabric-ca-server.db', tls: { enabled: false } },
+    ldap: { enabled: false },
+    // One affiliation per org; identities are registered into it.
+    affiliations: { [input.org.toLowerCase()]: [] },
+    signing: {
+      default: { usage: ['digital signature'], expiry: '8760h' },
+      profiles: {
+        // Used by the root to sign the intermediate: a CA that may not sign further CAs (pathlen 0).
+        ca: {
+          usage: ['cert sign', 'crl sign'],
+          expiry: '43800h',
+          caconstraint: { isca: true, maxpathlen: 0, maxpathlenzero: true },
+        },
+        tls: {
+          usage: ['signing', 'key encipherment', 'server auth', 'client auth', 'key agreement'],
+          expiry: '8760h',
+        },
+      },
+    },
+    csr: {
+      cn: caHost(tier, input.domain),
+      keyrequest: { algo: 'ecdsa', size: 256 },
+      names: [{ C: 'US', ST: 'North Carolina', L: '', O: input.org, OU: '' }],
+      hosts,
+      // The root may sign one level of CA below it (the intermediate); the TLS CA signs none.
+      ca: { expiry: '131400h', pathlength: tier === 'root' ? 1 : 0 },
+    },
+    bccsp: { default: 'SW', sw: { hash: 'SHA2', security: 256, filekeystore: { keystore: 'msp/keystore' } } },
+    cfg: { identities: { passwordattempts: 10 } },
+    operations: {
+      listenAddress: `${CA_LISTEN_ADDRESS}:${input.operationsPort}`,
+      // Health checks stay on loopback in plain HTTP; the CA API itself is TLS-only.
+      tls: { enabled: false },
+    },
+    metrics: { provider: 'disabled' },
+  };
+  if (input.parent) {
+    config.intermediate = {
+      parentserver: { url: input.parent.url, caname: '' },
+      enrollment: { hosts: hosts.join(','), profile: 'ca', label: '' },
+      tls: { certfiles: [input.parent.tlsCaCertFile], client: { certfile: '', keyfile: '' } },
+    };
+    // fabric-ca-server refuses a CN for an intermediate: the subject comes from its enrollment at
+    // the root (as the root's bootstrap admin). The root's `ca` profile caps pathlen at 0.
+    const csr = config.csr as Record<string, unknown>;
+    csr.cn = '';
+    csr.ca = { expiry: '131400h', pathlength: 0 };
+  }
+  return `# Generated by fabpay-ca; do not edit (regenerated on every start).\n${stringify(config)}`;
+}
