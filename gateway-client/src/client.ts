@@ -24,7 +24,7 @@ import {
   type EndpointConfig,
 } from './profile';
 import { resolveRetryPolicy, type RetryPolicy } from './retry/policy';
-import { newNodeSigner } from './signing';
+import { newNodeSigner, type NodeSigner } from './signing';
 import { TransactionRunner, type SubmitResult, type TransactionRequest } from './transactions';
 
 /** The identity transactions are signed with. */

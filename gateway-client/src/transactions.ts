@@ -188,12 +188,8 @@ export class TransactionRunner {
         await sleepWithin(backoffMs(attempt, this.policy.transportBackoffMs, this.random), deadline, stage);
       }
     }
-    const cause = last && !last.ok ? last.error : undefined;
-    throw new EndpointsUnavailableError(
-      stage,
-      `${stage} failed on ${this.policy.maxEndpointAttempts} attempts: ${describe(cause)}`,
-      { cause },
-    );
+    if (last && !last.ok) throw toTypedError(stage, last.error, last.failure);
+    throw new EndpointsUnavailableError(stage, `${stage} failed: no attempt was made`);
   }
 
   /**
@@ -337,7 +333,9 @@ export function toTypedError(stage: Stage, error: unknown, failure: Classificati
     return new DeadlineExceededError(stage, `${stage} deadline exceeded: ${describe(error)}`, { cause: error });
   }
   if (failure.kind === 'transport' || failure.kind === 'overloaded') {
-    return new EndpointsUnavailableError(stage, `${stage} failed: ${describe(error)}`, { cause: error });
+    return new EndpointsUnavailableError(stage, `${stage} failed on every endpoint tried: ${describe(error)}`, {
+      cause: error,
+    });
   }
   const details = error instanceof GatewayError ? error.details : [];
   return new GatewayRequestError(stage, failure.grpcCode ?? 'CLIENT', `${stage} failed: ${describe(error)}`, details, {

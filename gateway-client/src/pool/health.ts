@@ -2,14 +2,18 @@
  * Endpoint health state machine (pure: the clock is passed in, so it is
  * unit-testable without timers).
  *
- *   ready --failure--> failing --N consecutive failures--> ejected
- *     ^                   |                                   |
- *     +----success--------+       backoff passes, probe ok ---+--> ready (on probation)
- *                                 probe fails ------------------> ejected (longer backoff)
+ *   ready --endpoint failure--> failing --N consecutive failures--> ejected
+ *     ^                            |                                  |
+ *     +-- success or probe ok -----+      backoff passes, probe ok ---+--> ready
+ *                                  +-- probe fails --> ejected        probe fails --> ejected (longer backoff)
  *
- * "failing" endpoints still take traffic, but only when no ready endpoint
- * has room. Ejection backoff doubles per consecutive ejection so a flapping
- * peer is tried less and less often; one real success resets it.
+ * "failing" endpoints only take traffic when no ready endpoint has room, so
+ * they are probed (connection check) right away: a dead peer refuses the
+ * connection and is ejected without waiting for more real failures.
+ * Ejection backoff doubles per consecutive ejection so a flapping peer is
+ * tried less and less often; one real success resets it. After a probe
+ * readmits an endpoint its failure count is kept, so one more failure
+ * ejects it again.
  */
 
 export type EndpointState = 'ready' | 'failing' | 'ejected';
@@ -89,17 +93,15 @@ export class EndpointHealth {
   }
 
   dueForProbe(now: number): boolean {
-    return this._state === 'ejected' && now >= this._ejectedUntil;
+    return this._state === 'failing' || (this._state === 'ejected' && now >= this._ejectedUntil);
   }
 
-  /**
-   * The connection came back. Readmit on probation: one more failure ejects
-   * again, with the longer backoff, until a real request succeeds.
-   */
+  /** The connection is up: readmit (failure count kept until a real success). */
   probeSucceeded(): void {
-    if (this._state !== 'ejected') return;
-    this._state = 'failing';
-    this._consecutiveFailures = Math.max(0, this.options.ejectAfterFailures - 1);
+    if (this._state === 'ejected') {
+      this._consecutiveFailures = Math.max(0, this.options.ejectAfterFailures - 1);
+    }
+    this._state = 'ready';
   }
 
   probeFailed(now: number): void {

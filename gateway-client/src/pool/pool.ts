@@ -379,17 +379,21 @@ export class ConnectionPool {
       const client = endpoint.clients[0];
       if (!client) continue;
       // Connectivity is the probe: a killed peer refuses connections; once it
-      // accepts them again, real traffic (on probation) confirms the gateway.
+      // accepts them again, real traffic confirms the gateway works.
       waitForReady(client, this.options.health.probeTimeoutMs)
         .then(
           () => {
+            const before = endpoint.health.state;
             endpoint.health.probeSucceeded();
-            this.onStateChange(endpoint, 'ejected');
+            if (before !== endpoint.health.state) this.onStateChange(endpoint, before);
           },
           (err: unknown) => {
+            if (this.closed) return;
+            const before = endpoint.health.state;
             endpoint.lastError = `probe: ${err instanceof Error ? err.message : String(err)}`;
             endpoint.health.probeFailed(this.now());
-            this.logger.debug({ endpoint: endpoint.config.name }, 'endpoint probe failed');
+            if (before !== 'ejected') this.onStateChange(endpoint, before);
+            else this.logger.debug({ endpoint: endpoint.config.name }, 'endpoint still down');
           },
         )
         .finally(() => {

@@ -1,0 +1,379 @@
+/**
+ * An in-process fake of the peer Gateway service (gateway.Gateway), for unit
+ * tests: the real fabric-gateway client code runs against it over real gRPC
+ * on 127.0.0.1. Several fake peers share one FakeLedger, so a transaction
+ * submitted through one is visible through another, duplicates are detected
+ * by transaction ID (DUPLICATE_TXID) and never applied twice, and failures
+ * (UNAVAILABLE, delays, conflicts, chaincode errors, lost transactions,
+ * dead peers) are injected per call.
+ *
+ * Test-only: not exported from the package index.
+ */
+import * as grpc from '@grpc/grpc-js';
+import { common, gateway, google, peer } from '@hyperledger/fabric-protos';
+
+export type FakeMethod = 'evaluate' | 'endorse' | 'submit' | 'commitStatus' | 'chaincodeEvents';
+
+/** One injected behaviour for one call. */
+export interface Fault {
+  /** Fail the call with this gRPC status. */
+  readonly code?: grpc.status;
+  readonly message?: string;
+  /** Per-peer error details (a real gateway attaches them for remote failures). */
+  readonly details?: readonly { address: string; mspId: string; message: string }[];
+  /** Wait before answering (or failing). */
+  readonly delayMs?: number;
+  /** Submit only: accept, but lose the transaction (never committed), as in a Raft election. */
+  readonly lose?: boolean;
+  /** Submit only: accept and commit it with this validation code. */
+  readonly validationCode?: number;
+}
+
+/** A fake chaincode: return a payload, or throw to reject (message becomes the chaincode error). */
+export type FakeChaincode = (fn: string, args: string[]) => string;
+
+interface Committed {
+  readonly code: number;
+  readonly block: number;
+}
+
+/** Shared state of the fake network. */
+export class FakeLedger {
+  /** Transaction IDs committed VALID, in order. */
+  readonly applied: string[] = [];
+  /** Every envelope received per transaction ID (to check resends are identical). */
+  readonly envelopes = new Map<string, Buffer[]>();
+  /** Copies of a transaction ID that arrived after the first (DUPLICATE_TXID). */
+  duplicates = 0;
+  /** Validation codes to use for the next commits, in order (then VALID). */
+  readonly nextValidationCodes: number[] = [];
+  readonly events: { block: number; txId: string; name: string; payload: string }[] = [];
+  private readonly committed = new Map<string, Committed>();
+  private readonly waiters = new Map<string, ((c: Committed) => void)[]>();
+  private readonly eventListeners = new Set<() => void>();
+  private height = 0;
+
+  constructor(readonly chaincode: FakeChaincode = (fn, args) => JSON.stringify({ fn, args })) {}
+
+  receive(txId: string, envelope: Buffer, fault: Fault | undefined): void {
+    const copies = this.envelopes.get(txId) ?? [];
+    copies.push(envelope);
+    this.envelopes.set(txId, copies);
+    if (fault?.lose) return;
+    // Order asynchronously, like a block being cut after the Submit returns.
+    setImmediate(() => this.commit(txId, fault?.validationCode));
+  }
+
+  private commit(txId: string, validationCode: number | undefined): void {
+    if (this.committed.has(txId)) {
+      this.duplicates++;
+      return;
+    }
+    const code = validationCode ?? this.nextValidationCodes.shift() ?? peer.TxValidationCode.VALID;
+    const c = { code, block: ++this.height };
+    this.committed.set(txId, c);
+    if (code === peer.TxValidationCode.VALID) {
+      this.applied.push(txId);
+      this.events.push({ block: c.block, txId, name: 'Committed', payload: txId });
+      for (const l of this.eventListeners) l();
+    }
+    for (const w of this.waiters.get(txId) ?? []) w(c);
+    this.waiters.delete(txId);
+  }
+
+  /** Waits for a commit (the real CommitStatus blocks until the transaction commits). */
+  whenCommitted(txId: string): Promise<Committed> {
+    const c = this.committed.get(txId);
+    if (c) return Promise.resolve(c);
+    return new Promise((resolve) => {
+      const list = this.waiters.get(txId) ?? [];
+      list.push(resolve);
+      this.waiters.set(txId, list);
+    });
+  }
+
+  /** Appends an event in a block of its own (for event stream tests). */
+  emitEvent(name: string, payload: string): void {
+    const block = ++this.height;
+    this.events.push({ block, txId: `tx-${block}`, name, payload });
+    for (const l of this.eventListeners) l();
+  }
+
+  onEvent(listener: () => void): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
+  }
+}
+
+/** A fake peer gateway on 127.0.0.1 with a random port. */
+export class FakeGatewayPeer {
+  readonly calls: Record<FakeMethod, number> = {
+    evaluate: 0,
+    endorse: 0,
+    submit: 0,
+    commitStatus: 0,
+    chaincodeEvents: 0,
+  };
+  /** Highest number of unary calls in progress at once. */
+  maxConcurrent = 0;
+  private concurrent = 0;
+  private readonly queued: Record<FakeMethod, Fault[]> = {
+    evaluate: [],
+    endorse: [],
+    submit: [],
+    commitStatus: [],
+    chaincodeEvents: [],
+  };
+  private readonly sticky: Partial<Record<FakeMethod, Fault>> = {};
+  private server: grpc.Server | undefined;
+  private readonly streams = new Set<grpc.ServerWritableStream<unknown, unknown>>();
+
+  private constructor(
+    readonly ledger: FakeLedger,
+    readonly mspId: string,
+    public port: number,
+  ) {}
+
+  /** Starts a fake peer; `port` 0 picks a free one. */
+  static async start(ledger: FakeLedger, mspId = 'Org1MSP', port = 0): Promise<FakeGatewayPeer> {
+    const p = new FakeGatewayPeer(ledger, mspId, port);
+    await p.listen();
+    return p;
+  }
+
+  get address(): string {
+    return `127.0.0.1:${this.port}`;
+  }
+
+  /** Injects a fault for the next `times` calls of a method. */
+  inject(method: FakeMethod, fault: Fault, times = 1): this {
+    for (let i = 0; i < times; i++) this.queued[method].push(fault);
+    return this;
+  }
+
+  /** Applies a fault to every call of a method until cleared with undefined. */
+  always(method: FakeMethod, fault: Fault | undefined): this {
+    if (fault) this.sticky[method] = fault;
+    else delete this.sticky[method];
+    return this;
+  }
+
+  /** Kills the peer: open connections and streams drop, new ones are refused. */
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (!server) return;
+    for (const s of this.streams) s.destroy(new Error('peer stopped'));
+    this.streams.clear();
+    server.forceShutdown();
+    await new Promise((r) => setImmediate(r));
+  }
+
+  /** Restarts on the same port. */
+  async restart(): Promise<void> {
+    if (!this.server) await this.listen();
+  }
+
+  private async listen(): Promise<void> {
+    const server = new grpc.Server();
+    server.addService(gateway.GatewayService, {
+      evaluate: this.unary('evaluate', (req: gateway.EvaluateRequest) => this.evaluate(req)),
+      endorse: this.unary('endorse', (req: gateway.EndorseRequest) => this.endorse(req)),
+      submit: this.unary('submit', (req: gateway.SubmitRequest, fault) => this.submit(req, fault)),
+      commitStatus: this.unary('commitStatus', (req: gateway.SignedCommitStatusRequest) => this.commitStatus(req)),
+      chaincodeEvents: (call: grpc.ServerWritableStream<gateway.SignedChaincodeEventsRequest, gateway.ChaincodeEventsResponse>) =>
+        this.chaincodeEvents(call),
+    });
+    this.port = await new Promise<number>((resolve, reject) =>
+      server.bindAsync(`127.0.0.1:${this.port}`, grpc.ServerCredentials.createInsecure(), (err, port) =>
+        err ? reject(err) : resolve(port),
+      ),
+    );
+    this.server = server;
+  }
+
+  private takeFault(method: FakeMethod): Fault | undefined {
+    return this.queued[method].shift() ?? this.sticky[method];
+  }
+
+  private unary<Req, Res>(method: FakeMethod, handle: (req: Req, fault: Fault | undefined) => Promise<Res> | Res) {
+    return (call: grpc.ServerUnaryCall<Req, Res>, callback: grpc.sendUnaryData<Res>) => {
+      this.calls[method]++;
+      this.concurrent++;
+      this.maxConcurrent = Math.max(this.maxConcurrent, this.concurrent);
+      const fault = this.takeFault(method);
+      const finish = (err: Partial<grpc.StatusObject> | null, res?: Res) => {
+        this.concurrent--;
+        if (err) callback(err);
+        else callback(null, res);
+      };
+      void (async () => {
+        if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
+        if (fault?.code !== undefined) {
+          finish(statusError(fault.code, fault.message ?? `injected ${grpc.status[fault.code]}`, fault.details ?? []));
+          return;
+        }
+        try {
+          finish(null, await handle(call.request, fault));
+        } catch (err) {
+          finish(err as Partial<grpc.StatusObject>);
+        }
+      })();
+    };
+  }
+
+  private runChaincode(signedProposal: peer.SignedProposal | undefined): { ok: true; payload: string } | { ok: false; message: string } {
+    const proposal = peer.Proposal.deserializeBinary(signedProposal?.getProposalBytes_asU8() ?? new Uint8Array());
+    const payload = peer.ChaincodeProposalPayload.deserializeBinary(proposal.getPayload_asU8());
+    const spec = peer.ChaincodeInvocationSpec.deserializeBinary(payload.getInput_asU8());
+    const args = (spec.getChaincodeSpec()?.getInput()?.getArgsList_asU8() ?? []).map((a) => Buffer.from(a).toString());
+    const [fn = '', ...rest] = args;
+    try {
+      return { ok: true, payload: this.ledger.chaincode(fn, rest) };
+    } catch (err) {
+      return { ok: false, message: err instanceof Error ? err.message : String(err) };
+    }
+  }
+
+  private evaluate(req: gateway.EvaluateRequest): gateway.EvaluateResponse {
+    const outcome = this.runChaincode(req.getProposedTransaction());
+    if (!outcome.ok) {
+      const detail = `chaincode response 500, ${outcome.message}`;
+      throw statusError(grpc.status.UNKNOWN, `evaluate call to endorser returned error: ${detail}`, [
+        { address: this.address, mspId: this.mspId, message: detail },
+      ]);
+    }
+    const response = new peer.Response();
+    response.setStatus(200);
+    response.setPayload(Buffer.from(outcome.payload));
+    const res = new gateway.EvaluateResponse();
+    res.setResult(response);
+    return res;
+  }
+
+  private endorse(req: gateway.EndorseRequest): gateway.EndorseResponse {
+    const outcome = this.runChaincode(req.getProposedTransaction());
+    if (!outcome.ok) {
+      throw statusError(grpc.status.ABORTED, 'failed to endorse transaction, see attached details for more info', [
+        { address: this.address, mspId: this.mspId, message: `chaincode response 500, ${outcome.message}` },
+      ]);
+    }
+    const chaincodeResponse = new peer.Response();
+    chaincodeResponse.setStatus(200);
+    chaincodeResponse.setPayload(Buffer.from(outcome.payload));
+    const chaincodeAction = new peer.ChaincodeAction();
+    chaincodeAction.setResponse(chaincodeResponse);
+    const responsePayload = new peer.ProposalResponsePayload();
+    responsePayload.setExtension$(chaincodeAction.serializeBinary());
+    const endorsedAction = new peer.ChaincodeEndorsedAction();
+    endorsedAction.setProposalResponsePayload(responsePayload.serializeBinary());
+    const actionPayload = new peer.ChaincodeActionPayload();
+    actionPayload.setAction(endorsedAction);
+    const action = new peer.TransactionAction();
+    action.setPayload(actionPayload.serializeBinary());
+    const transaction = new peer.Transaction();
+    transaction.setActionsList([action]);
+    const channelHeader = new common.ChannelHeader();
+    channelHeader.setChannelId(req.getChannelId());
+    channelHeader.setTxId(req.getTransactionId());
+    const header = new common.Header();
+    header.setChannelHeader(channelHeader.serializeBinary());
+    const payload = new common.Payload();
+    payload.setHeader(header);
+    payload.setData(transaction.serializeBinary());
+    const envelope = new common.Envelope();
+    envelope.setPayload(payload.serializeBinary());
+    const res = new gateway.EndorseResponse();
+    res.setPreparedTransaction(envelope);
+    return res;
+  }
+
+  private submit(req: gateway.SubmitRequest, fault: Fault | undefined): gateway.SubmitResponse {
+    const envelope = req.getPreparedTransaction();
+    this.ledger.receive(req.getTransactionId(), Buffer.from(envelope?.serializeBinary() ?? []), fault);
+    return new gateway.SubmitResponse();
+  }
+
+  private async commitStatus(req: gateway.SignedCommitStatusRequest): Promise<gateway.CommitStatusResponse> {
+    const request = gateway.CommitStatusRequest.deserializeBinary(req.getRequest_asU8());
+    const committed = await this.ledger.whenCommitted(request.getTransactionId());
+    const res = new gateway.CommitStatusResponse();
+    res.setResult(committed.code as peer.TxValidationCodeMap[keyof peer.TxValidationCodeMap]);
+    res.setBlockNumber(committed.block);
+    return res;
+  }
+
+  /** Streams events from the requested position, skipping up to after_transaction_id. */
+  private chaincodeEvents(call: grpc.ServerWritableStream<gateway.SignedChaincodeEventsRequest, gateway.ChaincodeEventsResponse>): void {
+    this.calls.chaincodeEvents++;
+    const fault = this.takeFault('chaincodeEvents');
+    if (fault?.code !== undefined) {
+      call.destroy(Object.assign(new Error(fault.message ?? 'injected'), { code: fault.code }));
+      return;
+    }
+    this.streams.add(call as grpc.ServerWritableStream<unknown, unknown>);
+    const request = gateway.ChaincodeEventsRequest.deserializeBinary(call.request.getRequest_asU8());
+    const start = request.getStartPosition();
+    const startBlock = start?.hasSpecified() ? (start.getSpecified()?.getNumber() ?? 0) : Number.POSITIVE_INFINITY;
+    const afterTx = request.getAfterTransactionId();
+    let skipping = afterTx !== '';
+    // With no specified start, deliver from the next block.
+    let next = Number.isFinite(startBlock) ? startBlock : this.ledger.events.reduce((h, e) => Math.max(h, e.block), 0) + 1;
+    let index = 0;
+    const pump = () => {
+      while (index < this.ledger.events.length) {
+        const e = this.ledger.events[index++];
+        if (!e || e.block < next) continue;
+        if (skipping) {
+          if (e.block === startBlock) {
+            if (e.txId === afterTx) skipping = false;
+            continue;
+          }
+          skipping = false;
+        }
+        next = e.block;
+        const event = new peer.ChaincodeEvent();
+        event.setChaincodeId(request.getChaincodeId());
+        event.setTxId(e.txId);
+        event.setEventName(e.name);
+        event.setPayload(Buffer.from(e.payload));
+        const res = new gateway.ChaincodeEventsResponse();
+        res.setBlockNumber(e.block);
+        res.setEventsList([event]);
+        call.write(res);
+      }
+    };
+    const unsubscribe = this.ledger.onEvent(pump);
+    call.on('cancelled', () => {
+      unsubscribe();
+      this.streams.delete(call as grpc.ServerWritableStream<unknown, unknown>);
+    });
+    call.on('close', unsubscribe);
+    pump();
+  }
+}
+
+/** A gRPC error carrying gateway ErrorDetails the way a Fabric peer sends them. */
+function statusError(
+  code: grpc.status,
+  message: string,
+  details: readonly { address: string; mspId: string; message: string }[],
+): Partial<grpc.StatusObject> {
+  const metadata = new grpc.Metadata();
+  if (details.length > 0) {
+    const status = new google.rpc.Status();
+    status.setCode(code);
+    status.setMessage(message);
+    for (const d of details) {
+      const detail = new gateway.ErrorDetail();
+      detail.setAddress(d.address);
+      detail.setMspId(d.mspId);
+      detail.setMessage(d.message);
+      const any = status.addDetails();
+      any.setTypeUrl('type.googleapis.com/gateway.ErrorDetail');
+      any.setValue(detail.serializeBinary());
+    }
+    metadata.set('grpc-status-details-bin', Buffer.from(status.serializeBinary()));
+  }
+  return { code, details: message, metadata };
+}
