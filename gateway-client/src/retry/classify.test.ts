@@ -1,0 +1,90 @@
+import { Metadata, status } from '@grpc/grpc-js';
+import { GatewayError } from '@hyperledger/fabric-gateway';
+import { classify, parseChaincodeError } from './classify';
+import { decide, backoffMs } from './policy';
+
+const gwError = (code: status, message: string, details: string[] = []) =>
+  new GatewayError({
+    code,
+    message,
+    details: details.map((m) => ({ address: 'peer0:7051', mspId: 'Org1MSP', message: m })),
+    cause: Object.assign(new Error(message), { code, details: message, metadata: new Metadata() }),
+  });
+
+describe('parseChaincodeError', () => {
+  it('extracts the stable code from Fabric-wrapped chaincode messages', () => {
+    expect(parseChaincodeError('chaincode response 500, INSUFFICIENT_FUNDS: need 10, have 5')).toEqual({
+      code: 'INSUFFICIENT_FUNDS',
+      message: 'need 10, have 5',
+    });
+    expect(parseChaincodeError('evaluate call to endorser returned error: chaincode response 500, FORBIDDEN: no')).toEqual({
+      code: 'FORBIDDEN',
+      message: 'no',
+    });
+    expect(parseChaincodeError('chaincode response 500, Expected 3 parameters, but 2 have been supplied')).toEqual({
+      code: 'CHAINCODE_ERROR',
+      message: 'Expected 3 parameters, but 2 have been supplied',
+    });
+    expect(parseChaincodeError('failed to connect')).toBeUndefined();
+  });
+});
+
+describe('classify + decide', () => {
+  it('connection-level UNAVAILABLE is the endpoint’s fault; retried elsewhere or resent', () => {
+    const c = classify(gwError(status.UNAVAILABLE, 'No connection established'));
+    expect(c).toMatchObject({ kind: 'transport', endpointFault: true });
+    expect(decide('evaluate', c)).toBe('retry-elsewhere');
+    expect(decide('endorse', c)).toBe('retry-elsewhere');
+    expect(decide('submit', c)).toBe('resend-envelope');
+    expect(decide('commitStatus', c)).toBe('retry-elsewhere');
+  });
+
+  it('UNAVAILABLE with peer details (orderer down) is not the gateway peer’s fault', () => {
+    const c = classify(gwError(status.UNAVAILABLE, 'no orderers could successfully process transaction', ['SERVICE_UNAVAILABLE']));
+    expect(c).toMatchObject({ kind: 'transport', endpointFault: false });
+    expect(decide('submit', c)).toBe('resend-envelope');
+  });
+
+  it('orderer SERVICE_UNAVAILABLE reported as ABORTED is resendable', () => {
+    const c = classify(gwError(status.ABORTED, 'received unsuccessful response from orderer: status=SERVICE_UNAVAILABLE'));
+    expect(decide('submit', c)).toBe('resend-envelope');
+  });
+
+  it('chaincode errors are never retried, at any stage', () => {
+    const c = classify(
+      gwError(status.ABORTED, 'failed to endorse transaction', ['chaincode response 500, ACCOUNT_FROZEN: frozen']),
+    );
+    expect(c).toMatchObject({ kind: 'chaincode', chaincodeCode: 'ACCOUNT_FROZEN', endpointFault: false });
+    for (const stage of ['evaluate', 'endorse', 'submit', 'commitStatus'] as const) expect(decide(stage, c)).toBe('fail');
+  });
+
+  it('overload (concurrency limit) is retried, and not blamed on the endpoint', () => {
+    const c = classify(gwError(status.UNKNOWN, 'too many requests for /gateway.Gateway, exceeding concurrency limit (500)'));
+    expect(c).toMatchObject({ kind: 'overloaded', endpointFault: false });
+    expect(decide('endorse', c)).toBe('retry-elsewhere');
+    expect(classify(gwError(status.RESOURCE_EXHAUSTED, 'x')).kind).toBe('overloaded');
+  });
+
+  it('a commit-status timeout means resend the same envelope', () => {
+    const c = classify(gwError(status.DEADLINE_EXCEEDED, 'Deadline exceeded'));
+    expect(decide('commitStatus', c)).toBe('resend-envelope');
+    expect(decide('evaluate', c)).toBe('retry-elsewhere');
+  });
+
+  it('permission, bad requests, plain errors and endorsement mismatches fail', () => {
+    expect(decide('endorse', classify(gwError(status.PERMISSION_DENIED, 'access denied')))).toBe('fail');
+    expect(decide('endorse', classify(gwError(status.ABORTED, 'ProposalResponsePayloads do not match')))).toBe('fail');
+    expect(decide('evaluate', classify(gwError(status.UNKNOWN, 'something')))).toBe('fail');
+    expect(decide('evaluate', classify(new Error('bug')))).toBe('fail');
+  });
+});
+
+describe('backoffMs', () => {
+  it('is full jitter under an exponentially growing cap', () => {
+    const limits = { base: 10, max: 100 };
+    expect(backoffMs(0, limits, () => 0.999)).toBe(9);
+    expect(backoffMs(2, limits, () => 0.5)).toBe(20);
+    expect(backoffMs(10, limits, () => 0.999)).toBe(99);
+    expect(backoffMs(3, limits, () => 0)).toBe(0);
+  });
+});
