@@ -1,3 +1,4 @@
+import './testing/quiet';
 import { ClientIdentity } from 'fabric-shim';
 import { isAdminFor, resolveCaller, ownerOf } from './acl';
 import { identity } from './testing/identities';

@@ -1,3 +1,4 @@
+import './quiet';
 import * as x509 from '@peculiar/x509';
 import { webcrypto } from 'node:crypto';
 import { Creator } from './memory-ledger';
