@@ -95,6 +95,66 @@ export const DEFAULT_ORGS = [
   { name: 'Org2', mspId: 'Org2MSP', peers: 2, users: [] },
 ] as const;
 
+// ---------------------------------------------------------------------------------------------
+// Network sections: the channel, the chaincode deployed on it, block cutting and peer tuning.
+// They live in this shared schema (not in a network-only copy) so that every tool reading
+// topology.yaml accepts the same file. Defaults are tuned for one 2-core machine running
+// 3 orderers, 4 peers and 2 chaincode servers; network/README.md ("Defaults") says why.
+// ---------------------------------------------------------------------------------------------
+
+/** Channel names as Fabric accepts them (lower case, starting with a letter). */
+export const channelNameSchema = z
+  .string({ error: 'expected a channel name' })
+  .regex(/^[a-z][a-z0-9.-]{0,248}$/, {
+    error: 'expected a channel name: lower-case letters, digits, "." and "-", starting with a letter',
+  });
+
+export const channelSchema = z.strictObject({
+  name: channelNameSchema.default('payments'),
+});
+
+/** A Go-style duration such as 250ms or 2s, as configtx.yaml takes it. */
+const durationSchema = z.string({ error: 'expected a duration such as 250ms or 2s' }).regex(/^\d+(ms|s)$/, {
+  error: 'expected a duration such as 250ms or 2s',
+});
+
+export const chaincodeSchema = z.strictObject({
+  name: z
+    .string({ error: 'expected a chaincode name' })
+    .regex(/^[a-zA-Z0-9]+([-_][a-zA-Z0-9]+)*$/, { error: 'expected a chaincode name: letters, digits, "-" and "_"' })
+    .default('payments'),
+  version: z
+    .string({ error: 'expected a chaincode version' })
+    .regex(/^[A-Za-z0-9_.+-]{1,64}$/, { error: 'expected a chaincode version such as 1.0' })
+    .default('1.0'),
+  /** Chaincode workspace, relative to the repository root; its CCaaS server is `<path>/dist/server.js`. */
+  path: z.string({ error: 'expected a path' }).min(1).default('chaincode'),
+  /**
+   * Signature policy for endorsement, e.g. `OR('Org1MSP.peer','Org2MSP.peer')`. Omitted: the
+   * channel's default, a MAJORITY of the organisations' peers.
+   */
+  endorsementPolicy: z.string().min(1).optional(),
+});
+
+export const batchSchema = z.strictObject({
+  /** How long the orderer waits before cutting a block that is not full. */
+  timeout: durationSchema.default('250ms'),
+  maxMessageCount: wholeNumber(1, 10000).default(500),
+  /** Preferred block size in bytes. */
+  preferredMaxBytes: wholeNumber(4096, 99 * 1024 * 1024).default(4 * 1024 * 1024),
+});
+
+export const peerTuningSchema = z.strictObject({
+  /**
+   * The peer's gateway concurrency limit (Fabric's default is 500; past it the peer answers
+   * "too many requests").
+   */
+  gatewayConcurrency: wholeNumber(1, 100000).default(2500),
+});
+
+/** Fabric logging spec for every node, e.g. INFO or `INFO:gossip=WARN`. */
+export const loggingSchema = z.string().regex(/^[A-Za-z0-9:=.,_-]+$/).default('INFO');
+
 /**
  * The whole topology as a plain object schema (no cross-field checks). Extend this, then wrap it
  * with `.superRefine(checkTopology)` to keep the uniqueness rules.
@@ -112,6 +172,11 @@ export const topologyObjectSchema = z.strictObject({
     .min(1, { error: 'expected at least one peer organisation' })
     .max(MAX_PEER_ORGS, { error: `expected at most ${MAX_PEER_ORGS} peer organisations` })
     .default(() => DEFAULT_ORGS.map((o) => ({ ...o, users: [] }))),
+  channel: channelSchema.default({ name: 'payments' }),
+  chaincode: chaincodeSchema.default({ name: 'payments', version: '1.0', path: 'chaincode' }),
+  batch: batchSchema.default({ timeout: '250ms', maxMessageCount: 500, preferredMaxBytes: 4 * 1024 * 1024 }),
+  peer: peerTuningSchema.default({ gatewayConcurrency: 2500 }),
+  logging: loggingSchema,
 });
 
 /** The minimal shape {@link checkTopology} needs, so it also works on extended schemas. */

@@ -36,7 +36,18 @@ describe('defaults', () => {
         { name: 'Org1', mspId: 'Org1MSP', peers: 2, users: [] },
         { name: 'Org2', mspId: 'Org2MSP', peers: 2, users: [] },
       ],
+      channel: { name: 'payments' },
+      chaincode: { name: 'payments', version: '1.0', path: 'chaincode' },
+      batch: { timeout: '250ms', maxMessageCount: 500, preferredMaxBytes: 4 * 1024 * 1024 },
+      peer: { gatewayConcurrency: 2500 },
+      logging: 'INFO',
     });
+  });
+
+  it('validates the network sections and names the bad field', () => {
+    expect(() => parseTopologyYaml('batch: { timeout: 2 }\n')).toThrow(/batch\.timeout: expected a duration/);
+    expect(() => parseTopologyYaml('channel: { name: Payments }\n')).toThrow(/channel\.name: expected a channel name/);
+    expect(() => parseTopologyYaml('chaincode: { nam: x }\n')).toThrow(/chaincode/);
   });
 
   it('fills defaults inside partially given sections', () => {
