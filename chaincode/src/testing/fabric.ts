@@ -115,3 +115,17 @@ export class TestFabric {
     return r.message;
   }
 }
+
+/** Parsed JSON payload of a successful transaction. */
+export function resultOf<T = Record<string, unknown>>(s: Endorsement): T {
+  return JSON.parse(s.payload.toString('utf8')) as T;
+}
+
+/** The single event a transaction set, parsed; throws unless there is exactly one. */
+export function eventOf(s: Endorsement): { name: string; payload: Record<string, unknown> } {
+  if (s.events.length !== 1) {
+    throw new Error(`expected exactly one event, got ${s.events.length}`);
+  }
+  const e = s.events[0] as StubEvent;
+  return { name: e.name, payload: JSON.parse(e.payload.toString('utf8')) as Record<string, unknown> };
+}
