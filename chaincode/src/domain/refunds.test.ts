@@ -1,0 +1,57 @@
+import '../testing/quiet';
+import { HistoryEntry, Page, Refund } from '../model';
+import { funded } from '../testing/fixtures';
+
+describe('refunds', () => {
+  async function paid() {
+    const ctx = await funded();
+    await ctx.f.ok(ctx.c.alice, 'pay', 'p1', 'A', 'B', '1000', 'USD', 'order');
+    await ctx.f.ok(ctx.c.bob, 'foldCredits', 'B', 'p.p1');
+    return ctx;
+  }
+
+  test('the payee refunds fully', async () => {
+    const { f, c } = await paid();
+    f.advance(1000);
+    const r = await f.ok<Refund>(c.bob, 'refund', 'r1', 'p1', '1000', 'cancelled');
+    expect(r).toMatchObject({ refundId: 'r1', paymentId: 'p1', from: 'B', to: 'A', amount: '1000', currency: 'USD', reason: 'cancelled', initiator: c.bob.owner });
+    expect(await f.query(c.alice, 'getPayment', 'p1')).toMatchObject({ refunded: '1000' });
+    expect(await f.query(c.alice, 'getRefund', 'r1')).toEqual(r);
+    expect(await f.query(c.alice, 'getBalance', 'A')).toMatchObject({ available: '10000', pending: '1000' });
+    expect(await f.query(c.bob, 'getBalance', 'B')).toMatchObject({ available: '5000' });
+    const hist = await f.query<Page<HistoryEntry>>(c.alice, 'getPaymentHistory', 'A', '10', '');
+    expect(hist.items.map((h) => `${h.kind}:${h.direction}`)).toEqual(['refund:in', 'payment:out']);
+  });
+
+  test('partial refunds add up and can never exceed the payment', async () => {
+    const { f, c } = await paid();
+    await f.ok(c.bob, 'refund', 'r1', 'p1', '400', '');
+    await f.ok(c.bob, 'refund', 'r2', 'p1', '600', '');
+    expect(await f.reject(c.bob, 'refund', 'r3', 'p1', '1', '')).toMatch(/^REFUND_EXCEEDS_PAYMENT: /);
+    expect(await f.query(c.alice, 'getPayment', 'p1')).toMatchObject({ refunded: '1000' });
+  });
+
+  test('concurrent refunds of one payment serialise (MVCC on the payment record)', async () => {
+    const { f, c } = await paid();
+    const e1 = await f.endorse(c.bob, 'refund', ['r1', 'p1', '700', '']);
+    const e2 = await f.endorse(c.bob, 'refund', ['r2', 'p1', '700', '']);
+    expect(f.commit(e1).commit).toBe('VALID');
+    expect(f.commit(e2).commit).toBe('MVCC_READ_CONFLICT');
+    expect(await f.reject(c.bob, 'refund', 'r2', 'p1', '700', '')).toMatch(/^REFUND_EXCEEDS_PAYMENT: /);
+  });
+
+  test('only the payee refunds; its funds must be settled; replay is idempotent', async () => {
+    const { f, c } = await funded();
+    await f.ok(c.alice, 'pay', 'p1', 'A', 'M', '1000', 'USD', 'order');
+    expect(await f.reject(c.alice, 'refund', 'r1', 'p1', '10', '')).toMatch(/^FORBIDDEN: /);
+    // The merchant's 1000 is still a pending credit: fold first.
+    expect(await f.reject(c.merchant, 'refund', 'r1', 'p1', '10', 'x')).toMatch(/^INSUFFICIENT_FUNDS: .*fold/);
+    await f.ok(c.merchant, 'foldCredits', 'M', 'p.p1');
+    await f.ok(c.merchant, 'refund', 'r1', 'p1', '10', 'x');
+    const again = await f.submit(c.merchant, 'refund', 'r1', 'p1', '10', 'x');
+    expect(again.rw.writes.size).toBe(0);
+    expect(again.events).toEqual([]);
+    expect(await f.query(c.alice, 'getPayment', 'p1')).toMatchObject({ refunded: '10' });
+    expect(await f.reject(c.merchant, 'refund', 'r1', 'p1', '11', 'x')).toMatch(/^DUPLICATE_REFUND: /);
+  });
+});
