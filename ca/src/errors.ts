@@ -61,7 +61,7 @@ export class WrongSecretError extends CaError {
   ) {
     super(
       'WRONG_SECRET',
-      `${ca} refused to enroll "${enrollmentId}": wrong secret, unknown identity, or no enrollments left`,
+      `${ca} refused to enroll "${enrollmentId}": wrong secret (or unknown or revoked identity, or no enrollments left)`,
       options,
     );
   }
