@@ -33,7 +33,7 @@ export interface Submitted extends Endorsement {
  * fabric-shim's ClientIdentity over real certificates.
  */
 export class TestFabric {
-  readonly ledger = new MemoryLedger();
+  ledger = new MemoryLedger();
   readonly chaincode: ChaincodeFromContract;
   /** Transaction time; tests move it forward explicitly. */
   now = new Date('2026-03-01T10:00:00.000Z');

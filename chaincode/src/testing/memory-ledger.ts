@@ -64,6 +64,19 @@ export class MemoryLedger {
   private readonly hist = new Map<string, KeyModification[]>();
   private seq = 0;
 
+  /** An independent copy (state, versions and history), e.g. to reuse a funded fixture. */
+  clone(): MemoryLedger {
+    const copy = new MemoryLedger();
+    for (const [k, v] of this.data) {
+      copy.data.set(k, v);
+    }
+    for (const [k, h] of this.hist) {
+      copy.hist.set(k, [...h]);
+    }
+    copy.seq = this.seq;
+    return copy;
+  }
+
   /** Committed value, or undefined. */
   get(key: string): Versioned | undefined {
     return this.data.get(key);

@@ -1,0 +1,105 @@
+import './testing/quiet';
+import { Endorsement, TestFabric } from './testing/fabric';
+import { funded } from './testing/fixtures';
+import { identity } from './testing/identities';
+
+const NS = '\u0000';
+
+/** Keys `writer` writes that `reader` read, by point read or inside one of its range queries. */
+function writesReadBy(writer: Endorsement, reader: Endorsement): string[] {
+  const hit: string[] = [];
+  for (const key of writer.rw.writes.keys()) {
+    const pointRead = reader.rw.reads.has(key);
+    const inRange = reader.rw.ranges.some((r) => key >= r.start && key < r.end);
+    if (pointRead || inRange) {
+      hit.push(key.split(NS).join('/'));
+    }
+  }
+  return hit;
+}
+
+/** Keys each transaction writes that the other reads: empty means they cannot conflict at commit. */
+function sharedConflictKeys(a: Endorsement, b: Endorsement): string[] {
+  return [...writesReadBy(a, b), ...writesReadBy(b, a)];
+}
+
+/** Keys of an account other than its descriptor (balance, credits, limits, spent, allowances, history). */
+function moneyKeysOf(e: Endorsement, accountId: string): string[] {
+  const keys = [...e.rw.reads.keys(), ...e.rw.ranges.map((r) => r.start)];
+  return keys.filter((k) => {
+    const [, type, first] = k.split(NS);
+    return first === accountId && type !== 'fabpay.account';
+  });
+}
+
+describe('hot accounts: concurrent credits to one merchant', () => {
+  test('two payments from different payers to one merchant share no key one writes and the other reads; both commit', async () => {
+    const { f, c } = await funded();
+    const p1 = await f.endorse(c.alice, 'pay', ['p1', 'A', 'M', '10', 'USD', '']);
+    const p2 = await f.endorse(c.bob, 'pay', ['p2', 'B', 'M', '20', 'USD', '']);
+    expect(p1.ok && p2.ok).toBe(true);
+    expect(sharedConflictKeys(p1, p2)).toEqual([]);
+    expect(p1.rw.ranges).toEqual([]);
+    // The payment reads none of the payee's money keys (only its descriptor, which payments never write).
+    expect(moneyKeysOf(p1, 'M')).toEqual([]);
+    expect(f.commit(p2).commit).toBe('VALID');
+    expect(f.commit(p1).commit).toBe('VALID');
+    expect(await f.query(c.merchant, 'getBalance', 'M')).toMatchObject({ available: '30', pendingCount: 2 });
+  });
+
+  test('a payment to the merchant and a fold of the merchant\'s credits run together without conflict', async () => {
+    const { f, c } = await funded();
+    await f.ok(c.alice, 'pay', 'p1', 'A', 'M', '10', 'USD', '');
+    await f.ok(c.bob, 'pay', 'p2', 'B', 'M', '20', 'USD', '');
+    const fold = await f.endorse(c.merchant, 'foldCredits', ['M', 'p.p1,p.p2']);
+    const pay = await f.endorse(c.alice, 'pay', ['p3', 'A', 'M', '5', 'USD', '']);
+    expect(fold.rw.ranges).toEqual([]);
+    expect(sharedConflictKeys(fold, pay)).toEqual([]);
+    expect(f.commit(pay).commit).toBe('VALID');
+    expect(f.commit(fold).commit).toBe('VALID');
+    expect(await f.query(c.merchant, 'getBalance', 'M')).toMatchObject({ available: '35', settled: '30', pending: '5' });
+  });
+
+  test('the merchant spends while credits keep arriving: its debit conflicts with none of them', async () => {
+    const { f, c } = await funded();
+    await f.ok(c.alice, 'pay', 'p1', 'A', 'M', '100', 'USD', '');
+    await f.ok(c.merchant, 'foldCredits', 'M', 'p.p1');
+    const out = await f.endorse(c.merchant, 'pay', ['m1', 'M', 'B', '60', 'USD', '']);
+    const inA = await f.endorse(c.alice, 'pay', ['p2', 'A', 'M', '1', 'USD', '']);
+    const mint = await f.endorse(c.issuer, 'issue', ['op1', 'M', '7']);
+    for (const other of [inA, mint]) {
+      expect(sharedConflictKeys(out, other)).toEqual([]);
+    }
+    expect([f.commit(inA).commit, f.commit(mint).commit, f.commit(out).commit]).toEqual(['VALID', 'VALID', 'VALID']);
+    expect(await f.query(c.merchant, 'getBalance', 'M')).toMatchObject({ available: '48', settled: '40', pending: '8' });
+  });
+
+  test('fifty payers paying one merchant in the same block: every payment commits, balance is exact', async () => {
+    const f = new TestFabric();
+    const merchant = await identity({ mspId: 'Org2MSP', cn: 'merchant' });
+    const issuer = await identity({ mspId: 'Org1MSP', cn: 'issuer', attrs: { 'payments.role': 'issuer' } });
+    await f.ok(merchant, 'openAccount', 'M', 'USD', '');
+    const payers = await Promise.all(Array.from({ length: 50 }, (_, i) => identity({ mspId: 'Org1MSP', cn: `payer${i}` })));
+    for (const [i, who] of payers.entries()) {
+      await f.ok(who, 'openAccount', `P${i}`, 'USD', '');
+      await f.ok(issuer, 'issue', `mint${i}`, `P${i}`, '1000');
+      await f.ok(who, 'foldCredits', `P${i}`, `i.mint${i}`);
+    }
+    const endorsed: Endorsement[] = [];
+    for (const [i, who] of payers.entries()) {
+      endorsed.push(await f.endorse(who, 'pay', [`pay${i}`, `P${i}`, 'M', String(i + 1), 'USD', '']));
+    }
+    const outcomes = endorsed.map((e) => f.commit(e).commit);
+    expect(outcomes.every((o) => o === 'VALID')).toBe(true);
+    expect(await f.query(merchant, 'getBalance', 'M')).toMatchObject({ available: String((50 * 51) / 2), pendingCount: 50 });
+  });
+
+  test('debits of the same account do conflict with each other (and only those)', async () => {
+    const { f, c } = await funded();
+    const d1 = await f.endorse(c.alice, 'pay', ['p1', 'A', 'M', '10', 'USD', '']);
+    const d2 = await f.endorse(c.alice, 'pay', ['p2', 'A', 'B', '10', 'USD', '']);
+    expect(sharedConflictKeys(d1, d2).length).toBeGreaterThan(0);
+    expect(f.commit(d1).commit).toBe('VALID');
+    expect(f.commit(d2).commit).toBe('MVCC_READ_CONFLICT');
+  });
+});
