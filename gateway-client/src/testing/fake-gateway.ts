@@ -308,7 +308,8 @@ export class FakeGatewayPeer {
     this.calls.chaincodeEvents++;
     const fault = this.takeFault('chaincodeEvents');
     if (fault?.code !== undefined) {
-      call.destroy(Object.assign(new Error(fault.message ?? 'injected'), { code: fault.code }));
+      // grpc-js ends a server stream with a status when 'error' is emitted on it.
+      call.emit('error', statusError(fault.code, fault.message ?? `injected ${grpc.status[fault.code]}`, fault.details ?? []));
       return;
     }
     this.streams.add(call as grpc.ServerWritableStream<unknown, unknown>);
