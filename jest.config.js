@@ -23,7 +23,8 @@ module.exports = {
   projects: [
     project('topology'),
     project('chaincode'),
-    project('ca'),
+    // ca tests run against the topology sources, so they never see a stale topology/dist.
+    project('ca', { moduleNameMapper: { '^@fabpay/topology$': path.join(__dirname, 'topology', 'src') } }),
     project('network'),
     project('gateway-client'),
     // Live suites share one Fabric network; the test script runs them in band.
