@@ -1,0 +1,387 @@
+#!/usr/bin/env node
+/**
+ * fabpay: the operator CLI over the gateway client library.
+ *
+ * Connection settings come from flags or the environment:
+ *   --profile   FABPAY_PROFILE    connection profile JSON (required)
+ *   --wallet    FABPAY_WALLET     identity store directory (required)
+ *   --identity  FABPAY_IDENTITY   identity label (required)
+ *   --channel   FABPAY_CHANNEL    default: the profile's only channel, else "payments"
+ *   --chaincode FABPAY_CHAINCODE  default "payments"
+ *   --peers     FABPAY_PEERS      comma-separated peer names to use
+ *   --timeout   FABPAY_TIMEOUT_MS overall deadline per request in ms
+ *
+ * Exit codes: 0 ok, 1 failure, 2 usage or configuration error,
+ * 3 chaincode rejection, 4 transaction outcome unknown.
+ * Every command is documented in gateway-client/README.md.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import pino from 'pino';
+import { FabpayClient } from './client';
+import { ChaincodeError, FabpayError, TransactionOutcomeUnknownError } from './errors';
+import { IdentityStoreError } from './identity-store';
+import { ConnectionProfileError, loadConnectionProfile } from './profile';
+import { PaymentsClient, type Committed } from './payments/api';
+import { PaymentsError } from './payments/errors';
+import { validationCodeName } from './transactions';
+
+/** Where the CLI reads and writes; injectable for tests. */
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+interface GlobalOptions {
+  profile?: string;
+  wallet?: string;
+  identity?: string;
+  channel?: string;
+  chaincode?: string;
+  peers?: string;
+  timeout?: string;
+  json?: boolean;
+  verbose?: boolean;
+}
+
+/** Raised for missing or invalid settings: exit code 2. */
+class UsageError extends Error {}
+
+const EXIT = { ok: 0, failure: 1, usage: 2, rejected: 3, unknown: 4 } as const;
+
+/** JSON with bigint as decimal strings and bytes as UTF-8. */
+function toJson(value: unknown): string {
+  return JSON.stringify(
+    value,
+    (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? Buffer.from(v).toString() : v),
+    2,
+  );
+}
+
+/** Runs the CLI with the given argv (as process.argv: node, script, ...). Resolves to the exit code. */
+export async function run(argv: readonly string[], io: CliIo = defaultIo()): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  let client: FabpayClient | undefined;
+  const program = new Command('fabpay')
+    .description('Operate the fabpay payments chaincode through the Fabric gateway')
+    .addOption(new Option('--profile <file>', 'connection profile JSON').env('FABPAY_PROFILE'))
+    .addOption(new Option('--wallet <dir>', 'identity store directory').env('FABPAY_WALLET'))
+    .addOption(new Option('--identity <label>', 'identity label in the store').env('FABPAY_IDENTITY'))
+    .addOption(new Option('--channel <name>', 'channel (default: the profile’s only channel, else payments)').env('FABPAY_CHANNEL'))
+    .addOption(new Option('--chaincode <name>', 'chaincode name').env('FABPAY_CHAINCODE').default('payments'))
+    .addOption(new Option('--peers <names>', 'comma-separated peer names to use').env('FABPAY_PEERS'))
+    .addOption(new Option('--timeout <ms>', 'overall deadline per request, ms').env('FABPAY_TIMEOUT_MS'))
+    .option('--json', 'machine-readable JSON output')
+    .option('--verbose', 'structured logs on stderr')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+
+  // Commander reads .env() from process.env; honour the injected environment.
+  const savedEnv = process.env;
+  process.env = io.env;
+
+  const globals = () => program.opts<GlobalOptions>();
+
+  const connect = async (): Promise<{ client: FabpayClient; payments: PaymentsClient }> => {
+    const g = globals();
+    const missing = [
+      !g.profile && '--profile / FABPAY_PROFILE (the connection profile JSON)',
+      !g.wallet && '--wallet / FABPAY_WALLET (the identity store directory)',
+      !g.identity && '--identity / FABPAY_IDENTITY (the identity label, e.g. appUser)',
+    ].filter((m): m is string => typeof m === 'string');
+    if (missing.length > 0) throw new UsageError(`missing connection settings:\n  ${missing.join('\n  ')}`);
+    const profile = await loadConnectionProfile(g.profile as string);
+    const channels = Object.keys((profile as { channels?: Record<string, unknown> }).channels ?? {});
+    const channel = g.channel ?? (channels.length === 1 ? channels[0] : undefined) ?? 'payments';
+    const timeout = g.timeout === undefined ? undefined : Number(g.timeout);
+    if (timeout !== undefined && !(timeout > 0)) throw new UsageError(`--timeout must be a positive number of ms, got ${g.timeout}`);
+    client = await FabpayClient.fromProfile({
+      profile,
+      identityStore: g.wallet as string,
+      identityLabel: g.identity as string,
+      channel,
+      ...(g.peers ? { peers: g.peers.split(',').map((p) => p.trim()) } : {}),
+      ...(timeout ? { deadlines: { overallMs: timeout } } : {}),
+      connectionsPerEndpoint: 1,
+      ...(g.verbose ? { logger: pino({ level: 'debug' }, pino.destination(2)) } : {}),
+    });
+    return { client, payments: new PaymentsClient(client, { chaincode: g.chaincode ?? 'payments' }) };
+  };
+
+  const print = (value: unknown) => {
+    const g = globals();
+    if (g.json) {
+      io.stdout(toJson(value) + '\n');
+      return;
+    }
+    const committed = value as Partial<Committed<unknown>>;
+    if (committed && typeof committed === 'object' && 'transactionId' in committed && 'value' in committed) {
+      io.stderr(`committed in block ${String(committed.blockNumber)} (tx ${String(committed.transactionId)})\n`);
+      io.stdout(toJson(committed.value) + '\n');
+      return;
+    }
+    io.stdout((typeof value === 'string' ? value : toJson(value)) + '\n');
+  };
+
+  /** Declares an action that needs a connected client. */
+  const act =
+    <A extends unknown[]>(fn: (p: PaymentsClient, ...args: A) => Promise<unknown>) =>
+    async (...args: A) => {
+      const { payments } = await connect();
+      print(await fn(payments, ...args));
+    };
+
+  const pageOptions = (c: Command) =>
+    c.option('--page-size <n>', 'items per page (1..100)', '100').option('--bookmark <b>', 'bookmark from the previous page', '');
+  type PageOpts = { pageSize: string; bookmark: string };
+  const pageOf = (o: PageOpts) => ({ pageSize: Number(o.pageSize), bookmark: o.bookmark });
+
+  program.command('whoami').description('show the caller as the chaincode sees it').action(act((p) => p.whoami()));
+  program.command('currencies').description('list supported currencies').action(act((p) => p.listCurrencies()));
+
+  const account = program.command('account').description('open, close and inspect accounts');
+  account
+    .command('open <accountId> <currency>')
+    .description('open an account (owner: the caller unless --owner)')
+    .option('--owner <owner>', 'owner string "<MSP ID>::<id>" (org admins only)', '')
+    .action(act((p, id: string, currency: string, o: { owner: string }) => p.openAccount(id, currency, o.owner)));
+  account.command('close <accountId>').description('close an empty account').action(act((p, id: string) => p.closeAccount(id)));
+  account.command('get <accountId>').description('show an account').action(act((p, id: string) => p.getAccount(id)));
+  pageOptions(
+    account
+      .command('list')
+      .description('list accounts of an owner (default: the caller)')
+      .option('--owner <owner>', 'owner string', ''),
+  ).action(act((p, o: PageOpts & { owner: string }) => p.listAccountsByOwner(o.owner, pageOf(o))));
+
+  program
+    .command('issue <operationId> <accountId> <amount>')
+    .description('issue money into an account (role issuer)')
+    .action(act((p, op: string, id: string, amount: string) => p.issue(op, id, amount)));
+  program
+    .command('redeem <operationId> <accountId> <amount>')
+    .description('redeem money from an account (role issuer)')
+    .action(act((p, op: string, id: string, amount: string) => p.redeem(op, id, amount)));
+  program.command('supply <currency>').description('issued, redeemed and outstanding totals').action(act((p, c: string) => p.getSupply(c)));
+
+  program
+    .command('pay <paymentId> <from> <to> <amount> <currency>')
+    .description('pay from an account you own (idempotent by paymentId)')
+    .option('--reference <text>', 'payment reference', '')
+    .action(
+      act((p, paymentId: string, from: string, to: string, amount: string, currency: string, o: { reference: string }) =>
+        p.pay({ paymentId, from, to, amount, currency, reference: o.reference }),
+      ),
+    );
+  program
+    .command('pay-from <paymentId> <from> <to> <amount> <currency>')
+    .description('pay from another account using an allowance')
+    .option('--reference <text>', 'payment reference', '')
+    .action(
+      act((p, paymentId: string, from: string, to: string, amount: string, currency: string, o: { reference: string }) =>
+        p.payFrom({ paymentId, from, to, amount, currency, reference: o.reference }),
+      ),
+    );
+  program
+    .command('approve <accountId> <spender> <amount>')
+    .description('allow spender (owner string) to pay from your account; amount 0 revokes')
+    .action(act((p, id: string, spender: string, amount: string) => p.approve(id, spender, amount)));
+  program
+    .command('allowance <accountId> <spender>')
+    .description('show an allowance')
+    .action(act((p, id: string, spender: string) => p.getAllowance(id, spender)));
+  program.command('payment <paymentId>').description('show a payment').action(act((p, id: string) => p.getPayment(id)));
+  pageOptions(program.command('history <accountId>').description('payment history, newest first')).action(
+    act((p, id: string, o: PageOpts) => p.getPaymentHistory(id, pageOf(o))),
+  );
+
+  const hold = program.command('hold').description('card-style holds: authorize, capture, release, expire');
+  hold
+    .command('authorize <holdId> <from> <to> <amount> <currency> <expiresAt>')
+    .description('reserve funds until expiresAt (ISO-8601 UTC)')
+    .action(
+      act((p, holdId: string, from: string, to: string, amount: string, currency: string, expiresAt: string) =>
+        p.authorizeHold({ holdId, from, to, amount, currency, expiresAt }),
+      ),
+    );
+  hold
+    .command('capture <holdId> <amount>')
+    .description('capture up to the held amount (payee); the rest is released')
+    .action(act((p, id: string, amount: string) => p.captureHold(id, amount)));
+  hold.command('release <holdId>').description('release a hold').action(act((p, id: string) => p.releaseHold(id)));
+  hold.command('expire <holdId>').description('expire a hold past its expiry').action(act((p, id: string) => p.expireHold(id)));
+  hold.command('get <holdId>').description('show a hold').action(act((p, id: string) => p.getHold(id)));
+
+  const refund = program.command('refund').description('refund settled payments');
+  refund
+    .command('create <refundId> <paymentId> <amount>')
+    .description('refund (part of) a payment (payee)')
+    .option('--reason <text>', 'reason', '')
+    .action(act((p, id: string, paymentId: string, amount: string, o: { reason: string }) => p.refund(id, paymentId, amount, o.reason)));
+  refund.command('get <refundId>').description('show a refund').action(act((p, id: string) => p.getRefund(id)));
+
+  program
+    .command('freeze <accountId> <reason>')
+    .description('freeze an account (role compliance)')
+    .action(act((p, id: string, reason: string) => p.freezeAccount(id, reason)));
+  program
+    .command('unfreeze <accountId>')
+    .description('unfreeze an account (role compliance)')
+    .action(act((p, id: string) => p.unfreezeAccount(id)));
+
+  const limits = program.command('limits').description('per-payment and daily limits');
+  limits
+    .command('set <accountId>')
+    .description('set limits (omit an option for no limit)')
+    .option('--per-payment <amount>', 'largest single payment')
+    .option('--per-day <amount>', 'daily total')
+    .action(act((p, id: string, o: { perPayment?: string; perDay?: string }) => p.setLimits(id, o.perPayment, o.perDay)));
+  limits.command('get <accountId>').description('show limits').action(act((p, id: string) => p.getLimits(id)));
+
+  program.command('balance <accountId>').description('show a balance').action(act((p, id: string) => p.getBalance(id)));
+  pageOptions(program.command('credits <accountId>').description('list pending (unfolded) credits')).action(
+    act((p, id: string, o: PageOpts) => p.listPendingCredits(id, pageOf(o))),
+  );
+  program
+    .command('fold <accountId> <creditIds...>')
+    .description('fold pending credits into the settled balance (max 100)')
+    .action(act((p, id: string, ids: string[]) => p.foldCredits(id, ids)));
+  program
+    .command('conservation')
+    .description('money conservation report per currency (exit 1 if unbalanced)')
+    .action(async () => {
+      const { payments } = await connect();
+      const report = await payments.conservationReport();
+      print(report);
+      if (report.some((line) => !line.balanced)) exitCode = EXIT.failure;
+    });
+
+  program
+    .command('evaluate <transaction> [args...]')
+    .description('evaluate any transaction of the chaincode; prints its JSON result')
+    .action(act((p, tx: string, args: string[]) => p.evaluate(tx, ...args)));
+  program
+    .command('submit <transaction> [args...]')
+    .description('submit any transaction of the chaincode; prints its JSON result')
+    .action(act((p, tx: string, args: string[]) => p.submit(tx, ...args)));
+  program
+    .command('tx-status <transactionId>')
+    .description('commit status of a transaction submitted by this identity')
+    .option('--wait <ms>', 'how long to wait for the commit', '5000')
+    .action(async (txId: string, o: { wait: string }) => {
+      const { client: c } = await connect();
+      const status = await c.getTransactionStatus(txId, Number(o.wait));
+      if (!status) {
+        print({ transactionId: txId, committed: false });
+        exitCode = EXIT.unknown;
+        return;
+      }
+      print({ transactionId: txId, committed: true, blockNumber: status.blockNumber, code: validationCodeName(status.code), valid: status.successful });
+    });
+  program
+    .command('events')
+    .description('stream payments events as JSON lines, resuming from a checkpoint file')
+    .option('--checkpoint <file>', 'checkpoint file (resume after the last printed event)')
+    .option('--start-block <n>', 'first block when there is no checkpoint')
+    .option('--limit <n>', 'stop after this many events')
+    .action(async (o: { checkpoint?: string; startBlock?: string; limit?: string }) => {
+      const { payments } = await connect();
+      const limit = o.limit === undefined ? Infinity : Number(o.limit);
+      let count = 0;
+      let finish: () => void = () => undefined;
+      const finished = new Promise<void>((resolve) => (finish = resolve));
+      const stream = payments.events({
+        ...(o.checkpoint ? { checkpoint: o.checkpoint } : {}),
+        ...(o.startBlock !== undefined ? { startBlock: BigInt(o.startBlock) } : {}),
+        handler: (e) => {
+          io.stdout(JSON.stringify({ ...e, blockNumber: e.blockNumber.toString() }) + '\n');
+          if (++count >= limit) finish();
+        },
+      });
+      const onSignal = () => finish();
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      await Promise.race([finished, stream.done]);
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      await stream.stop();
+    });
+  program
+    .command('pool-status')
+    .description('connect, make one call, and show each endpoint’s state and stats')
+    .action(async () => {
+      const { client: c, payments } = await connect();
+      await payments.whoami().catch(() => undefined);
+      print(c.status());
+    });
+
+  try {
+    await program.parseAsync([...argv]);
+  } catch (err) {
+    exitCode = report(err, io, globals().json === true);
+  } finally {
+    process.env = savedEnv;
+    if (client) await client.close({ drainTimeoutMs: 5_000 });
+  }
+  return exitCode;
+}
+
+/** Prints an error helpfully and returns the exit code. */
+function report(err: unknown, io: CliIo, json: boolean): number {
+  if (err instanceof CommanderError) {
+    // Commander already printed usage errors; help and version exit 0.
+    return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  }
+  const usage = err instanceof UsageError || err instanceof ConnectionProfileError || err instanceof IdentityStoreError;
+  const code = usage
+    ? EXIT.usage
+    : err instanceof ChaincodeError
+      ? EXIT.rejected
+      : err instanceof TransactionOutcomeUnknownError
+        ? EXIT.unknown
+        : EXIT.failure;
+  const message = err instanceof Error ? err.message : String(err);
+  if (json) {
+    const body: Record<string, unknown> = {
+      error: {
+        code: err instanceof FabpayError ? err.code : usage ? 'USAGE' : 'ERROR',
+        message,
+        ...(err instanceof PaymentsError ? { paymentCode: err.paymentCode, category: err.category } : {}),
+        ...(err instanceof ChaincodeError && err.transactionId ? { transactionId: err.transactionId } : {}),
+        ...(err instanceof TransactionOutcomeUnknownError ? { transactionId: err.transactionId } : {}),
+      },
+    };
+    io.stdout(toJson(body) + '\n');
+  } else {
+    const hint =
+      err instanceof TransactionOutcomeUnknownError
+        ? `\nhint: check later with "fabpay tx-status ${err.transactionId}", or resend the same command (payment IDs make it safe)`
+        : usage
+          ? '\nhint: see "fabpay --help" and gateway-client/README.md'
+          : '';
+    io.stderr(`fabpay: ${err instanceof PaymentsError ? `${err.paymentCode}: ${err.chaincodeMessage}` : message}${hint}\n`);
+  }
+  return code;
+}
+
+function defaultIo(): CliIo {
+  return {
+    stdout: (t) => void process.stdout.write(t),
+    stderr: (t) => void process.stderr.write(t),
+    env: process.env,
+  };
+}
+
+/* istanbul ignore next: the process entry point */
+if (require.main === module) {
+  run(process.argv).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`fabpay: ${String(err)}\n`);
+      process.exitCode = EXIT.failure;
+    },
+  );
+}
