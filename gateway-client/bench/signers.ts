@@ -16,7 +16,11 @@ function arg(name: string, fallback: number): number {
   return Number.isFinite(v) && v > 0 ? v : fallback;
 }
 
-async function measure(sign: (m: Uint8Array) => Promise<Uint8Array>, messages: Uint8Array[], seconds: number) {
+async function measure(
+  sign: (m: Uint8Array) => Promise<Uint8Array>,
+  messages: Uint8Array[],
+  seconds: number,
+) {
   // Warm up JIT and OpenSSL contexts before timing.
   for (let i = 0; i < 50; i++) await sign(messages[i % messages.length] as Uint8Array);
   const deadline = process.hrtime.bigint() + BigInt(Math.round(seconds * 1e9));

@@ -28,7 +28,12 @@ describe('fabpay CLI', () => {
     };
     await fs.writeFile(path.join(dir, 'profile.json'), JSON.stringify(profile));
     await fs.mkdir(path.join(dir, 'wallet'));
-    const id = { version: 1, type: 'X.509', mspId: 'Org1MSP', credentials: { certificate: TEST_CERT, privateKey: TEST_KEY } };
+    const id = {
+      version: 1,
+      type: 'X.509',
+      mspId: 'Org1MSP',
+      credentials: { certificate: TEST_CERT, privateKey: TEST_KEY },
+    };
     await fs.writeFile(path.join(dir, 'wallet', 'appUser.id'), JSON.stringify(id), { mode: 0o600 });
     env = {
       FABPAY_PROFILE: path.join(dir, 'profile.json'),
@@ -44,7 +49,11 @@ describe('fabpay CLI', () => {
   const cli = async (args: string[], envOverride: NodeJS.ProcessEnv = env) => {
     let stdout = '';
     let stderr = '';
-    const io: CliIo = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), env: envOverride };
+    const io: CliIo = {
+      stdout: (t) => void (stdout += t),
+      stderr: (t) => void (stderr += t),
+      env: envOverride,
+    };
     const code = await run(['node', 'fabpay', ...args], io);
     return { code, stdout, stderr };
   };
@@ -56,7 +65,11 @@ describe('fabpay CLI', () => {
 
     const opened = await cli(['--json', 'account', 'open', 'acct-1', 'EUR']);
     expect(opened.code).toBe(0);
-    const committed = JSON.parse(opened.stdout) as { value: unknown; blockNumber: string; transactionId: string };
+    const committed = JSON.parse(opened.stdout) as {
+      value: unknown;
+      blockNumber: string;
+      transactionId: string;
+    };
     expect(committed.value).toEqual({ fn: 'openAccount', args: ['acct-1', 'EUR', ''] });
     expect(committed.blockNumber).toBe('1');
   });
@@ -64,7 +77,9 @@ describe('fabpay CLI', () => {
   it('reports chaincode rejections with their code and exit code 3', async () => {
     const res = await cli(['--json', 'pay', 'p1', 'alice', 'bob', '10', 'EUR']);
     expect(res.code).toBe(3);
-    expect(JSON.parse(res.stdout)).toMatchObject({ error: { paymentCode: 'INSUFFICIENT_FUNDS', category: 'funds' } });
+    expect(JSON.parse(res.stdout)).toMatchObject({
+      error: { paymentCode: 'INSUFFICIENT_FUNDS', category: 'funds' },
+    });
     const human = await cli(['pay', 'p1', 'alice', 'bob', '10', 'EUR']);
     expect(human.stderr).toMatch(/INSUFFICIENT_FUNDS: not enough/);
   });

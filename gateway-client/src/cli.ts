@@ -53,7 +53,8 @@ const EXIT = { ok: 0, failure: 1, usage: 2, rejected: 3, unknown: 4 } as const;
 function toJson(value: unknown): string {
   return JSON.stringify(
     value,
-    (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? Buffer.from(v).toString() : v),
+    (_k, v: unknown) =>
+      typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? Buffer.from(v).toString() : v,
     2,
   );
 }
@@ -67,7 +68,11 @@ export async function run(argv: readonly string[], io: CliIo = defaultIo()): Pro
     .addOption(new Option('--profile <file>', 'connection profile JSON').env('FABPAY_PROFILE'))
     .addOption(new Option('--wallet <dir>', 'identity store directory').env('FABPAY_WALLET'))
     .addOption(new Option('--identity <label>', 'identity label in the store').env('FABPAY_IDENTITY'))
-    .addOption(new Option('--channel <name>', 'channel (default: the profile’s only channel, else payments)').env('FABPAY_CHANNEL'))
+    .addOption(
+      new Option('--channel <name>', 'channel (default: the profile’s only channel, else payments)').env(
+        'FABPAY_CHANNEL',
+      ),
+    )
     .addOption(new Option('--chaincode <name>', 'chaincode name').env('FABPAY_CHAINCODE').default('payments'))
     .addOption(new Option('--peers <names>', 'comma-separated peer names to use').env('FABPAY_PEERS'))
     .addOption(new Option('--timeout <ms>', 'overall deadline per request, ms').env('FABPAY_TIMEOUT_MS'))
@@ -95,7 +100,8 @@ export async function run(argv: readonly string[], io: CliIo = defaultIo()): Pro
     const channels = Object.keys((profile as { channels?: Record<string, unknown> }).channels ?? {});
     const channel = g.channel ?? (channels.length === 1 ? channels[0] : undefined) ?? 'payments';
     const timeout = g.timeout === undefined ? undefined : Number(g.timeout);
-    if (timeout !== undefined && !(timeout > 0)) throw new UsageError(`--timeout must be a positive number of ms, got ${g.timeout}`);
+    if (timeout !== undefined && !(timeout > 0))
+      throw new UsageError(`--timeout must be a positive number of ms, got ${g.timeout}`);
     client = await FabpayClient.fromProfile({
       profile,
       identityStore: g.wallet as string,
@@ -117,7 +123,9 @@ export async function run(argv: readonly string[], io: CliIo = defaultIo()): Pro
     }
     const committed = value as Partial<Committed<unknown>>;
     if (committed && typeof committed === 'object' && 'transactionId' in committed && 'value' in committed) {
-      io.stderr(`committed in block ${String(committed.blockNumber)} (tx ${String(committed.transactionId)})\n`);
+      io.stderr(
+        `committed in block ${String(committed.blockNumber)} (tx ${String(committed.transactionId)})\n`,
+      );
       io.stdout(toJson(committed.value) + '\n');
       return;
     }
@@ -133,21 +141,37 @@ export async function run(argv: readonly string[], io: CliIo = defaultIo()): Pro
     };
 
   const pageOptions = (c: Command) =>
-    c.option('--page-size <n>', 'items per page (1..100)', '100').option('--bookmark <b>', 'bookmark from the previous page', '');
+    c
+      .option('--page-size <n>', 'items per page (1..100)', '100')
+      .option('--bookmark <b>', 'bookmark from the previous page', '');
   type PageOpts = { pageSize: string; bookmark: string };
   const pageOf = (o: PageOpts) => ({ pageSize: Number(o.pageSize), bookmark: o.bookmark });
 
-  program.command('whoami').description('show the caller as the chaincode sees it').action(act((p) => p.whoami()));
-  program.command('currencies').description('list supported currencies').action(act((p) => p.listCurrencies()));
+  program
+    .command('whoami')
+    .description('show the caller as the chaincode sees it')
+    .action(act((p) => p.whoami()));
+  program
+    .command('currencies')
+    .description('list supported currencies')
+    .action(act((p) => p.listCurrencies()));
 
   const account = program.command('account').description('open, close and inspect accounts');
   account
     .command('open <accountId> <currency>')
     .description('open an account (owner: the caller unless --owner)')
     .option('--owner <owner>', 'owner string "<MSP ID>::<id>" (org admins only)', '')
-    .action(act((p, id: string, currency: string, o: { owner: string }) => p.openAccount(id, currency, o.owner)));
-  account.command('close <accountId>').description('close an empty account').action(act((p, id: string) => p.closeAccount(id)));
-  account.command('get <accountId>').description('show an account').action(act((p, id: string) => p.getAccount(id)));
+    .action(
+      act((p, id: string, currency: string, o: { owner: string }) => p.openAccount(id, currency, o.owner)),
+    );
+  account
+    .command('close <accountId>')
+    .description('close an empty account')
+    .action(act((p, id: string) => p.closeAccount(id)));
+  account
+    .command('get <accountId>')
+    .description('show an account')
+    .action(act((p, id: string) => p.getAccount(id)));
   pageOptions(
     account
       .command('list')
@@ -163,15 +187,26 @@ export async function run(argv: readonly string[], io: CliIo = defaultIo()): Pro
     .command('redeem <operationId> <accountId> <amount>')
     .description('redeem money from an account (role issuer)')
     .action(act((p, op: string, id: string, amount: string) => p.redeem(op, id, amount)));
-  program.command('supply <currency>').description('issued, redeemed and outstanding totals').action(act((p, c: string) => p.getSupply(c)));
+  program
+    .command('supply <currency>')
+    .description('issued, redeemed and outstanding totals')
+    .action(act((p, c: string) => p.getSupply(c)));
 
   program
     .command('pay <paymentId> <from> <to> <amount> <currency>')
     .description('pay from an account you own (idempotent by paymentId)')
     .option('--reference <text>', 'payment reference', '')
     .action(
-      act((p, paymentId: string, from: string, to: string, amount: string, currency: string, o: { reference: string }) =>
-        p.pay({ paymentId, from, to, amount, currency, reference: o.reference }),
+      act(
+        (
+          p,
+          paymentId: string,
+          from: string,
+          to: string,
+          amount: string,
+          currency: string,
+          o: { reference: string },
+        ) => p.pay({ paymentId, from, to, amount, currency, reference: o.reference }),
       ),
     );
   program
@@ -179,8 +214,16 @@ export async function run(argv: readonly string[], io: CliIo = defaultIo()): Pro
     .description('pay from another account using an allowance')
     .option('--reference <text>', 'payment reference', '')
     .action(
-      act((p, paymentId: string, from: string, to: string, amount: string, currency: string, o: { reference: string }) =>
-        p.payFrom({ paymentId, from, to, amount, currency, reference: o.reference }),
+      act(
+        (
+          p,
+          paymentId: string,
+          from: string,
+          to: string,
+          amount: string,
+          currency: string,
+          o: { reference: string },
+        ) => p.payFrom({ paymentId, from, to, amount, currency, reference: o.reference }),
       ),
     );
   program
@@ -191,7 +234,10 @@ export async function run(argv: readonly string[], io: CliIo = defaultIo()): Pro
     .command('allowance <accountId> <spender>')
     .description('show an allowance')
     .action(act((p, id: string, spender: string) => p.getAllowance(id, spender)));
-  program.command('payment <paymentId>').description('show a payment').action(act((p, id: string) => p.getPayment(id)));
+  program
+    .command('payment <paymentId>')
+    .description('show a payment')
+    .action(act((p, id: string) => p.getPayment(id)));
   pageOptions(program.command('history <accountId>').description('payment history, newest first')).action(
     act((p, id: string, o: PageOpts) => p.getPaymentHistory(id, pageOf(o))),
   );
@@ -201,25 +247,42 @@ export async function run(argv: readonly string[], io: CliIo = defaultIo()): Pro
     .command('authorize <holdId> <from> <to> <amount> <currency> <expiresAt>')
     .description('reserve funds until expiresAt (ISO-8601 UTC)')
     .action(
-      act((p, holdId: string, from: string, to: string, amount: string, currency: string, expiresAt: string) =>
-        p.authorizeHold({ holdId, from, to, amount, currency, expiresAt }),
+      act(
+        (p, holdId: string, from: string, to: string, amount: string, currency: string, expiresAt: string) =>
+          p.authorizeHold({ holdId, from, to, amount, currency, expiresAt }),
       ),
     );
   hold
     .command('capture <holdId> <amount>')
     .description('capture up to the held amount (payee); the rest is released')
     .action(act((p, id: string, amount: string) => p.captureHold(id, amount)));
-  hold.command('release <holdId>').description('release a hold').action(act((p, id: string) => p.releaseHold(id)));
-  hold.command('expire <holdId>').description('expire a hold past its expiry').action(act((p, id: string) => p.expireHold(id)));
-  hold.command('get <holdId>').description('show a hold').action(act((p, id: string) => p.getHold(id)));
+  hold
+    .command('release <holdId>')
+    .description('release a hold')
+    .action(act((p, id: string) => p.releaseHold(id)));
+  hold
+    .command('expire <holdId>')
+    .description('expire a hold past its expiry')
+    .action(act((p, id: string) => p.expireHold(id)));
+  hold
+    .command('get <holdId>')
+    .description('show a hold')
+    .action(act((p, id: string) => p.getHold(id)));
 
   const refund = program.command('refund').description('refund settled payments');
   refund
     .command('create <refundId> <paymentId> <amount>')
     .description('refund (part of) a payment (payee)')
     .option('--reason <text>', 'reason', '')
-    .action(act((p, id: string, paymentId: string, amount: string, o: { reason: string }) => p.refund(id, paymentId, amount, o.reason)));
-  refund.command('get <refundId>').description('show a refund').action(act((p, id: string) => p.getRefund(id)));
+    .action(
+      act((p, id: string, paymentId: string, amount: string, o: { reason: string }) =>
+        p.refund(id, paymentId, amount, o.reason),
+      ),
+    );
+  refund
+    .command('get <refundId>')
+    .description('show a refund')
+    .action(act((p, id: string) => p.getRefund(id)));
 
   program
     .command('freeze <accountId> <reason>')
@@ -236,10 +299,20 @@ export async function run(argv: readonly string[], io: CliIo = defaultIo()): Pro
     .description('set limits (omit an option for no limit)')
     .option('--per-payment <amount>', 'largest single payment')
     .option('--per-day <amount>', 'daily total')
-    .action(act((p, id: string, o: { perPayment?: string; perDay?: string }) => p.setLimits(id, o.perPayment, o.perDay)));
-  limits.command('get <accountId>').description('show limits').action(act((p, id: string) => p.getLimits(id)));
+    .action(
+      act((p, id: string, o: { perPayment?: string; perDay?: string }) =>
+        p.setLimits(id, o.perPayment, o.perDay),
+      ),
+    );
+  limits
+    .command('get <accountId>')
+    .description('show limits')
+    .action(act((p, id: string) => p.getLimits(id)));
 
-  program.command('balance <accountId>').description('show a balance').action(act((p, id: string) => p.getBalance(id)));
+  program
+    .command('balance <accountId>')
+    .description('show a balance')
+    .action(act((p, id: string) => p.getBalance(id)));
   pageOptions(program.command('credits <accountId>').description('list pending (unfolded) credits')).action(
     act((p, id: string, o: PageOpts) => p.listPendingCredits(id, pageOf(o))),
   );
@@ -277,7 +350,13 @@ export async function run(argv: readonly string[], io: CliIo = defaultIo()): Pro
         exitCode = EXIT.unknown;
         return;
       }
-      print({ transactionId: txId, committed: true, blockNumber: status.blockNumber, code: validationCodeName(status.code), valid: status.successful });
+      print({
+        transactionId: txId,
+        committed: true,
+        blockNumber: status.blockNumber,
+        code: validationCodeName(status.code),
+        valid: status.successful,
+      });
     });
   program
     .command('events')
@@ -333,7 +412,8 @@ function report(err: unknown, io: CliIo, json: boolean): number {
     // Commander already printed usage errors; help and version exit 0.
     return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
   }
-  const usage = err instanceof UsageError || err instanceof ConnectionProfileError || err instanceof IdentityStoreError;
+  const usage =
+    err instanceof UsageError || err instanceof ConnectionProfileError || err instanceof IdentityStoreError;
   const code = usage
     ? EXIT.usage
     : err instanceof ChaincodeError
@@ -360,7 +440,9 @@ function report(err: unknown, io: CliIo, json: boolean): number {
         : usage
           ? '\nhint: see "fabpay --help" and gateway-client/README.md'
           : '';
-    io.stderr(`fabpay: ${err instanceof PaymentsError ? `${err.paymentCode}: ${err.chaincodeMessage}` : message}${hint}\n`);
+    io.stderr(
+      `fabpay: ${err instanceof PaymentsError ? `${err.paymentCode}: ${err.chaincodeMessage}` : message}${hint}\n`,
+    );
   }
   return code;
 }

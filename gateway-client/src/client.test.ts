@@ -17,7 +17,9 @@ import { eventually, startHarness, type Harness } from './testing/harness';
 jest.setTimeout(30_000);
 
 const text = (bytes: Uint8Array) => Buffer.from(bytes).toString();
-const ordererDown = [{ address: 'orderer0:7050', mspId: 'OrdererMSP', message: 'rpc error: code = Unavailable' }];
+const ordererDown = [
+  { address: 'orderer0:7050', mspId: 'OrdererMSP', message: 'rpc error: code = Unavailable' },
+];
 
 describe('FabpayClient against fake gateways', () => {
   let h: Harness | undefined;
@@ -28,9 +30,17 @@ describe('FabpayClient against fake gateways', () => {
 
   it('evaluates and submits through the real fabric-gateway code path', async () => {
     h = await startHarness(1);
-    const result = await h.client.evaluate({ chaincode: 'payments', transaction: 'Balance', args: ['acct-1'] });
+    const result = await h.client.evaluate({
+      chaincode: 'payments',
+      transaction: 'Balance',
+      args: ['acct-1'],
+    });
     expect(JSON.parse(text(result))).toEqual({ fn: 'Balance', args: ['acct-1'] });
-    const submitted = await h.client.submit({ chaincode: 'payments', transaction: 'Pay', args: ['p1', 'a', 'b', '10'] });
+    const submitted = await h.client.submit({
+      chaincode: 'payments',
+      transaction: 'Pay',
+      args: ['p1', 'a', 'b', '10'],
+    });
     expect(JSON.parse(text(submitted.result))).toEqual({ fn: 'Pay', args: ['p1', 'a', 'b', '10'] });
     expect(h.ledger.applied).toEqual([submitted.transactionId]);
     expect(submitted.blockNumber).toBe(1n);
@@ -40,9 +50,16 @@ describe('FabpayClient against fake gateways', () => {
 
   it('spreads requests over endpoints', async () => {
     h = await startHarness(3);
-    await Promise.all(Array.from({ length: 30 }, () => h!.client.evaluate({ chaincode: 'cc', transaction: 'Ping' })));
+    await Promise.all(
+      Array.from({ length: 30 }, () => h!.client.evaluate({ chaincode: 'cc', transaction: 'Ping' })),
+    );
     for (const peer of h.peers) expect(peer.calls.evaluate).toBeGreaterThan(0);
-    expect(h.client.status().endpoints.map((e) => e.stats.calls).reduce((a, b) => a + b)).toBe(30);
+    expect(
+      h.client
+        .status()
+        .endpoints.map((e) => e.stats.calls)
+        .reduce((a, b) => a + b),
+    ).toBe(30);
   });
 
   it('retries an UNAVAILABLE evaluate on another endpoint without the caller seeing it', async () => {
@@ -108,7 +125,11 @@ describe('FabpayClient against fake gateways', () => {
     // The first Submit is processed late: the client times out, yet the orderer got it.
     h.peers[0]!.inject('submit', { delayMs: 600 });
     const res = await h.client.submit({ chaincode: 'cc', transaction: 'Pay' });
-    await eventually(() => (h!.ledger.envelopes.get(res.transactionId)?.length ?? 0) >= 2, 5_000, 'late copy');
+    await eventually(
+      () => (h!.ledger.envelopes.get(res.transactionId)?.length ?? 0) >= 2,
+      5_000,
+      'late copy',
+    );
     const copies = h.ledger.envelopes.get(res.transactionId) ?? [];
     expect(copies.every((c) => c.equals(copies[0]!))).toBe(true);
     await eventually(() => h!.ledger.duplicates >= 1, 5_000, 'duplicate detection');
@@ -141,9 +162,13 @@ describe('FabpayClient against fake gateways', () => {
   it('bounds in-flight calls per endpoint, queues behind, and fails fast past the queue limit', async () => {
     h = await startHarness(1, { maxInFlightPerEndpoint: 2, maxQueueLength: 3 });
     h.peers[0]!.always('evaluate', { delayMs: 200 });
-    const accepted = Array.from({ length: 5 }, () => h!.client.evaluate({ chaincode: 'cc', transaction: 'Ping' }));
+    const accepted = Array.from({ length: 5 }, () =>
+      h!.client.evaluate({ chaincode: 'cc', transaction: 'Ping' }),
+    );
     expect(h.client.status().queueLength).toBe(3);
-    await expect(h.client.evaluate({ chaincode: 'cc', transaction: 'Ping' })).rejects.toBeInstanceOf(QueueFullError);
+    await expect(h.client.evaluate({ chaincode: 'cc', transaction: 'Ping' })).rejects.toBeInstanceOf(
+      QueueFullError,
+    );
     await Promise.all(accepted);
     expect(h.peers[0]!.maxConcurrent).toBe(2);
     expect(h.peers[0]!.calls.evaluate).toBe(5);
@@ -166,7 +191,8 @@ describe('FabpayClient against fake gateways', () => {
     await eventually(() => dead().state !== 'ejected', 10_000, 'peer0 readmitted');
     // Real traffic confirms it: keep sending until peer0 serves some.
     await eventually(() => h!.peers[0]!.calls.evaluate > 0, 10_000, 'peer0 taking traffic');
-    for (let i = 0; i < 20 && dead().state !== 'ready'; i++) await h.client.evaluate({ chaincode: 'cc', transaction: 'Ping' });
+    for (let i = 0; i < 20 && dead().state !== 'ready'; i++)
+      await h.client.evaluate({ chaincode: 'cc', transaction: 'Ping' });
     expect(dead().state).toBe('ready');
   });
 
@@ -175,7 +201,9 @@ describe('FabpayClient against fake gateways', () => {
     h.peers[0]!.always('evaluate', { delayMs: 300 });
     const inFlight = h.client.evaluate({ chaincode: 'cc', transaction: 'Ping' });
     const closed = h.client.close();
-    await expect(h.client.evaluate({ chaincode: 'cc', transaction: 'Ping' })).rejects.toBeInstanceOf(ClientClosedError);
+    await expect(h.client.evaluate({ chaincode: 'cc', transaction: 'Ping' })).rejects.toBeInstanceOf(
+      ClientClosedError,
+    );
     await expect(inFlight).resolves.toBeInstanceOf(Uint8Array);
     await expect(closed).resolves.toBe(true);
     expect(h.client.status().closed).toBe(true);
@@ -186,7 +214,9 @@ describe('FabpayClient against fake gateways', () => {
     await h.client.submit({ chaincode: 'cc', transaction: 'Pay' });
     const exposition = await h.client.metrics.registry.metrics();
     expect(exposition).toMatch(/fabpay_gateway_requests_total\{type="submit",outcome="ok"\} 1/);
-    expect(exposition).toMatch(/fabpay_gateway_stage_duration_seconds_count\{stage="endorse",outcome="ok"\} 1/);
+    expect(exposition).toMatch(
+      /fabpay_gateway_stage_duration_seconds_count\{stage="endorse",outcome="ok"\} 1/,
+    );
     expect(exposition).toMatch(/fabpay_gateway_endpoint_state\{endpoint="peer0",state="ready"\} 1/);
     expect(exposition).toMatch(/fabpay_gateway_queue_length 0/);
   });

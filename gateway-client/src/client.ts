@@ -106,7 +106,8 @@ export class FabpayClient {
 
   constructor(options: FabpayClientOptions) {
     this.logger = options.logger ?? silentLogger();
-    this.metrics = options.metrics instanceof ClientMetrics ? options.metrics : new ClientMetrics(options.metrics);
+    this.metrics =
+      options.metrics instanceof ClientMetrics ? options.metrics : new ClientMetrics(options.metrics);
     this.channel = options.channel;
     this.identity = options.identity;
     this.mspId = options.identity.mspId;
@@ -192,7 +193,9 @@ export class FabpayClient {
    * if it is not committed within `timeoutMs` (default 5 s).
    */
   getTransactionStatus(transactionId: string, timeoutMs = 5_000): Promise<Status | undefined> {
-    return this.track('status', () => this.runner.lookupStatus(this.commitStatusRequest(transactionId), timeoutMs));
+    return this.track('status', () =>
+      this.runner.lookupStatus(this.commitStatusRequest(transactionId), timeoutMs),
+    );
   }
 
   /** Opens a checkpointed chaincode event stream; stop it with `stream.stop()`. */

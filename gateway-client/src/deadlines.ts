@@ -32,7 +32,8 @@ export const DEFAULT_DEADLINES: Deadlines = {
 export function resolveDeadlines(overrides: Partial<Deadlines> = {}): Deadlines {
   const merged = { ...DEFAULT_DEADLINES, ...overrides };
   for (const [k, v] of Object.entries(merged)) {
-    if (!Number.isFinite(v) || v <= 0) throw new RangeError(`deadline ${k} must be a positive number of ms, got ${v}`);
+    if (!Number.isFinite(v) || v <= 0)
+      throw new RangeError(`deadline ${k} must be a positive number of ms, got ${v}`);
   }
   return merged;
 }

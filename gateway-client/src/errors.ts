@@ -80,7 +80,8 @@ export class TransactionInvalidError extends FabpayError {
   ) {
     super(
       'TRANSACTION_INVALID',
-      message ?? `transaction ${transactionId} committed in block ${blockNumber} as invalid: ${validationCode}`,
+      message ??
+        `transaction ${transactionId} committed in block ${blockNumber} as invalid: ${validationCode}`,
     );
   }
 }

@@ -66,7 +66,8 @@ export async function loadIdentity(
   }
   const file = path.join(storeDir, `${label}.id`);
   const stat = await fs.stat(file).catch((err: NodeJS.ErrnoException) => {
-    const known = err.code === 'ENOENT' ? ' (no such identity; run the CA enroll command or check FABPAY_WALLET)' : '';
+    const known =
+      err.code === 'ENOENT' ? ' (no such identity; run the CA enroll command or check FABPAY_WALLET)' : '';
     throw new IdentityStoreError(`cannot read identity ${file}: ${err.message}${known}`);
   });
   if (!options.allowInsecurePermissions && (stat.mode & 0o077) !== 0) {
@@ -82,7 +83,9 @@ export async function loadIdentity(
   }
   const parsed = identityFileSchema.safeParse(json);
   if (!parsed.success) {
-    throw new IdentityStoreError(`identity file ${file} is not an X.509 identity: ${z.prettifyError(parsed.error)}`);
+    throw new IdentityStoreError(
+      `identity file ${file} is not an X.509 identity: ${z.prettifyError(parsed.error)}`,
+    );
   }
   const { mspId, credentials } = parsed.data;
   try {

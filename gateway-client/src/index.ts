@@ -12,7 +12,13 @@
  * await client.close();
  */
 export { FabpayClient } from './client';
-export type { ClientIdentity, CloseOptions, ContractHandle, FabpayClientOptions, FromProfileOptions } from './client';
+export type {
+  ClientIdentity,
+  CloseOptions,
+  ContractHandle,
+  FabpayClientOptions,
+  FromProfileOptions,
+} from './client';
 export type { SubmitResult, TransactionRequest } from './transactions';
 export { validationCodeName } from './transactions';
 export {

@@ -57,7 +57,11 @@ export class ClientMetrics {
       labelNames: ['endpoint'],
       registers,
     });
-    this.queueLength = new Gauge({ name: `${p}queue_length`, help: 'Requests waiting for a slot', registers });
+    this.queueLength = new Gauge({
+      name: `${p}queue_length`,
+      help: 'Requests waiting for a slot',
+      registers,
+    });
     this.endpointState = new Gauge({
       name: `${p}endpoint_state`,
       help: 'Endpoint health state (1 = current state)',

@@ -35,18 +35,20 @@ describe('connection profile', () => {
 
   it('can exclude other orgs and restrict peers', () => {
     const parsed = parseConnectionProfile(profile);
-    expect(endpointsFromProfile(parsed, { mspId: 'Org2MSP', includeOtherOrgs: false }).map((e) => e.name)).toEqual([
-      'peer0.org2',
-    ]);
-    expect(endpointsFromProfile(parsed, { mspId: 'Org1MSP', peers: ['peer1.org1'] }).map((e) => e.name)).toEqual([
-      'peer1.org1',
-    ]);
+    expect(
+      endpointsFromProfile(parsed, { mspId: 'Org2MSP', includeOtherOrgs: false }).map((e) => e.name),
+    ).toEqual(['peer0.org2']);
+    expect(
+      endpointsFromProfile(parsed, { mspId: 'Org1MSP', peers: ['peer1.org1'] }).map((e) => e.name),
+    ).toEqual(['peer1.org1']);
   });
 
   it('rejects invalid profiles with helpful errors', () => {
     expect(() => parseConnectionProfile({ peers: {} })).toThrow(ConnectionProfileError);
     const parsed = parseConnectionProfile(profile);
-    expect(() => endpointsFromProfile(parsed, { mspId: 'Org9MSP' })).toThrow(/no organization with mspid Org9MSP/);
+    expect(() => endpointsFromProfile(parsed, { mspId: 'Org9MSP' })).toThrow(
+      /no organization with mspid Org9MSP/,
+    );
     const noTls = parseConnectionProfile({
       ...profile,
       peers: { ...profile.peers, 'peer0.org1': { url: 'grpcs://127.0.0.1:7051' } },

@@ -7,7 +7,10 @@ import { z } from 'zod';
 
 const peerSchema = z.object({
   url: z.string().regex(/^grpcs?:\/\/[^/]+:\d+$/, 'expected grpc(s)://host:port'),
-  tlsCACerts: z.object({ pem: z.union([z.string(), z.array(z.string())]) }).partial().optional(),
+  tlsCACerts: z
+    .object({ pem: z.union([z.string(), z.array(z.string())]) })
+    .partial()
+    .optional(),
   grpcOptions: z.record(z.string(), z.unknown()).optional(),
 });
 
@@ -64,7 +67,9 @@ export async function loadConnectionProfile(file: string): Promise<ConnectionPro
     return parseConnectionProfile(JSON.parse(text));
   } catch (err) {
     if (err instanceof ConnectionProfileError) throw err;
-    throw new ConnectionProfileError(`connection profile ${file} is not valid JSON: ${(err as Error).message}`);
+    throw new ConnectionProfileError(
+      `connection profile ${file} is not valid JSON: ${(err as Error).message}`,
+    );
   }
 }
 
@@ -85,7 +90,10 @@ export interface EndpointSelection {
  * Lists the endpoints from a profile: the caller's org peers first, then
  * other orgs' peers in profile order.
  */
-export function endpointsFromProfile(profile: ConnectionProfile, selection: EndpointSelection): EndpointConfig[] {
+export function endpointsFromProfile(
+  profile: ConnectionProfile,
+  selection: EndpointSelection,
+): EndpointConfig[] {
   const orgOf = new Map<string, string>();
   for (const org of Object.values(profile.organizations)) {
     for (const peer of org.peers) if (!orgOf.has(peer)) orgOf.set(peer, org.mspid);
@@ -103,7 +111,8 @@ export function endpointsFromProfile(profile: ConnectionProfile, selection: Endp
     const tls = peer.url.startsWith('grpcs://');
     const pem = peer.tlsCACerts?.pem;
     const tlsRootCert = Array.isArray(pem) ? pem.join('\n') : pem;
-    if (tls && !tlsRootCert) throw new ConnectionProfileError(`peer ${name} uses grpcs but has no tlsCACerts.pem`);
+    if (tls && !tlsRootCert)
+      throw new ConnectionProfileError(`peer ${name} uses grpcs but has no tlsCACerts.pem`);
     const override = peer.grpcOptions?.['ssl-target-name-override'];
     endpoints.push({
       name,
@@ -114,7 +123,8 @@ export function endpointsFromProfile(profile: ConnectionProfile, selection: Endp
     });
   }
   const own = endpoints.filter((e) => e.mspId === selection.mspId);
-  const others = selection.includeOtherOrgs === false ? [] : endpoints.filter((e) => e.mspId !== selection.mspId);
+  const others =
+    selection.includeOtherOrgs === false ? [] : endpoints.filter((e) => e.mspId !== selection.mspId);
   if (own.length === 0 && others.length === 0) {
     throw new ConnectionProfileError(`no peers found for ${selection.mspId} in the connection profile`);
   }

@@ -42,7 +42,9 @@ export interface NodeSigner {
 export function newNodeSigner(privateKey: string | KeyObject): NodeSigner {
   const key = typeof privateKey === 'string' ? createPrivateKey(privateKey) : privateKey;
   if (key.type !== 'private' || key.asymmetricKeyType !== 'ec') {
-    throw new Error(`unsupported key: expected an EC private key, got ${key.type} ${String(key.asymmetricKeyType)}`);
+    throw new Error(
+      `unsupported key: expected an EC private key, got ${key.type} ${String(key.asymmetricKeyType)}`,
+    );
   }
   const curve = key.asymmetricKeyDetails?.namedCurve;
   const { digest, n, size } =

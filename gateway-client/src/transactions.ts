@@ -103,8 +103,12 @@ export class TransactionRunner {
     const deadline = new Deadline(d.overallMs);
     const counters = newCounters();
     for (;;) {
-      const transaction = await this.onEndpoints('endorse', deadline, counters, counters.conflicts > 0, (gateway) =>
-        this.proposal(gateway, req).endorse({ deadline: deadline.forStage(d.endorseMs) }),
+      const transaction = await this.onEndpoints(
+        'endorse',
+        deadline,
+        counters,
+        counters.conflicts > 0,
+        (gateway) => this.proposal(gateway, req).endorse({ deadline: deadline.forStage(d.endorseMs) }),
       );
       const status = await this.submitAndWait(transaction, deadline, d, counters);
       const txId = transaction.getTransactionId();
@@ -127,8 +131,15 @@ export class TransactionRunner {
           );
         }
         this.metrics.retries.inc({ stage: 'commit', reason: codeName });
-        this.logger.debug({ txId, codeName, retry: counters.conflicts + 1 }, 'read conflict; retrying with a fresh proposal');
-        await sleepWithin(backoffMs(counters.conflicts, this.policy.conflictBackoffMs, this.random), deadline, 'commit');
+        this.logger.debug(
+          { txId, codeName, retry: counters.conflicts + 1 },
+          'read conflict; retrying with a fresh proposal',
+        );
+        await sleepWithin(
+          backoffMs(counters.conflicts, this.policy.conflictBackoffMs, this.random),
+          deadline,
+          'commit',
+        );
         counters.conflicts++;
         continue;
       }
@@ -181,7 +192,10 @@ export class TransactionRunner {
       last = result;
       if (decide(stage, result.failure) === 'fail') throw toTypedError(stage, result.error, result.failure);
       this.metrics.retries.inc({ stage, reason: result.failure.reason });
-      this.logger.debug({ stage, endpoint: lease.endpoint, reason: result.failure.reason }, 'retrying on another endpoint');
+      this.logger.debug(
+        { stage, endpoint: lease.endpoint, reason: result.failure.reason },
+        'retrying on another endpoint',
+      );
       exclude.add(lease.endpoint);
       counters.endpoint++;
       if (attempt + 1 < this.policy.maxEndpointAttempts) {
@@ -213,13 +227,16 @@ export class TransactionRunner {
       const exclude = new Set<string>();
       for (;;) {
         if (sentOnce) {
-          if (counters.resubmits >= this.policy.maxResubmits) throw unknown(`gave up after ${counters.resubmits} resends`);
+          if (counters.resubmits >= this.policy.maxResubmits)
+            throw unknown(`gave up after ${counters.resubmits} resends`);
           counters.resubmits++;
         }
         sentOnce = true;
-        const lease = await this.pool.acquire({ exclude, deadline, admitted: true, stage: 'submit' }).catch((e) => {
-          throw unknown('no endpoint to (re)send the envelope to', e);
-        });
+        const lease = await this.pool
+          .acquire({ exclude, deadline, admitted: true, stage: 'submit' })
+          .catch((e) => {
+            throw unknown('no endpoint to (re)send the envelope to', e);
+          });
         const result = await this.attempt('submit', lease, async (gateway) => {
           const tx = envelope ? gateway.newTransaction(envelope) : transaction;
           try {
@@ -240,7 +257,10 @@ export class TransactionRunner {
           throw unknown('a resend was rejected', result.error);
         }
         this.metrics.retries.inc({ stage: 'submit', reason: result.failure.reason });
-        this.logger.warn({ txId, endpoint: lease.endpoint, reason: result.failure.reason }, 'submit failed; resending the same envelope');
+        this.logger.warn(
+          { txId, endpoint: lease.endpoint, reason: result.failure.reason },
+          'submit failed; resending the same envelope',
+        );
         if (result.failure.endpointFault) exclude.add(lease.endpoint);
         await sleepWithin(
           backoffMs(counters.resubmits, this.policy.transportBackoffMs, this.random),
@@ -257,16 +277,19 @@ export class TransactionRunner {
     for (;;) {
       const request = commitRequest;
       if (!request) throw unknown('no commit status request');
-      const lease = await this.pool.acquire({ exclude, deadline, admitted: true, stage: 'commitStatus' }).catch((e) => {
-        throw unknown('no endpoint to ask for the commit status', e);
-      });
+      const lease = await this.pool
+        .acquire({ exclude, deadline, admitted: true, stage: 'commitStatus' })
+        .catch((e) => {
+          throw unknown('no endpoint to ask for the commit status', e);
+        });
       const result = await this.attempt('commitStatus', lease, (gateway) =>
         gateway.newCommit(request).getStatus({ deadline: deadline.forStage(d.commitStatusMs) }),
       );
       if (result.ok) return result.value;
       const action = decide('commitStatus', result.failure);
       if (action === 'fail') throw unknown('commit status lookup failed', result.error);
-      if (deadline.expired()) throw unknown('overall deadline passed waiting for the commit status', result.error);
+      if (deadline.expired())
+        throw unknown('overall deadline passed waiting for the commit status', result.error);
       this.metrics.retries.inc({ stage: 'commitStatus', reason: result.failure.reason });
       if (action === 'resend-envelope') {
         // No commit within the wait: the transaction may have been lost (e.g.
@@ -292,7 +315,11 @@ export class TransactionRunner {
   }
 
   /** One stage call on a lease: timing, health accounting, classification. */
-  private async attempt<T>(stage: Stage, lease: Lease, call: (gateway: Gateway) => Promise<T>): Promise<Attempt<T>> {
+  private async attempt<T>(
+    stage: Stage,
+    lease: Lease,
+    call: (gateway: Gateway) => Promise<T>,
+  ): Promise<Attempt<T>> {
     const end = this.metrics.stageSeconds.startTimer({ stage });
     try {
       const value = await call(lease.gateway);
@@ -325,20 +352,37 @@ export function toTypedError(stage: Stage, error: unknown, failure: Classificati
   if (error instanceof FabpayError) return error;
   const transactionId = txId ?? (error as { transactionId?: string }).transactionId;
   if (failure.kind === 'chaincode') {
-    return new ChaincodeError(failure.chaincodeCode ?? 'CHAINCODE_ERROR', failure.chaincodeMessage ?? '', transactionId, {
-      cause: error,
-    });
+    return new ChaincodeError(
+      failure.chaincodeCode ?? 'CHAINCODE_ERROR',
+      failure.chaincodeMessage ?? '',
+      transactionId,
+      {
+        cause: error,
+      },
+    );
   }
   if (failure.kind === 'deadline') {
-    return new DeadlineExceededError(stage, `${stage} deadline exceeded: ${describe(error)}`, { cause: error });
-  }
-  if (failure.kind === 'transport' || failure.kind === 'overloaded') {
-    return new EndpointsUnavailableError(stage, `${stage} failed on every endpoint tried: ${describe(error)}`, {
+    return new DeadlineExceededError(stage, `${stage} deadline exceeded: ${describe(error)}`, {
       cause: error,
     });
   }
+  if (failure.kind === 'transport' || failure.kind === 'overloaded') {
+    return new EndpointsUnavailableError(
+      stage,
+      `${stage} failed on every endpoint tried: ${describe(error)}`,
+      {
+        cause: error,
+      },
+    );
+  }
   const details = error instanceof GatewayError ? error.details : [];
-  return new GatewayRequestError(stage, failure.grpcCode ?? 'CLIENT', `${stage} failed: ${describe(error)}`, details, {
-    cause: error,
-  });
+  return new GatewayRequestError(
+    stage,
+    failure.grpcCode ?? 'CLIENT',
+    `${stage} failed: ${describe(error)}`,
+    details,
+    {
+      cause: error,
+    },
+  );
 }

@@ -20,13 +20,21 @@ describe('checkpointed chaincode event stream', () => {
   });
 
   it('delivers every event once, in order, across a peer dying and a process restart', async () => {
-    h = await startHarness(2, { health: { probeIntervalMs: 50, probeTimeoutMs: 200, ejectBaseMs: 50, ejectMaxMs: 200 } });
+    h = await startHarness(2, {
+      health: { probeIntervalMs: 50, probeTimeoutMs: 200, ejectBaseMs: 50, ejectMaxMs: 200 },
+    });
     const checkpoint = path.join(dir, 'events.checkpoint');
     const seen: string[] = [];
     const handler = (e: { payload: Uint8Array }) => {
       seen.push(Buffer.from(e.payload).toString());
     };
-    const options = { chaincode: 'payments', checkpoint, startBlock: 0n, handler, reconnectBackoffMs: { base: 10, max: 50 } };
+    const options = {
+      chaincode: 'payments',
+      checkpoint,
+      startBlock: 0n,
+      handler,
+      reconnectBackoffMs: { base: 10, max: 50 },
+    };
     const first = h.client.chaincodeEvents(options);
     for (const p of ['e1', 'e2', 'e3']) h.ledger.emitEvent('PaymentSettled', p);
     await eventually(() => seen.length === 3, 10_000, 'first events');

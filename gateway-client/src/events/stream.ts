@@ -14,7 +14,12 @@
  * Handlers that change state should be idempotent (e.g. keyed by
  * transaction ID).
  */
-import { checkpointers, GatewayError, type ChaincodeEvent, type Checkpointer } from '@hyperledger/fabric-gateway';
+import {
+  checkpointers,
+  GatewayError,
+  type ChaincodeEvent,
+  type Checkpointer,
+} from '@hyperledger/fabric-gateway';
 import type { Logger } from '../logger';
 import type { ConnectionPool } from '../pool/pool';
 import { classify } from '../retry/classify';
@@ -54,7 +59,10 @@ export class EventHandlerError extends Error {
     readonly event: ChaincodeEvent,
     options: { cause: unknown },
   ) {
-    super(`chaincode event handler failed on ${event.eventName} (tx ${event.transactionId}): ${String(options.cause)}`, options);
+    super(
+      `chaincode event handler failed on ${event.eventName} (tx ${event.transactionId}): ${String(options.cause)}`,
+      options,
+    );
   }
 }
 
@@ -62,8 +70,13 @@ export class ChaincodeEventStream {
   private stopped = false;
   private current: { close(): void } | undefined;
   private wakeSleep: (() => void) | undefined;
-  private _stats: { handled: number; reconnects: number; endpoint?: string; lastBlock?: bigint; lastTransactionId?: string } =
-    { handled: 0, reconnects: 0 };
+  private _stats: {
+    handled: number;
+    reconnects: number;
+    endpoint?: string;
+    lastBlock?: bigint;
+    lastTransactionId?: string;
+  } = { handled: 0, reconnects: 0 };
   /** Settles when the stream stops: resolves after stop(), rejects with EventHandlerError. */
   readonly done: Promise<void>;
 
@@ -117,10 +130,14 @@ export class ChaincodeEventStream {
       this._stats.endpoint = picked.endpoint;
       try {
         const resumeFromCheckpoint = checkpointer.getBlockNumber() !== undefined;
-        const events = await picked.gateway.getNetwork(this.channel).getChaincodeEvents(this.options.chaincode, {
-          checkpoint: checkpointer,
-          ...(!resumeFromCheckpoint && this.options.startBlock !== undefined ? { startBlock: this.options.startBlock } : {}),
-        });
+        const events = await picked.gateway
+          .getNetwork(this.channel)
+          .getChaincodeEvents(this.options.chaincode, {
+            checkpoint: checkpointer,
+            ...(!resumeFromCheckpoint && this.options.startBlock !== undefined
+              ? { startBlock: this.options.startBlock }
+              : {}),
+          });
         this.current = events;
         if (this.stopped) events.close();
         for await (const event of events) {
@@ -146,7 +163,11 @@ export class ChaincodeEventStream {
         if (failure.endpointFault) this.pool.reportFailure(picked.endpoint, err);
         exclude = new Set([picked.endpoint]);
         this.logger.warn(
-          { endpoint: picked.endpoint, reason: failure.reason, error: err instanceof GatewayError ? err.message : String(err) },
+          {
+            endpoint: picked.endpoint,
+            reason: failure.reason,
+            error: err instanceof GatewayError ? err.message : String(err),
+          },
           'chaincode event stream interrupted; reconnecting from checkpoint',
         );
       } finally {

@@ -21,16 +21,27 @@ function fakePayments(calls: { fn: string; args: string[] }[]) {
     switch (fn) {
       case 'pay': {
         const [paymentId, from, to, amount, currency, reference] = args;
-        if (args.length !== 6) throw new Error(`Expected 6 parameters, but ${args.length} have been supplied`);
+        if (args.length !== 6)
+          throw new Error(`Expected 6 parameters, but ${args.length} have been supplied`);
         if (BigInt(amount ?? '0') > 100n) throw new Error(`INSUFFICIENT_FUNDS: ${from} has 100 ${currency}`);
         return JSON.stringify({ paymentId, from, to, amount, currency, reference, status: 'settled' });
       }
       case 'issue':
         throw new Error('DUPLICATE_OPERATION: op-1 already used for a different request');
       case 'getBalance':
-        return JSON.stringify({ accountId: args[0], currency: 'EUR', available: '100', held: '0', pending: '0', pendingCount: 0, settled: '100' });
+        return JSON.stringify({
+          accountId: args[0],
+          currency: 'EUR',
+          available: '100',
+          held: '0',
+          pending: '0',
+          pendingCount: 0,
+          settled: '100',
+        });
       case 'conservationReport':
-        return JSON.stringify({ items: [{ currency: 'EUR', total: '100', outstanding: '100', balanced: true }] });
+        return JSON.stringify({
+          items: [{ currency: 'EUR', total: '100', outstanding: '100', balanced: true }],
+        });
       default:
         throw new Error(`SOMETHING_NEW: ${fn} not in this fake`);
     }
@@ -48,7 +59,13 @@ describe('PaymentsClient', () => {
     const calls: { fn: string; args: string[] }[] = [];
     h = await startHarness(1, {}, fakePayments(calls));
     const payments = new PaymentsClient(h.client);
-    const paid = await payments.pay({ paymentId: 'p1', from: 'alice', to: 'bob', amount: 25n, currency: 'EUR' });
+    const paid = await payments.pay({
+      paymentId: 'p1',
+      from: 'alice',
+      to: 'bob',
+      amount: 25n,
+      currency: 'EUR',
+    });
     expect(paid.value).toMatchObject({ paymentId: 'p1', amount: '25', reference: '', status: 'settled' });
     expect(paid.transactionId).toMatch(/^[0-9a-f]{64}$/);
     expect(calls[0]).toEqual({ fn: 'pay', args: ['p1', 'alice', 'bob', '25', 'EUR', ''] });
@@ -63,7 +80,11 @@ describe('PaymentsClient', () => {
       .pay({ paymentId: 'p2', from: 'alice', to: 'bob', amount: '1000', currency: 'EUR' })
       .catch((e: unknown) => e);
     expect(funds).toBeInstanceOf(InsufficientFundsError);
-    expect(funds).toMatchObject({ paymentCode: 'INSUFFICIENT_FUNDS', category: 'funds', code: 'CHAINCODE_ERROR' });
+    expect(funds).toMatchObject({
+      paymentCode: 'INSUFFICIENT_FUNDS',
+      category: 'funds',
+      code: 'CHAINCODE_ERROR',
+    });
     const dup = await payments.issue('op-1', 'alice', '5').catch((e: unknown) => e);
     expect(dup).toBeInstanceOf(DuplicateIdError);
     const count = await payments.submit('pay', 'only-one-arg').catch((e: unknown) => e);

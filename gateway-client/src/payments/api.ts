@@ -125,11 +125,27 @@ export class PaymentsClient {
 
   /** Pays from an account the caller owns; idempotent by paymentId. */
   pay(req: PayRequest): Promise<Committed<Payment>> {
-    return this.submit('pay', req.paymentId, req.from, req.to, amount(req.amount), req.currency, req.reference ?? '');
+    return this.submit(
+      'pay',
+      req.paymentId,
+      req.from,
+      req.to,
+      amount(req.amount),
+      req.currency,
+      req.reference ?? '',
+    );
   }
   /** Pays from someone else's account using an allowance; idempotent by paymentId. */
   payFrom(req: PayRequest): Promise<Committed<Payment>> {
-    return this.submit('payFrom', req.paymentId, req.from, req.to, amount(req.amount), req.currency, req.reference ?? '');
+    return this.submit(
+      'payFrom',
+      req.paymentId,
+      req.from,
+      req.to,
+      amount(req.amount),
+      req.currency,
+      req.reference ?? '',
+    );
   }
   /** Grants `spender` (an owner string) an allowance on an account; amount "0" revokes. */
   approve(accountId: string, spender: string, value: Amount): Promise<Committed<Allowance>> {
@@ -149,7 +165,15 @@ export class PaymentsClient {
 
   authorizeHold(req: HoldRequest): Promise<Committed<Hold>> {
     const expiresAt = req.expiresAt instanceof Date ? req.expiresAt.toISOString() : req.expiresAt;
-    return this.submit('authorizeHold', req.holdId, req.from, req.to, amount(req.amount), req.currency, expiresAt);
+    return this.submit(
+      'authorizeHold',
+      req.holdId,
+      req.from,
+      req.to,
+      amount(req.amount),
+      req.currency,
+      expiresAt,
+    );
   }
   /** Captures up to the held amount (the rest is released). */
   captureHold(holdId: string, value: Amount): Promise<Committed<Hold>> {
@@ -184,7 +208,12 @@ export class PaymentsClient {
   }
   /** Sets limits; undefined or "" means no limit. */
   setLimits(accountId: string, perPayment?: Amount, perDay?: Amount): Promise<Committed<Limits>> {
-    return this.submit('setLimits', accountId, perPayment === undefined ? '' : amount(perPayment), perDay === undefined ? '' : amount(perDay));
+    return this.submit(
+      'setLimits',
+      accountId,
+      perPayment === undefined ? '' : amount(perPayment),
+      perDay === undefined ? '' : amount(perDay),
+    );
   }
   getLimits(accountId: string): Promise<Limits> {
     return this.evaluate('getLimits', accountId);

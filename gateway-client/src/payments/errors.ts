@@ -42,14 +42,7 @@ export type PaymentErrorCode = (typeof PAYMENT_ERROR_CODES)[number];
 
 /** Broad kinds of rejection, for callers that handle classes of errors alike. */
 export type PaymentErrorCategory =
-  | 'validation'
-  | 'not-found'
-  | 'forbidden'
-  | 'funds'
-  | 'limit'
-  | 'state'
-  | 'duplicate'
-  | 'unknown';
+  'validation' | 'not-found' | 'forbidden' | 'funds' | 'limit' | 'state' | 'duplicate' | 'unknown';
 
 const CATEGORY: Record<PaymentErrorCode, PaymentErrorCategory> = {
   INVALID_ARGUMENT: 'validation',
@@ -133,7 +126,8 @@ function isPaymentErrorCode(code: string): code is PaymentErrorCode {
 export function toPaymentsError(err: unknown): unknown {
   if (!(err instanceof ChaincodeError) || err instanceof PaymentsError) return err;
   let code = err.chaincodeCode;
-  if (!isPaymentErrorCode(code) && /^Expected \d+ parameters/.test(err.chaincodeMessage)) code = 'INVALID_ARGUMENT';
+  if (!isPaymentErrorCode(code) && /^Expected \d+ parameters/.test(err.chaincodeMessage))
+    code = 'INVALID_ARGUMENT';
   const category = isPaymentErrorCode(code) ? CATEGORY[code] : 'unknown';
   const Class = CLASS[category];
   return new Class(code, category, err.chaincodeMessage, err.transactionId, { cause: err });

@@ -14,11 +14,17 @@ describe('connection options', () => {
   });
 
   it('refuses keepalive more frequent than the peer allows', () => {
-    expect(() => channelOptions(endpoint, { ...DEFAULT_CONNECTION_OPTIONS, keepaliveMs: 30_000 }, 0)).toThrow(/60 s/);
+    expect(() => channelOptions(endpoint, { ...DEFAULT_CONNECTION_OPTIONS, keepaliveMs: 30_000 }, 0)).toThrow(
+      /60 s/,
+    );
   });
 
   it('sets the TLS server name override from the profile', () => {
-    const o = channelOptions({ ...endpoint, serverNameOverride: 'peer0.org1.example.com' }, DEFAULT_CONNECTION_OPTIONS, 0);
+    const o = channelOptions(
+      { ...endpoint, serverNameOverride: 'peer0.org1.example.com' },
+      DEFAULT_CONNECTION_OPTIONS,
+      0,
+    );
     expect(o['grpc.ssl_target_name_override']).toBe('peer0.org1.example.com');
     expect(o['grpc.default_authority']).toBe('peer0.org1.example.com');
   });

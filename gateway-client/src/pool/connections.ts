@@ -67,7 +67,11 @@ export function channelOptions(
 }
 
 /** Opens `count` separate connections to an endpoint (lazily: grpc-js connects on first use). */
-export function openConnections(endpoint: EndpointConfig, options: ConnectionOptions, count: number): grpc.Client[] {
+export function openConnections(
+  endpoint: EndpointConfig,
+  options: ConnectionOptions,
+  count: number,
+): grpc.Client[] {
   const credentials = endpoint.tlsRootCert
     ? grpc.credentials.createSsl(Buffer.from(endpoint.tlsRootCert))
     : grpc.credentials.createInsecure();

@@ -85,7 +85,10 @@ export class EndpointHealth {
   }
 
   eject(now: number): void {
-    const backoff = Math.min(this.options.ejectMaxMs, this.options.ejectBaseMs * 2 ** this._consecutiveEjections);
+    const backoff = Math.min(
+      this.options.ejectMaxMs,
+      this.options.ejectBaseMs * 2 ** this._consecutiveEjections,
+    );
     this._state = 'ejected';
     this._ejectedUntil = now + backoff;
     this._consecutiveEjections++;

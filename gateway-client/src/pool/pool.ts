@@ -161,7 +161,13 @@ export class ConnectionPool {
       names.add(config.name);
       const clients = openConnections(config, options.connection, options.connectionsPerEndpoint);
       const gateways = clients.map((client) => connect({ client, ...credentials }));
-      const endpoint = new Endpoint(config, config.mspId === ownMspId ? 0 : 1, clients, gateways, options.health);
+      const endpoint = new Endpoint(
+        config,
+        config.mspId === ownMspId ? 0 : 1,
+        clients,
+        gateways,
+        options.health,
+      );
       this.publishState(endpoint);
       return endpoint;
     });
@@ -404,7 +410,10 @@ export class ConnectionPool {
 
   private publishState(endpoint: Endpoint): void {
     for (const s of ['ready', 'failing', 'ejected'] as const) {
-      this.metrics.endpointState.set({ endpoint: endpoint.config.name, state: s }, endpoint.health.state === s ? 1 : 0);
+      this.metrics.endpointState.set(
+        { endpoint: endpoint.config.name, state: s },
+        endpoint.health.state === s ? 1 : 0,
+      );
     }
   }
 

@@ -8,7 +8,12 @@ const ep = (name: string, over: Partial<SelectableEndpoint> = {}): SelectableEnd
   maxInFlight: 10,
   ...over,
 });
-const pick = (eps: SelectableEndpoint[], exclude: string[] = [], strategy: 'least-in-flight' | 'round-robin' = 'least-in-flight', rotation = 0) => {
+const pick = (
+  eps: SelectableEndpoint[],
+  exclude: string[] = [],
+  strategy: 'least-in-flight' | 'round-robin' = 'least-in-flight',
+  rotation = 0,
+) => {
   const s = selectEndpoint(eps, new Set(exclude), strategy, rotation);
   return s.kind === 'selected' ? eps[s.index]?.name : s.kind;
 };

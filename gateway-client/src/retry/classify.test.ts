@@ -17,11 +17,15 @@ describe('parseChaincodeError', () => {
       code: 'INSUFFICIENT_FUNDS',
       message: 'need 10, have 5',
     });
-    expect(parseChaincodeError('evaluate call to endorser returned error: chaincode response 500, FORBIDDEN: no')).toEqual({
+    expect(
+      parseChaincodeError('evaluate call to endorser returned error: chaincode response 500, FORBIDDEN: no'),
+    ).toEqual({
       code: 'FORBIDDEN',
       message: 'no',
     });
-    expect(parseChaincodeError('chaincode response 500, Expected 3 parameters, but 2 have been supplied')).toEqual({
+    expect(
+      parseChaincodeError('chaincode response 500, Expected 3 parameters, but 2 have been supplied'),
+    ).toEqual({
       code: 'CHAINCODE_ERROR',
       message: 'Expected 3 parameters, but 2 have been supplied',
     });
@@ -40,26 +44,37 @@ describe('classify + decide', () => {
   });
 
   it('UNAVAILABLE with peer details (orderer down) is not the gateway peer’s fault', () => {
-    const c = classify(gwError(status.UNAVAILABLE, 'no orderers could successfully process transaction', ['SERVICE_UNAVAILABLE']));
+    const c = classify(
+      gwError(status.UNAVAILABLE, 'no orderers could successfully process transaction', [
+        'SERVICE_UNAVAILABLE',
+      ]),
+    );
     expect(c).toMatchObject({ kind: 'transport', endpointFault: false });
     expect(decide('submit', c)).toBe('resend-envelope');
   });
 
   it('orderer SERVICE_UNAVAILABLE reported as ABORTED is resendable', () => {
-    const c = classify(gwError(status.ABORTED, 'received unsuccessful response from orderer: status=SERVICE_UNAVAILABLE'));
+    const c = classify(
+      gwError(status.ABORTED, 'received unsuccessful response from orderer: status=SERVICE_UNAVAILABLE'),
+    );
     expect(decide('submit', c)).toBe('resend-envelope');
   });
 
   it('chaincode errors are never retried, at any stage', () => {
     const c = classify(
-      gwError(status.ABORTED, 'failed to endorse transaction', ['chaincode response 500, ACCOUNT_FROZEN: frozen']),
+      gwError(status.ABORTED, 'failed to endorse transaction', [
+        'chaincode response 500, ACCOUNT_FROZEN: frozen',
+      ]),
     );
     expect(c).toMatchObject({ kind: 'chaincode', chaincodeCode: 'ACCOUNT_FROZEN', endpointFault: false });
-    for (const stage of ['evaluate', 'endorse', 'submit', 'commitStatus'] as const) expect(decide(stage, c)).toBe('fail');
+    for (const stage of ['evaluate', 'endorse', 'submit', 'commitStatus'] as const)
+      expect(decide(stage, c)).toBe('fail');
   });
 
   it('overload (concurrency limit) is retried, and not blamed on the endpoint', () => {
-    const c = classify(gwError(status.UNKNOWN, 'too many requests for /gateway.Gateway, exceeding concurrency limit (500)'));
+    const c = classify(
+      gwError(status.UNKNOWN, 'too many requests for /gateway.Gateway, exceeding concurrency limit (500)'),
+    );
     expect(c).toMatchObject({ kind: 'overloaded', endpointFault: false });
     expect(decide('endorse', c)).toBe('retry-elsewhere');
     expect(classify(gwError(status.RESOURCE_EXHAUSTED, 'x')).kind).toBe('overloaded');
@@ -73,7 +88,9 @@ describe('classify + decide', () => {
 
   it('permission, bad requests, plain errors and endorsement mismatches fail', () => {
     expect(decide('endorse', classify(gwError(status.PERMISSION_DENIED, 'access denied')))).toBe('fail');
-    expect(decide('endorse', classify(gwError(status.ABORTED, 'ProposalResponsePayloads do not match')))).toBe('fail');
+    expect(
+      decide('endorse', classify(gwError(status.ABORTED, 'ProposalResponsePayloads do not match'))),
+    ).toBe('fail');
     expect(decide('evaluate', classify(gwError(status.UNKNOWN, 'something')))).toBe('fail');
     expect(decide('evaluate', classify(new Error('bug')))).toBe('fail');
   });

@@ -61,7 +61,8 @@ export function resolveRetryPolicy(overrides: Partial<RetryPolicy> = {}): RetryP
 
 /** Decides the action for a failed call at a stage. */
 export function decide(stage: Stage, failure: Classification): RetryAction {
-  const retryable = failure.kind === 'transport' || failure.kind === 'deadline' || failure.kind === 'overloaded';
+  const retryable =
+    failure.kind === 'transport' || failure.kind === 'deadline' || failure.kind === 'overloaded';
   if (!retryable) return 'fail';
   switch (stage) {
     case 'evaluate':

@@ -180,9 +180,15 @@ export class FakeGatewayPeer {
       evaluate: this.unary('evaluate', (req: gateway.EvaluateRequest) => this.evaluate(req)),
       endorse: this.unary('endorse', (req: gateway.EndorseRequest) => this.endorse(req)),
       submit: this.unary('submit', (req: gateway.SubmitRequest, fault) => this.submit(req, fault)),
-      commitStatus: this.unary('commitStatus', (req: gateway.SignedCommitStatusRequest) => this.commitStatus(req)),
-      chaincodeEvents: (call: grpc.ServerWritableStream<gateway.SignedChaincodeEventsRequest, gateway.ChaincodeEventsResponse>) =>
-        this.chaincodeEvents(call),
+      commitStatus: this.unary('commitStatus', (req: gateway.SignedCommitStatusRequest) =>
+        this.commitStatus(req),
+      ),
+      chaincodeEvents: (
+        call: grpc.ServerWritableStream<
+          gateway.SignedChaincodeEventsRequest,
+          gateway.ChaincodeEventsResponse
+        >,
+      ) => this.chaincodeEvents(call),
     });
     this.port = await new Promise<number>((resolve, reject) =>
       server.bindAsync(`127.0.0.1:${this.port}`, grpc.ServerCredentials.createInsecure(), (err, port) =>
@@ -196,7 +202,10 @@ export class FakeGatewayPeer {
     return this.queued[method].shift() ?? this.sticky[method];
   }
 
-  private unary<Req, Res>(method: FakeMethod, handle: (req: Req, fault: Fault | undefined) => Promise<Res> | Res) {
+  private unary<Req, Res>(
+    method: FakeMethod,
+    handle: (req: Req, fault: Fault | undefined) => Promise<Res> | Res,
+  ) {
     return (call: grpc.ServerUnaryCall<Req, Res>, callback: grpc.sendUnaryData<Res>) => {
       this.calls[method]++;
       this.concurrent++;
@@ -210,7 +219,13 @@ export class FakeGatewayPeer {
       void (async () => {
         if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
         if (fault?.code !== undefined) {
-          finish(statusError(fault.code, fault.message ?? `injected ${grpc.status[fault.code]}`, fault.details ?? []));
+          finish(
+            statusError(
+              fault.code,
+              fault.message ?? `injected ${grpc.status[fault.code]}`,
+              fault.details ?? [],
+            ),
+          );
           return;
         }
         try {
@@ -222,11 +237,17 @@ export class FakeGatewayPeer {
     };
   }
 
-  private runChaincode(signedProposal: peer.SignedProposal | undefined): { ok: true; payload: string } | { ok: false; message: string } {
-    const proposal = peer.Proposal.deserializeBinary(signedProposal?.getProposalBytes_asU8() ?? new Uint8Array());
+  private runChaincode(
+    signedProposal: peer.SignedProposal | undefined,
+  ): { ok: true; payload: string } | { ok: false; message: string } {
+    const proposal = peer.Proposal.deserializeBinary(
+      signedProposal?.getProposalBytes_asU8() ?? new Uint8Array(),
+    );
     const payload = peer.ChaincodeProposalPayload.deserializeBinary(proposal.getPayload_asU8());
     const spec = peer.ChaincodeInvocationSpec.deserializeBinary(payload.getInput_asU8());
-    const args = (spec.getChaincodeSpec()?.getInput()?.getArgsList_asU8() ?? []).map((a) => Buffer.from(a).toString());
+    const args = (spec.getChaincodeSpec()?.getInput()?.getArgsList_asU8() ?? []).map((a) =>
+      Buffer.from(a).toString(),
+    );
     const [fn = '', ...rest] = args;
     try {
       return { ok: true, payload: this.ledger.chaincode(fn, rest) };
@@ -254,9 +275,11 @@ export class FakeGatewayPeer {
   private endorse(req: gateway.EndorseRequest): gateway.EndorseResponse {
     const outcome = this.runChaincode(req.getProposedTransaction());
     if (!outcome.ok) {
-      throw statusError(grpc.status.ABORTED, 'failed to endorse transaction, see attached details for more info', [
-        { address: this.address, mspId: this.mspId, message: `chaincode response 500, ${outcome.message}` },
-      ]);
+      throw statusError(
+        grpc.status.ABORTED,
+        'failed to endorse transaction, see attached details for more info',
+        [{ address: this.address, mspId: this.mspId, message: `chaincode response 500, ${outcome.message}` }],
+      );
     }
     const chaincodeResponse = new peer.Response();
     chaincodeResponse.setStatus(200);
@@ -304,22 +327,31 @@ export class FakeGatewayPeer {
   }
 
   /** Streams events from the requested position, skipping up to after_transaction_id. */
-  private chaincodeEvents(call: grpc.ServerWritableStream<gateway.SignedChaincodeEventsRequest, gateway.ChaincodeEventsResponse>): void {
+  private chaincodeEvents(
+    call: grpc.ServerWritableStream<gateway.SignedChaincodeEventsRequest, gateway.ChaincodeEventsResponse>,
+  ): void {
     this.calls.chaincodeEvents++;
     const fault = this.takeFault('chaincodeEvents');
     if (fault?.code !== undefined) {
       // grpc-js ends a server stream with a status when 'error' is emitted on it.
-      call.emit('error', statusError(fault.code, fault.message ?? `injected ${grpc.status[fault.code]}`, fault.details ?? []));
+      call.emit(
+        'error',
+        statusError(fault.code, fault.message ?? `injected ${grpc.status[fault.code]}`, fault.details ?? []),
+      );
       return;
     }
     this.streams.add(call as grpc.ServerWritableStream<unknown, unknown>);
     const request = gateway.ChaincodeEventsRequest.deserializeBinary(call.request.getRequest_asU8());
     const start = request.getStartPosition();
-    const startBlock = start?.hasSpecified() ? (start.getSpecified()?.getNumber() ?? 0) : Number.POSITIVE_INFINITY;
+    const startBlock = start?.hasSpecified()
+      ? (start.getSpecified()?.getNumber() ?? 0)
+      : Number.POSITIVE_INFINITY;
     const afterTx = request.getAfterTransactionId();
     let skipping = afterTx !== '';
     // With no specified start, deliver from the next block.
-    let next = Number.isFinite(startBlock) ? startBlock : this.ledger.events.reduce((h, e) => Math.max(h, e.block), 0) + 1;
+    let next = Number.isFinite(startBlock)
+      ? startBlock
+      : this.ledger.events.reduce((h, e) => Math.max(h, e.block), 0) + 1;
     let index = 0;
     const pump = () => {
       while (index < this.ledger.events.length) {

@@ -24,7 +24,11 @@ export async function startHarness(
 ): Promise<Harness> {
   const peers: FakeGatewayPeer[] = [];
   for (let i = 0; i < peerCount; i++) peers.push(await FakeGatewayPeer.start(ledger, 'Org1MSP'));
-  const endpoints: EndpointConfig[] = peers.map((p, i) => ({ name: `peer${i}`, address: p.address, mspId: 'Org1MSP' }));
+  const endpoints: EndpointConfig[] = peers.map((p, i) => ({
+    name: `peer${i}`,
+    address: p.address,
+    mspId: 'Org1MSP',
+  }));
   const client = new FabpayClient({
     endpoints,
     identity: { mspId: 'Org1MSP', certificate: TEST_CERT, privateKey: TEST_KEY },
@@ -46,7 +50,11 @@ export async function startHarness(
 }
 
 /** Polls until `check` is true or `timeoutMs` passes (then throws). */
-export async function eventually(check: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+export async function eventually(
+  check: () => boolean,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
