@@ -11,6 +11,7 @@
  *   peers|orderers/<host>/msp        local MSP of a node
  *   peers|orderers/<host>/tls        ca.crt, server.crt, server.key
  *   users/<name>@<org domain>/msp    local MSP of the org admin (Admin@...) and of each user
+ *   users/Admin@<org domain>/tls     client TLS certificate of the org admin (ca.crt, client.crt, client.key)
  * <run>/wallets/<org>/<label>.id     wallet identities (admin and every topology user)
  * ```
  */
@@ -79,6 +80,8 @@ export interface OrgPaths {
   channelMsp: string;
   /** Local MSP of the org admin (`Admin@<domain>`). */
   adminMsp: string;
+  /** Client TLS folder of the org admin: ca.crt, client.crt, client.key (TLS CA issued; for osnadmin and mutual TLS). */
+  adminTls: string;
   admin: UserPaths;
   /** The TLS CA certificate (the one TLS root of the org). */
   tlsCaCert: string;
@@ -160,6 +163,7 @@ export function orgPaths(org: OrgInfo, env?: PathEnv): OrgPaths {
     },
     channelMsp: join(dir, 'msp'),
     adminMsp: admin.msp,
+    adminTls: join(admin.msp, '..', 'tls'),
     admin,
     tlsCaCert: servers.tls.caCert,
     nodes: org.nodes.map((n) => nodePaths(dir, n)),

@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { NodeInfo, PathEnv, Topology, UserSpec } from '@fabpay/topology';
+import type { PathEnv, Topology, UserSpec } from '@fabpay/topology';
 import {
   certAttributes,
   issuedBy,
@@ -27,6 +27,7 @@ import {
   writeLocalMsp,
   writeTlsDir,
   type OrgCaCerts,
+  type TlsRole,
 } from './msp/build';
 import {
   bootstrapOrgCAs,
@@ -100,16 +101,14 @@ function enrollmentProblem(
 function tlsProblem(
   tls: { cert: string; key: string } | undefined,
   cas: OrgCaCerts,
-  host: string,
+  hosts: string[],
 ): string | undefined {
   if (!tls) return 'no TLS certificate';
   if (!keyMatchesCert(tls.key, tls.cert)) return 'TLS key does not match certificate';
   if (!issuedBy(tls.cert, cas.tls)) return 'TLS certificate not issued by the TLS CA';
   if (isExpired(tls.cert)) return 'TLS certificate expired';
   const san = subjectAltNames(tls.cert);
-  if (!san.dns.includes(host) || !san.dns.includes('localhost') || !san.ip.includes('127.0.0.1')) {
-    return 'TLS certificate hosts differ';
-  }
+  if (!hosts.every((h) => san.dns.includes(h) || san.ip.includes(h))) return 'TLS certificate hosts differ';
   return undefined;
 }
 
@@ -162,30 +161,35 @@ async function ensureEnrollment(
   return true;
 }
 
-async function ensureNodeTls(
+/**
+ * Makes sure a TLS folder holds a valid certificate from the TLS CA for `hosts`: a node's server
+ * certificate, or the org admin's client certificate.
+ */
+async function ensureTls(
   ctx: OrgCaContext,
-  node: NodeInfo,
+  spec: IdentitySpec,
   tlsDir: string,
+  hosts: string[],
+  role: TlsRole,
   cas: OrgCaCerts,
   progress: Progress,
 ): Promise<boolean> {
-  const problem = tlsProblem(readTlsDir(tlsDir), cas, node.host);
-  if (!problem) {
+  const current = readTlsDir(tlsDir, role);
+  const problem = tlsProblem(current, cas, hosts);
+  if (!problem && current) {
     // Refresh ca.crt only (no change when identical).
-    const current = readTlsDir(tlsDir);
-    if (current) writeTlsDir(tlsDir, cas.tls, current);
+    writeTlsDir(tlsDir, cas.tls, current, role);
     return false;
   }
-  const spec: IdentitySpec = { id: node.host, type: node.kind };
   const secret = await secretFor(ctx, 'tls', spec);
   const enrolled = await enrollCertificate(
     endpoint(ctx, 'tls'),
     ctx.paths.scratch,
-    { id: node.host, secret, hosts: nodeHosts(node.host), profile: 'tls' },
+    { id: spec.id, secret, hosts, profile: 'tls' },
     ctx.env,
   );
-  writeTlsDir(tlsDir, cas.tls, enrolled);
-  progress(`${ctx.org.name}: issued TLS certificate for ${node.host} (was: ${problem})`);
+  writeTlsDir(tlsDir, cas.tls, enrolled, role);
+  progress(`${ctx.org.name}: issued TLS ${role} certificate for ${spec.id} (was: ${problem ?? 'missing'})`);
   return true;
 }
 
@@ -214,12 +218,20 @@ async function setupOrg(ctx: OrgCaContext, opts: SetupOptions, progress: Progres
     const spec: IdentitySpec = { id: node.host, type: node.kind };
     if (await ensureEnrollment(ctx, np.msp, spec, cas, nodeHosts(node.host), progress))
       enrolled.push(node.host);
-    if (await ensureNodeTls(ctx, node, np.tls, cas, progress)) enrolled.push(`${node.host} (TLS)`);
+    const tlsSpec: IdentitySpec = { id: node.host, type: node.kind };
+    if (await ensureTls(ctx, tlsSpec, np.tls, nodeHosts(node.host), 'server', cas, progress)) {
+      enrolled.push(`${node.host} (TLS)`);
+    }
   }
 
   const adminSpec: IdentitySpec = { id: adminEnrollmentId(ctx.org), type: 'admin' };
-  if (await ensureEnrollment(ctx, p.admin.msp, adminSpec, cas, undefined, progress))
+  if (await ensureEnrollment(ctx, p.admin.msp, adminSpec, cas, undefined, progress)) {
     enrolled.push(adminSpec.id);
+  }
+  // The admin's TLS client certificate (osnadmin and any mutual-TLS endpoint want one).
+  if (await ensureTls(ctx, adminSpec, p.adminTls, ['localhost', '127.0.0.1'], 'client', cas, progress)) {
+    enrolled.push(`${adminSpec.id} (TLS)`);
+  }
 
   const users: { spec: IdentitySpec; user: UserSpec }[] = ctx.org.users.map((user) => ({
     user,

@@ -138,6 +138,10 @@ describe('setup', () => {
         expect(subjectAltNames(cert)).toEqual({ dns: [n.host, 'localhost'], ip: ['127.0.0.1'] });
         expect(statSync(join(n.tls, 'server.key')).mode & 0o777).toBe(0o600);
       }
+      // The org admin's TLS client certificate comes from the TLS CA too.
+      const adminTls = read(join(o.paths.adminTls, 'client.crt'));
+      expect(issuedBy(adminTls, cas.tls)).toBe(true);
+      expect(keyMatchesCert(read(join(o.paths.adminTls, 'client.key')), adminTls)).toBe(true);
     }
   });
 

@@ -3,7 +3,8 @@
  *
  * - local MSP (node or user): signcerts/cert.pem, keystore/priv_sk, cacerts/ca.pem (the root CA
  *   only), intermediatecerts/ca.pem, tlscacerts/ca.pem (the TLS CA), config.yaml (NodeOUs);
- * - TLS folder of a node: ca.crt (TLS CA), server.crt, server.key;
+ * - TLS folder of a node: ca.crt (TLS CA), server.crt, server.key; of the org admin: ca.crt,
+ *   client.crt, client.key (for mutual TLS, e.g. osnadmin);
  * - channel MSP of an organisation (configtxgen): cacerts, intermediatecerts, tlscacerts,
  *   config.yaml and crls/; no admincerts, NodeOUs classify admins.
  *
@@ -93,11 +94,19 @@ export function writeLocalMsp(
   return changed;
 }
 
-/** Writes a node's TLS folder. @returns true if anything changed. */
-export function writeTlsDir(dir: string, tlsCa: string, identity: { cert: string; key: string }): boolean {
+/** `server` for a node's TLS folder (server.crt, server.key), `client` for the org admin's (client.crt, client.key). */
+export type TlsRole = 'server' | 'client';
+
+/** Writes a TLS folder: ca.crt plus `<role>.crt` and `<role>.key`. @returns true if anything changed. */
+export function writeTlsDir(
+  dir: string,
+  tlsCa: string,
+  identity: { cert: string; key: string },
+  role: TlsRole = 'server',
+): boolean {
   let changed = writeIfChanged(join(dir, 'ca.crt'), tlsCa);
-  changed = writeIfChanged(join(dir, 'server.crt'), identity.cert) || changed;
-  const keyFile = join(dir, 'server.key');
+  changed = writeIfChanged(join(dir, `${role}.crt`), identity.cert) || changed;
+  const keyFile = join(dir, `${role}.key`);
   if (!existsSync(keyFile) || readFileSync(keyFile, 'utf8') !== identity.key) {
     writePrivateFile(keyFile, identity.key);
     changed = true;
@@ -105,10 +114,10 @@ export function writeTlsDir(dir: string, tlsCa: string, identity: { cert: string
   return changed;
 }
 
-/** Reads a node's TLS certificate and key, if present. */
-export function readTlsDir(dir: string): { cert: string; key: string } | undefined {
-  const c = join(dir, 'server.crt');
-  const k = join(dir, 'server.key');
+/** Reads the TLS certificate and key of a TLS folder, if present. */
+export function readTlsDir(dir: string, role: TlsRole = 'server'): { cert: string; key: string } | undefined {
+  const c = join(dir, `${role}.crt`);
+  const k = join(dir, `${role}.key`);
   if (!existsSync(c) || !existsSync(k)) return undefined;
   return { cert: readFileSync(c, 'utf8'), key: readFileSync(k, 'utf8') };
 }
