@@ -55,36 +55,47 @@ export function newNodeSigner(privateKey: string | KeyObject): NodeSigner {
         : (() => {
             throw new Error(`unsupported curve ${String(curve)}: expected P-256 or P-384`);
           })();
-  const halfN = n === P256_N ? P256_HALF_N : n >> 1n;
+  const halfN = bigIntToBytes(n >> 1n, size);
   const signer: Signer = (message: Uint8Array) => {
-    // ieee-p1363 gives fixed-width r||s, cheaper to normalise than parsing DER.
+    // ieee-p1363 gives fixed-width r||s: cheap to normalise and re-encode
+    // without parsing DER. Comparing bytes avoids bigint work for the half
+    // of signatures that are already low-S.
     const raw = sign(digest, message, { key, dsaEncoding: 'ieee-p1363' });
-    const r = bytesToBigInt(raw.subarray(0, size));
-    let s = bytesToBigInt(raw.subarray(size));
-    if (s > halfN) s = n - s;
-    return Promise.resolve(encodeDerSignature(r, s));
+    const r: Buffer = raw.subarray(0, size);
+    let sBytes: Buffer = raw.subarray(size);
+    if (Buffer.compare(sBytes, halfN) > 0) sBytes = bigIntToBytes(n - bytesToBigInt(sBytes), size);
+    return Promise.resolve(encodeDer(r, sBytes));
   };
   return { signer, hash: fabricHash.none };
 }
 
+function bigIntToBytes(value: bigint, size: number): Buffer {
+  return Buffer.from(value.toString(16).padStart(size * 2, '0'), 'hex');
+}
+
+/** DER INTEGER from unsigned big-endian bytes: minimal length, positive. */
+function derIntegerBytes(bytes: Buffer): Buffer {
+  let i = 0;
+  while (i < bytes.length - 1 && bytes[i] === 0) i++;
+  const body = bytes.subarray(i);
+  const pad = (body[0] ?? 0) & 0x80 ? 1 : 0;
+  const out = Buffer.allocUnsafe(2 + pad + body.length);
+  out[0] = 0x02;
+  out[1] = pad + body.length;
+  if (pad) out[2] = 0;
+  body.copy(out, 2 + pad);
+  return out;
+}
+
+function encodeDer(r: Buffer, s: Buffer): Uint8Array {
+  const ri = derIntegerBytes(r);
+  const si = derIntegerBytes(s);
+  // P-256 and P-384 signature bodies are under 128 bytes: short-form length.
+  return Buffer.concat([Buffer.from([0x30, ri.length + si.length]), ri, si]);
+}
+
 function bytesToBigInt(bytes: Uint8Array): bigint {
   return BigInt('0x' + (Buffer.from(bytes).toString('hex') || '0'));
-}
-
-/** Minimal big-endian, two's-complement-positive integer encoding for DER. */
-function derInteger(value: bigint): Buffer {
-  let hex = value.toString(16);
-  if (hex.length % 2) hex = '0' + hex;
-  let bytes = Buffer.from(hex, 'hex');
-  if (bytes.length > 0 && (bytes[0] ?? 0) & 0x80) bytes = Buffer.concat([Buffer.from([0]), bytes]);
-  return Buffer.concat([Buffer.from([0x02, bytes.length]), bytes]);
-}
-
-/** DER `SEQUENCE { INTEGER r, INTEGER s }`, the encoding Fabric expects. */
-export function encodeDerSignature(r: bigint, s: bigint): Uint8Array {
-  const body = Buffer.concat([derInteger(r), derInteger(s)]);
-  // P-256/P-384 bodies are < 128 bytes for P-256 and may reach 104 for P-384: short form suffices.
-  return Buffer.concat([Buffer.from([0x30, body.length]), body]);
 }
 
 /** Parses a DER ECDSA signature into r and s (used by tests and callers verifying low-S). */
