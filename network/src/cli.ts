@@ -1,15 +1,27 @@
 #!/usr/bin/env node
+/**
+ * fabpay-network: install Fabric and run a native Fabric network from topology.yaml.
+ * Every command prints human progress; `--json` prints one JSON document for scripts.
+ */
 import { Command } from 'commander';
-import { install, InstallError, layoutFor, type InstallEvent } from './install';
+import { repoRoot } from '@fabpay/topology';
+import { defaultLayout, install, type InstallEvent } from './install';
 import { caSmokeTest, checkBinaryVersions } from './install/toolchain-check';
-import { fabpayHome, repoRoot } from './paths';
+import { clean, deploy, down, logFileOf, readLog, status, up, type NetworkStatus } from './network';
+import { samplePaymentFlow } from './sample-flow';
 
 const program = new Command()
   .name('fabpay-network')
-  .description('Install Fabric and run a native Fabric network for fabpay')
+  .description('Install Fabric and run a native Hyperledger Fabric network for fabpay (no Docker)')
+  .option('-t, --topology <file>', 'topology file (default: <repo>/topology.yaml)')
   .showHelpAfterError();
 
-function printEvent(e: InstallEvent): void {
+const topologyFile = (): string | undefined => program.opts<{ topology?: string }>().topology;
+const say = (json: boolean | undefined) => (line: string) => {
+  if (!json) console.log(line);
+};
+
+function printInstallEvent(e: InstallEvent): void {
   switch (e.kind) {
     case 'skip':
       console.log(`✓ ${e.product} ${e.version}: ${e.reason}`);
@@ -18,7 +30,9 @@ function printEvent(e: InstallEvent): void {
       console.log(`→ ${e.product} ${e.version} via ${e.route}`);
       break;
     case 'route-failed':
-      console.log(`✗ ${e.product} ${e.version} via ${e.route} is not possible here: ${e.command ? `\`${e.command}\`: ` : ''}${e.error.split('\n')[0]}`);
+      console.log(
+        `✗ ${e.product} ${e.version} via ${e.route} is not possible here: ${e.command ? `\`${e.command}\`: ` : ''}${e.error.split('\n')[0]}`,
+      );
       break;
     case 'build':
       console.log(`  [${e.index}/${e.total}] building ${e.command} …`);
@@ -31,18 +45,15 @@ function printEvent(e: InstallEvent): void {
 
 program
   .command('install')
-  .description('Make the pinned Fabric and Fabric CA binaries, sample config and ccaas builder available under .fabric/')
+  .description('Install the pinned Fabric and Fabric CA binaries, sample config and ccaas builder into .fabric/')
   .option('--force', 'rebuild even if the pinned binaries are present')
   .option('--json', 'print the result as JSON')
   .action(async (opts: { force?: boolean; json?: boolean }) => {
-    const layout = layoutFor(fabpayHome());
-    const result = await install({ root: repoRoot, layout, force: opts.force, onEvent: opts.json ? undefined : printEvent });
-    if (opts.json) {
-      console.log(JSON.stringify(result, null, 2));
-    } else {
-      const summary = result.products.map((p) => `${p.product} ${p.version}`).join(', ');
-      console.log(`Fabric toolchain ready in ${result.seconds.toFixed(1)}s: ${summary} → ${layout.binDir}`);
-    }
+    const layout = defaultLayout();
+    const result = await install({ root: repoRoot(), layout, force: opts.force, onEvent: opts.json ? undefined : printInstallEvent });
+    if (opts.json) return console.log(JSON.stringify(result, null, 2));
+    const summary = result.products.map((p) => `${p.product} ${p.version}`).join(', ');
+    console.log(`Fabric toolchain ready in ${result.seconds.toFixed(1)}s: ${summary} → ${layout.binDir}`);
   });
 
 program
@@ -50,29 +61,101 @@ program
   .description('Check every installed binary reports its pinned version and that a Fabric CA starts and enrolls')
   .option('--json', 'print the result as JSON')
   .action(async (opts: { json?: boolean }) => {
-    const { binDir } = layoutFor(fabpayHome());
+    const { binDir } = defaultLayout();
     const versions = await checkBinaryVersions(binDir);
-    if (versions.length === 0) {
-      throw new Error(`nothing is installed in ${binDir}: run \`npm run fabric:install\` first`);
-    }
+    if (versions.length === 0) throw new Error(`nothing is installed in ${binDir}: run \`npm run fabric:install\` first`);
     const bad = versions.filter((v) => !v.ok);
-    if (!opts.json) {
-      for (const v of versions) console.log(`${v.ok ? '✓' : '✗'} ${v.command} ${v.reported ?? '(no version)'}`);
-      console.log('→ starting a throw-away fabric-ca-server and enrolling its admin …');
-    }
-    const smoke = bad.length === 0 ? await caSmokeTest(binDir) : undefined;
-    if (opts.json) {
-      console.log(JSON.stringify({ versions, caSmoke: smoke && { ...smoke, enrolledCertificate: undefined } }, null, 2));
-    } else if (smoke) {
-      console.log(`✓ fabric-ca-server answered on 127.0.0.1:${smoke.port}, admin enrolled, server stopped`);
-    }
+    if (!opts.json) for (const v of versions) console.log(`${v.ok ? '✓' : '✗'} ${v.command} ${v.reported ?? '(no version)'}`);
     if (bad.length > 0) {
       throw new Error(`binaries not at their pinned version: ${bad.map((b) => b.command).join(', ')}; run \`npm run fabric:install -- --force\``);
     }
+    say(opts.json)('→ starting a throw-away fabric-ca-server and enrolling its admin …');
+    const smoke = await caSmokeTest(binDir);
+    if (opts.json) return console.log(JSON.stringify({ versions, caSmoke: { ...smoke, enrolledCertificate: undefined } }, null, 2));
+    console.log(`✓ fabric-ca-server answered on 127.0.0.1:${smoke.port}, admin enrolled, server stopped`);
+  });
+
+program
+  .command('up')
+  .description('Bring the network up (or resume it): CAs, identities, orderers, peers, channel, chaincode')
+  .option('--json', 'print the result as JSON')
+  .action(async (opts: { json?: boolean }) => {
+    const result = await up({ topologyFile: topologyFile(), progress: say(opts.json) });
+    if (opts.json) return console.log(JSON.stringify(result, null, 2));
+    const d = result.deployment;
+    console.log(`Network up in ${result.seconds.toFixed(1)}s: chaincode ${d.name} ${d.version} (sequence ${d.sequence})`);
+    console.log(`Connection profiles and admin env files: ${result.profiles.join(', ')}`);
+  });
+
+program
+  .command('sample')
+  .description('Run a short sample payment flow against the running network')
+  .option('--json', 'print the result as JSON')
+  .action(async (opts: { json?: boolean }) => {
+    const result = await samplePaymentFlow({ topologyFile: topologyFile(), progress: say(opts.json) });
+    if (opts.json) console.log(JSON.stringify(result, null, 2));
+  });
+
+program
+  .command('down')
+  .description('Stop every process and keep all data (`up` resumes the same ledgers)')
+  .option('--json', 'print the result as JSON')
+  .action(async (opts: { json?: boolean }) => {
+    const stopped = await down({ topologyFile: topologyFile(), progress: say(opts.json) });
+    if (opts.json) return console.log(JSON.stringify({ stopped }));
+    console.log(stopped.length ? `Stopped ${stopped.length} processes; data kept.` : 'Nothing was running.');
+  });
+
+program
+  .command('clean')
+  .description('Stop everything and remove all generated state (ledgers, CAs, identities)')
+  .option('--json', 'print the result as JSON')
+  .action(async (opts: { json?: boolean }) => {
+    const stopped = await clean({ topologyFile: topologyFile(), progress: say(opts.json) });
+    if (opts.json) return console.log(JSON.stringify({ stopped, removed: true }));
+    console.log(`Stopped ${stopped.length} processes and removed all network state.`);
+  });
+
+function printStatus(s: NetworkStatus): void {
+  console.log(`channel ${s.channel}; Raft leader: ${s.leader ?? 'none'}; chaincode: ${s.committed ? `${s.committed.version} (sequence ${s.committed.sequence})` : 'not committed'}`);
+  for (const p of s.processes) {
+    const ports = Object.entries(p.ports).map(([k, v]) => `${k} ${v}`).join(', ');
+    const state = !p.running ? 'stopped' : p.healthy === false ? 'UNHEALTHY' : 'running';
+    const extra = [p.height !== undefined ? `height ${p.height}` : '', p.leader ? 'LEADER' : ''].filter(Boolean).join(' ');
+    console.log(`${state.padEnd(9)} ${p.name.padEnd(28)} pid ${String(p.pid ?? '-').padEnd(7)} ${ports}${extra ? `  ${extra}` : ''}`);
+  }
+}
+
+program
+  .command('status')
+  .description('Show each process (pid, health, ports), channel heights and the Raft leader')
+  .option('--json', 'print the result as JSON')
+  .action(async (opts: { json?: boolean }) => {
+    const s = await status({ topologyFile: topologyFile() });
+    if (opts.json) console.log(JSON.stringify(s, null, 2));
+    else printStatus(s);
+  });
+
+program
+  .command('logs <process>')
+  .description('Print the end of a process log: a node host (peer0.org1.example.com), <org>-chaincode or <org>-<tier>-ca')
+  .option('-n, --lines <n>', 'how many lines', '50')
+  .action((name: string, opts: { lines: string }) => {
+    console.log(readLog(logFileOf(name, { topologyFile: topologyFile() }), Number(opts.lines)));
+  });
+
+program
+  .command('deploy')
+  .description('Deploy a new chaincode version on the running network (new package, sequence + 1, no node restart)')
+  .option('--version <version>', 'chaincode version (default: <topology version>.<sequence>)')
+  .option('--json', 'print the result as JSON')
+  .action(async (opts: { version?: string; json?: boolean }) => {
+    const result = await deploy({ topologyFile: topologyFile(), progress: say(opts.json), ...(opts.version ? { version: opts.version } : {}) });
+    if (opts.json) return console.log(JSON.stringify(result, null, 2));
+    console.log(`Deployed ${result.name} ${result.version} (sequence ${result.sequence})`);
   });
 
 program.parseAsync().catch((err: unknown) => {
-  const message = err instanceof InstallError || err instanceof Error ? err.message : String(err);
-  console.error(`error: ${message}`);
+  console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
   process.exitCode = 1;
 });

@@ -1,5 +1,6 @@
 import { accessSync, chmodSync, constants, cpSync, existsSync, mkdirSync, readdirSync, symlinkSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
+import { binDir } from '@fabpay/topology';
 import { installFromArchive } from './archive-route';
 import { buildWithGo, copySampleConfig, downloadModule, findGo } from './go-route';
 import { hasPinnedBinaries, readManifest, writeManifest, type Route } from './manifest';
@@ -62,7 +63,12 @@ export class InstallError extends Error {
   }
 }
 
-/** The default layout below a fabpay home directory (normally `<repo>/.fabric`). */
+/** The layout the rest of fabpay uses: around the bin directory (`<repo>/.fabric/bin` or `$FABPAY_BIN_DIR`). */
+export function defaultLayout(): InstallLayout {
+  return layoutFor(path.dirname(binDir()));
+}
+
+/** The layout below a toolchain directory: `bin/`, `config/`, `builders/`, `build/`. */
 export function layoutFor(home: string): InstallLayout {
   return {
     binDir: path.join(home, 'bin'),

@@ -1,11 +1,11 @@
 import path from 'node:path';
-import { fabpayHome, repoRoot } from '../paths';
-import { layoutFor, loadVersions, readManifest } from '.';
+import { repoRoot } from '@fabpay/topology';
+import { defaultLayout, loadVersions, readManifest } from '.';
 import { caSmokeTest, checkBinaryVersions } from './toolchain-check';
 
 // These tests need the toolchain that `npm test` installs first (npm run setup).
-const { binDir } = layoutFor(fabpayHome());
-const versions = loadVersions(path.join(repoRoot, 'versions.json'));
+const { binDir } = defaultLayout();
+const versions = loadVersions(path.join(repoRoot(), 'versions.json'));
 
 describe('installed Fabric toolchain', () => {
   it('installed a pinned version of each product', () => {

@@ -1,0 +1,160 @@
+/**
+ * The chaincode lifecycle, end to end: package (chaincode-as-a-service) -> install on every peer
+ * -> start each org's chaincode server -> approve per org -> check commit readiness -> commit ->
+ * wait until the chaincode answers on every peer. Every step checks first whether it is already
+ * done, so running it again on a deployed network changes nothing.
+ */
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { ordererFlags, peerCli } from '../admin-cli';
+import { peersOf, type NetworkContext } from '../context';
+import { chaincodeFiles } from '../layout';
+import { waitFor } from '../util/wait';
+import { chaincodePort, chaincodeTls } from './endpoints';
+import { packageCcaas } from './package';
+import { startChaincodeServer } from './server';
+
+/** What is committed on the channel. */
+export interface Committed {
+  sequence: number;
+  version: string;
+}
+
+/** What `deploy` did. */
+export interface DeployResult {
+  name: string;
+  version: string;
+  sequence: number;
+  /** Package ID per organisation (each org's package points at its own chaincode server). */
+  packageIds: Record<string, string>;
+  /** False when the definition was already committed and nothing changed. */
+  changed: boolean;
+}
+
+export interface DeployOptions {
+  /** Version to deploy; defaults to the topology's, or a fresh one when that is already committed and `upgrade` is set. */
+  version?: string;
+  /** Deploy a new package with sequence + 1 even if the topology's version is committed. */
+  upgrade?: boolean;
+}
+
+/** The committed definition of the chaincode, or undefined before the first commit. */
+export async function queryCommitted(ctx: NetworkContext): Promise<Committed | undefined> {
+  const peer = ctx.peers[0]!;
+  const res = await peerCli(
+    ctx.layout,
+    ctx.caPaths.org(peer.org),
+    peer,
+    ['lifecycle', 'chaincode', 'querycommitted', '-C', ctx.topology.channel.name, '-n', ctx.topology.chaincode.name, '-O', 'json'],
+    { allowFailure: true },
+  );
+  if (res.code !== 0) {
+    if (/not found|does not exist|is not defined/i.test(res.stderr)) return undefined;
+    throw new Error(`querycommitted failed: ${res.stderr.trim()}`);
+  }
+  const json = JSON.parse(res.stdout) as { sequence: number; version: string };
+  return { sequence: Number(json.sequence), version: json.version };
+}
+
+export async function deployChaincode(ctx: NetworkContext, opts: DeployOptions = {}): Promise<DeployResult> {
+  const { topology } = ctx;
+  const cc = topology.chaincode;
+  const channel = topology.channel.name;
+  const committed = await queryCommitted(ctx);
+  let version = opts.version ?? cc.version;
+  if (opts.upgrade && !opts.version && committed) {
+    version = `${cc.version}.${committed.sequence + 1}`;
+  }
+  const sequence = committed && committed.version === version ? committed.sequence : (committed?.sequence ?? 0) + 1;
+  const label = `${cc.name}_${version}`;
+  const orgs = topology.orgs.map((o) => o.name);
+
+  const packageIds: Record<string, string> = {};
+  for (const org of orgs) {
+    const files = chaincodeFiles(ctx.layout, org);
+    const pkg = await packageCcaas(files.pkg, label, {
+      address: `127.0.0.1:${chaincodePort(ctx, org)}`,
+      rootCert: chaincodeTls(ctx, org).caPem,
+    });
+    packageIds[org] = pkg.packageId;
+    for (const peer of peersOf(ctx, org)) {
+      const admin = ctx.caPaths.org(org);
+      const installed = await peerCli(ctx.layout, admin, peer, ['lifecycle', 'chaincode', 'queryinstalled', '-O', 'json'], {
+        allowFailure: true,
+      });
+      if (installed.stdout.includes(pkg.packageId)) continue;
+      ctx.progress(`chaincode: install ${label} on ${peer.host}`);
+      await peerCli(ctx.layout, admin, peer, ['lifecycle', 'chaincode', 'install', pkg.file]);
+    }
+    await startChaincodeServer(ctx, org, pkg.packageId);
+  }
+
+  const policy = cc.endorsementPolicy ? ['--signature-policy', cc.endorsementPolicy] : [];
+  const definition = ['-C', channel, '-n', cc.name, '-v', version, '--sequence', String(sequence), ...policy];
+  const orderer = ordererFlags(ctx.orderers[0]!);
+  const alreadyCommitted = committed?.sequence === sequence && committed.version === version;
+  if (!alreadyCommitted) {
+    for (const org of orgs) {
+      const peer = peersOf(ctx, org)[0]!;
+      const admin = ctx.caPaths.org(org);
+      const readiness = await peerCli(ctx.layout, admin, peer, ['lifecycle', 'chaincode', 'checkcommitreadiness', ...definition, '-O', 'json']);
+      const approvals = (JSON.parse(readiness.stdout) as { approvals: Record<string, boolean> }).approvals;
+      if (approvals[admin.mspId]) continue;
+      ctx.progress(`chaincode: ${org} approves ${cc.name} ${version} (sequence ${sequence})`);
+      await peerCli(ctx.layout, admin, peer, [
+        'lifecycle',
+        'chaincode',
+        'approveformyorg',
+        ...orderer,
+        ...definition,
+        '--package-id',
+        packageIds[org]!,
+        '--waitForEvent',
+      ]);
+    }
+    const first = peersOf(ctx, orgs[0]!)[0]!;
+    const firstAdmin = ctx.caPaths.org(orgs[0]!);
+    await waitFor(
+      `every org to approve ${cc.name} ${version} (sequence ${sequence})`,
+      async () => {
+        const res = await peerCli(ctx.layout, firstAdmin, first, ['lifecycle', 'chaincode', 'checkcommitreadiness', ...definition, '-O', 'json']);
+        const approvals = (JSON.parse(res.stdout) as { approvals: Record<string, boolean> }).approvals;
+        return Object.values(approvals).every(Boolean) ? true : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 500 },
+    );
+    const peerFlags = orgs.flatMap((org) => {
+      const peer = peersOf(ctx, org)[0]!;
+      return ['--peerAddresses', `127.0.0.1:${peer.listen}`, '--tlsRootCertFiles', path.join(peer.tlsDir, 'ca.crt')];
+    });
+    ctx.progress(`chaincode: commit ${cc.name} ${version} (sequence ${sequence})`);
+    await peerCli(ctx.layout, firstAdmin, first, ['lifecycle', 'chaincode', 'commit', ...orderer, ...definition, ...peerFlags, '--waitForEvent']);
+  }
+  await waitForChaincodeOnEveryPeer(ctx);
+  const result = { name: cc.name, version, sequence, packageIds, changed: !alreadyCommitted };
+  writeFileSync(ctx.layout.deploymentFile, `${JSON.stringify(result, null, 2)}\n`);
+  return result;
+}
+
+/** Queries the contract's metadata on every peer until each answers. */
+export async function waitForChaincodeOnEveryPeer(ctx: NetworkContext): Promise<void> {
+  const query = ['chaincode', 'query', '-C', ctx.topology.channel.name, '-n', ctx.topology.chaincode.name, '-c', '{"Args":["org.hyperledger.fabric:GetMetadata"]}'];
+  for (const peer of ctx.peers) {
+    let last = '';
+    await waitFor(
+      `the chaincode to answer on ${peer.host}`,
+      async () => {
+        const res = await peerCli(ctx.layout, ctx.caPaths.org(peer.org), peer, query, { allowFailure: true });
+        last = res.stderr.trim();
+        return res.code === 0 ? true : undefined;
+      },
+      { timeoutMs: 90_000, intervalMs: 1000, describeLast: () => last },
+    );
+  }
+}
+
+/** The last deployment this network recorded, if any. */
+export function lastDeployment(ctx: NetworkContext): DeployResult | undefined {
+  if (!existsSync(ctx.layout.deploymentFile)) return undefined;
+  return JSON.parse(readFileSync(ctx.layout.deploymentFile, 'utf8')) as DeployResult;
+}

@@ -1,0 +1,39 @@
+import type { Topology } from '@fabpay/topology';
+import type { TopologyPaths } from '@fabpay/ca';
+import { networkLayout, type NetworkLayout } from './layout';
+import { nodeSpecs, type NodeSpec } from './nodes/specs';
+
+/** Everything the network steps share: the topology and where its pieces are. */
+export interface NetworkContext {
+  topology: Topology;
+  layout: NetworkLayout;
+  caPaths: TopologyPaths;
+  nodes: NodeSpec[];
+  orderers: NodeSpec[];
+  peers: NodeSpec[];
+  /** Progress lines for the CLI. */
+  progress: (message: string) => void;
+}
+
+export function networkContext(
+  topology: Topology,
+  caPaths: TopologyPaths,
+  progress: (message: string) => void = () => undefined,
+): NetworkContext {
+  const layout = networkLayout();
+  const nodes = nodeSpecs(topology, caPaths, layout);
+  return {
+    topology,
+    layout,
+    caPaths,
+    nodes,
+    orderers: nodes.filter((n) => n.kind === 'orderer'),
+    peers: nodes.filter((n) => n.kind === 'peer'),
+    progress,
+  };
+}
+
+/** The peers of one organisation. */
+export function peersOf(ctx: NetworkContext, org: string): NodeSpec[] {
+  return ctx.peers.filter((p) => p.org === org);
+}

@@ -1,0 +1,256 @@
+/**
+ * The network's verbs: up, down, clean, status, and fault helpers for tests. Each verb is a
+ * sequence of idempotent steps; this file only orders them.
+ */
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { binaryPath, binDir, loadTopology, repoRoot, runDir, type Topology } from '@fabpay/topology';
+import { caStatus, paths as caPaths, setupOrganizations, stopCAs, type CaStatus } from '@fabpay/ca';
+import { createChannel, ordererChannelInfo, peerHeight } from './channel/channel';
+import { deployChaincode, lastDeployment, queryCommitted, type DeployOptions, type DeployResult } from './chaincode/lifecycle';
+import { stopChaincodeServer } from './chaincode/server';
+import { chaincodePort } from './chaincode/endpoints';
+import { networkContext, type NetworkContext } from './context';
+import { chaincodeFiles } from './layout';
+import { writePeerCoreYaml, writeOrdererYaml } from './nodes/config-files';
+import { nodeHealth, startNode, stopNode, waitHealthy } from './nodes/lifecycle';
+import { runningPid } from './nodes/processes';
+import type { NodeSpec } from './nodes/specs';
+import { writeProfiles } from './profiles';
+import { httpGet } from './util/http';
+import { run } from './util/run';
+
+export interface NetworkOptions {
+  /** Topology file; default `<repo>/topology.yaml`. */
+  topologyFile?: string;
+  progress?: (message: string) => void;
+}
+
+/** Thrown when the Fabric binaries are missing; says which command installs them. */
+export class BinariesMissingError extends Error {
+  constructor(missing: string[]) {
+    super(`Fabric binaries not installed (${missing.join(', ')} missing from ${binDir()}): run \`npm run fabric:install\``);
+    this.name = 'BinariesMissingError';
+  }
+}
+
+function topologyOf(opts: NetworkOptions): Topology {
+  return loadTopology(opts.topologyFile ?? path.join(repoRoot(), 'topology.yaml'));
+}
+
+/** The context for a topology without touching the CAs (for down, status, tests). */
+export function contextFor(opts: NetworkOptions = {}): NetworkContext {
+  const topology = topologyOf(opts);
+  return networkContext(topology, caPaths(topology), opts.progress);
+}
+
+function requireBinaries(): void {
+  const missing = ['peer', 'orderer', 'configtxgen', 'osnadmin', 'fabric-ca-server', 'fabric-ca-client'].filter(
+    (b) => !existsSync(binaryPath(b)),
+  );
+  if (missing.length) throw new BinariesMissingError(missing);
+}
+
+/** What `up` did. */
+export interface UpResult {
+  seconds: number;
+  steps: { step: string; seconds: number }[];
+  deployment: DeployResult;
+  profiles: string[];
+}
+
+/**
+ * Brings the whole network up, or resumes it: CAs and identities, node configuration, orderers and
+ * peers (waiting on /healthz), the channel, the chaincode. Everything already done is skipped, so
+ * `up` after `down` resumes the same ledgers.
+ */
+export async function up(opts: NetworkOptions = {}): Promise<UpResult> {
+  const started = Date.now();
+  const progress = opts.progress ?? (() => undefined);
+  const steps: UpResult['steps'] = [];
+  const step = async <T>(name: string, fn: () => Promise<T> | T): Promise<T> => {
+    const t = Date.now();
+    progress(`▶ ${name}`);
+    const value = await fn();
+    const seconds = (Date.now() - t) / 1000;
+    steps.push({ step: name, seconds });
+    progress(`  ✓ ${name} (${seconds.toFixed(1)}s)`);
+    return value;
+  };
+  requireBinaries();
+  const topology = topologyOf(opts);
+  const setup = await step('certificate authorities and identities', () =>
+    setupOrganizations(topology, { onProgress: (l) => progress(`  ${l}`) }),
+  );
+  const ctx = networkContext(topology, setup.paths, (l) => progress(`  ${l}`));
+  await step('node configuration', () => {
+    const sampleConfig = path.join(path.dirname(binDir()), 'config');
+    writePeerCoreYaml(sampleConfig, ctx.layout.peerConfigDir, path.join(path.dirname(binDir()), 'builders', 'ccaas'));
+    writeOrdererYaml(sampleConfig, ctx.layout.ordererConfigDir);
+  });
+  await step(`orderers and peers (${ctx.nodes.length} processes)`, async () => {
+    for (const node of ctx.nodes) {
+      if (await startNode(ctx, node)) ctx.progress(`started ${node.host}`);
+    }
+    await Promise.all(ctx.nodes.map((n) => waitHealthy(n)));
+  });
+  await step(`channel ${topology.channel.name}`, () => createChannel(ctx));
+  await step('chaincode build', () => buildChaincode(ctx));
+  const deployment = await step(`chaincode ${topology.chaincode.name}`, () => deployChaincode(ctx));
+  const profiles = await step('connection profiles and admin env files', () => writeProfiles(ctx));
+  return { seconds: (Date.now() - started) / 1000, steps, deployment, profiles };
+}
+
+/** Compiles the chaincode workspace (incremental; quick when nothing changed). */
+async function buildChaincode(ctx: NetworkContext): Promise<void> {
+  const tsc = path.join(repoRoot(), 'node_modules', '.bin', 'tsc');
+  await run(tsc, ['-b', path.join(repoRoot(), ctx.topology.chaincode.path)], { cwd: repoRoot() });
+}
+
+/** Deploys a new chaincode version on the running network: new package, sequence + 1. */
+export async function deploy(opts: NetworkOptions & DeployOptions = {}): Promise<DeployResult> {
+  requireBinaries();
+  const ctx = contextFor(opts);
+  await buildChaincode(ctx);
+  return deployChaincode(ctx, { upgrade: true, ...(opts.version ? { version: opts.version } : {}) });
+}
+
+/** Stops every process (chaincode servers, peers, orderers, CAs) and keeps all data. */
+export async function down(opts: NetworkOptions = {}): Promise<string[]> {
+  const ctx = contextFor(opts);
+  const stopped: string[] = [];
+  for (const org of ctx.topology.orgs) {
+    if (await stopChaincodeServer(ctx, org.name)) stopped.push(`${org.name} chaincode server`);
+  }
+  // Peers first, so they do not log the orderers going away.
+  const order = [...ctx.peers, ...ctx.orderers];
+  const results = await Promise.all(order.map(async (n) => ((await stopNode(n)) ? n.host : undefined)));
+  stopped.push(...results.filter((h): h is string => !!h));
+  for (const ca of await stopCAs(ctx.topology)) stopped.push(`${ca.org} ${ca.tier} CA`);
+  for (const s of stopped) ctx.progress(`stopped ${s}`);
+  return stopped;
+}
+
+/** Stops everything and removes all generated state (`<home>/run`): ledgers, CAs, identities. */
+export async function clean(opts: NetworkOptions = {}): Promise<string[]> {
+  const stopped = await down(opts);
+  rmSync(runDir(), { recursive: true, force: true });
+  return stopped;
+}
+
+/** One process in `status`. */
+export interface ProcessStatus {
+  name: string;
+  kind: 'orderer' | 'peer' | 'chaincode' | 'ca';
+  pid?: number;
+  running: boolean;
+  healthy?: boolean;
+  ports: Record<string, number>;
+  /** Channel height (orderers and peers). */
+  height?: number;
+  /** Orderers: whether this node is the channel's Raft leader. */
+  leader?: boolean;
+  consensusRelation?: string;
+}
+
+export interface NetworkStatus {
+  channel: string;
+  processes: ProcessStatus[];
+  /** Host of the Raft leader, if exactly one orderer claims it. */
+  leader?: string;
+  committed?: { sequence: number; version: string };
+}
+
+/** Whether an orderer says it leads the channel (etcdraft's is_leader gauge on /metrics). */
+export async function isRaftLeader(orderer: NodeSpec, channel: string): Promise<boolean | undefined> {
+  try {
+    const res = await httpGet(`http://127.0.0.1:${orderer.operations}/metrics`, undefined, 2000);
+    const line = res.body.split('\n').find((l) => l.startsWith('consensus_etcdraft_is_leader{') && l.includes(`channel="${channel}"`));
+    return line ? line.trim().endsWith(' 1') : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function status(opts: NetworkOptions = {}): Promise<NetworkStatus> {
+  const ctx = contextFor(opts);
+  const channel = ctx.topology.channel.name;
+  const processes: ProcessStatus[] = [];
+  for (const node of ctx.nodes) {
+    const pid = runningPid(node.process.pidFile);
+    const entry: ProcessStatus = {
+      name: node.host,
+      kind: node.kind,
+      running: pid !== undefined,
+      ...(pid !== undefined ? { pid } : {}),
+      ports: { listen: node.listen, [node.kind === 'orderer' ? 'admin' : 'chaincode']: node.second, operations: node.operations },
+    };
+    if (pid !== undefined) {
+      entry.healthy = (await nodeHealth(node)).ok;
+      if (node.kind === 'orderer') {
+        const info = await ordererChannelInfo(node, channel);
+        if (info) {
+          entry.height = info.height;
+          entry.consensusRelation = info.consensusRelation;
+        }
+        const leader = await isRaftLeader(node, channel);
+        if (leader !== undefined) entry.leader = leader;
+      } else {
+        const height = await peerHeight(ctx, node);
+        if (height !== undefined) entry.height = height;
+      }
+    }
+    processes.push(entry);
+  }
+  for (const org of ctx.topology.orgs) {
+    const pid = runningPid(chaincodeFiles(ctx.layout, org.name).pid);
+    processes.push({
+      name: `${org.name} chaincode server`,
+      kind: 'chaincode',
+      running: pid !== undefined,
+      ...(pid !== undefined ? { pid } : {}),
+      ports: { listen: chaincodePort(ctx, org.name) },
+    });
+  }
+  for (const ca of caStatus(ctx.topology) as CaStatus[]) {
+    processes.push({
+      name: `${ca.org} ${ca.tier} CA`,
+      kind: 'ca',
+      running: ca.running,
+      ...(ca.pid !== undefined ? { pid: ca.pid } : {}),
+      ports: { listen: ca.listen, operations: ca.operations },
+    });
+  }
+  const leaders = processes.filter((p) => p.leader);
+  const result: NetworkStatus = { channel, processes };
+  if (leaders.length === 1) result.leader = leaders[0]!.name;
+  if (ctx.peers.some((p) => runningPid(p.process.pidFile) !== undefined)) {
+    const committed = await queryCommitted(ctx).catch(() => undefined);
+    if (committed) result.committed = committed;
+  }
+  return result;
+}
+
+/** The log file of a node, chaincode server (`<org>-chaincode`) or CA (`<org>-<tier>-ca`). */
+export function logFileOf(name: string, opts: NetworkOptions = {}): string {
+  const ctx = contextFor(opts);
+  const node = ctx.nodes.find((n) => n.host === name || n.host.split('.').slice(0, 2).join('.') === name);
+  if (node) return node.process.logFile;
+  const cc = /^(.+)-chaincode$/.exec(name);
+  if (cc) {
+    const org = ctx.topology.orgs.find((o) => o.name.toLowerCase() === cc[1]!.toLowerCase());
+    if (org) return chaincodeFiles(ctx.layout, org.name).log;
+  }
+  const ca = /^(.+)-(tls|root|intermediate)-ca$/.exec(name);
+  if (ca) return ctx.caPaths.org(ca[1]!).servers[ca[2] as 'tls' | 'root' | 'intermediate'].logFile;
+  const names = [...ctx.nodes.map((n) => n.host), ...ctx.topology.orgs.map((o) => `${o.name.toLowerCase()}-chaincode`), 'org1-intermediate-ca'];
+  throw new Error(`no process named "${name}"; try one of: ${names.join(', ')}`);
+}
+
+/** Reads the last lines of a log. */
+export function readLog(file: string, lines: number): string {
+  if (!existsSync(file)) throw new Error(`no log at ${file} (has the network been started?)`);
+  return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+export { lastDeployment };

@@ -1,0 +1,138 @@
+/**
+ * Turns the topology, the port plan and the CA's paths into the environment of every orderer and
+ * peer. This is where node configuration is decided; nothing else sets Fabric options.
+ */
+import path from 'node:path';
+import { binaryPath, organizations, planPorts, type Topology } from '@fabpay/topology';
+import type { TopologyPaths } from '@fabpay/ca';
+import { nodeFiles, type NetworkLayout } from '../layout';
+import type { ProcessSpec } from './processes';
+
+/** Everything the network needs to know about one orderer or peer. */
+export interface NodeSpec {
+  kind: 'orderer' | 'peer';
+  host: string;
+  org: string;
+  mspId: string;
+  listen: number;
+  /** osnadmin port (orderers) or chaincode listen port (peers). */
+  second: number;
+  operations: number;
+  process: ProcessSpec;
+  /** TLS folder: ca.crt, server.crt, server.key. */
+  tlsDir: string;
+}
+
+const addr = (port: number): string => `127.0.0.1:${port}`;
+
+/** Base environment for Fabric processes: no proxy settings, Fabric's logging spec. */
+function baseEnv(topology: Topology, cfgDir: string): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    TMPDIR: process.env.TMPDIR,
+    FABRIC_CFG_PATH: cfgDir,
+    FABRIC_LOGGING_SPEC: topology.logging,
+    // Fabric's default format colours its output, which is noise in log files.
+    FABRIC_LOGGING_FORMAT: '%{time:2006-01-02 15:04:05.000 MST} %{level:.4s} [%{module}] %{shortfunc} -> %{message}',
+  };
+}
+
+/** Specs of all orderers and peers, orderers first. */
+export function nodeSpecs(topology: Topology, caPaths: TopologyPaths, layout: NetworkLayout): NodeSpec[] {
+  const plan = planPorts(topology);
+  const specs: NodeSpec[] = [];
+  for (const org of organizations(topology)) {
+    const ports = plan.orgs.find((o) => o.org === org.name);
+    if (!ports) throw new Error(`port plan has no organisation ${org.name}`);
+    const orgPaths = caPaths.org(org.name);
+    if (org.kind === 'orderer') {
+      for (const [i, node] of org.nodes.entries()) {
+        const p = ports.orderers[i]!;
+        const tls = caPaths.node(node.host).tls;
+        const files = nodeFiles(layout, node.host);
+        const env = {
+          ...baseEnv(topology, layout.ordererConfigDir),
+          ORDERER_GENERAL_LISTENADDRESS: '127.0.0.1',
+          ORDERER_GENERAL_LISTENPORT: String(p.listen),
+          ORDERER_GENERAL_LOCALMSPID: org.mspId,
+          ORDERER_GENERAL_LOCALMSPDIR: caPaths.node(node.host).msp,
+          ORDERER_GENERAL_BOOTSTRAPMETHOD: 'none',
+          ORDERER_GENERAL_TLS_ENABLED: 'true',
+          ORDERER_GENERAL_TLS_PRIVATEKEY: path.join(tls, 'server.key'),
+          ORDERER_GENERAL_TLS_CERTIFICATE: path.join(tls, 'server.crt'),
+          ORDERER_GENERAL_TLS_ROOTCAS: `[${path.join(tls, 'ca.crt')}]`,
+          // Raft traffic shares the main listener and its TLS certificate (the consenter identity).
+          ORDERER_GENERAL_CLUSTER_CLIENTCERTIFICATE: path.join(tls, 'server.crt'),
+          ORDERER_GENERAL_CLUSTER_CLIENTPRIVATEKEY: path.join(tls, 'server.key'),
+          ORDERER_GENERAL_CLUSTER_ROOTCAS: `[${path.join(tls, 'ca.crt')}]`,
+          ORDERER_FILELEDGER_LOCATION: path.join(files.data, 'ledger'),
+          ORDERER_CONSENSUS_WALDIR: path.join(files.data, 'etcdraft', 'wal'),
+          ORDERER_CONSENSUS_SNAPDIR: path.join(files.data, 'etcdraft', 'snapshot'),
+          ORDERER_OPERATIONS_LISTENADDRESS: addr(p.operations),
+          ORDERER_METRICS_PROVIDER: 'prometheus',
+          ORDERER_ADMIN_LISTENADDRESS: addr(p.admin),
+          ORDERER_ADMIN_TLS_ENABLED: 'true',
+          ORDERER_ADMIN_TLS_PRIVATEKEY: path.join(tls, 'server.key'),
+          ORDERER_ADMIN_TLS_CERTIFICATE: path.join(tls, 'server.crt'),
+          ORDERER_ADMIN_TLS_CLIENTAUTHREQUIRED: 'true',
+          ORDERER_ADMIN_TLS_CLIENTROOTCAS: `[${orgPaths.tlsCaCert}]`,
+          ORDERER_CHANNELPARTICIPATION_ENABLED: 'true',
+        };
+        specs.push({
+          kind: 'orderer',
+          host: node.host,
+          org: org.name,
+          mspId: org.mspId,
+          listen: p.listen,
+          second: p.admin,
+          operations: p.operations,
+          tlsDir: tls,
+          process: { name: node.host, command: binaryPath('orderer'), args: [], env, logFile: files.log, pidFile: files.pid },
+        });
+      }
+    } else {
+      for (const [i, node] of org.nodes.entries()) {
+        const p = ports.peers[i]!;
+        const tls = caPaths.node(node.host).tls;
+        const files = nodeFiles(layout, node.host);
+        // Gossip bootstraps from the org's other peers; a single-peer org bootstraps from itself.
+        const others = ports.peers.filter((_, j) => j !== i).map((q) => addr(q.listen));
+        const env = {
+          ...baseEnv(topology, layout.peerConfigDir),
+          CORE_PEER_ID: node.host,
+          CORE_PEER_ADDRESS: addr(p.listen),
+          CORE_PEER_LISTENADDRESS: addr(p.listen),
+          CORE_PEER_CHAINCODEADDRESS: addr(p.chaincode),
+          CORE_PEER_CHAINCODELISTENADDRESS: addr(p.chaincode),
+          CORE_PEER_GOSSIP_BOOTSTRAP: (others.length ? others : [addr(p.listen)]).join(' '),
+          CORE_PEER_GOSSIP_EXTERNALENDPOINT: addr(p.listen),
+          CORE_PEER_GOSSIP_ENDPOINT: addr(p.listen),
+          CORE_PEER_LOCALMSPID: org.mspId,
+          CORE_PEER_MSPCONFIGPATH: caPaths.node(node.host).msp,
+          CORE_PEER_FILESYSTEMPATH: files.data,
+          CORE_PEER_TLS_ENABLED: 'true',
+          CORE_PEER_TLS_CERT_FILE: path.join(tls, 'server.crt'),
+          CORE_PEER_TLS_KEY_FILE: path.join(tls, 'server.key'),
+          CORE_PEER_TLS_ROOTCERT_FILE: path.join(tls, 'ca.crt'),
+          CORE_PEER_LIMITS_CONCURRENCY_GATEWAYSERVICE: String(topology.peer.gatewayConcurrency),
+          CORE_LEDGER_STATE_STATEDATABASE: 'goleveldb',
+          CORE_OPERATIONS_LISTENADDRESS: addr(p.operations),
+          CORE_METRICS_PROVIDER: 'prometheus',
+        };
+        specs.push({
+          kind: 'peer',
+          host: node.host,
+          org: org.name,
+          mspId: org.mspId,
+          listen: p.listen,
+          second: p.chaincode,
+          operations: p.operations,
+          tlsDir: tls,
+          process: { name: node.host, command: binaryPath('peer'), args: ['node', 'start'], env, logFile: files.log, pidFile: files.pid },
+        });
+      }
+    }
+  }
+  return specs;
+}
