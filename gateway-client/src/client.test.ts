@@ -62,6 +62,38 @@ describe('FabpayClient against fake gateways', () => {
     ).toBe(30);
   });
 
+  it('opens truly separate HTTP/2 connections per endpoint', async () => {
+    h = await startHarness(1, { connectionsPerEndpoint: 3 });
+    await Promise.all(
+      Array.from({ length: 12 }, () => h!.client.evaluate({ chaincode: 'cc', transaction: 'Ping' })),
+    );
+    expect(h.peers[0]!.connections.size).toBe(3);
+    expect(h.client.status().endpoints[0]!.connections).toBe(3);
+  });
+
+  it('moves off a peer at its gateway concurrency limit ("too many requests") without blaming it', async () => {
+    h = await startHarness(2);
+    h.peers[0]!.always('endorse', {
+      code: grpcStatus.UNKNOWN,
+      message: 'too many requests for /gateway.Gateway, exceeding concurrency limit (500)',
+    });
+    h.peers[0]!.always('evaluate', {
+      code: grpcStatus.UNKNOWN,
+      message: 'too many requests for /gateway.Gateway, exceeding concurrency limit (500)',
+    });
+    for (let i = 0; i < 4; i++) {
+      await h.client.submit({ chaincode: 'cc', transaction: 'Pay', args: [`p${i}`] });
+      await h.client.evaluate({ chaincode: 'cc', transaction: 'Ping' });
+    }
+    expect(h.ledger.applied.length).toBe(4);
+    expect(h.client.status().endpoints[0]!.state).toBe('ready');
+  });
+
+  it('reports an uncommitted transaction ID as not committed within the wait', async () => {
+    h = await startHarness(1);
+    await expect(h.client.getTransactionStatus('f'.repeat(64), 300)).resolves.toBeUndefined();
+  });
+
   it('retries an UNAVAILABLE evaluate on another endpoint without the caller seeing it', async () => {
     h = await startHarness(2);
     h.peers[0]!.always('evaluate', { code: grpcStatus.UNAVAILABLE });

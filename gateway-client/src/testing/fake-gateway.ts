@@ -114,6 +114,8 @@ export class FakeGatewayPeer {
     commitStatus: 0,
     chaincodeEvents: 0,
   };
+  /** Client addresses (ip:port) seen: one per HTTP/2 connection. */
+  readonly connections = new Set<string>();
   /** Highest number of unary calls in progress at once. */
   maxConcurrent = 0;
   private concurrent = 0;
@@ -208,6 +210,7 @@ export class FakeGatewayPeer {
   ) {
     return (call: grpc.ServerUnaryCall<Req, Res>, callback: grpc.sendUnaryData<Res>) => {
       this.calls[method]++;
+      this.connections.add(call.getPeer());
       this.concurrent++;
       this.maxConcurrent = Math.max(this.maxConcurrent, this.concurrent);
       const fault = this.takeFault(method);
