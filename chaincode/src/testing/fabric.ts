@@ -44,6 +44,18 @@ export class TestFabric {
     this.chaincode = new ChaincodeFromContract([...contracts], serializers, {}, '@fabpay/chaincode', 'test');
   }
 
+  /** Committed record by composite key, read directly (test-side lookups that need not be transactions). */
+  peek<T>(type: string, attributes: string[]): T | null {
+    const v = this.ledger.get(`\u0000${type}\u0000${attributes.map((a) => `${a}\u0000`).join('')}`);
+    return v ? (JSON.parse(v.value.toString('utf8')) as T) : null;
+  }
+
+  /** Committed records under a partial composite key, in key order. */
+  peekAll<T>(type: string, attributes: string[]): T[] {
+    const start = `\u0000${type}\u0000${attributes.map((a) => `${a}\u0000`).join('')}`;
+    return this.ledger.range(start, `${start}\u{10FFFF}`).map(([, v]) => JSON.parse(v.value.toString('utf8')) as T);
+  }
+
   /** Moves the transaction clock. */
   advance(ms: number): void {
     this.now = new Date(this.now.getTime() + ms);
