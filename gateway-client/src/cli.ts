@@ -15,6 +15,8 @@
  * 3 chaincode rejection, 4 transaction outcome unknown.
  * Every command is documented in gateway-client/README.md.
  */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import pino from 'pino';
 import { FabpayClient } from './client';
@@ -65,6 +67,7 @@ export async function run(argv: readonly string[], io: CliIo = defaultIo()): Pro
   let client: FabpayClient | undefined;
   const program = new Command('fabpay')
     .description('Operate the fabpay payments chaincode through the Fabric gateway')
+    .version(packageVersion())
     .addOption(new Option('--profile <file>', 'connection profile JSON').env('FABPAY_PROFILE'))
     .addOption(new Option('--wallet <dir>', 'identity store directory').env('FABPAY_WALLET'))
     .addOption(new Option('--identity <label>', 'identity label in the store').env('FABPAY_IDENTITY'))
@@ -445,6 +448,18 @@ function report(err: unknown, io: CliIo, json: boolean): number {
     );
   }
   return code;
+}
+
+/** The package version (src/ and dist/ both sit one level below package.json). */
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as {
+      version?: string;
+    };
+    return pkg.version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
 }
 
 function defaultIo(): CliIo {
