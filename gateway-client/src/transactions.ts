@@ -263,7 +263,7 @@ export class TransactionRunner {
         );
         if (result.failure.endpointFault) exclude.add(lease.endpoint);
         await sleepWithin(
-          backoffMs(counters.resubmits, this.policy.transportBackoffMs, this.random),
+          backoffMs(counters.resubmits, this.policy.resubmitBackoffMs, this.random),
           deadline,
           'submit',
         ).catch((e) => {

@@ -35,7 +35,12 @@ export interface RetryPolicy {
   readonly maxEndpointAttempts: number;
   /** Fresh-proposal retries after MVCC/phantom read conflicts. */
   readonly maxConflictRetries: number;
-  /** Resends of the same envelope (after submit failures or commit-status timeouts). */
+  /**
+   * Resends of the same envelope (after submit failures or commit-status
+   * timeouts). Generous on purpose: a Raft leader election refuses
+   * submissions for several seconds, and resending the same envelope is
+   * always harmless.
+   */
   readonly maxResubmits: number;
   /** Commit-status lookups on other endpoints after transport failures. */
   readonly maxStatusAttempts: number;
@@ -43,15 +48,18 @@ export interface RetryPolicy {
   readonly conflictBackoffMs: { readonly base: number; readonly max: number };
   /** Backoff base/cap between transport retries (full jitter). */
   readonly transportBackoffMs: { readonly base: number; readonly max: number };
+  /** Backoff base/cap between resends of an envelope (full jitter); sized to ride out an orderer election. */
+  readonly resubmitBackoffMs: { readonly base: number; readonly max: number };
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxEndpointAttempts: 4,
   maxConflictRetries: 5,
-  maxResubmits: 5,
+  maxResubmits: 20,
   maxStatusAttempts: 6,
   conflictBackoffMs: { base: 25, max: 1_000 },
   transportBackoffMs: { base: 10, max: 500 },
+  resubmitBackoffMs: { base: 100, max: 2_000 },
 };
 
 /** Merges overrides over the defaults. */

@@ -35,7 +35,11 @@ export async function startHarness(
     channel: 'payments',
     connectionsPerEndpoint: 1,
     health: FAST_HEALTH,
-    retry: { transportBackoffMs: { base: 5, max: 20 }, conflictBackoffMs: { base: 5, max: 20 } },
+    retry: {
+      transportBackoffMs: { base: 5, max: 20 },
+      conflictBackoffMs: { base: 5, max: 20 },
+      resubmitBackoffMs: { base: 5, max: 20 },
+    },
     ...options,
   });
   return {
