@@ -96,3 +96,8 @@ export function certAttributes(cert: string): Record<string, string> {
   const parsed = JSON.parse(Buffer.from(ext.value).toString('utf8')) as { attrs?: Record<string, string> };
   return parsed.attrs ?? {};
 }
+
+/** Serial numbers (lower-case hex) listed in a CRL (PEM). */
+export function crlSerials(crlPem: string): string[] {
+  return new x509.X509Crl(crlPem).entries.map((e) => e.serialNumber.toLowerCase().replace(/^0+(?=.)/, ''));
+}

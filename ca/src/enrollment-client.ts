@@ -11,11 +11,12 @@
  * await ca.revoke({ id: 'erin' });           // CRL placed in the org MSP's crls/
  * ```
  */
-import * as x509 from '@peculiar/x509';
 import FabricCAServices from 'fabric-ca-client';
 import { User } from 'fabric-common';
 import { planPorts, walletDir, type PathEnv, type Topology, findOrganization } from '@fabpay/topology';
-import { authorityKeyIdHex, isExpired, notAfter, serialHex } from './certs';
+import { authorityKeyIdHex, crlSerials, isExpired, notAfter, serialHex } from './certs';
+
+export { crlSerials } from './certs';
 import {
   CaError,
   CaNotRunningError,
@@ -122,11 +123,6 @@ function toPem(crl: string): string {
     .toString('base64')
     .replace(/(.{64})/g, '$1\n');
   return `-----BEGIN X509 CRL-----\n${b64.trimEnd()}\n-----END X509 CRL-----\n`;
-}
-
-/** Serial numbers (lower-case hex) listed in a CRL (PEM). */
-export function crlSerials(crlPem: string): string[] {
-  return new x509.X509Crl(crlPem).entries.map((e) => e.serialNumber.toLowerCase().replace(/^0+(?=.)/, ''));
 }
 
 /** Register, enroll, reenroll and revoke through one CA, with identities kept in a file store. */

@@ -12,6 +12,8 @@ import {
   isExpired,
   keyMatchesCert,
   organizationalUnits,
+  serialHex,
+  crlSerials,
   subjectAltNames,
 } from './certs';
 import { CaError } from './errors';
@@ -131,6 +133,12 @@ async function secretFor(
   return secret;
 }
 
+/** Serial numbers in the org's current CRL (channel MSP crls/), empty when there is none. */
+function revokedSerials(ctx: OrgCaContext): Set<string> {
+  const file = join(ctx.paths.channelMsp, 'crls', 'crl.pem');
+  return new Set(existsSync(file) ? crlSerials(readFileSync(file, 'utf8')) : []);
+}
+
 /** Hosts every node certificate covers: its host name plus the loopback names. */
 export function nodeHosts(host: string): string[] {
   return [host, 'localhost', '127.0.0.1'];
@@ -144,9 +152,16 @@ async function ensureEnrollment(
   hosts: string[] | undefined,
   progress: Progress,
 ): Promise<boolean> {
-  const problem = enrollmentProblem(readSignCert(msp), readKey(msp), cas, spec);
+  const cert = readSignCert(msp);
+  const problem = enrollmentProblem(cert, readKey(msp), cas, spec);
   if (!problem) {
     writeLocalMsp(msp, cas);
+    // A revoked identity cannot enroll again, so setup leaves it alone but says so.
+    if (cert && revokedSerials(ctx).has(serialHex(cert))) {
+      progress(
+        `${ctx.org.name}: warning: the certificate of ${spec.id} is revoked (serial ${serialHex(cert)}); register a new identity or remove it from the topology`,
+      );
+    }
     return false;
   }
   const secret = await secretFor(ctx, 'intermediate', spec);

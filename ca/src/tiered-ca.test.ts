@@ -376,6 +376,17 @@ describe('operator operations', () => {
     // The CRL is issued by the intermediate, which Fabric requires of a CRL in the MSP.
     const crl = new x509.X509Crl(read(join(org1().channelMsp, 'crls', 'crl.pem')));
     expect(crl.issuer).toBe(new x509.X509Certificate(orgCaCerts(org1()).intermediate).subject);
+    // Setup does not fail on the revoked user, and says so.
+    const lines: string[] = [];
+    const again = await setupOrganizations(topology, {
+      env,
+      orgs: ['Org1'],
+      onProgress: (l) => lines.push(l),
+    });
+    expect(again.orgs[0]?.enrolled).toEqual([]);
+    expect(lines).toContain(
+      `Org1: warning: the certificate of bob is revoked (serial ${serial}); register a new identity or remove it from the topology`,
+    );
   });
 });
 
