@@ -152,6 +152,24 @@ describe('FabpayClient against fake gateways', () => {
     expect(h.client.status().endpoints.every((e) => e.state !== 'ejected')).toBe(true);
   });
 
+  it('rides out a Raft leader election (orderer SERVICE_UNAVAILABLE) by resending the same envelope', async () => {
+    h = await startHarness(1);
+    h.peers[0]!.inject(
+      'submit',
+      {
+        code: grpcStatus.ABORTED,
+        message:
+          'received unsuccessful response from orderer: status=SERVICE_UNAVAILABLE, info=no Raft leader',
+      },
+      4,
+    );
+    const res = await h.client.submit({ chaincode: 'cc', transaction: 'Pay' });
+    expect(res.retries.resubmits).toBe(4);
+    expect(h.peers[0]!.calls.submit).toBe(5);
+    expect(h.peers[0]!.calls.endorse).toBe(1); // never re-endorsed: same transaction throughout
+    expect(h.ledger.applied).toEqual([res.transactionId]);
+  });
+
   it('after a submit timeout resends only the same envelope; the duplicate is never applied', async () => {
     h = await startHarness(1, { deadlines: { submitMs: 200 } });
     // The first Submit is processed late: the client times out, yet the orderer got it.
