@@ -237,12 +237,15 @@ export class ConnectionPool {
     };
   }
 
-  /** Any gateway on a usable endpoint, for calls that are not pooled per stage (event streams). */
+  /**
+   * A gateway for long-lived calls that do not take a slot (event streams):
+   * a usable endpoint, ready before failing, the caller's org first,
+   * avoiding `exclude` unless nothing else is usable.
+   */
   pickGateway(exclude: ReadonlySet<string> = new Set()): { endpoint: string; gateway: Gateway } | undefined {
-    const usable = this.endpoints.filter((e) => e.health.usable);
-    const ordered = [...usable.filter((e) => !exclude.has(e.config.name)), ...usable];
-    ordered.sort((a, b) => a.tier - b.tier);
-    const e = ordered.find((x) => !exclude.has(x.config.name)) ?? ordered[0];
+    const rank = (e: Endpoint) => (e.health.state === 'ready' ? 0 : 1) * 2 + e.tier;
+    const usable = this.endpoints.filter((e) => e.health.usable).sort((a, b) => rank(a) - rank(b));
+    const e = usable.find((x) => !exclude.has(x.config.name)) ?? usable[0];
     return e ? { endpoint: e.config.name, gateway: e.nextGateway() } : undefined;
   }
 
