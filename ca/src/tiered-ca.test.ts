@@ -211,6 +211,9 @@ describe('setup', () => {
     const o = org1();
     expect(statSync(o.secrets).mode & 0o777).toBe(0o600);
     expect(statSync(o.servers.intermediate.config).mode & 0o777).toBe(0o600);
+    // The intermediate's log repeats its config, with the root admin's credentials in the parent URL.
+    expect(statSync(o.servers.intermediate.logFile).mode & 0o777).toBe(0o600);
+    expect(statSync(o.servers.intermediate.home).mode & 0o777).toBe(0o700);
     const ports = planPorts(topology).orgs.find((p) => p.org === 'Org1')!.cas;
     expect(read(o.servers.tls.config)).toContain(`listenAddress: 127.0.0.1:${ports.tls.operations}`);
     expect(await probeHealthz(ports.tls.operations)).toEqual({ ok: true });

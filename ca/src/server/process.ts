@@ -3,7 +3,16 @@
  * out whether the recorded process is alive, stop it by PID and wait until it has exited.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 
@@ -63,7 +72,9 @@ function isZombie(pid: number): boolean {
 export function startDetached(spec: StartSpec): number {
   mkdirSync(dirname(spec.logFile), { recursive: true });
   mkdirSync(dirname(spec.pidFile), { recursive: true });
-  const log = openSync(spec.logFile, 'a');
+  // Owner-only: fabric-ca-server logs its configuration, including the parent CA URL with credentials.
+  const log = openSync(spec.logFile, 'a', 0o600);
+  chmodSync(spec.logFile, 0o600);
   try {
     const child = spawn(spec.command, spec.args, {
       cwd: spec.cwd,
