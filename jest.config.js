@@ -20,6 +20,8 @@ const project = (name, extra = {}) => ({
 module.exports = {
   // Suites that drive real Fabric processes need minutes, not jest's default 5 s.
   testTimeout: 180000,
+  // Live suites share one network and some stop, kill or restart its nodes: run files in path order.
+  testSequencer: path.join(__dirname, 'test', 'support', 'sequencer.js'),
   projects: [
     project('topology'),
     project('chaincode'),
@@ -28,6 +30,11 @@ module.exports = {
     project('network'),
     project('gateway-client'),
     // Live suites share one Fabric network; the test script runs them in band.
-    project('test'),
+    project('test', {
+      globalSetup: path.join(__dirname, 'test', 'support', 'global-setup.ts'),
+      globalTeardown: path.join(__dirname, 'test', 'support', 'global-teardown.ts'),
+      // Live suites exercise the workspaces' sources, never a stale dist/.
+      moduleNameMapper: { '^@fabpay/(topology|ca|network|gateway-client)$': path.join(__dirname, '$1', 'src') },
+    }),
   ],
 };

@@ -1,0 +1,120 @@
+/**
+ * The native network as `up` leaves it: Raft consenters and one leader, every peer at the same
+ * height, the chaincode committed and answering everywhere; then `down` + `up` keeping the ledger,
+ * and an orderer crash that the network rides out and recovers from.
+ */
+import {
+  crashNode,
+  down,
+  isRaftLeader,
+  ordererChannelInfo,
+  peerHeight,
+  queryCommitted,
+  samplePaymentFlow,
+  startNode,
+  up,
+  waitForChaincodeOnEveryPeer,
+  waitHealthy,
+  type NetworkContext,
+} from '@fabpay/network';
+import { liveNetwork, networkOptions } from '../support/live-network';
+
+/** Polls until `check` holds; fails with what it was waiting for. */
+async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+async function heights(ctx: NetworkContext): Promise<(number | undefined)[]> {
+  return Promise.all(ctx.peers.map((p) => peerHeight(ctx, p)));
+}
+
+async function leaders(ctx: NetworkContext): Promise<string[]> {
+  const flags = await Promise.all(ctx.orderers.map((o) => isRaftLeader(o, ctx.topology.channel.name)));
+  return ctx.orderers.filter((_, i) => flags[i] === true).map((o) => o.host);
+}
+
+/** Waits until every peer reports the same height, and returns it. */
+async function sameHeightEverywhere(ctx: NetworkContext): Promise<number> {
+  return eventually('every peer to reach the same height', async () => {
+    const hs = await heights(ctx);
+    return hs.every((h) => h !== undefined && h === hs[0]) ? hs[0] : undefined;
+  });
+}
+
+describe('native Fabric network', () => {
+  const ctx = liveNetwork();
+  const channel = ctx.topology.channel.name;
+
+  it('has every orderer as an active consenter and exactly one Raft leader', async () => {
+    for (const orderer of ctx.orderers) {
+      const info = await ordererChannelInfo(orderer, channel);
+      expect({ host: orderer.host, relation: info?.consensusRelation, status: info?.status }).toEqual({
+        host: orderer.host,
+        relation: 'consenter',
+        status: 'active',
+      });
+    }
+    const found = await eventually('exactly one Raft leader', async () => {
+      const l = await leaders(ctx);
+      return l.length === 1 ? l : undefined;
+    });
+    expect(found).toHaveLength(1);
+  });
+
+  it('has the chaincode committed at the expected sequence, answering on every peer', async () => {
+    const committed = await queryCommitted(ctx);
+    expect(committed).toEqual({ sequence: 1, version: ctx.topology.chaincode.version });
+    await waitForChaincodeOnEveryPeer(ctx);
+  });
+
+  it('commits a payment flow, and every peer reaches the same height', async () => {
+    const before = await sameHeightEverywhere(ctx);
+    const result = await samplePaymentFlow(networkOptions());
+    expect(result.balances.bob).toMatchObject({ available: '2500' });
+    const after = await sameHeightEverywhere(ctx);
+    expect(after).toBeGreaterThan(before);
+  });
+
+  it('keeps the ledger across down and up', async () => {
+    const before = await sameHeightEverywhere(ctx);
+    const stopped = await down(networkOptions());
+    expect(stopped.length).toBeGreaterThanOrEqual(ctx.nodes.length);
+    const result = await up(networkOptions());
+    expect(result.deployment.changed).toBe(false);
+    const after = await sameHeightEverywhere(ctx);
+    expect(after).toBe(before);
+  });
+
+  it('commits after the Raft leader is SIGKILLed, and the orderer catches up after restart', async () => {
+    const [leaderHost] = await eventually('a Raft leader', async () => {
+      const l = await leaders(ctx);
+      return l.length === 1 ? l : undefined;
+    });
+    const victim = ctx.orderers.find((o) => o.host === leaderHost)!;
+    expect(await crashNode(victim)).toBeDefined();
+    // The survivors elect a new leader; until then the ordering service answers SERVICE_UNAVAILABLE.
+    const newLeader = await eventually('a new Raft leader among the surviving orderers', async () => {
+      const l = await leaders({ ...ctx, orderers: ctx.orderers.filter((o) => o !== victim) });
+      return l.length === 1 ? l[0] : undefined;
+    });
+    expect(newLeader).not.toBe(victim.host);
+    const result = await samplePaymentFlow(networkOptions());
+    expect(result.balances.alice).toMatchObject({ available: '97500' });
+    const peersAt = await sameHeightEverywhere(ctx);
+
+    await startNode(ctx, victim);
+    await waitHealthy(victim);
+    const caughtUp = await eventually(`${victim.host} to catch up to height ${peersAt}`, async () => {
+      const info = await ordererChannelInfo(victim, channel);
+      return info && info.height >= peersAt ? info.height : undefined;
+    });
+    expect(caughtUp).toBe(peersAt);
+  });
+});
+});

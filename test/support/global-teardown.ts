@@ -1,0 +1,11 @@
+import { clean } from '@fabpay/network';
+import { networkOptions } from './live-network';
+
+/**
+ * Removes the live network after the suites, leaving no process and no state behind.
+ * FABPAY_KEEP_NETWORK=1 keeps it running for debugging.
+ */
+export default async function globalTeardown(): Promise<void> {
+  if (process.env.FABPAY_KEEP_NETWORK === '1') return;
+  await clean(networkOptions());
+}
