@@ -6,13 +6,21 @@ import { identity } from './testing/identities';
 async function callerFor(spec: Parameters<typeof identity>[0]) {
   const who = await identity(spec);
   // fabric-shim's own ClientIdentity over a real certificate, as in a peer.
-  const ci = new ClientIdentity({ getChannelID: () => 'ch', getTxID: () => 'tx', getCreator: () => ({ mspid: who.mspid, idBytes: who.idBytes }) } as never);
+  const ci = new ClientIdentity({
+    getChannelID: () => 'ch',
+    getTxID: () => 'tx',
+    getCreator: () => ({ mspid: who.mspid, idBytes: who.idBytes }),
+  } as never);
   return { who, caller: resolveCaller(ci) };
 }
 
 describe('caller resolution', () => {
   test('owner is MSP ID + getID(); role from payments.role; not an admin', async () => {
-    const { who, caller } = await callerFor({ mspId: 'Org1MSP', cn: 'acl-issuer', attrs: { 'payments.role': 'issuer' } });
+    const { who, caller } = await callerFor({
+      mspId: 'Org1MSP',
+      cn: 'acl-issuer',
+      attrs: { 'payments.role': 'issuer' },
+    });
     expect(caller.owner).toBe(who.owner);
     expect(caller.owner).toBe(ownerOf('Org1MSP', caller.id));
     expect(caller.role).toBe('issuer');
@@ -33,7 +41,11 @@ describe('caller resolution', () => {
   });
 
   test('unknown role values give no role', async () => {
-    const { caller } = await callerFor({ mspId: 'Org1MSP', cn: 'acl-other', attrs: { 'payments.role': 'superuser' } });
+    const { caller } = await callerFor({
+      mspId: 'Org1MSP',
+      cn: 'acl-other',
+      attrs: { 'payments.role': 'superuser' },
+    });
     expect(caller.role).toBe('');
   });
 });

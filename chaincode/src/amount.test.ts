@@ -1,16 +1,37 @@
-import { MAX_AMOUNT, parseAmount, parseAmountOrZero, parseOptionalAmount, parseStored, AMOUNT_PATTERN } from './amount';
+import {
+  MAX_AMOUNT,
+  parseAmount,
+  parseAmountOrZero,
+  parseOptionalAmount,
+  parseStored,
+  AMOUNT_PATTERN,
+} from './amount';
 
 describe('parseAmount', () => {
   test.each(['1', '5', '100', '999999', MAX_AMOUNT.toString()])('accepts %p', (s) => {
     expect(parseAmount(s)).toBe(BigInt(s));
   });
 
-  test.each(['', '-5', '0', '1.5', '0x10', '1e3', '007', ' 5', '5 ', '+5', '1_000', '１', (MAX_AMOUNT + 1n).toString(), '9'.repeat(26), 'NaN', 'Infinity'])(
-    'rejects %p with INVALID_AMOUNT',
-    (s) => {
-      expect(() => parseAmount(s)).toThrow(/^INVALID_AMOUNT: /);
-    },
-  );
+  test.each([
+    '',
+    '-5',
+    '0',
+    '1.5',
+    '0x10',
+    '1e3',
+    '007',
+    ' 5',
+    '5 ',
+    '+5',
+    '1_000',
+    '１',
+    (MAX_AMOUNT + 1n).toString(),
+    '9'.repeat(26),
+    'NaN',
+    'Infinity',
+  ])('rejects %p with INVALID_AMOUNT', (s) => {
+    expect(() => parseAmount(s)).toThrow(/^INVALID_AMOUNT: /);
+  });
 
   test.each([5, 5n, null, undefined, {}, ['5'], true])('rejects the non-string %p', (v) => {
     expect(() => parseAmount(v)).toThrow(/^INVALID_AMOUNT: /);

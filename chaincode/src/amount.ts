@@ -27,7 +27,10 @@ export function parseAmount(value: unknown, what = 'amount'): bigint {
     throw fail('INVALID_AMOUNT', `${what} must be a string of minor units`);
   }
   if (!AMOUNT_RE.test(value) || value.length > 25) {
-    throw fail('INVALID_AMOUNT', `${what} must be a positive decimal integer without sign or leading zeros, got ${JSON.stringify(value.slice(0, 40))}`);
+    throw fail(
+      'INVALID_AMOUNT',
+      `${what} must be a positive decimal integer without sign or leading zeros, got ${JSON.stringify(value.slice(0, 40))}`,
+    );
   }
   const n = BigInt(value);
   if (n > MAX_AMOUNT) {

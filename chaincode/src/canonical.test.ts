@@ -2,7 +2,9 @@ import { canonicalJson, fromBytes, toBytes } from './canonical';
 
 describe('canonical JSON', () => {
   test('sorts keys at every depth and drops undefined', () => {
-    expect(canonicalJson({ b: 1, a: { d: [{ z: 1, y: 2 }], c: undefined } })).toBe('{"a":{"d":[{"y":2,"z":1}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [{ z: 1, y: 2 }], c: undefined } })).toBe(
+      '{"a":{"d":[{"y":2,"z":1}]},"b":1}',
+    );
   });
 
   test('is independent of insertion order', () => {

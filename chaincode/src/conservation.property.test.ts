@@ -19,7 +19,14 @@ import { TestIdentity } from './testing/identities';
 
 const ACCOUNTS = ['A', 'B', 'C', 'M', 'E', 'F'] as const;
 type Acct = (typeof ACCOUNTS)[number];
-const OWNER: Record<Acct, keyof Cast> = { A: 'alice', B: 'bob', C: 'carol', M: 'merchant', E: 'alice', F: 'bob' };
+const OWNER: Record<Acct, keyof Cast> = {
+  A: 'alice',
+  B: 'bob',
+  C: 'carol',
+  M: 'merchant',
+  E: 'alice',
+  F: 'bob',
+};
 
 const acct = fc.constantFrom(...ACCOUNTS);
 const amount = fc.oneof(
@@ -36,12 +43,19 @@ const share = fc.oneof(
 const CUR: Record<Acct, string> = { A: 'USD', B: 'USD', C: 'USD', M: 'USD', E: 'EUR', F: 'EUR' };
 const cur = (from: Acct, c: string) => (c === 'auto' ? CUR[from] : c);
 const portion = (total: string | undefined, s: { pct: number; raw: string }) =>
-  s.pct === 0 ? s.raw : total === undefined ? '1' : (BigInt(total) * BigInt(s.pct) / 100n || 1n).toString();
+  s.pct === 0 ? s.raw : total === undefined ? '1' : ((BigInt(total) * BigInt(s.pct)) / 100n || 1n).toString();
 const id = (prefix: string, n: number) => fc.integer({ min: 0, max: n - 1 }).map((i) => `${prefix}${i}`);
 
 const simpleOp = fc.oneof(
   fc.record({ kind: fc.constant('pay' as const), from: acct, to: acct, amount, pid: id('p', 4), currency }),
-  fc.record({ kind: fc.constant('payFrom' as const), from: acct, to: acct, amount, pid: id('p', 4), currency }),
+  fc.record({
+    kind: fc.constant('payFrom' as const),
+    from: acct,
+    to: acct,
+    amount,
+    pid: id('p', 4),
+    currency,
+  }),
   fc.record({ kind: fc.constant('fold' as const), acct }),
   fc.record({ kind: fc.constant('refund' as const), ref: fc.nat(), share, rid: id('r', 6) }),
   fc.record({ kind: fc.constant('capture' as const), ref: fc.nat(), share }),
@@ -50,11 +64,42 @@ const simpleOp = fc.oneof(
 const op = fc.oneof(
   { weight: 6, arbitrary: simpleOp },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('issue' as const), acct, amount, op: id('o', 6) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('hold' as const), from: acct, to: acct, amount, hid: id('h', 3), currency, ttl: fc.integer({ min: 1, max: 3 }) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('release' as const), ref: fc.nat(), byPayee: fc.boolean() }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('expire' as const), ref: fc.nat(), waitMs: fc.integer({ min: 0, max: 4000 }) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('tick' as const), ms: fc.integer({ min: 1, max: 5000 }) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('freeze' as const), acct, on: fc.constantFrom(true, false, false) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('hold' as const),
+      from: acct,
+      to: acct,
+      amount,
+      hid: id('h', 3),
+      currency,
+      ttl: fc.integer({ min: 1, max: 3 }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('release' as const), ref: fc.nat(), byPayee: fc.boolean() }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('expire' as const),
+      ref: fc.nat(),
+      waitMs: fc.integer({ min: 0, max: 4000 }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant('tick' as const), ms: fc.integer({ min: 1, max: 5000 }) }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('freeze' as const),
+      acct,
+      on: fc.constantFrom(true, false, false),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('race' as const), a: simpleOp, b: simpleOp }) },
 );
 type Op = typeof op extends fc.Arbitrary<infer T> ? T : never;
@@ -84,7 +129,14 @@ beforeAll(async () => {
   for (const a of ACCOUNTS) {
     await f.ok(c[OWNER[a]], 'openAccount', a, a === 'E' || a === 'F' ? 'EUR' : 'USD', '');
   }
-  for (const [a, amt] of [['A', '5000'], ['B', '5000'], ['C', '2000'], ['M', '1000'], ['E', '3000'], ['F', '1000']] as const) {
+  for (const [a, amt] of [
+    ['A', '5000'],
+    ['B', '5000'],
+    ['C', '2000'],
+    ['M', '1000'],
+    ['E', '3000'],
+    ['F', '1000'],
+  ] as const) {
     await f.ok(c.issuer, 'issue', `seed-${a}`, a, amt);
     await f.ok(c.issuer, 'foldCredits', a, `i.seed-${a}`);
   }
@@ -120,15 +172,25 @@ async function endorse(o: SimpleOp): Promise<Endorsement | null> {
       return f.endorse(c.bob, 'payFrom', [o.pid, o.from, o.to, o.amount, cur(o.from, o.currency), '']);
     case 'fold': {
       const pending = f.peekAll<Credit>(KEY.credit, [o.acct]);
-      return pending.length ? f.endorse(c.carol, 'foldCredits', [o.acct, pending.map((x) => x.creditId).join(',')]) : null;
+      return pending.length
+        ? f.endorse(c.carol, 'foldCredits', [o.acct, pending.map((x) => x.creditId).join(',')])
+        : null;
     }
     case 'refund': {
       const p = pickPayment(o.ref);
-      return f.endorse(p ? who(p.to as Acct) : c.carol, 'refund', [o.rid, p?.paymentId ?? 'p9', portion(p?.amount, o.share), '']);
+      return f.endorse(p ? who(p.to as Acct) : c.carol, 'refund', [
+        o.rid,
+        p?.paymentId ?? 'p9',
+        portion(p?.amount, o.share),
+        '',
+      ]);
     }
     case 'capture': {
       const h = pickHold(o.ref);
-      return f.endorse(h ? who(h.to as Acct) : c.carol, 'captureHold', [h?.holdId ?? 'h9', portion(h?.amount, o.share)]);
+      return f.endorse(h ? who(h.to as Acct) : c.carol, 'captureHold', [
+        h?.holdId ?? 'h9',
+        portion(h?.amount, o.share),
+      ]);
     }
     case 'redeem':
       return f.endorse(c.issuer, 'redeem', [o.op, o.acct, o.amount]);
@@ -141,11 +203,28 @@ async function step(o: Op): Promise<void> {
       count(await f.submit(c.issuer, 'issue', o.op, o.acct, o.amount));
       return;
     case 'hold':
-      count(await f.submit(who(o.from), 'authorizeHold', o.hid, o.from, o.to, o.amount, cur(o.from, o.currency), new Date(f.now.getTime() + o.ttl * 1000).toISOString()));
+      count(
+        await f.submit(
+          who(o.from),
+          'authorizeHold',
+          o.hid,
+          o.from,
+          o.to,
+          o.amount,
+          cur(o.from, o.currency),
+          new Date(f.now.getTime() + o.ttl * 1000).toISOString(),
+        ),
+      );
       return;
     case 'release': {
       const h = pickHold(o.ref);
-      count(await f.submit(h ? who((o.byPayee ? h.to : h.from) as Acct) : c.carol, 'releaseHold', h?.holdId ?? 'h9'));
+      count(
+        await f.submit(
+          h ? who((o.byPayee ? h.to : h.from) as Acct) : c.carol,
+          'releaseHold',
+          h?.holdId ?? 'h9',
+        ),
+      );
       return;
     }
     case 'expire':
@@ -156,7 +235,13 @@ async function step(o: Op): Promise<void> {
       f.advance(o.ms);
       return;
     case 'freeze':
-      count(await f.submit(c.compliance, o.on ? 'freezeAccount' : 'unfreezeAccount', ...(o.on ? [o.acct, 'random'] : [o.acct])));
+      count(
+        await f.submit(
+          c.compliance,
+          o.on ? 'freezeAccount' : 'unfreezeAccount',
+          ...(o.on ? [o.acct, 'random'] : [o.acct]),
+        ),
+      );
       return;
     case 'race': {
       // Both endorsed against the same committed state, then committed in order.
@@ -206,7 +291,10 @@ function checkInvariants(): void {
   for (const [type, first, value] of records) {
     if (type === 'fabpay.balance') {
       const b = value as BalanceRecord;
-      invariant(NONNEG.test(b.available) && NONNEG.test(b.held), `balance of ${first} non-negative: ${JSON.stringify(b)}`);
+      invariant(
+        NONNEG.test(b.available) && NONNEG.test(b.held),
+        `balance of ${first} non-negative: ${JSON.stringify(b)}`,
+      );
       add(currencyOf.get(first) ?? '?', BigInt(b.available) + BigInt(b.held));
     } else if (type === 'fabpay.credit') {
       const cr = value as Credit;
@@ -226,7 +314,10 @@ function checkInvariants(): void {
     }
   }
   for (const cur of new Set([...total.keys(), ...supply.keys()])) {
-    invariant((total.get(cur) ?? 0n) === (supply.get(cur) ?? 0n), `${cur}: available + held + pending ${total.get(cur) ?? 0n} = issued - redeemed ${supply.get(cur) ?? 0n}`);
+    invariant(
+      (total.get(cur) ?? 0n) === (supply.get(cur) ?? 0n),
+      `${cur}: available + held + pending ${total.get(cur) ?? 0n} = issued - redeemed ${supply.get(cur) ?? 0n}`,
+    );
   }
 }
 
@@ -240,12 +331,31 @@ test('conservation and non-negativity hold after every step of random operation 
         checkInvariants();
       }
       const report = await f.query<{ items: ConservationLine[] }>(c.bob, 'conservationReport');
-      invariant(report.items.every((l) => l.balanced), `conservationReport balanced: ${JSON.stringify(report.items)}`);
+      invariant(
+        report.items.every((l) => l.balanced),
+        `conservationReport balanced: ${JSON.stringify(report.items)}`,
+      );
     }),
     { numRuns: 2000 },
   );
-  const fns = ['pay', 'payFrom', 'foldCredits', 'refund', 'captureHold', 'redeem', 'issue', 'authorizeHold', 'releaseHold', 'expireHold', 'freezeAccount', 'unfreezeAccount'];
+  const fns = [
+    'pay',
+    'payFrom',
+    'foldCredits',
+    'refund',
+    'captureHold',
+    'redeem',
+    'issue',
+    'authorizeHold',
+    'releaseHold',
+    'expireHold',
+    'freezeAccount',
+    'unfreezeAccount',
+  ];
   const reached = Object.fromEntries(fns.map((fn) => [fn, (committed[fn] ?? 0) >= 5]));
-  expect({ reached, committed }).toEqual({ reached: Object.fromEntries(fns.map((fn) => [fn, true])), committed });
+  expect({ reached, committed }).toEqual({
+    reached: Object.fromEntries(fns.map((fn) => [fn, true])),
+    committed,
+  });
   expect(conflicts).toBeGreaterThan(0);
 }, 60_000);

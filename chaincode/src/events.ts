@@ -1,14 +1,5 @@
 import { canonicalJson } from './canonical';
-import {
-  Account,
-  Allowance,
-  Fold,
-  Hold,
-  Issuance,
-  Limits,
-  Payment,
-  Refund,
-} from './model';
+import { Account, Allowance, Fold, Hold, Issuance, Limits, Payment, Refund } from './model';
 
 /**
  * Event name → payload type. Each state-changing transaction sets exactly one

@@ -47,7 +47,7 @@ describe('hot accounts: concurrent credits to one merchant', () => {
     expect(await f.query(c.merchant, 'getBalance', 'M')).toMatchObject({ available: '30', pendingCount: 2 });
   });
 
-  test('a payment to the merchant and a fold of the merchant\'s credits run together without conflict', async () => {
+  test("a payment to the merchant and a fold of the merchant's credits run together without conflict", async () => {
     const { f, c } = await funded();
     await f.ok(c.alice, 'pay', 'p1', 'A', 'M', '10', 'USD', '');
     await f.ok(c.bob, 'pay', 'p2', 'B', 'M', '20', 'USD', '');
@@ -57,7 +57,11 @@ describe('hot accounts: concurrent credits to one merchant', () => {
     expect(sharedConflictKeys(fold, pay)).toEqual([]);
     expect(f.commit(pay).commit).toBe('VALID');
     expect(f.commit(fold).commit).toBe('VALID');
-    expect(await f.query(c.merchant, 'getBalance', 'M')).toMatchObject({ available: '35', settled: '30', pending: '5' });
+    expect(await f.query(c.merchant, 'getBalance', 'M')).toMatchObject({
+      available: '35',
+      settled: '30',
+      pending: '5',
+    });
   });
 
   test('the merchant spends while credits keep arriving: its debit conflicts with none of them', async () => {
@@ -70,8 +74,16 @@ describe('hot accounts: concurrent credits to one merchant', () => {
     for (const other of [inA, mint]) {
       expect(sharedConflictKeys(out, other)).toEqual([]);
     }
-    expect([f.commit(inA).commit, f.commit(mint).commit, f.commit(out).commit]).toEqual(['VALID', 'VALID', 'VALID']);
-    expect(await f.query(c.merchant, 'getBalance', 'M')).toMatchObject({ available: '48', settled: '40', pending: '8' });
+    expect([f.commit(inA).commit, f.commit(mint).commit, f.commit(out).commit]).toEqual([
+      'VALID',
+      'VALID',
+      'VALID',
+    ]);
+    expect(await f.query(c.merchant, 'getBalance', 'M')).toMatchObject({
+      available: '48',
+      settled: '40',
+      pending: '8',
+    });
   });
 
   test('fifty payers paying one merchant in the same block: every payment commits, balance is exact', async () => {
@@ -79,7 +91,9 @@ describe('hot accounts: concurrent credits to one merchant', () => {
     const merchant = await identity({ mspId: 'Org2MSP', cn: 'merchant' });
     const issuer = await identity({ mspId: 'Org1MSP', cn: 'issuer', attrs: { 'payments.role': 'issuer' } });
     await f.ok(merchant, 'openAccount', 'M', 'USD', '');
-    const payers = await Promise.all(Array.from({ length: 50 }, (_, i) => identity({ mspId: 'Org1MSP', cn: `payer${i}` })));
+    const payers = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => identity({ mspId: 'Org1MSP', cn: `payer${i}` })),
+    );
     for (const [i, who] of payers.entries()) {
       await f.ok(who, 'openAccount', `P${i}`, 'USD', '');
       await f.ok(issuer, 'issue', `mint${i}`, `P${i}`, '1000');
@@ -91,7 +105,10 @@ describe('hot accounts: concurrent credits to one merchant', () => {
     }
     const outcomes = endorsed.map((e) => f.commit(e).commit);
     expect(outcomes.every((o) => o === 'VALID')).toBe(true);
-    expect(await f.query(merchant, 'getBalance', 'M')).toMatchObject({ available: String((50 * 51) / 2), pendingCount: 50 });
+    expect(await f.query(merchant, 'getBalance', 'M')).toMatchObject({
+      available: String((50 * 51) / 2),
+      pendingCount: 50,
+    });
   });
 
   test('debits of the same account do conflict with each other (and only those)', async () => {

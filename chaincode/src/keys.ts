@@ -49,7 +49,8 @@ export function isValidId(id: string): boolean {
  */
 export const CREDIT_ID_PATTERN = '^[prhi]\\.[A-Za-z0-9][A-Za-z0-9._-]{0,63}$';
 /** Comma-separated list of 1..100 credit IDs (the foldCredits parameter). */
-export const CREDIT_ID_LIST_PATTERN = '^[prhi]\\.[A-Za-z0-9][A-Za-z0-9._-]{0,63}(,[prhi]\\.[A-Za-z0-9][A-Za-z0-9._-]{0,63}){0,99}$';
+export const CREDIT_ID_LIST_PATTERN =
+  '^[prhi]\\.[A-Za-z0-9][A-Za-z0-9._-]{0,63}(,[prhi]\\.[A-Za-z0-9][A-Za-z0-9._-]{0,63}){0,99}$';
 
 /** Largest epoch milliseconds we order by (year 2286); history keys sort by its complement. */
 const MAX_MILLIS = 9_999_999_999_999;

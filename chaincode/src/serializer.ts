@@ -40,11 +40,17 @@ export class FabpaySerializer extends JSONSerializer {
   }
 }
 
-function checkString(value: string, schema: { pattern?: string; maxLength?: number; description?: string }): void {
+function checkString(
+  value: string,
+  schema: { pattern?: string; maxLength?: number; description?: string },
+): void {
   const what = schema.description ? `argument (${schema.description})` : 'argument';
   const isAmount = schema.pattern !== undefined && AMOUNT_PATTERNS.has(schema.pattern);
   if (schema.maxLength !== undefined && value.length > schema.maxLength) {
-    throw fail(isAmount ? 'INVALID_AMOUNT' : 'INVALID_ARGUMENT', `${what} is longer than ${schema.maxLength} characters`);
+    throw fail(
+      isAmount ? 'INVALID_AMOUNT' : 'INVALID_ARGUMENT',
+      `${what} is longer than ${schema.maxLength} characters`,
+    );
   }
   if (schema.pattern !== undefined && !new RegExp(schema.pattern, 'u').test(value)) {
     throw fail(isAmount ? 'INVALID_AMOUNT' : 'INVALID_ARGUMENT', `${what} does not match ${schema.pattern}`);

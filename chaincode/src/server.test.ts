@@ -28,7 +28,10 @@ function canConnect(port: number): Promise<boolean> {
 describe('chaincode-as-a-service server', () => {
   test('listens on the configured address without TLS, then stops', async () => {
     const port = await freePort();
-    const config = configFromEnv({ CHAINCODE_SERVER_ADDRESS: `127.0.0.1:${port}`, CHAINCODE_ID: 'fabpay_1.0:0000' });
+    const config = configFromEnv({
+      CHAINCODE_SERVER_ADDRESS: `127.0.0.1:${port}`,
+      CHAINCODE_ID: 'fabpay_1.0:0000',
+    });
     expect(config.tls).toBeUndefined();
     const running = await startServer(config);
     try {
@@ -41,7 +44,15 @@ describe('chaincode-as-a-service server', () => {
 
   test('configuration errors are explicit', () => {
     expect(() => configFromEnv({})).toThrow(/CHAINCODE_SERVER_ADDRESS and CHAINCODE_ID/);
-    expect(() => configFromEnv({ CHAINCODE_SERVER_ADDRESS: 'x:1', CHAINCODE_ID: 'id', CHAINCODE_TLS_KEY_FILE: '/k' })).toThrow(/both/);
-    expect(() => configFromEnv({ CHAINCODE_SERVER_ADDRESS: 'x:1', CHAINCODE_ID: 'id', CHAINCODE_TLS_CLIENT_CACERT_FILE: '/c' })).toThrow(/needs/);
+    expect(() =>
+      configFromEnv({ CHAINCODE_SERVER_ADDRESS: 'x:1', CHAINCODE_ID: 'id', CHAINCODE_TLS_KEY_FILE: '/k' }),
+    ).toThrow(/both/);
+    expect(() =>
+      configFromEnv({
+        CHAINCODE_SERVER_ADDRESS: 'x:1',
+        CHAINCODE_ID: 'id',
+        CHAINCODE_TLS_CLIENT_CACERT_FILE: '/c',
+      }),
+    ).toThrow(/needs/);
   });
 });

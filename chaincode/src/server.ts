@@ -16,6 +16,7 @@
  * started and stopped from code (used by the unit test).
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Shim } from 'fabric-shim';
 import ChaincodeFromContract from 'fabric-shim/lib/contract-spi/chaincodefromcontract';
 import { contracts, serializers } from './index';
@@ -51,7 +52,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     throw new Error('set both CHAINCODE_TLS_KEY_FILE and CHAINCODE_TLS_CERT_FILE, or neither');
   }
   if (caFile && !keyFile) {
-    throw new Error('CHAINCODE_TLS_CLIENT_CACERT_FILE needs CHAINCODE_TLS_KEY_FILE and CHAINCODE_TLS_CERT_FILE');
+    throw new Error(
+      'CHAINCODE_TLS_CLIENT_CACERT_FILE needs CHAINCODE_TLS_KEY_FILE and CHAINCODE_TLS_CERT_FILE',
+    );
   }
   const config: ServerConfig = { address, ccid };
   if (keyFile) {
@@ -68,10 +71,19 @@ interface GrpcServerHandle {
   _server: { tryShutdown(cb: (err?: Error) => void): void; forceShutdown(): void };
 }
 
+/**
+ * Title and version for the contract metadata, from chaincode/package.json as
+ * fabric-shim's bootstrap does (dist/ and src/ both sit one level below it).
+ */
+const pkg = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as {
+  name: string;
+  version: string;
+};
+
 /** Starts the chaincode server and resolves once it listens. */
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
   // ChaincodeFromContract appends its system contract to the array it is given.
-  const chaincode = new ChaincodeFromContract([...contracts], serializers, {}, '@fabpay/chaincode', process.env.npm_package_version ?? '');
+  const chaincode = new ChaincodeFromContract([...contracts], serializers, {}, pkg.name, pkg.version);
   const opts: Record<string, unknown> = { ccid: config.ccid, address: config.address };
   if (config.tls) {
     opts.tlsProps = config.tls;
@@ -99,7 +111,9 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
 async function main(): Promise<void> {
   const config = configFromEnv();
   const running = await startServer(config);
-  console.log(`fabpay chaincode server ${config.ccid} listening on ${config.address} (${config.tls ? (config.tls.clientCACerts ? 'mutual TLS' : 'TLS') : 'plaintext'})`);
+  console.log(
+    `fabpay chaincode server ${config.ccid} listening on ${config.address} (${config.tls ? (config.tls.clientCACerts ? 'mutual TLS' : 'TLS') : 'plaintext'})`,
+  );
   const stop = (signal: string) => {
     console.log(`fabpay chaincode server: ${signal}, stopping`);
     void running.stop().then(() => process.exit(0));

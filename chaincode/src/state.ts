@@ -65,7 +65,12 @@ export class State {
 
   /** One page under a partial key (evaluate-only: Fabric refuses it in a writing transaction). */
   async page<T>(type: string, attributes: string[], pageSize: number, bookmark: string): Promise<Page<T>> {
-    const { iterator, metadata } = await this.stub.getStateByPartialCompositeKeyWithPagination(type, attributes, pageSize, bookmark);
+    const { iterator, metadata } = await this.stub.getStateByPartialCompositeKeyWithPagination(
+      type,
+      attributes,
+      pageSize,
+      bookmark,
+    );
     const found = await drain<T>(this.stub, iterator);
     return { items: found.map((f) => f.value), bookmark: metadata.bookmark ?? '', count: found.length };
   }

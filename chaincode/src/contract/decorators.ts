@@ -38,14 +38,23 @@ interface TransactionMetadata {
  */
 export function Tx(spec: TxSpec) {
   return (target: object, propertyKey: string): void => {
-    const existing = (meta.getMetadata('fabric:transactions', target) as TransactionMetadata[] | undefined) ?? [];
+    const existing =
+      (meta.getMetadata('fabric:transactions', target) as TransactionMetadata[] | undefined) ?? [];
     const entry: TransactionMetadata = {
       name: propertyKey,
       tag: spec.submit ? ['SUBMIT', 'submitTx'] : ['EVALUATE'],
       description: spec.description,
-      parameters: spec.params.map(([name, schema, description]) => ({ name, description, schema: { ...schema, description } })),
+      parameters: spec.params.map(([name, schema, description]) => ({
+        name,
+        description,
+        schema: { ...schema, description },
+      })),
       returns: spec.returns,
     };
-    meta.defineMetadata('fabric:transactions', [...existing.filter((t) => t.name !== propertyKey), entry], target);
+    meta.defineMetadata(
+      'fabric:transactions',
+      [...existing.filter((t) => t.name !== propertyKey), entry],
+      target,
+    );
   };
 }

@@ -9,15 +9,43 @@ import { funded } from '../testing/fixtures';
 // fabric-shim's bootstrap validates a supplied META-INF/metadata.json with
 // this function against fabric-contract-api's contract-schema.json.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const Bootstrap = require('fabric-shim/lib/contract-spi/bootstrap') as { loadAndValidateMetadata(path: string): unknown };
+const Bootstrap = require('fabric-shim/lib/contract-spi/bootstrap') as {
+  loadAndValidateMetadata(path: string): unknown;
+};
 
 const EXPECTED_SUBMIT = [
-  'approve', 'authorizeHold', 'captureHold', 'closeAccount', 'expireHold', 'foldCredits', 'freezeAccount', 'issue',
-  'openAccount', 'pay', 'payFrom', 'redeem', 'refund', 'releaseHold', 'setLimits', 'unfreezeAccount',
+  'approve',
+  'authorizeHold',
+  'captureHold',
+  'closeAccount',
+  'expireHold',
+  'foldCredits',
+  'freezeAccount',
+  'issue',
+  'openAccount',
+  'pay',
+  'payFrom',
+  'redeem',
+  'refund',
+  'releaseHold',
+  'setLimits',
+  'unfreezeAccount',
 ];
 const EXPECTED_EVALUATE = [
-  'conservationReport', 'getAccount', 'getAllowance', 'getBalance', 'getHold', 'getLimits', 'getPayment', 'getPaymentHistory',
-  'getRefund', 'getSupply', 'listAccountsByOwner', 'listCurrencies', 'listPendingCredits', 'whoami',
+  'conservationReport',
+  'getAccount',
+  'getAllowance',
+  'getBalance',
+  'getHold',
+  'getLimits',
+  'getPayment',
+  'getPaymentHistory',
+  'getRefund',
+  'getSupply',
+  'listAccountsByOwner',
+  'listCurrencies',
+  'listPendingCredits',
+  'whoami',
 ];
 
 describe('contract metadata', () => {
@@ -29,33 +57,49 @@ describe('contract metadata', () => {
   const txs = contract.transactions;
 
   test('lists every transaction with the right submit/evaluate tag', () => {
-    const tagged = (tag: string) => txs.filter((t) => t.tag?.includes(tag)).map((t) => t.name).sort();
+    const tagged = (tag: string) =>
+      txs
+        .filter((t) => t.tag?.includes(tag))
+        .map((t) => t.name)
+        .sort();
     expect(tagged('SUBMIT')).toEqual(EXPECTED_SUBMIT);
     expect(tagged('EVALUATE')).toEqual(EXPECTED_EVALUATE);
   });
 
-  test.each(EXPECTED_SUBMIT.concat(EXPECTED_EVALUATE))('%s: described parameters matching the method, bounded string schemas, an object return schema', (name) => {
-    const tx = txs.find((t) => t.name === name) as unknown as {
-      description: string;
-      parameters: { name: string; description: string; schema: { type: string; maxLength: number; pattern?: string } }[];
-      returns: { type: string; properties: object };
-    };
-    expect(tx.description.length).toBeGreaterThan(5);
-    const method = (PaymentsContract.prototype as unknown as Record<string, (...a: unknown[]) => unknown>)[name];
-    expect(typeof method).toBe('function');
-    expect(tx.parameters.length).toBe((method as (...a: unknown[]) => unknown).length - 1);
-    for (const p of tx.parameters) {
-      expect(p.description.length).toBeGreaterThan(0);
-      expect(p.schema.type).toBe('string');
-      expect(p.schema.maxLength).toBeGreaterThan(0);
-    }
-    expect(tx.returns.type).toBe('object');
-    expect(Object.keys(tx.returns.properties).length).toBeGreaterThan(0);
-  });
+  test.each(EXPECTED_SUBMIT.concat(EXPECTED_EVALUATE))(
+    '%s: described parameters matching the method, bounded string schemas, an object return schema',
+    (name) => {
+      const tx = txs.find((t) => t.name === name) as unknown as {
+        description: string;
+        parameters: {
+          name: string;
+          description: string;
+          schema: { type: string; maxLength: number; pattern?: string };
+        }[];
+        returns: { type: string; properties: object };
+      };
+      expect(tx.description.length).toBeGreaterThan(5);
+      const method = (PaymentsContract.prototype as unknown as Record<string, (...a: unknown[]) => unknown>)[
+        name
+      ];
+      expect(typeof method).toBe('function');
+      expect(tx.parameters.length).toBe((method as (...a: unknown[]) => unknown).length - 1);
+      for (const p of tx.parameters) {
+        expect(p.description.length).toBeGreaterThan(0);
+        expect(p.schema.type).toBe('string');
+        expect(p.schema.maxLength).toBeGreaterThan(0);
+      }
+      expect(tx.returns.type).toBe('object');
+      expect(Object.keys(tx.returns.properties).length).toBeGreaterThan(0);
+    },
+  );
 
   test('GetMetadata returns it and it validates against the contract schema', async () => {
     const { c } = await funded();
-    const md = await f.query<{ contracts: Record<string, unknown> }>(c.alice, 'org.hyperledger.fabric:GetMetadata');
+    const md = await f.query<{ contracts: Record<string, unknown> }>(
+      c.alice,
+      'org.hyperledger.fabric:GetMetadata',
+    );
     expect(Object.keys(md.contracts)).toContain('fabpay');
     const dir = mkdtempSync(join(tmpdir(), 'fabpay-md-'));
     try {
@@ -69,7 +113,20 @@ describe('contract metadata', () => {
 });
 
 describe('malformed input is rejected before transaction code runs', () => {
-  test.each(['', '-5', '0', '1.5', '0x10', '1e3', '007', ' 5', '1000000000000000000000001', '[5]', '{"a":1}', 'null'])('amount %p → INVALID_AMOUNT, no state read', async (amount) => {
+  test.each([
+    '',
+    '-5',
+    '0',
+    '1.5',
+    '0x10',
+    '1e3',
+    '007',
+    ' 5',
+    '1000000000000000000000001',
+    '[5]',
+    '{"a":1}',
+    'null',
+  ])('amount %p → INVALID_AMOUNT, no state read', async (amount) => {
     const { f, c } = await funded();
     const e = await f.endorse(c.alice, 'pay', ['p1', 'A', 'M', amount, 'USD', '']);
     expect(e.ok).toBe(false);
@@ -96,6 +153,8 @@ describe('malformed input is rejected before transaction code runs', () => {
 
   test('a wrong parameter count is rejected by fabric-contract-api', async () => {
     const { f, c } = await funded();
-    expect(await f.reject(c.alice, 'pay', 'p1', 'A', 'M', '1', 'USD')).toMatch(/Expected 6 parameters, but 5/);
+    expect(await f.reject(c.alice, 'pay', 'p1', 'A', 'M', '1', 'USD')).toMatch(
+      /Expected 6 parameters, but 5/,
+    );
   });
 });

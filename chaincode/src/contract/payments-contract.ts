@@ -36,7 +36,10 @@ export const CONTRACT_NAME = 'fabpay';
  * The payments contract. Methods are thin: they declare metadata and
  * delegate to the domain modules, which hold the rules.
  */
-@Info({ title: 'fabpay payments', description: 'Accounts, issuance, payments, holds, refunds and compliance in integer minor units' })
+@Info({
+  title: 'fabpay payments',
+  description: 'Accounts, issuance, payments, holds, refunds and compliance in integer minor units',
+})
 export class PaymentsContract extends Contract {
   constructor() {
     super(CONTRACT_NAME);
@@ -56,7 +59,8 @@ export class PaymentsContract extends Contract {
 
   @Tx({
     submit: true,
-    description: 'Open an account; owner "" = caller, another owner only by an org admin of that owner\'s MSP. Event AccountOpened.',
+    description:
+      'Open an account; owner "" = caller, another owner only by an org admin of that owner\'s MSP. Event AccountOpened.',
     params: [
       ['accountId', P.id, 'caller-chosen account ID'],
       ['currency', P.currency, 'ISO 4217 code from the currency table'],
@@ -64,13 +68,19 @@ export class PaymentsContract extends Contract {
     ],
     returns: R.account,
   })
-  async openAccount(ctx: PaymentsContext, accountId: string, currency: string, owner: string): Promise<Account> {
+  async openAccount(
+    ctx: PaymentsContext,
+    accountId: string,
+    currency: string,
+    owner: string,
+  ): Promise<Account> {
     return accounts.openAccount(ctx, accountId, currency, owner);
   }
 
   @Tx({
     submit: true,
-    description: 'Close an account with zero available, held and pending balance (owner or org admin). Event AccountClosed.',
+    description:
+      'Close an account with zero available, held and pending balance (owner or org admin). Event AccountClosed.',
     params: [['accountId', P.id, 'account to close']],
     returns: R.account,
   })
@@ -90,13 +100,19 @@ export class PaymentsContract extends Contract {
     ],
     returns: R.issuance,
   })
-  async issue(ctx: PaymentsContext, operationId: string, accountId: string, amount: string): Promise<Issuance> {
+  async issue(
+    ctx: PaymentsContext,
+    operationId: string,
+    accountId: string,
+    amount: string,
+  ): Promise<Issuance> {
     return issuance.issue(ctx, operationId, accountId, amount);
   }
 
   @Tx({
     submit: true,
-    description: 'Burn from an account\'s settled available balance (role issuer). Idempotent on operationId. Event Redeemed.',
+    description:
+      "Burn from an account's settled available balance (role issuer). Idempotent on operationId. Event Redeemed.",
     params: [
       ['operationId', P.id, 'caller-chosen idempotency key'],
       ['accountId', P.id, 'account debited'],
@@ -104,7 +120,12 @@ export class PaymentsContract extends Contract {
     ],
     returns: R.issuance,
   })
-  async redeem(ctx: PaymentsContext, operationId: string, accountId: string, amount: string): Promise<Issuance> {
+  async redeem(
+    ctx: PaymentsContext,
+    operationId: string,
+    accountId: string,
+    amount: string,
+  ): Promise<Issuance> {
     return issuance.redeem(ctx, operationId, accountId, amount);
   }
 
@@ -112,7 +133,8 @@ export class PaymentsContract extends Contract {
 
   @Tx({
     submit: true,
-    description: 'Set (replace) a spender\'s allowance on the caller\'s account; "0" revokes. Event AllowanceApproved.',
+    description:
+      'Set (replace) a spender\'s allowance on the caller\'s account; "0" revokes. Event AllowanceApproved.',
     params: [
       ['accountId', P.id, 'account owned by the caller'],
       ['spender', P.spender, 'owner string of the spender'],
@@ -120,7 +142,12 @@ export class PaymentsContract extends Contract {
     ],
     returns: R.allowance,
   })
-  async approve(ctx: PaymentsContext, accountId: string, spender: string, amount: string): Promise<Allowance> {
+  async approve(
+    ctx: PaymentsContext,
+    accountId: string,
+    spender: string,
+    amount: string,
+  ): Promise<Allowance> {
     return payments.approve(ctx, accountId, spender, amount);
   }
 
@@ -137,13 +164,22 @@ export class PaymentsContract extends Contract {
     ],
     returns: R.payment,
   })
-  async pay(ctx: PaymentsContext, paymentId: string, from: string, to: string, amount: string, currency: string, reference: string): Promise<Payment> {
+  async pay(
+    ctx: PaymentsContext,
+    paymentId: string,
+    from: string,
+    to: string,
+    amount: string,
+    currency: string,
+    reference: string,
+  ): Promise<Payment> {
     return payments.pay(ctx, paymentId, from, to, amount, currency, reference);
   }
 
   @Tx({
     submit: true,
-    description: 'Pay from an account using an allowance its owner granted the caller. Idempotent on paymentId. Event PaymentSettled.',
+    description:
+      'Pay from an account using an allowance its owner granted the caller. Idempotent on paymentId. Event PaymentSettled.',
     params: [
       ['paymentId', P.id, 'caller-chosen idempotency key'],
       ['from', P.id, 'payer account'],
@@ -154,13 +190,22 @@ export class PaymentsContract extends Contract {
     ],
     returns: R.payment,
   })
-  async payFrom(ctx: PaymentsContext, paymentId: string, from: string, to: string, amount: string, currency: string, reference: string): Promise<Payment> {
+  async payFrom(
+    ctx: PaymentsContext,
+    paymentId: string,
+    from: string,
+    to: string,
+    amount: string,
+    currency: string,
+    reference: string,
+  ): Promise<Payment> {
     return payments.payFrom(ctx, paymentId, from, to, amount, currency, reference);
   }
 
   @Tx({
     submit: true,
-    description: 'Fold named pending credits into the settled balance (anyone; value-neutral). Event CreditsFolded.',
+    description:
+      'Fold named pending credits into the settled balance (anyone; value-neutral). Event CreditsFolded.',
     params: [
       ['accountId', P.id, 'account whose credits are folded'],
       ['creditIds', P.creditIds, 'comma-separated credit IDs (1..100), from listPendingCredits'],
@@ -175,7 +220,8 @@ export class PaymentsContract extends Contract {
 
   @Tx({
     submit: true,
-    description: 'Reserve funds of the caller\'s account for a payee until expiresAt. Idempotent on holdId. Event HoldAuthorized.',
+    description:
+      "Reserve funds of the caller's account for a payee until expiresAt. Idempotent on holdId. Event HoldAuthorized.",
     params: [
       ['holdId', P.id, 'caller-chosen hold ID'],
       ['from', P.id, 'payer account (caller owns it)'],
@@ -186,13 +232,22 @@ export class PaymentsContract extends Contract {
     ],
     returns: R.hold,
   })
-  async authorizeHold(ctx: PaymentsContext, holdId: string, from: string, to: string, amount: string, currency: string, expiresAt: string): Promise<Hold> {
+  async authorizeHold(
+    ctx: PaymentsContext,
+    holdId: string,
+    from: string,
+    to: string,
+    amount: string,
+    currency: string,
+    expiresAt: string,
+  ): Promise<Hold> {
     return holds.authorizeHold(ctx, holdId, from, to, amount, currency, expiresAt);
   }
 
   @Tx({
     submit: true,
-    description: 'Capture up to the held amount before expiry (payee owner); the rest is released. Event HoldCaptured.',
+    description:
+      'Capture up to the held amount before expiry (payee owner); the rest is released. Event HoldCaptured.',
     params: [
       ['holdId', P.id, 'hold to capture'],
       ['amount', P.amount, 'minor units, at most the hold amount'],
@@ -215,7 +270,8 @@ export class PaymentsContract extends Contract {
 
   @Tx({
     submit: true,
-    description: 'Expire a hold once the transaction time is at or past expiresAt (anyone). Event HoldExpired.',
+    description:
+      'Expire a hold once the transaction time is at or past expiresAt (anyone). Event HoldExpired.',
     params: [['holdId', P.id, 'hold to expire']],
     returns: R.hold,
   })
@@ -227,7 +283,8 @@ export class PaymentsContract extends Contract {
 
   @Tx({
     submit: true,
-    description: 'Refund (part of) a settled payment (payee owner); refunds never exceed the payment. Idempotent on refundId. Event PaymentRefunded.',
+    description:
+      'Refund (part of) a settled payment (payee owner); refunds never exceed the payment. Idempotent on refundId. Event PaymentRefunded.',
     params: [
       ['refundId', P.id, 'caller-chosen refund ID'],
       ['paymentId', P.id, 'payment to refund'],
@@ -236,7 +293,13 @@ export class PaymentsContract extends Contract {
     ],
     returns: R.refund,
   })
-  async refund(ctx: PaymentsContext, refundId: string, paymentId: string, amount: string, reason: string): Promise<Refund> {
+  async refund(
+    ctx: PaymentsContext,
+    refundId: string,
+    paymentId: string,
+    amount: string,
+    reason: string,
+  ): Promise<Refund> {
     return refunds.refund(ctx, refundId, paymentId, amount, reason);
   }
 
@@ -267,7 +330,8 @@ export class PaymentsContract extends Contract {
 
   @Tx({
     submit: true,
-    description: 'Set per-payment and per-day limits (owner or role compliance); "" = no limit. Event LimitsSet.',
+    description:
+      'Set per-payment and per-day limits (owner or role compliance); "" = no limit. Event LimitsSet.',
     params: [
       ['accountId', P.id, 'account'],
       ['perPayment', P.optionalAmount, 'max minor units per payment or hold, "" for none'],
@@ -275,7 +339,12 @@ export class PaymentsContract extends Contract {
     ],
     returns: R.limits,
   })
-  async setLimits(ctx: PaymentsContext, accountId: string, perPayment: string, perDay: string): Promise<Limits> {
+  async setLimits(
+    ctx: PaymentsContext,
+    accountId: string,
+    perPayment: string,
+    perDay: string,
+  ): Promise<Limits> {
     return compliance.setLimits(ctx, accountId, perPayment, perDay);
   }
 
@@ -291,7 +360,12 @@ export class PaymentsContract extends Contract {
     return queries.currencies();
   }
 
-  @Tx({ submit: false, description: 'One account.', params: [['accountId', P.id, 'account']], returns: R.account })
+  @Tx({
+    submit: false,
+    description: 'One account.',
+    params: [['accountId', P.id, 'account']],
+    returns: R.account,
+  })
   async getAccount(ctx: PaymentsContext, accountId: string): Promise<Account> {
     return queries.getAccount(ctx, accountId);
   }
@@ -306,11 +380,21 @@ export class PaymentsContract extends Contract {
     ],
     returns: R.accountPage,
   })
-  async listAccountsByOwner(ctx: PaymentsContext, owner: string, pageSize: string, bookmark: string): Promise<Page<Account>> {
+  async listAccountsByOwner(
+    ctx: PaymentsContext,
+    owner: string,
+    pageSize: string,
+    bookmark: string,
+  ): Promise<Page<Account>> {
     return queries.listAccountsByOwner(ctx, owner, pageSize, bookmark);
   }
 
-  @Tx({ submit: false, description: 'Available (including pending credits), held and pending balance.', params: [['accountId', P.id, 'account']], returns: R.balance })
+  @Tx({
+    submit: false,
+    description: 'Available (including pending credits), held and pending balance.',
+    params: [['accountId', P.id, 'account']],
+    returns: R.balance,
+  })
   async getBalance(ctx: PaymentsContext, accountId: string): Promise<Balance> {
     return queries.getBalance(ctx, accountId);
   }
@@ -325,11 +409,21 @@ export class PaymentsContract extends Contract {
     ],
     returns: R.creditPage,
   })
-  async listPendingCredits(ctx: PaymentsContext, accountId: string, pageSize: string, bookmark: string): Promise<Page<Credit>> {
+  async listPendingCredits(
+    ctx: PaymentsContext,
+    accountId: string,
+    pageSize: string,
+    bookmark: string,
+  ): Promise<Page<Credit>> {
     return queries.listPendingCredits(ctx, accountId, pageSize, bookmark);
   }
 
-  @Tx({ submit: false, description: 'One payment.', params: [['paymentId', P.id, 'payment']], returns: R.payment })
+  @Tx({
+    submit: false,
+    description: 'One payment.',
+    params: [['paymentId', P.id, 'payment']],
+    returns: R.payment,
+  })
   async getPayment(ctx: PaymentsContext, paymentId: string): Promise<Payment> {
     return queries.getPayment(ctx, paymentId);
   }
@@ -344,7 +438,12 @@ export class PaymentsContract extends Contract {
     ],
     returns: R.historyPage,
   })
-  async getPaymentHistory(ctx: PaymentsContext, accountId: string, pageSize: string, bookmark: string): Promise<Page<HistoryEntry>> {
+  async getPaymentHistory(
+    ctx: PaymentsContext,
+    accountId: string,
+    pageSize: string,
+    bookmark: string,
+  ): Promise<Page<HistoryEntry>> {
     return queries.getPaymentHistory(ctx, accountId, pageSize, bookmark);
   }
 
@@ -353,7 +452,12 @@ export class PaymentsContract extends Contract {
     return queries.getHold(ctx, holdId);
   }
 
-  @Tx({ submit: false, description: 'One refund.', params: [['refundId', P.id, 'refund']], returns: R.refund })
+  @Tx({
+    submit: false,
+    description: 'One refund.',
+    params: [['refundId', P.id, 'refund']],
+    returns: R.refund,
+  })
   async getRefund(ctx: PaymentsContext, refundId: string): Promise<Refund> {
     return queries.getRefund(ctx, refundId);
   }
@@ -371,17 +475,32 @@ export class PaymentsContract extends Contract {
     return queries.getAllowance(ctx, accountId, spender);
   }
 
-  @Tx({ submit: false, description: 'Limits of an account ("" = none).', params: [['accountId', P.id, 'account']], returns: R.limits })
+  @Tx({
+    submit: false,
+    description: 'Limits of an account ("" = none).',
+    params: [['accountId', P.id, 'account']],
+    returns: R.limits,
+  })
   async getLimits(ctx: PaymentsContext, accountId: string): Promise<Limits> {
     return queries.getLimits(ctx, accountId);
   }
 
-  @Tx({ submit: false, description: 'Issued, redeemed and outstanding totals of a currency.', params: [['currency', P.currency, 'currency']], returns: R.supply })
+  @Tx({
+    submit: false,
+    description: 'Issued, redeemed and outstanding totals of a currency.',
+    params: [['currency', P.currency, 'currency']],
+    returns: R.supply,
+  })
   async getSupply(ctx: PaymentsContext, currency: string): Promise<Supply> {
     return queries.getSupply(ctx, currency);
   }
 
-  @Tx({ submit: false, description: 'Per currency: available + held + pending against issued - redeemed.', params: [], returns: R.conservation })
+  @Tx({
+    submit: false,
+    description: 'Per currency: available + held + pending against issued - redeemed.',
+    params: [],
+    returns: R.conservation,
+  })
   async conservationReport(ctx: PaymentsContext): Promise<{ items: ConservationLine[] }> {
     return queries.conservationReport(ctx);
   }

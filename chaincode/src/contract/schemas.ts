@@ -39,7 +39,11 @@ export const P = {
 } as const;
 
 /** Patterns whose violation is reported as INVALID_AMOUNT rather than INVALID_ARGUMENT. */
-export const AMOUNT_PATTERNS: ReadonlySet<string> = new Set([AMOUNT_PATTERN, AMOUNT_OR_ZERO_PATTERN, OPTIONAL_AMOUNT_PATTERN]);
+export const AMOUNT_PATTERNS: ReadonlySet<string> = new Set([
+  AMOUNT_PATTERN,
+  AMOUNT_OR_ZERO_PATTERN,
+  OPTIONAL_AMOUNT_PATTERN,
+]);
 
 const s = { type: 'string' };
 const i = { type: 'integer' };
@@ -49,9 +53,18 @@ const obj = (properties: Record<string, unknown>): JsonSchema => ({
   properties,
   required: Object.keys(properties),
 });
-const page = (item: JsonSchema): JsonSchema => obj({ items: { type: 'array', items: item }, bookmark: s, count: i });
+const page = (item: JsonSchema): JsonSchema =>
+  obj({ items: { type: 'array', items: item }, bookmark: s, count: i });
 
-const account = obj({ accountId: s, owner: s, currency: s, status: { type: 'string', enum: ['active', 'frozen', 'closed'] }, openedAt: s, updatedAt: s, frozenReason: s });
+const account = obj({
+  accountId: s,
+  owner: s,
+  currency: s,
+  status: { type: 'string', enum: ['active', 'frozen', 'closed'] },
+  openedAt: s,
+  updatedAt: s,
+  frozenReason: s,
+});
 const payment = obj({
   paymentId: s,
   from: s,
@@ -79,8 +92,25 @@ const hold = obj({
   createdAt: s,
   closedAt: s,
 });
-const credit = obj({ creditId: s, accountId: s, amount: s, currency: s, source: { type: 'string', enum: ['payment', 'refund', 'capture', 'issue'] }, sourceId: s, at: s });
-const history = obj({ accountId: s, kind: { type: 'string', enum: ['payment', 'refund', 'capture'] }, id: s, direction: { type: 'string', enum: ['in', 'out'] }, counterparty: s, amount: s, currency: s, at: s });
+const credit = obj({
+  creditId: s,
+  accountId: s,
+  amount: s,
+  currency: s,
+  source: { type: 'string', enum: ['payment', 'refund', 'capture', 'issue'] },
+  sourceId: s,
+  at: s,
+});
+const history = obj({
+  accountId: s,
+  kind: { type: 'string', enum: ['payment', 'refund', 'capture'] },
+  id: s,
+  direction: { type: 'string', enum: ['in', 'out'] },
+  counterparty: s,
+  amount: s,
+  currency: s,
+  at: s,
+});
 
 /** Return schemas by result type. */
 export const R = {
@@ -88,8 +118,26 @@ export const R = {
   accountPage: page(account),
   payment,
   hold,
-  refund: obj({ refundId: s, paymentId: s, from: s, to: s, amount: s, currency: s, reason: s, initiator: s, at: s }),
-  issuance: obj({ operationId: s, kind: { type: 'string', enum: ['issue', 'redeem'] }, accountId: s, currency: s, amount: s, initiator: s, at: s }),
+  refund: obj({
+    refundId: s,
+    paymentId: s,
+    from: s,
+    to: s,
+    amount: s,
+    currency: s,
+    reason: s,
+    initiator: s,
+    at: s,
+  }),
+  issuance: obj({
+    operationId: s,
+    kind: { type: 'string', enum: ['issue', 'redeem'] },
+    accountId: s,
+    currency: s,
+    amount: s,
+    initiator: s,
+    at: s,
+  }),
   allowance: obj({ accountId: s, spender: s, amount: s }),
   limits: obj({ accountId: s, perPayment: s, perDay: s }),
   supply: obj({ currency: s, issued: s, redeemed: s, outstanding: s }),
@@ -97,12 +145,28 @@ export const R = {
   creditPage: page(credit),
   historyPage: page(history),
   fold: obj({ accountId: s, creditIds: { type: 'array', items: s }, amount: s, available: s, held: s }),
-  caller: obj({ owner: s, mspId: s, id: s, role: { type: 'string', enum: ['', 'issuer', 'compliance'] }, admin: b }),
+  caller: obj({
+    owner: s,
+    mspId: s,
+    id: s,
+    role: { type: 'string', enum: ['', 'issuer', 'compliance'] },
+    admin: b,
+  }),
   currencies: obj({ items: { type: 'array', items: obj({ code: s, exponent: i }) } }),
   conservation: obj({
     items: {
       type: 'array',
-      items: obj({ currency: s, available: s, held: s, pending: s, total: s, issued: s, redeemed: s, outstanding: s, balanced: b }),
+      items: obj({
+        currency: s,
+        available: s,
+        held: s,
+        pending: s,
+        total: s,
+        issued: s,
+        redeemed: s,
+        outstanding: s,
+        balanced: b,
+      }),
     },
   }),
 } as const;

@@ -6,19 +6,33 @@ describe('accounts', () => {
   test('open: owner is the caller, active, zero balance, one currency', async () => {
     const { f, c } = await funded();
     const a = await f.ok<Account>(c.carol, 'openAccount', 'C1', 'JPY', '');
-    expect(a).toMatchObject({ accountId: 'C1', owner: c.carol.owner, currency: 'JPY', status: 'active', openedAt: '2026-03-01T10:00:00.000Z' });
+    expect(a).toMatchObject({
+      accountId: 'C1',
+      owner: c.carol.owner,
+      currency: 'JPY',
+      status: 'active',
+      openedAt: '2026-03-01T10:00:00.000Z',
+    });
     expect(await f.query(c.carol, 'getAccount', 'C1')).toEqual(a);
-    expect(await f.query(c.carol, 'getBalance', 'C1')).toMatchObject({ available: '0', held: '0', pending: '0' });
+    expect(await f.query(c.carol, 'getBalance', 'C1')).toMatchObject({
+      available: '0',
+      held: '0',
+      pending: '0',
+    });
   });
 
   test('an org admin opens an account for an owner of its own MSP; nobody else may', async () => {
     const { f, c } = await funded();
-    expect(await f.ok<Account>(c.admin, 'openAccount', 'C2', 'USD', c.carol.owner)).toMatchObject({ owner: c.carol.owner });
+    expect(await f.ok<Account>(c.admin, 'openAccount', 'C2', 'USD', c.carol.owner)).toMatchObject({
+      owner: c.carol.owner,
+    });
     expect(await f.reject(c.alice, 'openAccount', 'C3', 'USD', c.carol.owner)).toMatch(/^FORBIDDEN: /);
     expect(await f.reject(c.admin2, 'openAccount', 'C3', 'USD', c.carol.owner)).toMatch(/^FORBIDDEN: /);
     expect(await f.reject(c.admin, 'openAccount', 'C3', 'USD', c.merchant.owner)).toMatch(/^FORBIDDEN: /);
     // Naming oneself explicitly is fine.
-    expect(await f.ok<Account>(c.carol, 'openAccount', 'C4', 'USD', c.carol.owner)).toMatchObject({ owner: c.carol.owner });
+    expect(await f.ok<Account>(c.carol, 'openAccount', 'C4', 'USD', c.carol.owner)).toMatchObject({
+      owner: c.carol.owner,
+    });
   });
 
   test('list accounts by owner, paginated with bookmarks; "" means the caller', async () => {

@@ -12,7 +12,12 @@ import { loadAccount, loadBalance, requireId, requireOwnerOrAdmin } from './comm
  * an owner of the admin's own MSP (admins of one org cannot create accounts
  * for another org's identities).
  */
-export async function openAccount(ctx: PaymentsContext, accountId: string, currency: string, owner: string): Promise<Account> {
+export async function openAccount(
+  ctx: PaymentsContext,
+  accountId: string,
+  currency: string,
+  owner: string,
+): Promise<Account> {
   requireId(accountId, 'accountId');
   requireCurrency(currency);
   const caller = ctx.caller;
@@ -62,7 +67,10 @@ export async function closeAccount(ctx: PaymentsContext, accountId: string): Pro
   const bal = await loadBalance(ctx, accountId);
   const pending = await ctx.state.scan(KEY.credit, [accountId]);
   if (bal.available !== 0n || bal.held !== 0n || pending.length > 0) {
-    throw fail('BALANCE_NOT_ZERO', `account ${accountId} still holds funds (available ${bal.available}, held ${bal.held}, ${pending.length} pending credits)`);
+    throw fail(
+      'BALANCE_NOT_ZERO',
+      `account ${accountId} still holds funds (available ${bal.available}, held ${bal.held}, ${pending.length} pending credits)`,
+    );
   }
   const closed: Account = { ...account, status: 'closed', updatedAt: ctx.now };
   await ctx.state.put(KEY.account, [accountId], closed);

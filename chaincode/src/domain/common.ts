@@ -57,25 +57,41 @@ export function requireOwner(caller: Caller, account: Account): void {
 /** Throws FORBIDDEN unless the caller owns the account or is an admin of the owner's org. */
 export function requireOwnerOrAdmin(caller: Caller, account: Account): void {
   if (caller.owner !== account.owner && !isAdminFor(caller, account.owner)) {
-    throw fail('FORBIDDEN', `caller neither owns account ${account.accountId} nor is an admin of its organisation`);
+    throw fail(
+      'FORBIDDEN',
+      `caller neither owns account ${account.accountId} nor is an admin of its organisation`,
+    );
   }
 }
 
 /** Throws CURRENCY_MISMATCH unless the account holds `currency`. */
 export function requireCurrencyOf(account: Account, currency: string): void {
   if (account.currency !== currency) {
-    throw fail('CURRENCY_MISMATCH', `account ${account.accountId} holds ${account.currency}, not ${currency}`);
+    throw fail(
+      'CURRENCY_MISMATCH',
+      `account ${account.accountId} holds ${account.currency}, not ${currency}`,
+    );
   }
 }
 
 /** Settled balance of an account (written at open, so present for every account). */
-export async function loadBalance(ctx: PaymentsContext, accountId: string): Promise<{ available: bigint; held: bigint }> {
+export async function loadBalance(
+  ctx: PaymentsContext,
+  accountId: string,
+): Promise<{ available: bigint; held: bigint }> {
   const rec = await ctx.state.get<BalanceRecord>(KEY.balance, [accountId]);
-  return rec ? { available: parseStored(rec.available), held: parseStored(rec.held) } : { available: 0n, held: 0n };
+  return rec
+    ? { available: parseStored(rec.available), held: parseStored(rec.held) }
+    : { available: 0n, held: 0n };
 }
 
 /** Writes the settled balance. */
-export async function storeBalance(ctx: PaymentsContext, accountId: string, available: bigint, held: bigint): Promise<void> {
+export async function storeBalance(
+  ctx: PaymentsContext,
+  accountId: string,
+  available: bigint,
+  held: bigint,
+): Promise<void> {
   if (available < 0n || held < 0n) {
     // Unreachable if the checks before are right; refuse rather than write a negative balance.
     throw new Error(`internal: negative balance for ${accountId}`);
@@ -114,7 +130,11 @@ export async function writeCredit(
 
 /** Adds a history line for an account (blind write of a unique key, newest first in key order). */
 export async function writeHistory(ctx: PaymentsContext, entry: HistoryEntry): Promise<void> {
-  await ctx.state.put(KEY.history, [entry.accountId, invertedTime(ctx.nowMillis), `${entry.kind}.${entry.id}.${entry.direction}`], entry);
+  await ctx.state.put(
+    KEY.history,
+    [entry.accountId, invertedTime(ctx.nowMillis), `${entry.kind}.${entry.id}.${entry.direction}`],
+    entry,
+  );
 }
 
 /** UTC day of the transaction, the bucket for daily limits. */

@@ -8,7 +8,11 @@ import { Account, Limits } from '../model';
 import { loadAccount, requireId, requireNotClosed, requireText } from './common';
 
 /** Freezes an account (compliance only): it can then neither send nor receive. */
-export async function freezeAccount(ctx: PaymentsContext, accountId: string, reason: string): Promise<Account> {
+export async function freezeAccount(
+  ctx: PaymentsContext,
+  accountId: string,
+  reason: string,
+): Promise<Account> {
   requireId(accountId, 'accountId');
   requireText(reason, 'reason');
   requireRole(ctx.caller, 'compliance');
@@ -37,7 +41,12 @@ export async function unfreezeAccount(ctx: PaymentsContext, accountId: string): 
  * own key, read only by the account's debits, so changing limits never
  * conflicts with payments *to* the account.
  */
-export async function setLimits(ctx: PaymentsContext, accountId: string, perPayment: string, perDay: string): Promise<Limits> {
+export async function setLimits(
+  ctx: PaymentsContext,
+  accountId: string,
+  perPayment: string,
+  perDay: string,
+): Promise<Limits> {
   requireId(accountId, 'accountId');
   const p = parseOptionalAmount(perPayment, 'perPayment');
   const d = parseOptionalAmount(perDay, 'perDay');
@@ -46,7 +55,11 @@ export async function setLimits(ctx: PaymentsContext, accountId: string, perPaym
     throw fail('FORBIDDEN', `only the owner of ${accountId} or compliance may set its limits`);
   }
   requireNotClosed(account);
-  const limits: Limits = { accountId, perPayment: p === null ? '' : p.toString(), perDay: d === null ? '' : d.toString() };
+  const limits: Limits = {
+    accountId,
+    perPayment: p === null ? '' : p.toString(),
+    perDay: d === null ? '' : d.toString(),
+  };
   await ctx.state.put(KEY.limits, [accountId], limits);
   emit(ctx.stub, 'LimitsSet', limits);
   return limits;

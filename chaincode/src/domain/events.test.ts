@@ -26,11 +26,20 @@ test('one documented event per state-changing transaction, payload = result', as
   check(await f.submit(c.bob, 'payFrom', 'pay2', 'C', 'M', '50', 'USD', 'x'), 'PaymentSettled');
   check(await f.submit(c.merchant, 'foldCredits', 'M', 'p.pay1,p.pay2'), 'CreditsFolded');
   check(await f.submit(c.merchant, 'refund', 'ref1', 'pay1', '10', 'damaged'), 'PaymentRefunded');
-  check(await f.submit(c.carol, 'authorizeHold', 'h1', 'C', 'M', '10', 'USD', '2026-03-02T00:00:00Z'), 'HoldAuthorized');
+  check(
+    await f.submit(c.carol, 'authorizeHold', 'h1', 'C', 'M', '10', 'USD', '2026-03-02T00:00:00Z'),
+    'HoldAuthorized',
+  );
   check(await f.submit(c.merchant, 'captureHold', 'h1', '5'), 'HoldCaptured');
-  check(await f.submit(c.carol, 'authorizeHold', 'h2', 'C', 'M', '10', 'USD', '2026-03-02T00:00:00Z'), 'HoldAuthorized');
+  check(
+    await f.submit(c.carol, 'authorizeHold', 'h2', 'C', 'M', '10', 'USD', '2026-03-02T00:00:00Z'),
+    'HoldAuthorized',
+  );
   check(await f.submit(c.carol, 'releaseHold', 'h2'), 'HoldReleased');
-  check(await f.submit(c.carol, 'authorizeHold', 'h3', 'C', 'M', '10', 'USD', '2026-03-01T10:00:01Z'), 'HoldAuthorized');
+  check(
+    await f.submit(c.carol, 'authorizeHold', 'h3', 'C', 'M', '10', 'USD', '2026-03-01T10:00:01Z'),
+    'HoldAuthorized',
+  );
   f.advance(1000);
   check(await f.submit(c.bob, 'expireHold', 'h3'), 'HoldExpired');
   check(await f.submit(c.carol, 'setLimits', 'C', '500', '1000'), 'LimitsSet');
@@ -39,8 +48,22 @@ test('one documented event per state-changing transaction, payload = result', as
   await f.ok(c.carol, 'openAccount', 'C2', 'USD', '');
   check(await f.submit(c.carol, 'closeAccount', 'C2'), 'AccountClosed');
   expect(Object.keys(seen).sort()).toEqual([
-    'approve', 'authorizeHold', 'captureHold', 'closeAccount', 'expireHold', 'foldCredits', 'freezeAccount', 'issue',
-    'openAccount', 'pay', 'payFrom', 'redeem', 'refund', 'releaseHold', 'setLimits', 'unfreezeAccount',
+    'approve',
+    'authorizeHold',
+    'captureHold',
+    'closeAccount',
+    'expireHold',
+    'foldCredits',
+    'freezeAccount',
+    'issue',
+    'openAccount',
+    'pay',
+    'payFrom',
+    'redeem',
+    'refund',
+    'releaseHold',
+    'setLimits',
+    'unfreezeAccount',
   ]);
 });
 

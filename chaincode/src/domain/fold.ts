@@ -19,7 +19,11 @@ const CREDIT_ID_RE = /^[prhi]\.[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
  * (MVCC), so a credit can never be folded twice. Value-neutral, so anyone
  * may call it.
  */
-export async function foldCredits(ctx: PaymentsContext, accountId: string, creditIdList: string): Promise<Fold> {
+export async function foldCredits(
+  ctx: PaymentsContext,
+  accountId: string,
+  creditIdList: string,
+): Promise<Fold> {
   const creditIds = creditIdList.split(',');
   if (creditIds.length > MAX_FOLD || creditIds.some((c) => !CREDIT_ID_RE.test(c))) {
     throw fail('INVALID_ARGUMENT', `creditIds must be 1..${MAX_FOLD} comma-separated credit IDs`);
@@ -42,7 +46,13 @@ export async function foldCredits(ctx: PaymentsContext, accountId: string, credi
   }
   const available = bal.available + total;
   await storeBalance(ctx, accountId, available, bal.held);
-  const fold: Fold = { accountId, creditIds, amount: total.toString(), available: available.toString(), held: bal.held.toString() };
+  const fold: Fold = {
+    accountId,
+    creditIds,
+    amount: total.toString(),
+    available: available.toString(),
+    held: bal.held.toString(),
+  };
   emit(ctx.stub, 'CreditsFolded', fold);
   return fold;
 }

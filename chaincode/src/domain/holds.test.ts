@@ -8,10 +8,21 @@ describe('holds', () => {
   test('authorize reserves funds that cannot be spent elsewhere', async () => {
     const { f, c } = await funded();
     const h = await f.ok<Hold>(c.alice, 'authorizeHold', 'h1', 'A', 'M', '9000', 'USD', EXP);
-    expect(h).toMatchObject({ holdId: 'h1', status: 'authorized', amount: '9000', expiresAt: EXP, captured: '0', closedAt: '' });
+    expect(h).toMatchObject({
+      holdId: 'h1',
+      status: 'authorized',
+      amount: '9000',
+      expiresAt: EXP,
+      captured: '0',
+      closedAt: '',
+    });
     expect(await f.query(c.alice, 'getBalance', 'A')).toMatchObject({ available: '1000', held: '9000' });
-    expect(await f.reject(c.alice, 'pay', 'p1', 'A', 'B', '1001', 'USD', '')).toMatch(/^INSUFFICIENT_FUNDS: /);
-    expect(await f.reject(c.alice, 'authorizeHold', 'h2', 'A', 'M', '1001', 'USD', EXP)).toMatch(/^INSUFFICIENT_FUNDS: /);
+    expect(await f.reject(c.alice, 'pay', 'p1', 'A', 'B', '1001', 'USD', '')).toMatch(
+      /^INSUFFICIENT_FUNDS: /,
+    );
+    expect(await f.reject(c.alice, 'authorizeHold', 'h2', 'A', 'M', '1001', 'USD', EXP)).toMatch(
+      /^INSUFFICIENT_FUNDS: /,
+    );
     expect(await f.reject(c.issuer, 'redeem', 'op', 'A', '1001')).toMatch(/^INSUFFICIENT_FUNDS: /);
     expect(await f.query(c.merchant, 'getHold', 'h1')).toEqual(h);
   });
@@ -19,9 +30,15 @@ describe('holds', () => {
   test('authorize rules: owner only, future expiry, idempotent replay, distinct accounts', async () => {
     const { f, c } = await funded();
     expect(await f.reject(c.bob, 'authorizeHold', 'h1', 'A', 'M', '1', 'USD', EXP)).toMatch(/^FORBIDDEN: /);
-    expect(await f.reject(c.alice, 'authorizeHold', 'h1', 'A', 'M', '1', 'USD', '2026-03-01T10:00:00Z')).toMatch(/^INVALID_ARGUMENT: .*after/);
-    expect(await f.reject(c.alice, 'authorizeHold', 'h1', 'A', 'M', '1', 'USD', '2026-02-30T10:00:00Z')).toMatch(/^INVALID_ARGUMENT: /);
-    expect(await f.reject(c.alice, 'authorizeHold', 'h1', 'A', 'A', '1', 'USD', EXP)).toMatch(/^SAME_ACCOUNT: /);
+    expect(
+      await f.reject(c.alice, 'authorizeHold', 'h1', 'A', 'M', '1', 'USD', '2026-03-01T10:00:00Z'),
+    ).toMatch(/^INVALID_ARGUMENT: .*after/);
+    expect(
+      await f.reject(c.alice, 'authorizeHold', 'h1', 'A', 'M', '1', 'USD', '2026-02-30T10:00:00Z'),
+    ).toMatch(/^INVALID_ARGUMENT: /);
+    expect(await f.reject(c.alice, 'authorizeHold', 'h1', 'A', 'A', '1', 'USD', EXP)).toMatch(
+      /^SAME_ACCOUNT: /,
+    );
     const first = await f.ok(c.alice, 'authorizeHold', 'h1', 'A', 'M', '1', 'USD', EXP);
     const again = await f.submit(c.alice, 'authorizeHold', 'h1', 'A', 'M', '1', 'USD', EXP);
     expect(JSON.parse(again.payload.toString())).toEqual(first);

@@ -67,7 +67,11 @@ export async function authorizeHold(
   const existing = await ctx.state.get<Hold>(KEY.hold, [holdId]);
   if (existing) {
     const same =
-      existing.from === fromId && existing.to === toId && existing.amount === amount.toString() && existing.currency === currency && Date.parse(existing.expiresAt) === expiry;
+      existing.from === fromId &&
+      existing.to === toId &&
+      existing.amount === amount.toString() &&
+      existing.currency === currency &&
+      Date.parse(existing.expiresAt) === expiry;
     if (!same || existing.initiator !== ctx.caller.owner) {
       throw fail('DUPLICATE_HOLD', `holdId ${holdId} is already used`);
     }
@@ -89,7 +93,10 @@ export async function authorizeHold(
   const recordSpent = await checkLimits(ctx, fromId, amount);
   const bal = await loadBalance(ctx, fromId);
   if (bal.available < amount) {
-    throw fail('INSUFFICIENT_FUNDS', `account ${fromId} has ${bal.available} settled available, needs ${amount} (fold pending credits first)`);
+    throw fail(
+      'INSUFFICIENT_FUNDS',
+      `account ${fromId} has ${bal.available} settled available, needs ${amount} (fold pending credits first)`,
+    );
   }
   const hold: Hold = {
     holdId,
@@ -136,7 +143,13 @@ export async function captureHold(ctx: PaymentsContext, holdId: string, amountTe
   await storeBalance(ctx, hold.from, bal.available + (held - amount), bal.held - held);
   await writeCredit(ctx, to, amount, 'capture', holdId);
   await ctx.state.put(KEY.hold, [holdId], captured);
-  const line = { kind: 'capture' as const, id: holdId, amount: amount.toString(), currency: hold.currency, at: now };
+  const line = {
+    kind: 'capture' as const,
+    id: holdId,
+    amount: amount.toString(),
+    currency: hold.currency,
+    at: now,
+  };
   await writeHistory(ctx, { ...line, accountId: hold.from, direction: 'out', counterparty: hold.to });
   await writeHistory(ctx, { ...line, accountId: hold.to, direction: 'in', counterparty: hold.from });
   emit(ctx.stub, 'HoldCaptured', captured);

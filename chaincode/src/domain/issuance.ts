@@ -8,18 +8,36 @@ import { KEY } from '../keys';
 import { Issuance, Supply } from '../model';
 import { loadAccount, loadBalance, requireActive, requireId, storeBalance, writeCredit } from './common';
 
-async function loadSupply(ctx: PaymentsContext, currency: string): Promise<{ issued: bigint; redeemed: bigint }> {
+async function loadSupply(
+  ctx: PaymentsContext,
+  currency: string,
+): Promise<{ issued: bigint; redeemed: bigint }> {
   const s = await ctx.state.get<Supply>(KEY.supply, [currency]);
-  return s ? { issued: parseStored(s.issued), redeemed: parseStored(s.redeemed) } : { issued: 0n, redeemed: 0n };
+  return s
+    ? { issued: parseStored(s.issued), redeemed: parseStored(s.redeemed) }
+    : { issued: 0n, redeemed: 0n };
 }
 
-async function storeSupply(ctx: PaymentsContext, currency: string, issued: bigint, redeemed: bigint): Promise<void> {
-  const s: Supply = { currency, issued: issued.toString(), redeemed: redeemed.toString(), outstanding: (issued - redeemed).toString() };
+async function storeSupply(
+  ctx: PaymentsContext,
+  currency: string,
+  issued: bigint,
+  redeemed: bigint,
+): Promise<void> {
+  const s: Supply = {
+    currency,
+    issued: issued.toString(),
+    redeemed: redeemed.toString(),
+    outstanding: (issued - redeemed).toString(),
+  };
   await ctx.state.put(KEY.supply, [currency], s);
 }
 
 /** Idempotency: the stored record for the same request, or DUPLICATE_OPERATION for a different one. */
-async function replay(ctx: PaymentsContext, request: Omit<Issuance, 'at' | 'currency' | 'initiator'>): Promise<Issuance | null> {
+async function replay(
+  ctx: PaymentsContext,
+  request: Omit<Issuance, 'at' | 'currency' | 'initiator'>,
+): Promise<Issuance | null> {
   const existing = await ctx.state.get<Issuance>(KEY.operation, [request.operationId]);
   if (!existing) {
     return null;
@@ -28,7 +46,10 @@ async function replay(ctx: PaymentsContext, request: Omit<Issuance, 'at' | 'curr
     canonicalJson({ a: existing.accountId, k: existing.kind, m: existing.amount }) ===
     canonicalJson({ a: request.accountId, k: request.kind, m: request.amount });
   if (!same) {
-    throw fail('DUPLICATE_OPERATION', `operationId ${request.operationId} was already used for a different request`);
+    throw fail(
+      'DUPLICATE_OPERATION',
+      `operationId ${request.operationId} was already used for a different request`,
+    );
   }
   return existing;
 }
@@ -38,7 +59,12 @@ async function replay(ctx: PaymentsContext, request: Omit<Issuance, 'at' | 'curr
  * issuing does not conflict with the account's own debits; the supply record
  * is read and written, so issues and redeems of one currency serialise.
  */
-export async function issue(ctx: PaymentsContext, operationId: string, accountId: string, amountText: string): Promise<Issuance> {
+export async function issue(
+  ctx: PaymentsContext,
+  operationId: string,
+  accountId: string,
+  amountText: string,
+): Promise<Issuance> {
   requireId(operationId, 'operationId');
   requireId(accountId, 'accountId');
   const amount = parseAmount(amountText);
@@ -67,7 +93,12 @@ export async function issue(ctx: PaymentsContext, operationId: string, accountId
 }
 
 /** Burns from an account's settled available balance. */
-export async function redeem(ctx: PaymentsContext, operationId: string, accountId: string, amountText: string): Promise<Issuance> {
+export async function redeem(
+  ctx: PaymentsContext,
+  operationId: string,
+  accountId: string,
+  amountText: string,
+): Promise<Issuance> {
   requireId(operationId, 'operationId');
   requireId(accountId, 'accountId');
   const amount = parseAmount(amountText);
@@ -80,7 +111,10 @@ export async function redeem(ctx: PaymentsContext, operationId: string, accountI
   requireActive(account);
   const bal = await loadBalance(ctx, accountId);
   if (bal.available < amount) {
-    throw fail('INSUFFICIENT_FUNDS', `account ${accountId} has ${bal.available} settled available, needs ${amount} (fold pending credits first)`);
+    throw fail(
+      'INSUFFICIENT_FUNDS',
+      `account ${accountId} has ${bal.available} settled available, needs ${amount} (fold pending credits first)`,
+    );
   }
   const supply = await loadSupply(ctx, account.currency);
   const record: Issuance = {

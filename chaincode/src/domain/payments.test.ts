@@ -9,13 +9,40 @@ describe('pay', () => {
     const r = await f.submit(c.alice, 'pay', 'p1', 'A', 'M', '1234', 'USD', 'order 42');
     expect(r.commit).toBe('VALID');
     const p = resultOf<Payment>(r);
-    expect(p).toMatchObject({ paymentId: 'p1', from: 'A', to: 'M', amount: '1234', currency: 'USD', reference: 'order 42', via: 'owner', status: 'settled', refunded: '0', initiator: c.alice.owner, txId: r.txId });
+    expect(p).toMatchObject({
+      paymentId: 'p1',
+      from: 'A',
+      to: 'M',
+      amount: '1234',
+      currency: 'USD',
+      reference: 'order 42',
+      via: 'owner',
+      status: 'settled',
+      refunded: '0',
+      initiator: c.alice.owner,
+      txId: r.txId,
+    });
     expect(eventOf(r)).toEqual({ name: 'PaymentSettled', payload: p });
     expect(await f.query(c.alice, 'getBalance', 'A')).toMatchObject({ available: '8766', held: '0' });
-    expect(await f.query(c.merchant, 'getBalance', 'M')).toMatchObject({ available: '1234', pending: '1234', settled: '0' });
+    expect(await f.query(c.merchant, 'getBalance', 'M')).toMatchObject({
+      available: '1234',
+      pending: '1234',
+      settled: '0',
+    });
     expect(await f.query(c.bob, 'getPayment', 'p1')).toEqual(p);
     const hist = await f.query<Page<HistoryEntry>>(c.merchant, 'getPaymentHistory', 'M', '10', '');
-    expect(hist.items).toEqual([{ accountId: 'M', kind: 'payment', id: 'p1', direction: 'in', counterparty: 'A', amount: '1234', currency: 'USD', at: p.at }]);
+    expect(hist.items).toEqual([
+      {
+        accountId: 'M',
+        kind: 'payment',
+        id: 'p1',
+        direction: 'in',
+        counterparty: 'A',
+        amount: '1234',
+        currency: 'USD',
+        at: p.at,
+      },
+    ]);
   });
 
   test('idempotent on paymentId: replay returns the original and moves nothing; a different request is DUPLICATE_PAYMENT', async () => {
@@ -63,11 +90,27 @@ describe('pay', () => {
     const { f, c } = await funded();
     await f.ok(c.alice, 'pay', 'p1', 'A', 'M', '300', 'USD', '');
     await f.ok(c.bob, 'pay', 'p2', 'B', 'M', '200', 'USD', '');
-    expect(await f.reject(c.merchant, 'pay', 'm1', 'M', 'B', '400', 'USD', '')).toMatch(/^INSUFFICIENT_FUNDS: .*fold pending credits/);
-    const credits = await f.query<Page<{ creditId: string }>>(c.merchant, 'listPendingCredits', 'M', '100', '');
+    expect(await f.reject(c.merchant, 'pay', 'm1', 'M', 'B', '400', 'USD', '')).toMatch(
+      /^INSUFFICIENT_FUNDS: .*fold pending credits/,
+    );
+    const credits = await f.query<Page<{ creditId: string }>>(
+      c.merchant,
+      'listPendingCredits',
+      'M',
+      '100',
+      '',
+    );
     expect(credits.items.map((x) => x.creditId)).toEqual(['p.p1', 'p.p2']);
-    expect(await f.ok(c.merchant, 'foldCredits', 'M', 'p.p1,p.p2')).toMatchObject({ amount: '500', available: '500', held: '0' });
-    expect(await f.query(c.merchant, 'getBalance', 'M')).toMatchObject({ available: '500', pending: '0', settled: '500' });
+    expect(await f.ok(c.merchant, 'foldCredits', 'M', 'p.p1,p.p2')).toMatchObject({
+      amount: '500',
+      available: '500',
+      held: '0',
+    });
+    expect(await f.query(c.merchant, 'getBalance', 'M')).toMatchObject({
+      available: '500',
+      pending: '0',
+      settled: '500',
+    });
     expect(await f.ok(c.merchant, 'pay', 'm1', 'M', 'B', '400', 'USD', '')).toMatchObject({ amount: '400' });
   });
 
@@ -85,13 +128,25 @@ describe('pay', () => {
 });
 
 describe('allowances (approve / allowance / payFrom)', () => {
-  test('a spender pays from the owner\'s account within its allowance, which is consumed', async () => {
+  test("a spender pays from the owner's account within its allowance, which is consumed", async () => {
     const { f, c } = await funded();
-    expect(await f.ok(c.alice, 'approve', 'A', c.bob.owner, '500')).toEqual({ accountId: 'A', spender: c.bob.owner, amount: '500' });
-    expect(await f.ok(c.bob, 'payFrom', 'p1', 'A', 'M', '200', 'USD', 'sub')).toMatchObject({ via: 'allowance', initiator: c.bob.owner, from: 'A' });
+    expect(await f.ok(c.alice, 'approve', 'A', c.bob.owner, '500')).toEqual({
+      accountId: 'A',
+      spender: c.bob.owner,
+      amount: '500',
+    });
+    expect(await f.ok(c.bob, 'payFrom', 'p1', 'A', 'M', '200', 'USD', 'sub')).toMatchObject({
+      via: 'allowance',
+      initiator: c.bob.owner,
+      from: 'A',
+    });
     expect(await f.query(c.alice, 'getAllowance', 'A', c.bob.owner)).toMatchObject({ amount: '300' });
-    expect(await f.reject(c.bob, 'payFrom', 'p2', 'A', 'M', '301', 'USD', '')).toMatch(/^INSUFFICIENT_ALLOWANCE: /);
-    expect(await f.reject(c.carol, 'payFrom', 'p2', 'A', 'M', '1', 'USD', '')).toMatch(/^FORBIDDEN: .*no allowance/);
+    expect(await f.reject(c.bob, 'payFrom', 'p2', 'A', 'M', '301', 'USD', '')).toMatch(
+      /^INSUFFICIENT_ALLOWANCE: /,
+    );
+    expect(await f.reject(c.carol, 'payFrom', 'p2', 'A', 'M', '1', 'USD', '')).toMatch(
+      /^FORBIDDEN: .*no allowance/,
+    );
     expect(await f.reject(c.bob, 'pay', 'p2', 'A', 'M', '1', 'USD', '')).toMatch(/^FORBIDDEN: /);
     // payFrom and pay are different requests under one paymentId.
     expect(await f.reject(c.bob, 'pay', 'p1', 'A', 'M', '200', 'USD', 'sub')).toMatch(/^DUPLICATE_PAYMENT: /);
@@ -110,17 +165,31 @@ describe('allowances (approve / allowance / payFrom)', () => {
 describe('limits', () => {
   test('per-payment and per-day limits, set by the owner or compliance, reset the next UTC day', async () => {
     const { f, c } = await funded();
-    expect(await f.ok(c.alice, 'setLimits', 'A', '1000', '1500')).toEqual({ accountId: 'A', perPayment: '1000', perDay: '1500' });
-    expect(await f.query(c.alice, 'getLimits', 'A')).toEqual({ accountId: 'A', perPayment: '1000', perDay: '1500' });
+    expect(await f.ok(c.alice, 'setLimits', 'A', '1000', '1500')).toEqual({
+      accountId: 'A',
+      perPayment: '1000',
+      perDay: '1500',
+    });
+    expect(await f.query(c.alice, 'getLimits', 'A')).toEqual({
+      accountId: 'A',
+      perPayment: '1000',
+      perDay: '1500',
+    });
     expect(await f.reject(c.alice, 'pay', 'p1', 'A', 'M', '1001', 'USD', '')).toMatch(/^LIMIT_EXCEEDED: /);
     await f.ok(c.alice, 'pay', 'p1', 'A', 'M', '1000', 'USD', '');
     await f.ok(c.alice, 'authorizeHold', 'h1', 'A', 'M', '400', 'USD', '2026-03-01T12:00:00Z');
-    expect(await f.reject(c.alice, 'pay', 'p2', 'A', 'M', '101', 'USD', '')).toMatch(/^DAILY_LIMIT_EXCEEDED: /);
+    expect(await f.reject(c.alice, 'pay', 'p2', 'A', 'M', '101', 'USD', '')).toMatch(
+      /^DAILY_LIMIT_EXCEEDED: /,
+    );
     await f.ok(c.alice, 'pay', 'p2', 'A', 'M', '100', 'USD', '');
     f.advance(24 * 3600_000);
     await f.ok(c.alice, 'pay', 'p3', 'A', 'M', '1000', 'USD', '');
     expect(await f.reject(c.bob, 'setLimits', 'A', '', '')).toMatch(/^FORBIDDEN: /);
-    expect(await f.ok(c.compliance, 'setLimits', 'A', '', '')).toEqual({ accountId: 'A', perPayment: '', perDay: '' });
+    expect(await f.ok(c.compliance, 'setLimits', 'A', '', '')).toEqual({
+      accountId: 'A',
+      perPayment: '',
+      perDay: '',
+    });
     await f.ok(c.alice, 'pay', 'p4', 'A', 'M', '2000', 'USD', '');
   });
 

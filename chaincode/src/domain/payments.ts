@@ -23,7 +23,12 @@ import { checkLimits } from './limits';
 const MAX_OWNER_LENGTH = 1024;
 
 /** Grants (or with "0" revokes) a spender an allowance on the caller's account. */
-export async function approve(ctx: PaymentsContext, accountId: string, spender: string, amountText: string): Promise<Allowance> {
+export async function approve(
+  ctx: PaymentsContext,
+  accountId: string,
+  spender: string,
+  amountText: string,
+): Promise<Allowance> {
   requireId(accountId, 'accountId');
   if (spender.length === 0 || spender.length > MAX_OWNER_LENGTH || spender.includes('\u0000')) {
     throw fail('INVALID_ARGUMENT', 'spender must be an owner string ("<MSP ID>::<identity ID>")');
@@ -49,7 +54,12 @@ interface PayRequest {
 
 function sameRequest(p: Payment, r: PayRequest): boolean {
   return (
-    p.from === r.from && p.to === r.to && p.amount === r.amount && p.currency === r.currency && p.reference === r.reference && p.via === r.via
+    p.from === r.from &&
+    p.to === r.to &&
+    p.amount === r.amount &&
+    p.currency === r.currency &&
+    p.reference === r.reference &&
+    p.via === r.via
   );
 }
 
@@ -103,7 +113,10 @@ async function settle(ctx: PaymentsContext, req: PayRequest): Promise<Payment> {
   const recordSpent = await checkLimits(ctx, req.from, amount);
   const bal = await loadBalance(ctx, req.from);
   if (bal.available < amount) {
-    throw fail('INSUFFICIENT_FUNDS', `account ${req.from} has ${bal.available} settled available, needs ${amount} (fold pending credits first)`);
+    throw fail(
+      'INSUFFICIENT_FUNDS',
+      `account ${req.from} has ${bal.available} settled available, needs ${amount} (fold pending credits first)`,
+    );
   }
   const now = ctx.now;
   const payment: Payment = {
@@ -123,12 +136,22 @@ async function settle(ctx: PaymentsContext, req: PayRequest): Promise<Payment> {
   await storeBalance(ctx, req.from, bal.available - amount, bal.held);
   await recordSpent();
   if (allowance !== null) {
-    const left: Allowance = { accountId: req.from, spender: caller.owner, amount: (allowance - amount).toString() };
+    const left: Allowance = {
+      accountId: req.from,
+      spender: caller.owner,
+      amount: (allowance - amount).toString(),
+    };
     await ctx.state.put(KEY.allowance, [req.from, caller.owner], left);
   }
   await writeCredit(ctx, to, amount, 'payment', req.paymentId);
   await ctx.state.put(KEY.payment, [req.paymentId], payment);
-  const line = { kind: 'payment' as const, id: req.paymentId, amount: req.amount, currency: req.currency, at: now };
+  const line = {
+    kind: 'payment' as const,
+    id: req.paymentId,
+    amount: req.amount,
+    currency: req.currency,
+    at: now,
+  };
   await writeHistory(ctx, { ...line, accountId: req.from, direction: 'out', counterparty: req.to });
   await writeHistory(ctx, { ...line, accountId: req.to, direction: 'in', counterparty: req.from });
   emit(ctx.stub, 'PaymentSettled', payment);

@@ -26,14 +26,39 @@ describe('queries', () => {
     await f.ok(c.issuer, 'redeem', 'r1', 'B', '30');
     const report = await f.query<{ items: ConservationLine[] }>(c.bob, 'conservationReport');
     expect(report.items).toEqual([
-      { currency: 'EUR', available: '0', held: '0', pending: '70', total: '70', issued: '70', redeemed: '0', outstanding: '70', balanced: true },
-      { currency: 'USD', available: '14820', held: '50', pending: '100', total: '14970', issued: '15000', redeemed: '30', outstanding: '14970', balanced: true },
+      {
+        currency: 'EUR',
+        available: '0',
+        held: '0',
+        pending: '70',
+        total: '70',
+        issued: '70',
+        redeemed: '0',
+        outstanding: '70',
+        balanced: true,
+      },
+      {
+        currency: 'USD',
+        available: '14820',
+        held: '50',
+        pending: '100',
+        total: '14970',
+        issued: '15000',
+        redeemed: '30',
+        outstanding: '14970',
+        balanced: true,
+      },
     ]);
   });
 
   test('supply, limits and allowance defaults; currency table; not-found codes', async () => {
     const { f, c } = await funded();
-    expect(await f.query(c.alice, 'getSupply', 'GBP')).toEqual({ currency: 'GBP', issued: '0', redeemed: '0', outstanding: '0' });
+    expect(await f.query(c.alice, 'getSupply', 'GBP')).toEqual({
+      currency: 'GBP',
+      issued: '0',
+      redeemed: '0',
+      outstanding: '0',
+    });
     expect(await f.query(c.alice, 'getLimits', 'A')).toEqual({ accountId: 'A', perPayment: '', perDay: '' });
     const cur = await f.query<{ items: { code: string; exponent: number }[] }>(c.alice, 'listCurrencies');
     expect(cur.items).toContainEqual({ code: 'JPY', exponent: 0 });
@@ -46,7 +71,12 @@ describe('queries', () => {
 
   test('whoami reports owner, role and admin flag', async () => {
     const { f, c } = await funded();
-    expect(await f.query(c.compliance, 'whoami')).toMatchObject({ owner: c.compliance.owner, mspId: 'Org1MSP', role: 'compliance', admin: false });
+    expect(await f.query(c.compliance, 'whoami')).toMatchObject({
+      owner: c.compliance.owner,
+      mspId: 'Org1MSP',
+      role: 'compliance',
+      admin: false,
+    });
     expect(await f.query(c.admin, 'whoami')).toMatchObject({ role: '', admin: true });
   });
 

@@ -51,7 +51,12 @@ export function getAccount(ctx: PaymentsContext, accountId: string): Promise<Acc
 }
 
 /** Accounts of an owner ("" = the caller), in account ID order. */
-export async function listAccountsByOwner(ctx: PaymentsContext, owner: string, pageSize: string, bookmark: string): Promise<Page<Account>> {
+export async function listAccountsByOwner(
+  ctx: PaymentsContext,
+  owner: string,
+  pageSize: string,
+  bookmark: string,
+): Promise<Page<Account>> {
   const who = owner === '' ? ctx.caller.owner : owner;
   const page = await ctx.state.page<{ accountId: string }>(KEY.owner, [who], pageSizeOf(pageSize), bookmark);
   const items: Account[] = [];
@@ -79,12 +84,21 @@ export async function getBalance(ctx: PaymentsContext, accountId: string): Promi
 }
 
 /** Pending (unfolded) credits of an account, oldest key first. */
-export async function listPendingCredits(ctx: PaymentsContext, accountId: string, pageSize: string, bookmark: string): Promise<Page<Credit>> {
+export async function listPendingCredits(
+  ctx: PaymentsContext,
+  accountId: string,
+  pageSize: string,
+  bookmark: string,
+): Promise<Page<Credit>> {
   requireId(accountId, 'accountId');
   return ctx.state.page<Credit>(KEY.credit, [accountId], pageSizeOf(pageSize), bookmark);
 }
 
-async function must<T>(value: Promise<T | null>, code: 'PAYMENT_NOT_FOUND' | 'HOLD_NOT_FOUND' | 'REFUND_NOT_FOUND', what: string): Promise<T> {
+async function must<T>(
+  value: Promise<T | null>,
+  code: 'PAYMENT_NOT_FOUND' | 'HOLD_NOT_FOUND' | 'REFUND_NOT_FOUND',
+  what: string,
+): Promise<T> {
   const v = await value;
   if (!v) {
     throw fail(code, `${what} does not exist`);
@@ -111,15 +125,30 @@ export function getRefund(ctx: PaymentsContext, refundId: string): Promise<Refun
 }
 
 /** Payments, refunds and captures of an account, newest first. */
-export async function getPaymentHistory(ctx: PaymentsContext, accountId: string, pageSize: string, bookmark: string): Promise<Page<HistoryEntry>> {
+export async function getPaymentHistory(
+  ctx: PaymentsContext,
+  accountId: string,
+  pageSize: string,
+  bookmark: string,
+): Promise<Page<HistoryEntry>> {
   await loadAccount(ctx, requireId(accountId, 'accountId'));
   return ctx.state.page<HistoryEntry>(KEY.history, [accountId], pageSizeOf(pageSize), bookmark);
 }
 
 /** Allowance of a spender on an account ("0" if none). */
-export async function getAllowance(ctx: PaymentsContext, accountId: string, spender: string): Promise<Allowance> {
+export async function getAllowance(
+  ctx: PaymentsContext,
+  accountId: string,
+  spender: string,
+): Promise<Allowance> {
   requireId(accountId, 'accountId');
-  return (await ctx.state.get<Allowance>(KEY.allowance, [accountId, spender])) ?? { accountId, spender, amount: '0' };
+  return (
+    (await ctx.state.get<Allowance>(KEY.allowance, [accountId, spender])) ?? {
+      accountId,
+      spender,
+      amount: '0',
+    }
+  );
 }
 
 /** Limits of an account ("" = none). */
@@ -131,7 +160,14 @@ export async function getLimits(ctx: PaymentsContext, accountId: string): Promis
 /** Issued and redeemed totals of a currency. */
 export async function getSupply(ctx: PaymentsContext, currency: string): Promise<Supply> {
   requireCurrency(currency);
-  return (await ctx.state.get<Supply>(KEY.supply, [currency])) ?? { currency, issued: '0', redeemed: '0', outstanding: '0' };
+  return (
+    (await ctx.state.get<Supply>(KEY.supply, [currency])) ?? {
+      currency,
+      issued: '0',
+      redeemed: '0',
+      outstanding: '0',
+    }
+  );
 }
 
 /**
@@ -160,7 +196,9 @@ export async function conservationReport(ctx: PaymentsContext): Promise<{ items:
   for (const c of await ctx.state.scan<Credit>(KEY.credit, [])) {
     sumFor(c.value.currency).pending += parseStored(c.value.amount);
   }
-  const supplies = new Map((await ctx.state.scan<Supply>(KEY.supply, [])).map((s) => [s.value.currency, s.value]));
+  const supplies = new Map(
+    (await ctx.state.scan<Supply>(KEY.supply, [])).map((s) => [s.value.currency, s.value]),
+  );
   const codes = [...new Set([...sums.keys(), ...supplies.keys()])].sort();
   const items = codes.map((currency): ConservationLine => {
     const s = sums.get(currency) ?? { available: 0n, held: 0n, pending: 0n };

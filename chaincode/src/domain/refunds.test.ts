@@ -14,7 +14,16 @@ describe('refunds', () => {
     const { f, c } = await paid();
     f.advance(1000);
     const r = await f.ok<Refund>(c.bob, 'refund', 'r1', 'p1', '1000', 'cancelled');
-    expect(r).toMatchObject({ refundId: 'r1', paymentId: 'p1', from: 'B', to: 'A', amount: '1000', currency: 'USD', reason: 'cancelled', initiator: c.bob.owner });
+    expect(r).toMatchObject({
+      refundId: 'r1',
+      paymentId: 'p1',
+      from: 'B',
+      to: 'A',
+      amount: '1000',
+      currency: 'USD',
+      reason: 'cancelled',
+      initiator: c.bob.owner,
+    });
     expect(await f.query(c.alice, 'getPayment', 'p1')).toMatchObject({ refunded: '1000' });
     expect(await f.query(c.alice, 'getRefund', 'r1')).toEqual(r);
     expect(await f.query(c.alice, 'getBalance', 'A')).toMatchObject({ available: '10000', pending: '1000' });
@@ -45,7 +54,9 @@ describe('refunds', () => {
     await f.ok(c.alice, 'pay', 'p1', 'A', 'M', '1000', 'USD', 'order');
     expect(await f.reject(c.alice, 'refund', 'r1', 'p1', '10', '')).toMatch(/^FORBIDDEN: /);
     // The merchant's 1000 is still a pending credit: fold first.
-    expect(await f.reject(c.merchant, 'refund', 'r1', 'p1', '10', 'x')).toMatch(/^INSUFFICIENT_FUNDS: .*fold/);
+    expect(await f.reject(c.merchant, 'refund', 'r1', 'p1', '10', 'x')).toMatch(
+      /^INSUFFICIENT_FUNDS: .*fold/,
+    );
     await f.ok(c.merchant, 'foldCredits', 'M', 'p.p1');
     await f.ok(c.merchant, 'refund', 'r1', 'p1', '10', 'x');
     const again = await f.submit(c.merchant, 'refund', 'r1', 'p1', '10', 'x');

@@ -22,14 +22,25 @@ import {
  * and written here, so concurrent refunds of one payment serialise and can
  * never exceed it.
  */
-export async function refund(ctx: PaymentsContext, refundId: string, paymentId: string, amountText: string, reason: string): Promise<Refund> {
+export async function refund(
+  ctx: PaymentsContext,
+  refundId: string,
+  paymentId: string,
+  amountText: string,
+  reason: string,
+): Promise<Refund> {
   requireId(refundId, 'refundId');
   requireId(paymentId, 'paymentId');
   const amount = parseAmount(amountText);
   requireText(reason, 'reason');
   const existing = await ctx.state.get<Refund>(KEY.refund, [refundId]);
   if (existing) {
-    if (existing.paymentId !== paymentId || existing.amount !== amount.toString() || existing.reason !== reason || existing.initiator !== ctx.caller.owner) {
+    if (
+      existing.paymentId !== paymentId ||
+      existing.amount !== amount.toString() ||
+      existing.reason !== reason ||
+      existing.initiator !== ctx.caller.owner
+    ) {
       throw fail('DUPLICATE_REFUND', `refundId ${refundId} was already used for a different refund`);
     }
     return existing;
@@ -46,11 +57,17 @@ export async function refund(ctx: PaymentsContext, refundId: string, paymentId: 
   const refunded = parseStored(payment.refunded);
   const total = BigInt(payment.amount);
   if (refunded + amount > total) {
-    throw fail('REFUND_EXCEEDS_PAYMENT', `payment ${paymentId} of ${total} has ${refunded} refunded; ${amount} more exceeds it`);
+    throw fail(
+      'REFUND_EXCEEDS_PAYMENT',
+      `payment ${paymentId} of ${total} has ${refunded} refunded; ${amount} more exceeds it`,
+    );
   }
   const bal = await loadBalance(ctx, payee.accountId);
   if (bal.available < amount) {
-    throw fail('INSUFFICIENT_FUNDS', `account ${payee.accountId} has ${bal.available} settled available, needs ${amount} (fold pending credits first)`);
+    throw fail(
+      'INSUFFICIENT_FUNDS',
+      `account ${payee.accountId} has ${bal.available} settled available, needs ${amount} (fold pending credits first)`,
+    );
   }
   const now = ctx.now;
   const record: Refund = {
@@ -68,9 +85,25 @@ export async function refund(ctx: PaymentsContext, refundId: string, paymentId: 
   await writeCredit(ctx, payer, amount, 'refund', refundId);
   await ctx.state.put(KEY.payment, [paymentId], { ...payment, refunded: (refunded + amount).toString() });
   await ctx.state.put(KEY.refund, [refundId], record);
-  const line = { kind: 'refund' as const, id: refundId, amount: record.amount, currency: record.currency, at: now };
-  await writeHistory(ctx, { ...line, accountId: payee.accountId, direction: 'out', counterparty: payer.accountId });
-  await writeHistory(ctx, { ...line, accountId: payer.accountId, direction: 'in', counterparty: payee.accountId });
+  const line = {
+    kind: 'refund' as const,
+    id: refundId,
+    amount: record.amount,
+    currency: record.currency,
+    at: now,
+  };
+  await writeHistory(ctx, {
+    ...line,
+    accountId: payee.accountId,
+    direction: 'out',
+    counterparty: payer.accountId,
+  });
+  await writeHistory(ctx, {
+    ...line,
+    accountId: payer.accountId,
+    direction: 'in',
+    counterparty: payee.accountId,
+  });
   emit(ctx.stub, 'PaymentRefunded', record);
   return record;
 }

@@ -53,7 +53,9 @@ export class TestFabric {
   /** Committed records under a partial composite key, in key order. */
   peekAll<T>(type: string, attributes: string[]): T[] {
     const start = `\u0000${type}\u0000${attributes.map((a) => `${a}\u0000`).join('')}`;
-    return this.ledger.range(start, `${start}\u{10FFFF}`).map(([, v]) => JSON.parse(v.value.toString('utf8')) as T);
+    return this.ledger
+      .range(start, `${start}\u{10FFFF}`)
+      .map(([, v]) => JSON.parse(v.value.toString('utf8')) as T);
   }
 
   /** Moves the transaction clock. */
@@ -66,7 +68,10 @@ export class TestFabric {
     this.txSeq += 1;
     const txId = `tx${String(this.txSeq).padStart(8, '0')}`;
     const timestamp = new Date(this.now.getTime());
-    const stub = new MemoryStub(this.ledger, txId, timestamp, { mspid: who.mspid, idBytes: who.idBytes }, [fn, ...args]);
+    const stub = new MemoryStub(this.ledger, txId, timestamp, { mspid: who.mspid, idBytes: who.idBytes }, [
+      fn,
+      ...args,
+    ]);
     const res = await this.chaincode.invokeFunctionality(stub);
     const ok = res.status === 200;
     return {

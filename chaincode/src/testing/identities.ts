@@ -44,9 +44,14 @@ export function identity(spec: IdentitySpec): Promise<TestIdentity> {
 }
 
 async function make(spec: IdentitySpec): Promise<TestIdentity> {
-  const keys = (await webcrypto.subtle.generateKey(ALG, false, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+  const keys = (await webcrypto.subtle.generateKey(ALG, false, [
+    'sign',
+    'verify',
+  ])) as webcrypto.CryptoKeyPair;
   const org = spec.mspId.replace(/MSP$/, '').toLowerCase();
-  const extensions = spec.attrs ? [new x509.Extension('1.2.3.4.5.6.7.8.1', false, Buffer.from(JSON.stringify({ attrs: spec.attrs })))] : [];
+  const extensions = spec.attrs
+    ? [new x509.Extension('1.2.3.4.5.6.7.8.1', false, Buffer.from(JSON.stringify({ attrs: spec.attrs })))]
+    : [];
   const ca = `CN=ica.${org}, O=${org}, C=US`;
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: (serial++).toString(16).padStart(2, '0'),

@@ -67,10 +67,16 @@ describe('in-memory Fabric stub', () => {
     const key = s.createCompositeKey('t', ['a', 'b']);
     expect(key).toBe('\u0000t\u0000a\u0000b\u0000');
     expect(s.splitCompositeKey(key)).toEqual({ objectType: 't', attributes: ['a', 'b'] });
-    await seed(ledger, Object.fromEntries(['3', '1', '2', '10'].map((x) => [s.createCompositeKey('t', ['p', x]), x])));
+    await seed(
+      ledger,
+      Object.fromEntries(['3', '1', '2', '10'].map((x) => [s.createCompositeKey('t', ['p', x]), x])),
+    );
     const q = tx(ledger);
     const page1 = await q.getStateByPartialCompositeKeyWithPagination('t', ['p'], 2, '');
-    const first = [(await page1.iterator.next()).value?.value.toString(), (await page1.iterator.next()).value?.value.toString()];
+    const first = [
+      (await page1.iterator.next()).value?.value.toString(),
+      (await page1.iterator.next()).value?.value.toString(),
+    ];
     expect(first).toEqual(['1', '10']);
     expect(page1.metadata.fetchedRecordsCount).toBe(2);
     const page2 = await q.getStateByPartialCompositeKeyWithPagination('t', ['p'], 2, page1.metadata.bookmark);

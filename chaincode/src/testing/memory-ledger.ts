@@ -115,7 +115,10 @@ export class MemoryLedger {
       // A paginated query's result is a prefix; compare only what it returned
       // (Fabric refuses paginated queries in writing transactions anyway).
       const compare = r.paginated ? now.slice(0, r.results.length) : now;
-      if (compare.length !== r.results.length || compare.some(([k, v], i) => r.results[i]?.[0] !== k || r.results[i]?.[1] !== v.version)) {
+      if (
+        compare.length !== r.results.length ||
+        compare.some(([k, v], i) => r.results[i]?.[0] !== k || r.results[i]?.[1] !== v.version)
+      ) {
         return 'PHANTOM_READ_CONFLICT';
       }
     }

@@ -9,9 +9,25 @@ declare module 'fabric-shim/lib/contract-spi/chaincodefromcontract' {
   import type { ChaincodeResponse, ChaincodeStub } from 'fabric-shim';
 
   class ChaincodeFromContract {
-    constructor(contractClasses: unknown[], serializers: unknown, metadata?: object, title?: string, version?: string);
+    constructor(
+      contractClasses: unknown[],
+      serializers: unknown,
+      metadata?: object,
+      title?: string,
+      version?: string,
+    );
     metadata: {
-      contracts: Record<string, { transactions: { name: string; tag?: string[]; parameters?: { name: string; schema: Record<string, unknown> }[]; returns?: Record<string, unknown> }[] }>;
+      contracts: Record<
+        string,
+        {
+          transactions: {
+            name: string;
+            tag?: string[];
+            parameters?: { name: string; schema: Record<string, unknown> }[];
+            returns?: Record<string, unknown>;
+          }[];
+        }
+      >;
       components: { schemas: Record<string, unknown> };
       info: Record<string, unknown>;
     };
