@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { run, type CliIo } from './cli';
+import { FabpayClient } from './client';
 import { FakeGatewayPeer, FakeLedger } from './testing/fake-gateway';
 import { TEST_CERT, TEST_KEY } from './testing/fixtures';
 
@@ -95,6 +96,23 @@ describe('fabpay CLI', () => {
     const noIdentity = await cli(['balance', 'alice'], { ...env, FABPAY_IDENTITY: 'nobody' });
     expect(noIdentity.code).toBe(2);
     expect(noIdentity.stderr).toMatch(/no such identity/);
+  });
+
+  it('FabpayClient.fromEnv reads the same settings as the CLI', async () => {
+    const client = await FabpayClient.fromEnv(env);
+    try {
+      expect(client.channel).toBe('payments');
+      expect(client.mspId).toBe('Org1MSP');
+      const bytes = await client.evaluate({
+        chaincode: 'payments',
+        transaction: 'getBalance',
+        args: ['bob'],
+      });
+      expect(JSON.parse(Buffer.from(bytes).toString())).toEqual({ accountId: 'bob', available: '42' });
+    } finally {
+      await client.close();
+    }
+    await expect(FabpayClient.fromEnv({})).rejects.toThrow(/FABPAY_PROFILE is not set/);
   });
 
   it('shows pool status', async () => {

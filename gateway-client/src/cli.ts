@@ -22,7 +22,7 @@ import pino from 'pino';
 import { FabpayClient } from './client';
 import { ChaincodeError, FabpayError, TransactionOutcomeUnknownError } from './errors';
 import { IdentityStoreError } from './identity-store';
-import { ConnectionProfileError, loadConnectionProfile } from './profile';
+import { ConnectionProfileError, defaultChannel, loadConnectionProfile } from './profile';
 import { PaymentsClient, type Committed } from './payments/api';
 import { PaymentsError } from './payments/errors';
 import { validationCodeName } from './transactions';
@@ -100,8 +100,7 @@ export async function run(argv: readonly string[], io: CliIo = defaultIo()): Pro
     ].filter((m): m is string => typeof m === 'string');
     if (missing.length > 0) throw new UsageError(`missing connection settings:\n  ${missing.join('\n  ')}`);
     const profile = await loadConnectionProfile(g.profile as string);
-    const channels = Object.keys((profile as { channels?: Record<string, unknown> }).channels ?? {});
-    const channel = g.channel ?? (channels.length === 1 ? channels[0] : undefined) ?? 'payments';
+    const channel = g.channel ?? defaultChannel(profile);
     const timeout = g.timeout === undefined ? undefined : Number(g.timeout);
     if (timeout !== undefined && !(timeout > 0))
       throw new UsageError(`--timeout must be a positive number of ms, got ${g.timeout}`);

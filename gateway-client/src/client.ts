@@ -17,6 +17,8 @@ import { DEFAULT_HEALTH_OPTIONS, type HealthOptions } from './pool/health';
 import { ConnectionPool, type PoolStatus } from './pool/pool';
 import type { SelectionStrategy } from './pool/selection';
 import {
+  ConnectionProfileError,
+  defaultChannel,
   endpointsFromProfile,
   loadConnectionProfile,
   parseConnectionProfile,
@@ -167,6 +169,34 @@ export class FabpayClient {
       ...(options.includeOtherOrgs !== undefined ? { includeOtherOrgs: options.includeOtherOrgs } : {}),
     });
     return new FabpayClient({ ...options, endpoints, identity: stored });
+  }
+
+  /**
+   * Builds a client from the same environment variables as the CLI:
+   * FABPAY_PROFILE, FABPAY_WALLET, FABPAY_IDENTITY (required),
+   * FABPAY_CHANNEL (default: the profile's only channel, else `payments`),
+   * FABPAY_PEERS (comma-separated). Handy for live tests and scripts.
+   */
+  static async fromEnv(
+    env: NodeJS.ProcessEnv = process.env,
+    options: Omit<FabpayClientOptions, 'endpoints' | 'identity' | 'channel'> & {
+      readonly channel?: string;
+    } = {},
+  ): Promise<FabpayClient> {
+    const need = (name: string): string => {
+      const value = env[name];
+      if (!value) throw new ConnectionProfileError(`${name} is not set`);
+      return value;
+    };
+    const profile = await loadConnectionProfile(need('FABPAY_PROFILE'));
+    return FabpayClient.fromProfile({
+      ...options,
+      profile,
+      identityStore: need('FABPAY_WALLET'),
+      identityLabel: need('FABPAY_IDENTITY'),
+      channel: options.channel ?? env.FABPAY_CHANNEL ?? defaultChannel(profile),
+      ...(env.FABPAY_PEERS ? { peers: env.FABPAY_PEERS.split(',').map((p) => p.trim()) } : {}),
+    });
   }
 
   /** Evaluates a transaction (no ledger update) and returns its result bytes. */

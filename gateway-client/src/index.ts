@@ -41,6 +41,7 @@ export type { SelectionStrategy } from './pool/selection';
 export { DEFAULT_CONNECTION_OPTIONS, type ConnectionOptions } from './pool/connections';
 export {
   ConnectionProfileError,
+  defaultChannel,
   endpointsFromProfile,
   loadConnectionProfile,
   parseConnectionProfile,

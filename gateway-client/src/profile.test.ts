@@ -1,4 +1,9 @@
-import { ConnectionProfileError, endpointsFromProfile, parseConnectionProfile } from './profile';
+import {
+  ConnectionProfileError,
+  defaultChannel,
+  endpointsFromProfile,
+  parseConnectionProfile,
+} from './profile';
 
 const profile = {
   name: 'fabpay',
@@ -41,6 +46,14 @@ describe('connection profile', () => {
     expect(
       endpointsFromProfile(parsed, { mspId: 'Org1MSP', peers: ['peer1.org1'] }).map((e) => e.name),
     ).toEqual(['peer1.org1']);
+  });
+
+  it('defaults the channel to the profile’s only channel', () => {
+    expect(defaultChannel(parseConnectionProfile(profile))).toBe('payments');
+    expect(defaultChannel(parseConnectionProfile({ ...profile, channels: { retail: {} } }))).toBe('retail');
+    expect(defaultChannel(parseConnectionProfile({ ...profile, channels: { a: {}, b: {} } }))).toBe(
+      'payments',
+    );
   });
 
   it('rejects invalid profiles with helpful errors', () => {

@@ -22,6 +22,7 @@ const profileSchema = z.object({
     z.object({ mspid: z.string().min(1), peers: z.array(z.string()).default([]) }),
   ),
   peers: z.record(z.string(), peerSchema),
+  channels: z.record(z.string(), z.unknown()).optional(),
 });
 
 /** The parsed profile, validated. */
@@ -71,6 +72,12 @@ export async function loadConnectionProfile(file: string): Promise<ConnectionPro
       `connection profile ${file} is not valid JSON: ${(err as Error).message}`,
     );
   }
+}
+
+/** The channel to use when none is given: the profile's only channel, else `payments`. */
+export function defaultChannel(profile: ConnectionProfile): string {
+  const names = Object.keys(profile.channels ?? {});
+  return names.length === 1 && names[0] ? names[0] : 'payments';
 }
 
 export interface EndpointSelection {
