@@ -352,7 +352,11 @@ async function main(): Promise<void> {
       process.stderr.write(`fabpay-ca: ${e.message}\n`);
       process.exitCode = 1;
     } else {
-      process.stderr.write(`fabpay-ca: ${(e as Error).stack ?? String(e)}\n`);
+      // Unexpected errors: the message, and the stack only when asked for (FABPAY_DEBUG=1).
+      const err = e as Error;
+      process.stderr.write(
+        `fabpay-ca: ${process.env.FABPAY_DEBUG ? (err.stack ?? String(e)) : (err.message ?? String(e))}\n`,
+      );
       process.exitCode = 1;
     }
   }

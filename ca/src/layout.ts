@@ -25,6 +25,7 @@ import {
   type PathEnv,
   type TopologyNames,
 } from '@fabpay/topology';
+import { IdentityNotFoundError } from './errors';
 
 /** The three CA servers of an organisation. */
 export type CaTier = 'tls' | 'root' | 'intermediate';
@@ -193,7 +194,7 @@ export function paths(topology: TopologyNames, env?: PathEnv): TopologyPaths {
     org(nameOrMspId: string): OrgPaths {
       const key = nameOrMspId.toLowerCase();
       const found = orgs.find((o) => o.org.toLowerCase() === key || o.mspId.toLowerCase() === key);
-      if (!found) throw new Error(`no organisation named "${nameOrMspId}" in the topology`);
+      if (!found) throw new IdentityNotFoundError(`no organisation named "${nameOrMspId}" in the topology`);
       return found;
     },
     node(host: string): NodePaths {
@@ -201,7 +202,7 @@ export function paths(topology: TopologyNames, env?: PathEnv): TopologyPaths {
         const n = o.nodes.find((x) => x.host === host);
         if (n) return n;
       }
-      throw new Error(`no node with host name "${host}" in the topology`);
+      throw new IdentityNotFoundError(`no node with host name "${host}" in the topology`);
     },
   };
 }

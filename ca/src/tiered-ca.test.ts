@@ -4,7 +4,7 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
@@ -94,6 +94,7 @@ afterAll(async () => {
   if (topology) await stopCAs(topology, { env });
   // Nothing may be left running.
   expect(caStatus(topology, { env }).filter((s) => s.running)).toEqual([]);
+  rmSync(env.FABPAY_HOME!, { recursive: true, force: true });
 });
 
 describe('setup', () => {

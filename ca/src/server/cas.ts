@@ -20,7 +20,7 @@ import {
   type Topology,
 } from '@fabpay/topology';
 import type { OrgCaPorts } from '@fabpay/topology';
-import { CaStartError, BinaryMissingError, NotSetUpError } from '../errors';
+import { BinaryMissingError, CaStartError, IdentityNotFoundError, NotSetUpError } from '../errors';
 import { caUrl, type CaEndpoint } from '../enroll/ca-client';
 import { enrollCertificate, enrollRegistrar, ensureRegistered } from '../enroll/identities';
 import { CA_TIERS, orgPaths, type CaTier, type OrgPaths } from '../layout';
@@ -67,7 +67,9 @@ export function orgContexts(
   );
   if (wanted && orgs.length !== wanted.length) {
     const known = organizations(topology).map((o) => o.name);
-    throw new Error(`unknown organisation in ${opts.orgs?.join(', ')}; the topology has ${known.join(', ')}`);
+    throw new IdentityNotFoundError(
+      `unknown organisation in ${opts.orgs?.join(', ')}; the topology has ${known.join(', ')}`,
+    );
   }
   return orgs.map((org) => {
     const paths = orgPaths(org, env);
