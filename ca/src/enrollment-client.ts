@@ -235,7 +235,8 @@ export class EnrollmentClient {
     const user = User.createUser(label, '', current.mspId, cert, current.credentials.privateKey);
     let resp: FabricCAServices.IEnrollResponse;
     try {
-      // No attribute requests: the CA then includes every `:ecert` attribute, as at enroll.
+      // No attribute requests: the CA then includes every `:ecert` attribute, as at enroll. The
+      // typings mark the parameter required, but the library only sends it when given.
       resp = await this.ca.reenroll(user, undefined as unknown as FabricCAServices.IAttributeRequest[]);
     } catch (e) {
       if (serverCode(e) === 20) {
