@@ -303,9 +303,10 @@ function checkInvariants(): void {
     } else if (type === 'fabpay.supply') {
       const sp = value as Supply;
       supply.set(sp.currency, BigInt(sp.issued) - BigInt(sp.redeemed));
-    } else if (type === 'fabpay.payment') {
-      const p = value as Payment;
-      invariant(BigInt(p.refunded) <= BigInt(p.amount), `refunds within payment ${p.paymentId}`);
+    } else if (type === 'fabpay.refunded') {
+      const p = f.peek<Payment>(KEY.payment, [first]);
+      const refunded = (value as { refunded: string }).refunded;
+      invariant(p !== null && BigInt(refunded) <= BigInt(p.amount), `refunds within payment ${first}`);
     } else if (type === 'fabpay.hold') {
       const h = value as Hold;
       invariant(BigInt(h.captured) <= BigInt(h.amount), `capture within hold ${h.holdId}`);

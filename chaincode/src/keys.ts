@@ -21,6 +21,8 @@ export const KEY = {
   allowance: 'fabpay.allowance',
   /** [paymentId] → Payment. */
   payment: 'fabpay.payment',
+  /** [paymentId] → {refunded}: refund total, kept apart so the payment record (the replay result) never changes. */
+  refunded: 'fabpay.refunded',
   /** [holdId] → Hold. */
   hold: 'fabpay.hold',
   /** [refundId] → Refund. */

@@ -69,7 +69,10 @@ export interface Payment {
   /** Owner string of the submitter. */
   initiator: string;
   status: 'settled';
-  /** Sum of refunds so far. */
+  /**
+   * Sum of refunds so far. "0" in the pay result, its event and idempotent
+   * replays (the original result); getPayment reports the current total.
+   */
   refunded: string;
   at: string;
   txId: string;

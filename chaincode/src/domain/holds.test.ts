@@ -43,6 +43,10 @@ describe('holds', () => {
     const again = await f.submit(c.alice, 'authorizeHold', 'h1', 'A', 'M', '1', 'USD', EXP);
     expect(JSON.parse(again.payload.toString())).toEqual(first);
     expect(again.rw.writes.size).toBe(0);
+    expect(await f.reject(c.alice, 'authorizeHold', 'h1', 'A', 'M', '2', 'USD', EXP)).toMatch(
+      /^DUPLICATE_HOLD: /,
+    );
+    expect(await f.reject(c.bob, 'authorizeHold', 'h1', 'A', 'M', '1', 'USD', EXP)).toMatch(/^FORBIDDEN: /);
   });
 
   test('full capture pays the payee', async () => {

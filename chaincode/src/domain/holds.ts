@@ -72,8 +72,11 @@ export async function authorizeHold(
       existing.amount === amount.toString() &&
       existing.currency === currency &&
       Date.parse(existing.expiresAt) === expiry;
-    if (!same || existing.initiator !== ctx.caller.owner) {
-      throw fail('DUPLICATE_HOLD', `holdId ${holdId} is already used`);
+    if (!same) {
+      throw fail('DUPLICATE_HOLD', `holdId ${holdId} was already used for a different hold`);
+    }
+    if (existing.initiator !== ctx.caller.owner) {
+      throw fail('FORBIDDEN', `hold ${holdId} was authorized by another identity`);
     }
     return existing;
   }

@@ -106,10 +106,16 @@ async function must<T>(
   return v;
 }
 
-/** One payment. */
-export function getPayment(ctx: PaymentsContext, paymentId: string): Promise<Payment> {
+/** One payment, with its current refund total. */
+export async function getPayment(ctx: PaymentsContext, paymentId: string): Promise<Payment> {
   requireId(paymentId, 'paymentId');
-  return must(ctx.state.get<Payment>(KEY.payment, [paymentId]), 'PAYMENT_NOT_FOUND', `payment ${paymentId}`);
+  const payment = await must(
+    ctx.state.get<Payment>(KEY.payment, [paymentId]),
+    'PAYMENT_NOT_FOUND',
+    `payment ${paymentId}`,
+  );
+  const refunded = await ctx.state.get<{ refunded: string }>(KEY.refunded, [paymentId]);
+  return refunded ? { ...payment, refunded: refunded.refunded } : payment;
 }
 
 /** One hold. */

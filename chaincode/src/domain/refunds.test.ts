@@ -40,7 +40,7 @@ describe('refunds', () => {
     expect(await f.query(c.alice, 'getPayment', 'p1')).toMatchObject({ refunded: '1000' });
   });
 
-  test('concurrent refunds of one payment serialise (MVCC on the payment record)', async () => {
+  test('concurrent refunds of one payment serialise (MVCC on its refund total)', async () => {
     const { f, c } = await paid();
     const e1 = await f.endorse(c.bob, 'refund', ['r1', 'p1', '700', '']);
     const e2 = await f.endorse(c.bob, 'refund', ['r2', 'p1', '700', '']);
@@ -64,5 +64,16 @@ describe('refunds', () => {
     expect(again.events).toEqual([]);
     expect(await f.query(c.alice, 'getPayment', 'p1')).toMatchObject({ refunded: '10' });
     expect(await f.reject(c.merchant, 'refund', 'r1', 'p1', '11', 'x')).toMatch(/^DUPLICATE_REFUND: /);
+    expect(await f.reject(c.alice, 'refund', 'r1', 'p1', '10', 'x')).toMatch(/^FORBIDDEN: /);
+  });
+
+  test('a payment replay after a refund still returns the original result', async () => {
+    const { f, c } = await paid();
+    const original = await f.query<Record<string, string>>(c.alice, 'getPayment', 'p1');
+    await f.ok(c.bob, 'refund', 'r1', 'p1', '300', '');
+    const replay = await f.submit(c.alice, 'pay', 'p1', 'A', 'B', '1000', 'USD', 'order');
+    expect(JSON.parse(replay.payload.toString())).toEqual(original);
+    expect(replay.payload.toString()).toContain('"refunded":"0"');
+    expect(await f.query(c.alice, 'getPayment', 'p1')).toMatchObject({ refunded: '300' });
   });
 });

@@ -18,9 +18,9 @@ import {
 
 /**
  * Refunds (part of) a settled payment: the payee's owner pays back to the
- * payer. The sum of a payment's refunds is kept on the payment record, read
- * and written here, so concurrent refunds of one payment serialise and can
- * never exceed it.
+ * payer. The sum of a payment's refunds is kept in its own key, read and
+ * written here, so concurrent refunds of one payment serialise and can never
+ * exceed it, while the payment record itself stays as first written.
  */
 export async function refund(
   ctx: PaymentsContext,
@@ -38,10 +38,12 @@ export async function refund(
     if (
       existing.paymentId !== paymentId ||
       existing.amount !== amount.toString() ||
-      existing.reason !== reason ||
-      existing.initiator !== ctx.caller.owner
+      existing.reason !== reason
     ) {
       throw fail('DUPLICATE_REFUND', `refundId ${refundId} was already used for a different refund`);
+    }
+    if (existing.initiator !== ctx.caller.owner) {
+      throw fail('FORBIDDEN', `refund ${refundId} was submitted by another identity`);
     }
     return existing;
   }
@@ -54,7 +56,8 @@ export async function refund(
   const payer = await loadAccount(ctx, payment.from);
   requireActive(payee);
   requireActive(payer);
-  const refunded = parseStored(payment.refunded);
+  const refundedRec = await ctx.state.get<{ refunded: string }>(KEY.refunded, [paymentId]);
+  const refunded = refundedRec ? parseStored(refundedRec.refunded) : 0n;
   const total = BigInt(payment.amount);
   if (refunded + amount > total) {
     throw fail(
@@ -83,7 +86,7 @@ export async function refund(
   };
   await storeBalance(ctx, payee.accountId, bal.available - amount, bal.held);
   await writeCredit(ctx, payer, amount, 'refund', refundId);
-  await ctx.state.put(KEY.payment, [paymentId], { ...payment, refunded: (refunded + amount).toString() });
+  await ctx.state.put(KEY.refunded, [paymentId], { refunded: (refunded + amount).toString() });
   await ctx.state.put(KEY.refund, [refundId], record);
   const line = {
     kind: 'refund' as const,
