@@ -246,6 +246,17 @@ describe('FabpayClient against fake gateways', () => {
     expect(dead().state).toBe('ready');
   });
 
+  it('holds requests while every peer is down and completes them when one comes back', async () => {
+    h = await startHarness(1);
+    await h.client.evaluate({ chaincode: 'cc', transaction: 'Warm' });
+    await h.peers[0]!.stop();
+    const pending = h.client.evaluate({ chaincode: 'cc', transaction: 'Ping' });
+    await eventually(() => h!.client.status().endpoints[0]!.state === 'ejected', 10_000, 'peer0 ejected');
+    await h.peers[0]!.restart();
+    await expect(pending).resolves.toBeInstanceOf(Uint8Array);
+    expect(h.client.status().endpoints[0]!.state).toBe('ready');
+  });
+
   it('shuts down gracefully: refuses new work, drains in-flight requests, closes', async () => {
     h = await startHarness(1);
     h.peers[0]!.always('evaluate', { delayMs: 300 });
