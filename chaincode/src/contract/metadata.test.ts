@@ -84,6 +84,14 @@ describe('contract metadata', () => {
       ];
       expect(typeof method).toBe('function');
       expect(tx.parameters.length).toBe((method as (...a: unknown[]) => unknown).length - 1);
+      // Names in the metadata are the method's own parameter names, in order (after ctx).
+      const signature = /^\s*async\s+\w+\s*\(([^)]*)\)/.exec(String(method))?.[1] ?? '';
+      const declared = signature
+        .split(',')
+        .map((p) => p.trim())
+        .filter((p) => p !== '')
+        .slice(1);
+      expect(tx.parameters.map((p) => p.name)).toEqual(declared);
       for (const p of tx.parameters) {
         expect(p.description.length).toBeGreaterThan(0);
         expect(p.schema.type).toBe('string');

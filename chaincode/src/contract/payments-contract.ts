@@ -34,7 +34,10 @@ export const CONTRACT_NAME = 'fabpay';
 
 /**
  * The payments contract. Methods are thin: they declare metadata and
- * delegate to the domain modules, which hold the rules.
+ * delegate to the domain modules, which hold the rules. Each method's
+ * documentation is its `@Tx` description and parameter descriptions, which
+ * are also published in the contract metadata (GetMetadata); the domain
+ * function it calls carries the detailed TSDoc.
  */
 @Info({
   title: 'fabpay payments',
