@@ -57,6 +57,14 @@ const simpleOp = fc.oneof(
     currency,
   }),
   fc.record({ kind: fc.constant('fold' as const), acct }),
+  fc.record({
+    kind: fc.constant('payWith' as const),
+    from: acct,
+    to: acct,
+    amount,
+    pid: id('p', 4),
+    currency,
+  }),
   fc.record({ kind: fc.constant('refund' as const), ref: fc.nat(), share, rid: id('r', 6) }),
   fc.record({ kind: fc.constant('capture' as const), ref: fc.nat(), share }),
   fc.record({ kind: fc.constant('redeem' as const), acct, amount, op: id('o', 6) }),
@@ -170,6 +178,11 @@ async function endorse(o: SimpleOp): Promise<Endorsement | null> {
       return f.endorse(who(o.from), 'pay', [o.pid, o.from, o.to, o.amount, cur(o.from, o.currency), '']);
     case 'payFrom':
       return f.endorse(c.bob, 'payFrom', [o.pid, o.from, o.to, o.amount, cur(o.from, o.currency), '']);
+    case 'payWith': {
+      const pending = f.peekAll<Credit>(KEY.credit, [o.from]).map((x) => x.creditId);
+      const args = [o.pid, o.from, o.to, o.amount, cur(o.from, o.currency), '', pending.join(',')];
+      return f.endorse(who(o.from), 'payWithCredits', args);
+    }
     case 'fold': {
       const pending = f.peekAll<Credit>(KEY.credit, [o.acct]);
       return pending.length
@@ -342,6 +355,7 @@ test('conservation and non-negativity hold after every step of random operation 
   const fns = [
     'pay',
     'payFrom',
+    'payWithCredits',
     'foldCredits',
     'refund',
     'captureHold',

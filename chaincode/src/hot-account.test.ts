@@ -86,6 +86,21 @@ describe('hot accounts: concurrent credits to one merchant', () => {
     });
   });
 
+  test('the merchant spends incoming credits (payWithCredits) while new ones arrive: no conflict', async () => {
+    const { f, c } = await funded();
+    await f.ok(c.alice, 'pay', 'p1', 'A', 'M', '100', 'USD', '');
+    const spend = await f.endorse(c.merchant, 'payWithCredits', ['m1', 'M', 'B', '90', 'USD', '', 'p.p1']);
+    const incoming = await f.endorse(c.bob, 'pay', ['p2', 'B', 'M', '5', 'USD', '']);
+    expect(spend.rw.ranges).toEqual([]);
+    expect(sharedConflictKeys(spend, incoming)).toEqual([]);
+    expect([f.commit(incoming).commit, f.commit(spend).commit]).toEqual(['VALID', 'VALID']);
+    expect(await f.query(c.merchant, 'getBalance', 'M')).toMatchObject({
+      available: '15',
+      settled: '10',
+      pending: '5',
+    });
+  });
+
   test('fifty payers paying one merchant in the same block: every payment commits, balance is exact', async () => {
     const f = new TestFabric();
     const merchant = await identity({ mspId: 'Org2MSP', cn: 'merchant' });

@@ -25,6 +25,7 @@ const EXPECTED_SUBMIT = [
   'openAccount',
   'pay',
   'payFrom',
+  'payWithCredits',
   'redeem',
   'refund',
   'releaseHold',

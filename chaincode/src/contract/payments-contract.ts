@@ -208,6 +208,38 @@ export class PaymentsContract extends Contract {
   @Tx({
     submit: true,
     description:
+      'Pay from an account the caller owns, first folding the named pending credits of that account (so incoming funds are spendable in one transaction). Idempotent on paymentId. Event PaymentSettled.',
+    params: [
+      ['paymentId', P.id, 'caller-chosen idempotency key'],
+      ['from', P.id, 'payer account'],
+      ['to', P.id, 'payee account'],
+      ['amount', P.amount, 'minor units'],
+      ['currency', P.currency, 'must match both accounts'],
+      ['reference', P.text, 'free text, printable ASCII, at most 140'],
+      [
+        'creditIds',
+        P.optionalCreditIds,
+        'comma-separated pending credit IDs of from (0..100), from listPendingCredits',
+      ],
+    ],
+    returns: R.payment,
+  })
+  async payWithCredits(
+    ctx: PaymentsContext,
+    paymentId: string,
+    from: string,
+    to: string,
+    amount: string,
+    currency: string,
+    reference: string,
+    creditIds: string,
+  ): Promise<Payment> {
+    return payments.payWithCredits(ctx, paymentId, from, to, amount, currency, reference, creditIds);
+  }
+
+  @Tx({
+    submit: true,
+    description:
       'Fold named pending credits into the settled balance (anyone; value-neutral). Event CreditsFolded.',
     params: [
       ['accountId', P.id, 'account whose credits are folded'],

@@ -36,6 +36,8 @@ export const P = {
   pageSize: str(PAGE_SIZE_PATTERN, 3),
   bookmark: str(undefined, 2048),
   creditIds: str(CREDIT_ID_LIST_PATTERN, 6700),
+  /** Like creditIds, or "" for none. */
+  optionalCreditIds: str(`^(${CREDIT_ID_LIST_PATTERN.slice(1, -1)})?$`, 6700),
 } as const;
 
 /** Patterns whose violation is reported as INVALID_AMOUNT rather than INVALID_ARGUMENT. */

@@ -24,7 +24,11 @@ test('one documented event per state-changing transaction, payload = result', as
   check(await f.submit(c.carol, 'approve', 'C', c.bob.owner, '50'), 'AllowanceApproved');
   check(await f.submit(c.carol, 'pay', 'pay1', 'C', 'M', '100', 'USD', 'x'), 'PaymentSettled');
   check(await f.submit(c.bob, 'payFrom', 'pay2', 'C', 'M', '50', 'USD', 'x'), 'PaymentSettled');
-  check(await f.submit(c.merchant, 'foldCredits', 'M', 'p.pay1,p.pay2'), 'CreditsFolded');
+  check(await f.submit(c.merchant, 'foldCredits', 'M', 'p.pay1'), 'CreditsFolded');
+  check(
+    await f.submit(c.merchant, 'payWithCredits', 'pay3', 'M', 'B', '60', 'USD', '', 'p.pay2'),
+    'PaymentSettled',
+  );
   check(await f.submit(c.merchant, 'refund', 'ref1', 'pay1', '10', 'damaged'), 'PaymentRefunded');
   check(
     await f.submit(c.carol, 'authorizeHold', 'h1', 'C', 'M', '10', 'USD', '2026-03-02T00:00:00Z'),
@@ -59,6 +63,7 @@ test('one documented event per state-changing transaction, payload = result', as
     'openAccount',
     'pay',
     'payFrom',
+    'payWithCredits',
     'redeem',
     'refund',
     'releaseHold',

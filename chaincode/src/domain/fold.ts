@@ -10,6 +10,49 @@ import { loadAccount, loadBalance, storeBalance } from './common';
 export const MAX_FOLD = 100;
 const CREDIT_ID_RE = /^[prhi]\.[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
+/** Parses a comma-separated credit ID list ("" = none when `allowEmpty`). */
+export function parseCreditIds(list: string, allowEmpty = false): string[] {
+  if (allowEmpty && list === '') {
+    return [];
+  }
+  const creditIds = list.split(',');
+  if (creditIds.length > MAX_FOLD || creditIds.some((c) => !CREDIT_ID_RE.test(c))) {
+    throw fail('INVALID_ARGUMENT', `creditIds must be 1..${MAX_FOLD} comma-separated credit IDs`);
+  }
+  if (new Set(creditIds).size !== creditIds.length) {
+    throw fail('INVALID_ARGUMENT', 'creditIds must not repeat');
+  }
+  return creditIds;
+}
+
+/**
+ * Point-reads the named pending credits of an account (never a range query)
+ * and returns their total plus the writes that consume them. The caller
+ * adds the total to the settled balance it writes.
+ */
+export async function takeCredits(
+  ctx: PaymentsContext,
+  accountId: string,
+  creditIds: string[],
+): Promise<{ total: bigint; consume: () => Promise<void> }> {
+  let total = 0n;
+  for (const creditId of creditIds) {
+    const credit = await ctx.state.get<Credit>(KEY.credit, [accountId, creditId]);
+    if (!credit) {
+      throw fail('CREDIT_NOT_FOUND', `no pending credit ${creditId} on account ${accountId}`);
+    }
+    total += parseStored(credit.amount);
+  }
+  return {
+    total,
+    consume: async () => {
+      for (const creditId of creditIds) {
+        await ctx.state.del(KEY.credit, [accountId, creditId]);
+      }
+    },
+  };
+}
+
 /**
  * Folds named pending credits into the settled balance. Reads exactly the
  * listed credit keys (point reads, no range query) plus the balance, deletes
@@ -24,26 +67,11 @@ export async function foldCredits(
   accountId: string,
   creditIdList: string,
 ): Promise<Fold> {
-  const creditIds = creditIdList.split(',');
-  if (creditIds.length > MAX_FOLD || creditIds.some((c) => !CREDIT_ID_RE.test(c))) {
-    throw fail('INVALID_ARGUMENT', `creditIds must be 1..${MAX_FOLD} comma-separated credit IDs`);
-  }
-  if (new Set(creditIds).size !== creditIds.length) {
-    throw fail('INVALID_ARGUMENT', 'creditIds must not repeat');
-  }
+  const creditIds = parseCreditIds(creditIdList);
   const account = await loadAccount(ctx, accountId);
-  let total = 0n;
-  for (const creditId of creditIds) {
-    const credit = await ctx.state.get<Credit>(KEY.credit, [accountId, creditId]);
-    if (!credit) {
-      throw fail('CREDIT_NOT_FOUND', `no pending credit ${creditId} on account ${accountId}`);
-    }
-    total += parseStored(credit.amount);
-  }
+  const { total, consume } = await takeCredits(ctx, accountId, creditIds);
   const bal = await loadBalance(ctx, account.accountId);
-  for (const creditId of creditIds) {
-    await ctx.state.del(KEY.credit, [accountId, creditId]);
-  }
+  await consume();
   const available = bal.available + total;
   await storeBalance(ctx, accountId, available, bal.held);
   const fold: Fold = {

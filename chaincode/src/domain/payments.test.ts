@@ -114,6 +114,38 @@ describe('pay', () => {
     expect(await f.ok(c.merchant, 'pay', 'm1', 'M', 'B', '400', 'USD', '')).toMatchObject({ amount: '400' });
   });
 
+  test('payWithCredits folds named incoming credits and spends them in one transaction', async () => {
+    const { f, c } = await funded();
+    await f.ok(c.alice, 'pay', 'p1', 'A', 'M', '300', 'USD', '');
+    await f.ok(c.bob, 'pay', 'p2', 'B', 'M', '200', 'USD', '');
+    expect(await f.reject(c.merchant, 'payWithCredits', 'm1', 'M', 'B', '400', 'USD', '', 'p.p1')).toMatch(
+      /^INSUFFICIENT_FUNDS: /,
+    );
+    const r = await f.submit(c.merchant, 'payWithCredits', 'm1', 'M', 'B', '400', 'USD', '', 'p.p1,p.p2');
+    expect(r.commit).toBe('VALID');
+    expect(r.rw.ranges).toEqual([]);
+    expect(await f.query(c.merchant, 'getBalance', 'M')).toMatchObject({
+      available: '100',
+      settled: '100',
+      pending: '0',
+    });
+    // Replay: original result, nothing folded or moved again (the credits are gone anyway).
+    const again = await f.submit(c.merchant, 'payWithCredits', 'm1', 'M', 'B', '400', 'USD', '', 'p.p1,p.p2');
+    expect(again.rw.writes.size).toBe(0);
+    expect(JSON.parse(again.payload.toString())).toEqual(JSON.parse(r.payload.toString()));
+    // Only the payer's own credits can be named; an empty list is a plain pay.
+    await f.ok(c.alice, 'pay', 'p3', 'A', 'B', '1', 'USD', '');
+    expect(await f.reject(c.merchant, 'payWithCredits', 'm2', 'M', 'B', '1', 'USD', '', 'p.p3')).toMatch(
+      /^CREDIT_NOT_FOUND: /,
+    );
+    expect(await f.ok(c.merchant, 'payWithCredits', 'm2', 'M', 'B', '100', 'USD', '', '')).toMatchObject({
+      amount: '100',
+    });
+    expect(await f.reject(c.bob, 'payWithCredits', 'm3', 'M', 'B', '1', 'USD', '', '')).toMatch(
+      /^FORBIDDEN: /,
+    );
+  });
+
   test('fold: a credit folds once; unknown or repeated IDs are rejected', async () => {
     const { f, c } = await funded();
     await f.ok(c.alice, 'pay', 'p1', 'A', 'M', '300', 'USD', '');

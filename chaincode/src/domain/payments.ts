@@ -17,6 +17,7 @@ import {
   writeCredit,
   writeHistory,
 } from './common';
+import { parseCreditIds, takeCredits } from './fold';
 import { checkLimits } from './limits';
 
 /** Owner strings are long X.509 DNs; bound them so keys stay reasonable. */
@@ -50,6 +51,8 @@ interface PayRequest {
   currency: string;
   reference: string;
   via: PaymentVia;
+  /** Pending credits of `from` to fold into its balance first (not part of the idempotency comparison). */
+  creditIds: string[];
 }
 
 function sameRequest(p: Payment, r: PayRequest): boolean {
@@ -111,11 +114,13 @@ async function settle(ctx: PaymentsContext, req: PayRequest): Promise<Payment> {
   requireCurrencyOf(from, req.currency);
   requireCurrencyOf(to, req.currency);
   const recordSpent = await checkLimits(ctx, req.from, amount);
+  const credits = await takeCredits(ctx, req.from, req.creditIds);
   const bal = await loadBalance(ctx, req.from);
-  if (bal.available < amount) {
+  const available = bal.available + credits.total;
+  if (available < amount) {
     throw fail(
       'INSUFFICIENT_FUNDS',
-      `account ${req.from} has ${bal.available} settled available, needs ${amount} (fold pending credits first)`,
+      `account ${req.from} has ${available} settled available, needs ${amount} (fold pending credits first)`,
     );
   }
   const now = ctx.now;
@@ -133,7 +138,8 @@ async function settle(ctx: PaymentsContext, req: PayRequest): Promise<Payment> {
     at: now,
     txId: ctx.stub.getTxID(),
   };
-  await storeBalance(ctx, req.from, bal.available - amount, bal.held);
+  await credits.consume();
+  await storeBalance(ctx, req.from, available - amount, bal.held);
   await recordSpent();
   if (allowance !== null) {
     const left: Allowance = {
@@ -166,6 +172,7 @@ function request(
   currency: string,
   reference: string,
   via: PaymentVia,
+  creditIds: string[] = [],
 ): PayRequest {
   requireId(paymentId, 'paymentId');
   requireId(from, 'from');
@@ -173,7 +180,7 @@ function request(
   const amount = parseAmount(amountText);
   requireCurrency(currency);
   requireText(reference, 'reference');
-  return { paymentId, from, to, amount: amount.toString(), currency, reference, via };
+  return { paymentId, from, to, amount: amount.toString(), currency, reference, via, creditIds };
 }
 
 /** Pays from an account the caller owns. */
@@ -200,4 +207,35 @@ export function payFrom(
   reference: string,
 ): Promise<Payment> {
   return settle(ctx, request(paymentId, from, to, amount, currency, reference, 'allowance'));
+}
+
+/**
+ * Pays from an account the caller owns after folding the named pending
+ * credits of that account into its balance, in the same transaction: incoming
+ * funds are spendable in one round trip. The credits are point reads (no
+ * range query), so this still conflicts only with debits and folds of
+ * `from`. Idempotent on paymentId like pay (the credit list is not part of
+ * the comparison, and a replay folds nothing).
+ */
+export function payWithCredits(
+  ctx: PaymentsContext,
+  paymentId: string,
+  from: string,
+  to: string,
+  amount: string,
+  currency: string,
+  reference: string,
+  creditIds: string,
+): Promise<Payment> {
+  const req = request(
+    paymentId,
+    from,
+    to,
+    amount,
+    currency,
+    reference,
+    'owner',
+    parseCreditIds(creditIds, true),
+  );
+  return settle(ctx, req);
 }
