@@ -124,7 +124,8 @@ describe('hot accounts: concurrent credits to one merchant', () => {
       available: String((50 * 51) / 2),
       pendingCount: 50,
     });
-  });
+    // 50 certificates and ~200 transactions: generous timeout for shared CI cores.
+  }, 30_000);
 
   test('debits of the same account do conflict with each other (and only those)', async () => {
     const { f, c } = await funded();
