@@ -14,6 +14,8 @@ const project = (name, extra = {}) => ({
   },
   testMatch: ['<rootDir>/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  // Workspaces import each other by package name; tests use their sources, never a stale dist/.
+  moduleNameMapper: { '^@fabpay/(topology|ca|network|gateway-client)$': path.join(__dirname, '$1', 'src') },
   ...extra,
 });
 
@@ -22,19 +24,17 @@ module.exports = {
   testTimeout: 180000,
   // Live suites share one network and some stop, kill or restart its nodes: run files in path order.
   testSequencer: path.join(__dirname, 'test', 'support', 'sequencer.js'),
+  reporters: ['default', path.join(__dirname, 'test', 'support', 'summary-reporter.js')],
   projects: [
     project('topology'),
     project('chaincode'),
-    // ca tests run against the topology sources, so they never see a stale topology/dist.
-    project('ca', { moduleNameMapper: { '^@fabpay/topology$': path.join(__dirname, 'topology', 'src') } }),
+    project('ca'),
     project('network'),
     project('gateway-client'),
     // Live suites share one Fabric network; the test script runs them in band.
     project('test', {
       globalSetup: path.join(__dirname, 'test', 'support', 'global-setup.ts'),
       globalTeardown: path.join(__dirname, 'test', 'support', 'global-teardown.ts'),
-      // Live suites exercise the workspaces' sources, never a stale dist/.
-      moduleNameMapper: { '^@fabpay/(topology|ca|network|gateway-client)$': path.join(__dirname, '$1', 'src') },
     }),
   ],
 };

@@ -1,1 +1,17 @@
-export {};
+/**
+ * @fabpay/network: installs pinned Fabric binaries and runs a native Fabric network from a
+ * topology file. The CLI (`fabpay-network`) is a thin layer over these functions.
+ */
+export { up, down, clean, deploy, status, contextFor, isRaftLeader, logFileOf, readLog, BinariesMissingError } from './network';
+export type { NetworkOptions, UpResult, NetworkStatus, ProcessStatus } from './network';
+export { crashNode, startNode, stopNode, waitHealthy, nodeHealth, PortInUseError } from './nodes/lifecycle';
+export { runningPid, processAlive } from './nodes/processes';
+export type { NodeSpec } from './nodes/specs';
+export type { NetworkContext } from './context';
+export { peersOf } from './context';
+export { ordererChannelInfo, peerHeight } from './channel/channel';
+export { queryCommitted, waitForChaincodeOnEveryPeer, type DeployResult } from './chaincode/lifecycle';
+export { connectionProfileFile, adminEnvFile } from './profiles';
+export { samplePaymentFlow, type SampleFlowResult } from './sample-flow';
+export { peerCli, peerAdminEnv } from './admin-cli';
+export { install, defaultLayout, loadVersions, InstallError } from './install';

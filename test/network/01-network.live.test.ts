@@ -117,4 +117,3 @@ describe('native Fabric network', () => {
     expect(caughtUp).toBe(peersAt);
   });
 });
-});

@@ -27,7 +27,7 @@ function portFree(port: number): Promise<boolean> {
 }
 
 /** Fails with {@link PortInUseError} naming the first of the node's ports that is taken. */
-async function checkPorts(node: NodeSpec): Promise<void> {
+export async function checkPorts(node: NodeSpec): Promise<void> {
   const ports: [number, string][] = [
     [node.listen, 'listen'],
     [node.second, node.kind === 'orderer' ? 'admin' : 'chaincode'],

@@ -15,24 +15,29 @@ export interface ProcessSpec {
   pidFile: string;
 }
 
+/**
+ * Whether a process is alive. A zombie (exited, not yet reaped by its parent) still answers
+ * signal 0 but is gone for every purpose here.
+ */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true; // no procfs: trust kill(0)
+  }
+}
+
 /** The pid recorded in a PID file, if the file exists and the process is alive. */
 export function runningPid(pidFile: string): number | undefined {
   if (!existsSync(pidFile)) return undefined;
   const pid = Number(readFileSync(pidFile, 'utf8').trim());
   if (!Number.isInteger(pid) || pid <= 0) return undefined;
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return undefined;
-  }
-  // A zombie still answers signal 0; treat it as gone.
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    if (/^\d+ \(.*\) Z/.test(stat)) return undefined;
-  } catch {
-    // no procfs: trust kill(0)
-  }
-  return pid;
+  return processAlive(pid) ? pid : undefined;
 }
 
 /**
