@@ -96,7 +96,11 @@ export async function up(opts: NetworkOptions = {}): Promise<UpResult> {
   });
   await step(`channel ${topology.channel.name}`, () => createChannel(ctx));
   await step('chaincode build', () => buildChaincode(ctx));
-  const deployment = await step(`chaincode ${topology.chaincode.name}`, () => deployChaincode(ctx));
+  // `up` resumes what is committed (after a `deploy`, that version); only `deploy` upgrades.
+  const deployment = await step(`chaincode ${topology.chaincode.name}`, async () => {
+    const committed = await queryCommitted(ctx);
+    return deployChaincode(ctx, committed ? { version: committed.version } : {});
+  });
   const profiles = await step('connection profiles and admin env files', () => writeProfiles(ctx));
   return { seconds: (Date.now() - started) / 1000, steps, deployment, profiles };
 }

@@ -5,6 +5,7 @@
  */
 import {
   crashNode,
+  deploy,
   down,
   isRaftLeader,
   ordererChannelInfo,
@@ -15,6 +16,7 @@ import {
   up,
   waitForChaincodeOnEveryPeer,
   waitHealthy,
+  runningPid,
   type NetworkContext,
 } from '@fabpay/network';
 import { liveNetwork, networkOptions } from '../support/live-network';
@@ -115,5 +117,19 @@ describe('native Fabric network', () => {
       return info && info.height >= peersAt ? info.height : undefined;
     });
     expect(caughtUp).toBe(peersAt);
+  });
+
+  it('deploys a new chaincode version with sequence + 1 without restarting orderers or peers', async () => {
+    const before = await queryCommitted(ctx);
+    const pids = ctx.nodes.map((n) => runningPid(n.process.pidFile));
+    const result = await deploy(networkOptions());
+    expect(result.sequence).toBe(before!.sequence + 1);
+    expect(await queryCommitted(ctx)).toEqual({ sequence: result.sequence, version: result.version });
+    expect(result.version).not.toBe(before!.version);
+    expect(ctx.nodes.map((n) => runningPid(n.process.pidFile))).toEqual(pids);
+    await waitForChaincodeOnEveryPeer(ctx);
+    // `up` afterwards resumes the deployed version and changes nothing.
+    const again = await up(networkOptions());
+    expect(again.deployment).toMatchObject({ sequence: result.sequence, version: result.version, changed: false });
   });
 });
