@@ -14,7 +14,9 @@ describe('clean', () => {
     const before = await status(networkOptions());
     const pids = before.processes.filter((p) => p.running).map((p) => p.pid!);
     // Orderers, peers, both chaincode servers, and the TLS and intermediate CA of every org.
-    expect(pids.length).toBeGreaterThanOrEqual(ctx.nodes.length + ctx.topology.orgs.length + 2 * (ctx.topology.orgs.length + 1));
+    expect(pids.length).toBeGreaterThanOrEqual(
+      ctx.nodes.length + ctx.topology.orgs.length + 2 * (ctx.topology.orgs.length + 1),
+    );
 
     await clean(networkOptions());
 

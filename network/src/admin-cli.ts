@@ -46,7 +46,11 @@ export function ordererFlags(orderer: NodeSpec): string[] {
  * certificate is the orderer's own TLS certificate: it is issued by the orderer org's TLS CA, the
  * one root the admin endpoint trusts for clients.
  */
-export function osnadmin(orderer: NodeSpec, args: string[], opts: { allowFailure?: boolean } = {}): Promise<RunResult> {
+export function osnadmin(
+  orderer: NodeSpec,
+  args: string[],
+  opts: { allowFailure?: boolean } = {},
+): Promise<RunResult> {
   return run(
     binaryPath('osnadmin'),
     [

@@ -45,12 +45,19 @@ function printInstallEvent(e: InstallEvent): void {
 
 program
   .command('install')
-  .description('Install the pinned Fabric and Fabric CA binaries, sample config and ccaas builder into .fabric/')
+  .description(
+    'Install the pinned Fabric and Fabric CA binaries, sample config and ccaas builder into .fabric/',
+  )
   .option('--force', 'rebuild even if the pinned binaries are present')
   .option('--json', 'print the result as JSON')
   .action(async (opts: { force?: boolean; json?: boolean }) => {
     const layout = defaultLayout();
-    const result = await install({ root: repoRoot(), layout, force: opts.force, onEvent: opts.json ? undefined : printInstallEvent });
+    const result = await install({
+      root: repoRoot(),
+      layout,
+      force: opts.force,
+      onEvent: opts.json ? undefined : printInstallEvent,
+    });
     if (opts.json) return console.log(JSON.stringify(result, null, 2));
     const summary = result.products.map((p) => `${p.product} ${p.version}`).join(', ');
     console.log(`Fabric toolchain ready in ${result.seconds.toFixed(1)}s: ${summary} → ${layout.binDir}`);
@@ -58,20 +65,30 @@ program
 
 program
   .command('verify')
-  .description('Check every installed binary reports its pinned version and that a Fabric CA starts and enrolls')
+  .description(
+    'Check every installed binary reports its pinned version and that a Fabric CA starts and enrolls',
+  )
   .option('--json', 'print the result as JSON')
   .action(async (opts: { json?: boolean }) => {
     const { binDir } = defaultLayout();
     const versions = await checkBinaryVersions(binDir);
-    if (versions.length === 0) throw new Error(`nothing is installed in ${binDir}: run \`npm run fabric:install\` first`);
+    if (versions.length === 0)
+      throw new Error(`nothing is installed in ${binDir}: run \`npm run fabric:install\` first`);
     const bad = versions.filter((v) => !v.ok);
-    if (!opts.json) for (const v of versions) console.log(`${v.ok ? '✓' : '✗'} ${v.command} ${v.reported ?? '(no version)'}`);
+    if (!opts.json)
+      for (const v of versions)
+        console.log(`${v.ok ? '✓' : '✗'} ${v.command} ${v.reported ?? '(no version)'}`);
     if (bad.length > 0) {
-      throw new Error(`binaries not at their pinned version: ${bad.map((b) => b.command).join(', ')}; run \`npm run fabric:install -- --force\``);
+      throw new Error(
+        `binaries not at their pinned version: ${bad.map((b) => b.command).join(', ')}; run \`npm run fabric:install -- --force\``,
+      );
     }
     say(opts.json)('→ starting a throw-away fabric-ca-server and enrolling its admin …');
     const smoke = await caSmokeTest(binDir);
-    if (opts.json) return console.log(JSON.stringify({ versions, caSmoke: { ...smoke, enrolledCertificate: undefined } }, null, 2));
+    if (opts.json)
+      return console.log(
+        JSON.stringify({ versions, caSmoke: { ...smoke, enrolledCertificate: undefined } }, null, 2),
+      );
     console.log(`✓ fabric-ca-server answered on 127.0.0.1:${smoke.port}, admin enrolled, server stopped`);
   });
 
@@ -83,7 +100,9 @@ program
     const result = await up({ topologyFile: topologyFile(), progress: say(opts.json) });
     if (opts.json) return console.log(JSON.stringify(result, null, 2));
     const d = result.deployment;
-    console.log(`Network up in ${result.seconds.toFixed(1)}s: chaincode ${d.name} ${d.version} (sequence ${d.sequence})`);
+    console.log(
+      `Network up in ${result.seconds.toFixed(1)}s: chaincode ${d.name} ${d.version} (sequence ${d.sequence})`,
+    );
     console.log(`Connection profiles and admin env files: ${result.profiles.join(', ')}`);
   });
 
@@ -117,12 +136,20 @@ program
   });
 
 function printStatus(s: NetworkStatus): void {
-  console.log(`channel ${s.channel}; Raft leader: ${s.leader ?? 'none'}; chaincode: ${s.committed ? `${s.committed.version} (sequence ${s.committed.sequence})` : 'not committed'}`);
+  console.log(
+    `channel ${s.channel}; Raft leader: ${s.leader ?? 'none'}; chaincode: ${s.committed ? `${s.committed.version} (sequence ${s.committed.sequence})` : 'not committed'}`,
+  );
   for (const p of s.processes) {
-    const ports = Object.entries(p.ports).map(([k, v]) => `${k} ${v}`).join(', ');
+    const ports = Object.entries(p.ports)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
     const state = !p.running ? 'stopped' : p.healthy === false ? 'UNHEALTHY' : 'running';
-    const extra = [p.height !== undefined ? `height ${p.height}` : '', p.leader ? 'LEADER' : ''].filter(Boolean).join(' ');
-    console.log(`${state.padEnd(9)} ${p.name.padEnd(28)} pid ${String(p.pid ?? '-').padEnd(7)} ${ports}${extra ? `  ${extra}` : ''}`);
+    const extra = [p.height !== undefined ? `height ${p.height}` : '', p.leader ? 'LEADER' : '']
+      .filter(Boolean)
+      .join(' ');
+    console.log(
+      `${state.padEnd(9)} ${p.name.padEnd(28)} pid ${String(p.pid ?? '-').padEnd(7)} ${ports}${extra ? `  ${extra}` : ''}`,
+    );
   }
 }
 
@@ -138,7 +165,9 @@ program
 
 program
   .command('logs <process>')
-  .description('Print the end of a process log: a node host (peer0.org1.example.com), <org>-chaincode or <org>-<tier>-ca')
+  .description(
+    'Print the end of a process log: a node host (peer0.org1.example.com), <org>-chaincode or <org>-<tier>-ca',
+  )
   .option('-n, --lines <n>', 'how many lines', '50')
   .action((name: string, opts: { lines: string }) => {
     console.log(readLog(logFileOf(name, { topologyFile: topologyFile() }), Number(opts.lines)));
@@ -146,11 +175,17 @@ program
 
 program
   .command('deploy')
-  .description('Deploy a new chaincode version on the running network (new package, sequence + 1, no node restart)')
+  .description(
+    'Deploy a new chaincode version on the running network (new package, sequence + 1, no node restart)',
+  )
   .option('--version <version>', 'chaincode version (default: <topology version>.<sequence>)')
   .option('--json', 'print the result as JSON')
   .action(async (opts: { version?: string; json?: boolean }) => {
-    const result = await deploy({ topologyFile: topologyFile(), progress: say(opts.json), ...(opts.version ? { version: opts.version } : {}) });
+    const result = await deploy({
+      topologyFile: topologyFile(),
+      progress: say(opts.json),
+      ...(opts.version ? { version: opts.version } : {}),
+    });
     if (opts.json) return console.log(JSON.stringify(result, null, 2));
     console.log(`Deployed ${result.name} ${result.version} (sequence ${result.sequence})`);
   });

@@ -30,7 +30,9 @@ describe('network errors that change nothing', () => {
     const file = path.join(tmp, 'topology.yaml');
     writeFileSync(file, 'ordererOrg: { orderers: 9 }\n');
     process.env.FABPAY_HOME = path.join(tmp, 'home');
-    await expect(up({ topologyFile: file })).rejects.toThrow(/ordererOrg\.orderers: expected a whole number from 1 to 7/);
+    await expect(up({ topologyFile: file })).rejects.toThrow(
+      /ordererOrg\.orderers: expected a whole number from 1 to 7/,
+    );
   });
 
   it('names a port that another process holds', async () => {
@@ -38,7 +40,13 @@ describe('network errors that change nothing', () => {
     const squatter = net.createServer();
     await new Promise<void>((resolve) => squatter.listen(port, '127.0.0.1', resolve));
     try {
-      const node = { kind: 'peer', host: 'peer0.org1.example.com', listen: port, second: await freePort(), operations: await freePort() } as NodeSpec;
+      const node = {
+        kind: 'peer',
+        host: 'peer0.org1.example.com',
+        listen: port,
+        second: await freePort(),
+        operations: await freePort(),
+      } as NodeSpec;
       const err = await checkPorts(node).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(PortInUseError);
       expect((err as Error).message).toBe(

@@ -2,7 +2,18 @@
  * @fabpay/network: installs pinned Fabric binaries and runs a native Fabric network from a
  * topology file. The CLI (`fabpay-network`) is a thin layer over these functions.
  */
-export { up, down, clean, deploy, status, contextFor, isRaftLeader, logFileOf, readLog, BinariesMissingError } from './network';
+export {
+  up,
+  down,
+  clean,
+  deploy,
+  status,
+  contextFor,
+  isRaftLeader,
+  logFileOf,
+  readLog,
+  BinariesMissingError,
+} from './network';
 export type { NetworkOptions, UpResult, NetworkStatus, ProcessStatus } from './network';
 export { crashNode, startNode, stopNode, waitHealthy, nodeHealth, PortInUseError } from './nodes/lifecycle';
 export { runningPid, processAlive } from './nodes/processes';

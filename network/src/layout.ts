@@ -45,9 +45,17 @@ export function networkLayout(env?: PathEnv): NetworkLayout {
 }
 
 /** A node's own files. */
-export function nodeFiles(layout: NetworkLayout, host: string): { dir: string; data: string; log: string; pid: string } {
+export function nodeFiles(
+  layout: NetworkLayout,
+  host: string,
+): { dir: string; data: string; log: string; pid: string } {
   const dir = path.join(layout.nodesDir, host);
-  return { dir, data: path.join(dir, 'data'), log: path.join(dir, 'node.log'), pid: path.join(dir, 'node.pid') };
+  return {
+    dir,
+    data: path.join(dir, 'data'),
+    log: path.join(dir, 'node.log'),
+    pid: path.join(dir, 'node.pid'),
+  };
 }
 
 /** An org's chaincode server files. */

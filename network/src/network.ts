@@ -7,7 +7,13 @@ import path from 'node:path';
 import { binaryPath, binDir, loadTopology, repoRoot, runDir, type Topology } from '@fabpay/topology';
 import { caStatus, paths as caPaths, setupOrganizations, stopCAs, type CaStatus } from '@fabpay/ca';
 import { createChannel, ordererChannelInfo, peerHeight } from './channel/channel';
-import { deployChaincode, lastDeployment, queryCommitted, type DeployOptions, type DeployResult } from './chaincode/lifecycle';
+import {
+  deployChaincode,
+  lastDeployment,
+  queryCommitted,
+  type DeployOptions,
+  type DeployResult,
+} from './chaincode/lifecycle';
 import { stopChaincodeServer } from './chaincode/server';
 import { chaincodePort } from './chaincode/endpoints';
 import { networkContext, type NetworkContext } from './context';
@@ -29,7 +35,9 @@ export interface NetworkOptions {
 /** Thrown when the Fabric binaries are missing; says which command installs them. */
 export class BinariesMissingError extends Error {
   constructor(missing: string[]) {
-    super(`Fabric binaries not installed (${missing.join(', ')} missing from ${binDir()}): run \`npm run fabric:install\``);
+    super(
+      `Fabric binaries not installed (${missing.join(', ')} missing from ${binDir()}): run \`npm run fabric:install\``,
+    );
     this.name = 'BinariesMissingError';
   }
 }
@@ -45,9 +53,14 @@ export function contextFor(opts: NetworkOptions = {}): NetworkContext {
 }
 
 function requireBinaries(): void {
-  const missing = ['peer', 'orderer', 'configtxgen', 'osnadmin', 'fabric-ca-server', 'fabric-ca-client'].filter(
-    (b) => !existsSync(binaryPath(b)),
-  );
+  const missing = [
+    'peer',
+    'orderer',
+    'configtxgen',
+    'osnadmin',
+    'fabric-ca-server',
+    'fabric-ca-client',
+  ].filter((b) => !existsSync(binaryPath(b)));
   if (missing.length) throw new BinariesMissingError(missing);
 }
 
@@ -85,7 +98,11 @@ export async function up(opts: NetworkOptions = {}): Promise<UpResult> {
   const ctx = networkContext(topology, setup.paths, (l) => progress(`  ${l}`));
   await step('node configuration', () => {
     const sampleConfig = path.join(path.dirname(binDir()), 'config');
-    writePeerCoreYaml(sampleConfig, ctx.layout.peerConfigDir, path.join(path.dirname(binDir()), 'builders', 'ccaas'));
+    writePeerCoreYaml(
+      sampleConfig,
+      ctx.layout.peerConfigDir,
+      path.join(path.dirname(binDir()), 'builders', 'ccaas'),
+    );
     writeOrdererYaml(sampleConfig, ctx.layout.ordererConfigDir);
   });
   await step(`orderers and peers (${ctx.nodes.length} processes)`, async () => {
@@ -169,7 +186,9 @@ export interface NetworkStatus {
 export async function isRaftLeader(orderer: NodeSpec, channel: string): Promise<boolean | undefined> {
   try {
     const res = await httpGet(`http://127.0.0.1:${orderer.operations}/metrics`, undefined, 2000);
-    const line = res.body.split('\n').find((l) => l.startsWith('consensus_etcdraft_is_leader{') && l.includes(`channel="${channel}"`));
+    const line = res.body
+      .split('\n')
+      .find((l) => l.startsWith('consensus_etcdraft_is_leader{') && l.includes(`channel="${channel}"`));
     return line ? line.trim().endsWith(' 1') : undefined;
   } catch {
     return undefined;
@@ -187,7 +206,11 @@ export async function status(opts: NetworkOptions = {}): Promise<NetworkStatus> 
       kind: node.kind,
       running: pid !== undefined,
       ...(pid !== undefined ? { pid } : {}),
-      ports: { listen: node.listen, [node.kind === 'orderer' ? 'admin' : 'chaincode']: node.second, operations: node.operations },
+      ports: {
+        listen: node.listen,
+        [node.kind === 'orderer' ? 'admin' : 'chaincode']: node.second,
+        operations: node.operations,
+      },
     };
     if (pid !== undefined) {
       entry.healthy = (await nodeHealth(node)).ok;
@@ -247,7 +270,11 @@ export function logFileOf(name: string, opts: NetworkOptions = {}): string {
   }
   const ca = /^(.+)-(tls|root|intermediate)-ca$/.exec(name);
   if (ca) return ctx.caPaths.org(ca[1]!).servers[ca[2] as 'tls' | 'root' | 'intermediate'].logFile;
-  const names = [...ctx.nodes.map((n) => n.host), ...ctx.topology.orgs.map((o) => `${o.name.toLowerCase()}-chaincode`), 'org1-intermediate-ca'];
+  const names = [
+    ...ctx.nodes.map((n) => n.host),
+    ...ctx.topology.orgs.map((o) => `${o.name.toLowerCase()}-chaincode`),
+    'org1-intermediate-ca',
+  ];
   throw new Error(`no process named "${name}"; try one of: ${names.join(', ')}`);
 }
 

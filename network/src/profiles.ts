@@ -49,7 +49,12 @@ export function writeProfiles(ctx: NetworkContext): string[] {
       channels: {
         [ctx.topology.channel.name]: {
           orderers: Object.keys(orderers),
-          peers: Object.fromEntries(ctx.peers.map((p) => [p.host, { endorsingPeer: true, chaincodeQuery: true, ledgerQuery: true, eventSource: true }])),
+          peers: Object.fromEntries(
+            ctx.peers.map((p) => [
+              p.host,
+              { endorsingPeer: true, chaincodeQuery: true, ledgerQuery: true, eventSource: true },
+            ]),
+          ),
         },
       },
       organizations: Object.fromEntries(
@@ -59,7 +64,10 @@ export function writeProfiles(ctx: NetworkContext): string[] {
             mspid: o.mspId,
             peers: ctx.peers.filter((p) => p.org === o.name).map((p) => p.host),
             ...(o.name === org.name
-              ? { adminPrivateKeyPEM: { path: path.join(orgPaths.adminMsp, 'keystore') }, signedCertPEM: { path: path.join(orgPaths.adminMsp, 'signcerts') } }
+              ? {
+                  adminPrivateKeyPEM: { path: path.join(orgPaths.adminMsp, 'keystore') },
+                  signedCertPEM: { path: path.join(orgPaths.adminMsp, 'signcerts') },
+                }
               : {}),
           },
         ]),
@@ -67,7 +75,11 @@ export function writeProfiles(ctx: NetworkContext): string[] {
       peers,
       orderers,
       // fabpay extension: where this org's wallet (identity store) is.
-      'x-fabpay': { wallet: orgPaths.walletDir, channel: ctx.topology.channel.name, chaincode: ctx.topology.chaincode.name },
+      'x-fabpay': {
+        wallet: orgPaths.walletDir,
+        channel: ctx.topology.channel.name,
+        chaincode: ctx.topology.chaincode.name,
+      },
     };
     const file = connectionProfileFile(ctx, org.name);
     writeFileSync(file, `${JSON.stringify(profile, null, 2)}\n`);

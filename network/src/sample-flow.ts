@@ -30,7 +30,12 @@ function endorsers(ctx: NetworkContext): string[] {
   });
 }
 
-async function invoke(ctx: NetworkContext, env: NodeJS.ProcessEnv, fn: string, args: string[]): Promise<void> {
+async function invoke(
+  ctx: NetworkContext,
+  env: NodeJS.ProcessEnv,
+  fn: string,
+  args: string[],
+): Promise<void> {
   const orderer = ctx.orderers[0]!;
   await run(
     binaryPath('peer'),
@@ -55,10 +60,24 @@ async function invoke(ctx: NetworkContext, env: NodeJS.ProcessEnv, fn: string, a
   );
 }
 
-async function query(ctx: NetworkContext, env: NodeJS.ProcessEnv, fn: string, args: string[]): Promise<unknown> {
+async function query(
+  ctx: NetworkContext,
+  env: NodeJS.ProcessEnv,
+  fn: string,
+  args: string[],
+): Promise<unknown> {
   const res = await run(
     binaryPath('peer'),
-    ['chaincode', 'query', '-C', ctx.topology.channel.name, '-n', ctx.topology.chaincode.name, '-c', JSON.stringify({ function: fn, Args: args })],
+    [
+      'chaincode',
+      'query',
+      '-C',
+      ctx.topology.channel.name,
+      '-n',
+      ctx.topology.chaincode.name,
+      '-c',
+      JSON.stringify({ function: fn, Args: args }),
+    ],
     { env },
   );
   return JSON.parse(res.stdout) as unknown;
@@ -81,7 +100,9 @@ export async function samplePaymentFlow(opts: NetworkOptions = {}): Promise<Samp
   await invoke(ctx, alice, 'issue', [`issue-${run}`, payer, '100000']);
   // Credits land as pending records (so concurrent payers never conflict on the payee's balance);
   // folding them into the settled balance makes them spendable by the owner.
-  const pending = (await query(ctx, alice, 'listPendingCredits', [payer, '100', ''])) as { items: { creditId: string }[] };
+  const pending = (await query(ctx, alice, 'listPendingCredits', [payer, '100', ''])) as {
+    items: { creditId: string }[];
+  };
   say(`sample: fold ${pending.items.length} pending credit(s) into alice's balance`);
   await invoke(ctx, alice, 'foldCredits', [payer, pending.items.map((c) => c.creditId).join(',')]);
   say('sample: alice pays bob 25.00 EUR');

@@ -22,7 +22,11 @@ import {
 import { liveNetwork, networkOptions } from '../support/live-network';
 
 /** Polls until `check` holds; fails with what it was waiting for. */
-async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
+async function eventually<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  timeoutMs = 90_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();
@@ -130,6 +134,10 @@ describe('native Fabric network', () => {
     await waitForChaincodeOnEveryPeer(ctx);
     // `up` afterwards resumes the deployed version and changes nothing.
     const again = await up(networkOptions());
-    expect(again.deployment).toMatchObject({ sequence: result.sequence, version: result.version, changed: false });
+    expect(again.deployment).toMatchObject({
+      sequence: result.sequence,
+      version: result.version,
+      changed: false,
+    });
   });
 });

@@ -34,7 +34,10 @@ export function useTestHome(): void {
 
 export function networkOptions(): NetworkOptions {
   useTestHome();
-  return { topologyFile: testTopologyFile(), progress: (line) => process.stderr.write(`[network] ${line}\n`) };
+  return {
+    topologyFile: testTopologyFile(),
+    progress: (line) => process.stderr.write(`[network] ${line}\n`),
+  };
 }
 
 export function liveNetwork(): NetworkContext {

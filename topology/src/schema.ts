@@ -121,7 +121,9 @@ const durationSchema = z.string({ error: 'expected a duration such as 250ms or 2
 export const chaincodeSchema = z.strictObject({
   name: z
     .string({ error: 'expected a chaincode name' })
-    .regex(/^[a-zA-Z0-9]+([-_][a-zA-Z0-9]+)*$/, { error: 'expected a chaincode name: letters, digits, "-" and "_"' })
+    .regex(/^[a-zA-Z0-9]+([-_][a-zA-Z0-9]+)*$/, {
+      error: 'expected a chaincode name: letters, digits, "-" and "_"',
+    })
     .default('payments'),
   version: z
     .string({ error: 'expected a chaincode version' })
@@ -153,7 +155,10 @@ export const peerTuningSchema = z.strictObject({
 });
 
 /** Fabric logging spec for every node, e.g. INFO or `INFO:gossip=WARN`. */
-export const loggingSchema = z.string().regex(/^[A-Za-z0-9:=.,_-]+$/).default('INFO');
+export const loggingSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9:=.,_-]+$/)
+  .default('INFO');
 
 /**
  * The whole topology as a plain object schema (no cross-field checks). Extend this, then wrap it

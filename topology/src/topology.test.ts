@@ -46,7 +46,9 @@ describe('defaults', () => {
 
   it('validates the network sections and names the bad field', () => {
     expect(() => parseTopologyYaml('batch: { timeout: 2 }\n')).toThrow(/batch\.timeout: expected a duration/);
-    expect(() => parseTopologyYaml('channel: { name: Payments }\n')).toThrow(/channel\.name: expected a channel name/);
+    expect(() => parseTopologyYaml('channel: { name: Payments }\n')).toThrow(
+      /channel\.name: expected a channel name/,
+    );
     expect(() => parseTopologyYaml('chaincode: { nam: x }\n')).toThrow(/chaincode/);
   });
 

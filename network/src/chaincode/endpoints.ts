@@ -16,7 +16,10 @@ export function chaincodePort(ctx: NetworkContext, org: string): number {
  * org's first peer: it is issued by the org's TLS CA for 127.0.0.1 and localhost, which is what
  * the peers check, so no extra identity is needed.
  */
-export function chaincodeTls(ctx: NetworkContext, org: string): { cert: string; key: string; ca: string; caPem: string } {
+export function chaincodeTls(
+  ctx: NetworkContext,
+  org: string,
+): { cert: string; key: string; ca: string; caPem: string } {
   const peer = peersOf(ctx, org)[0];
   if (!peer) throw new Error(`${org} has no peers`);
   const ca = path.join(peer.tlsDir, 'ca.crt');

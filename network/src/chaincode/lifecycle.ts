@@ -45,7 +45,17 @@ export async function queryCommitted(ctx: NetworkContext): Promise<Committed | u
     ctx.layout,
     ctx.caPaths.org(peer.org),
     peer,
-    ['lifecycle', 'chaincode', 'querycommitted', '-C', ctx.topology.channel.name, '-n', ctx.topology.chaincode.name, '-O', 'json'],
+    [
+      'lifecycle',
+      'chaincode',
+      'querycommitted',
+      '-C',
+      ctx.topology.channel.name,
+      '-n',
+      ctx.topology.chaincode.name,
+      '-O',
+      'json',
+    ],
     { allowFailure: true },
   );
   if (res.code !== 0) {
@@ -65,7 +75,8 @@ export async function deployChaincode(ctx: NetworkContext, opts: DeployOptions =
   if (opts.upgrade && !opts.version && committed) {
     version = `${cc.version}.${committed.sequence + 1}`;
   }
-  const sequence = committed && committed.version === version ? committed.sequence : (committed?.sequence ?? 0) + 1;
+  const sequence =
+    committed && committed.version === version ? committed.sequence : (committed?.sequence ?? 0) + 1;
   const label = `${cc.name}_${version}`;
   const orgs = topology.orgs.map((o) => o.name);
 
@@ -79,9 +90,15 @@ export async function deployChaincode(ctx: NetworkContext, opts: DeployOptions =
     packageIds[org] = pkg.packageId;
     for (const peer of peersOf(ctx, org)) {
       const admin = ctx.caPaths.org(org);
-      const installed = await peerCli(ctx.layout, admin, peer, ['lifecycle', 'chaincode', 'queryinstalled', '-O', 'json'], {
-        allowFailure: true,
-      });
+      const installed = await peerCli(
+        ctx.layout,
+        admin,
+        peer,
+        ['lifecycle', 'chaincode', 'queryinstalled', '-O', 'json'],
+        {
+          allowFailure: true,
+        },
+      );
       if (installed.stdout.includes(pkg.packageId)) continue;
       ctx.progress(`chaincode: install ${label} on ${peer.host}`);
       await peerCli(ctx.layout, admin, peer, ['lifecycle', 'chaincode', 'install', pkg.file]);
@@ -97,7 +114,14 @@ export async function deployChaincode(ctx: NetworkContext, opts: DeployOptions =
     for (const org of orgs) {
       const peer = peersOf(ctx, org)[0]!;
       const admin = ctx.caPaths.org(org);
-      const readiness = await peerCli(ctx.layout, admin, peer, ['lifecycle', 'chaincode', 'checkcommitreadiness', ...definition, '-O', 'json']);
+      const readiness = await peerCli(ctx.layout, admin, peer, [
+        'lifecycle',
+        'chaincode',
+        'checkcommitreadiness',
+        ...definition,
+        '-O',
+        'json',
+      ]);
       const approvals = (JSON.parse(readiness.stdout) as { approvals: Record<string, boolean> }).approvals;
       if (approvals[admin.mspId]) continue;
       ctx.progress(`chaincode: ${org} approves ${cc.name} ${version} (sequence ${sequence})`);
@@ -117,7 +141,14 @@ export async function deployChaincode(ctx: NetworkContext, opts: DeployOptions =
     await waitFor(
       `every org to approve ${cc.name} ${version} (sequence ${sequence})`,
       async () => {
-        const res = await peerCli(ctx.layout, firstAdmin, first, ['lifecycle', 'chaincode', 'checkcommitreadiness', ...definition, '-O', 'json']);
+        const res = await peerCli(ctx.layout, firstAdmin, first, [
+          'lifecycle',
+          'chaincode',
+          'checkcommitreadiness',
+          ...definition,
+          '-O',
+          'json',
+        ]);
         const approvals = (JSON.parse(res.stdout) as { approvals: Record<string, boolean> }).approvals;
         return Object.values(approvals).every(Boolean) ? true : undefined;
       },
@@ -125,10 +156,23 @@ export async function deployChaincode(ctx: NetworkContext, opts: DeployOptions =
     );
     const peerFlags = orgs.flatMap((org) => {
       const peer = peersOf(ctx, org)[0]!;
-      return ['--peerAddresses', `127.0.0.1:${peer.listen}`, '--tlsRootCertFiles', path.join(peer.tlsDir, 'ca.crt')];
+      return [
+        '--peerAddresses',
+        `127.0.0.1:${peer.listen}`,
+        '--tlsRootCertFiles',
+        path.join(peer.tlsDir, 'ca.crt'),
+      ];
     });
     ctx.progress(`chaincode: commit ${cc.name} ${version} (sequence ${sequence})`);
-    await peerCli(ctx.layout, firstAdmin, first, ['lifecycle', 'chaincode', 'commit', ...orderer, ...definition, ...peerFlags, '--waitForEvent']);
+    await peerCli(ctx.layout, firstAdmin, first, [
+      'lifecycle',
+      'chaincode',
+      'commit',
+      ...orderer,
+      ...definition,
+      ...peerFlags,
+      '--waitForEvent',
+    ]);
   }
   await waitForChaincodeOnEveryPeer(ctx);
   const result = { name: cc.name, version, sequence, packageIds, changed: !alreadyCommitted };
@@ -138,7 +182,16 @@ export async function deployChaincode(ctx: NetworkContext, opts: DeployOptions =
 
 /** Queries the contract's metadata on every peer until each answers. */
 export async function waitForChaincodeOnEveryPeer(ctx: NetworkContext): Promise<void> {
-  const query = ['chaincode', 'query', '-C', ctx.topology.channel.name, '-n', ctx.topology.chaincode.name, '-c', '{"Args":["org.hyperledger.fabric:GetMetadata"]}'];
+  const query = [
+    'chaincode',
+    'query',
+    '-C',
+    ctx.topology.channel.name,
+    '-n',
+    ctx.topology.chaincode.name,
+    '-c',
+    '{"Args":["org.hyperledger.fabric:GetMetadata"]}',
+  ];
   for (const peer of ctx.peers) {
     let last = '';
     await waitFor(

@@ -25,7 +25,11 @@ export interface CcaasPackage {
  * connection.json. It carries no code; the chaincode runs as its own server, so the package ID
  * changes only with the label (name and version) and the connection details.
  */
-export async function packageCcaas(file: string, label: string, connection: CcaasConnection): Promise<CcaasPackage> {
+export async function packageCcaas(
+  file: string,
+  label: string,
+  connection: CcaasConnection,
+): Promise<CcaasPackage> {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'fabpay-ccpkg-'));
   try {
     const code = path.join(tmp, 'code');

@@ -17,11 +17,17 @@ export function chaincodeEntry(ctx: NetworkContext): string {
  * Starts (or restarts, when the package ID changed) the organisation's chaincode server: one
  * Node process serving the payments contract over TLS, known to the peers by `packageId`.
  */
-export async function startChaincodeServer(ctx: NetworkContext, org: string, packageId: string): Promise<void> {
+export async function startChaincodeServer(
+  ctx: NetworkContext,
+  org: string,
+  packageId: string,
+): Promise<void> {
   const files = chaincodeFiles(ctx.layout, org);
   const entry = chaincodeEntry(ctx);
   if (!existsSync(entry)) {
-    throw new Error(`chaincode server ${entry} does not exist: build the chaincode first (npx tsc -b ${ctx.topology.chaincode.path})`);
+    throw new Error(
+      `chaincode server ${entry} does not exist: build the chaincode first (npx tsc -b ${ctx.topology.chaincode.path})`,
+    );
   }
   const running = runningPid(files.pid);
   const idFile = `${files.pid}.ccid`;

@@ -37,7 +37,8 @@ export async function createChannel(ctx: NetworkContext): Promise<void> {
   }
   for (const orderer of ctx.orderers) {
     const listed = await osnadmin(orderer, ['list'], { allowFailure: true });
-    if (listed.stdout.includes(`"name":"${channel}"`) || listed.stdout.includes(`"name": "${channel}"`)) continue;
+    if (listed.stdout.includes(`"name":"${channel}"`) || listed.stdout.includes(`"name": "${channel}"`))
+      continue;
     ctx.progress(`channel ${channel}: ${orderer.host} joins (osnadmin)`);
     await osnadmin(orderer, ['join', '--channelID', channel, '--config-block', block]);
   }
@@ -59,7 +60,9 @@ export async function createChannel(ctx: NetworkContext): Promise<void> {
     await waitFor(
       `${peer.host} to join ${channel}`,
       async () => {
-        const res = await peerCli(ctx.layout, org, peer, ['channel', 'join', '-b', block], { allowFailure: true });
+        const res = await peerCli(ctx.layout, org, peer, ['channel', 'join', '-b', block], {
+          allowFailure: true,
+        });
         if (res.code === 0) return true;
         // Only a not-yet-ready orderer is worth retrying; anything else is a real failure.
         throw new Error(res.stderr.trim().split('\n').slice(-2).join(' '));
@@ -77,7 +80,10 @@ export interface OrdererChannelInfo {
   height: number;
 }
 
-export async function ordererChannelInfo(orderer: NodeSpec, channel: string): Promise<OrdererChannelInfo | undefined> {
+export async function ordererChannelInfo(
+  orderer: NodeSpec,
+  channel: string,
+): Promise<OrdererChannelInfo | undefined> {
   // This osnadmin has no `info`; `list --channelID` returns the same document.
   const res = await osnadmin(orderer, ['list', '--channelID', channel], { allowFailure: true });
   if (res.code !== 0) return undefined;
@@ -91,9 +97,15 @@ export async function ordererChannelInfo(orderer: NodeSpec, channel: string): Pr
 
 /** A peer's ledger height on the channel, or undefined if it cannot tell. */
 export async function peerHeight(ctx: NetworkContext, peer: NodeSpec): Promise<number | undefined> {
-  const res = await peerCli(ctx.layout, ctx.caPaths.org(peer.org), peer, ['channel', 'getinfo', '-c', ctx.topology.channel.name], {
-    allowFailure: true,
-  });
+  const res = await peerCli(
+    ctx.layout,
+    ctx.caPaths.org(peer.org),
+    peer,
+    ['channel', 'getinfo', '-c', ctx.topology.channel.name],
+    {
+      allowFailure: true,
+    },
+  );
   const m = /"height":(\d+)/.exec(res.stdout + res.stderr);
   return m ? Number(m[1]) : undefined;
 }

@@ -20,7 +20,9 @@ export async function installFromArchive(opts: {
     throw new Error(`${product.module} ${pin.version} has no release archive`);
   }
   if (process.platform !== 'linux' || process.arch !== 'x64') {
-    throw new Error(`release archives are pinned for linux-amd64, this machine is ${process.platform}-${process.arch}`);
+    throw new Error(
+      `release archives are pinned for linux-amd64, this machine is ${process.platform}-${process.arch}`,
+    );
   }
   const response = await fetch(pin.releaseArchive);
   if (!response.ok) {

@@ -10,7 +10,9 @@ export type GoProgress =
   | { kind: 'built'; command: string; seconds: number };
 
 /** The Go toolchain found on this machine, or why it is unusable. */
-export async function findGo(minimum: string): Promise<{ ok: true; version: string } | { ok: false; why: string }> {
+export async function findGo(
+  minimum: string,
+): Promise<{ ok: true; version: string } | { ok: false; why: string }> {
   let version: string;
   try {
     version = (await run('go', ['env', 'GOVERSION'])).stdout.trim();
@@ -19,7 +21,11 @@ export async function findGo(minimum: string): Promise<{ ok: true; version: stri
   }
   const m = /^go(\d+)\.(\d+)/.exec(version);
   const [wantMajor, wantMinor] = minimum.split('.').map(Number);
-  if (!m || Number(m[1]) < (wantMajor ?? 1) || (Number(m[1]) === wantMajor && Number(m[2]) < (wantMinor ?? 0))) {
+  if (
+    !m ||
+    Number(m[1]) < (wantMajor ?? 1) ||
+    (Number(m[1]) === wantMajor && Number(m[2]) < (wantMinor ?? 0))
+  ) {
     return { ok: false, why: `Go ${version} is older than the required ${minimum}` };
   }
   return { ok: true, version };
@@ -78,7 +84,10 @@ export async function buildWithGo(opts: {
   // Importing the commands from a build-tagged file lets `go mod tidy` record
   // every dependency they need in go.sum, without this file ever compiling.
   const imports = product.commands.map((c) => `\t_ "${product.module}/cmd/${c}"`).join('\n');
-  writeFileSync(path.join(buildDir, 'tools.go'), `//go:build tools\n\npackage tools\n\nimport (\n${imports}\n)\n`);
+  writeFileSync(
+    path.join(buildDir, 'tools.go'),
+    `//go:build tools\n\npackage tools\n\nimport (\n${imports}\n)\n`,
+  );
   if (!existsSync(path.join(buildDir, 'go.sum'))) {
     await run('go', ['mod', 'tidy'], { cwd: buildDir });
   }
@@ -90,10 +99,14 @@ export async function buildWithGo(opts: {
     onProgress({ kind: 'build', command, index: i + 1, total: product.commands.length });
     const started = Date.now();
     const out = path.join(binDir, command);
-    await run('go', ['build', '-trimpath', '-ldflags', ldflags.join(' '), '-o', out, `${product.module}/cmd/${command}`], {
-      cwd: buildDir,
-      env: { ...process.env, CGO_ENABLED: '1' },
-    });
+    await run(
+      'go',
+      ['build', '-trimpath', '-ldflags', ldflags.join(' '), '-o', out, `${product.module}/cmd/${command}`],
+      {
+        cwd: buildDir,
+        env: { ...process.env, CGO_ENABLED: '1' },
+      },
+    );
     chmodSync(out, 0o755);
     onProgress({ kind: 'built', command, seconds: (Date.now() - started) / 1000 });
   }

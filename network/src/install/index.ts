@@ -1,4 +1,14 @@
-import { accessSync, chmodSync, constants, cpSync, existsSync, mkdirSync, readdirSync, symlinkSync, unlinkSync } from 'node:fs';
+import {
+  accessSync,
+  chmodSync,
+  constants,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  symlinkSync,
+  unlinkSync,
+} from 'node:fs';
 import path from 'node:path';
 import { binDir } from '@fabpay/topology';
 import { installFromArchive } from './archive-route';
@@ -131,8 +141,17 @@ async function installProduct(
 
   if (!opts.force) {
     for (const pin of product.pins) {
-      if (manifest[name]?.version === pin.version && configReady() && (await hasPinnedBinaries(layout.binDir, product, pin))) {
-        emit({ kind: 'skip', product: name, version: pin.version, reason: `already installed in ${layout.binDir}` });
+      if (
+        manifest[name]?.version === pin.version &&
+        configReady() &&
+        (await hasPinnedBinaries(layout.binDir, product, pin))
+      ) {
+        emit({
+          kind: 'skip',
+          product: name,
+          version: pin.version,
+          reason: `already installed in ${layout.binDir}`,
+        });
         return { product: name, ...manifest[name], route: 'present' };
       }
     }
@@ -151,8 +170,17 @@ async function installProduct(
       mkdirSync(buildDir, { recursive: true });
       const downloaded = await downloadModule(product, pin, buildDir);
       if (!downloaded.ok) {
-        emit({ kind: 'route-failed', product: name, version: pin.version, route: 'go', command: downloaded.command, error: downloaded.error });
-        failures.push(`go route, ${name} ${pin.version}: \`${downloaded.command}\` failed: ${downloaded.error}`);
+        emit({
+          kind: 'route-failed',
+          product: name,
+          version: pin.version,
+          route: 'go',
+          command: downloaded.command,
+          error: downloaded.error,
+        });
+        failures.push(
+          `go route, ${name} ${pin.version}: \`${downloaded.command}\` failed: ${downloaded.error}`,
+        );
         continue;
       }
       emit({ kind: 'product', product: name, version: pin.version, route: 'go' });
@@ -162,8 +190,10 @@ async function installProduct(
         buildDir,
         binDir: layout.binDir,
         onProgress: (p) => {
-          if (p.kind === 'build') emit({ kind: 'build', product: name, command: p.command, index: p.index, total: p.total });
-          if (p.kind === 'built') emit({ kind: 'built', product: name, command: p.command, seconds: p.seconds });
+          if (p.kind === 'build')
+            emit({ kind: 'build', product: name, command: p.command, index: p.index, total: p.total });
+          if (p.kind === 'built')
+            emit({ kind: 'built', product: name, command: p.command, seconds: p.seconds });
         },
       });
       if (needsConfig) copySampleConfig(downloaded.dir, layout.configDir);
@@ -177,7 +207,12 @@ async function installProduct(
     if (go.ok) break; // With Go present the module proxy is the route; archives are for machines without Go.
     try {
       emit({ kind: 'product', product: name, version: pin.version, route: 'archive' });
-      await installFromArchive({ product, pin, binDir: layout.binDir, configDir: needsConfig ? layout.configDir : undefined });
+      await installFromArchive({
+        product,
+        pin,
+        binDir: layout.binDir,
+        configDir: needsConfig ? layout.configDir : undefined,
+      });
       return done(pin, 'archive');
     } catch (err) {
       const error = (err as Error).message;
@@ -195,7 +230,11 @@ async function installProduct(
  * Adopts binaries already on PATH when they report a pinned version, by
  * linking them into the bin directory (the network tool only looks there).
  */
-async function fromPath(product: Product, layout: InstallLayout, needsConfig: boolean): Promise<Pin | undefined> {
+async function fromPath(
+  product: Product,
+  layout: InstallLayout,
+  needsConfig: boolean,
+): Promise<Pin | undefined> {
   const found = whichOnPath(product.commands[0] ?? '');
   if (!found || path.dirname(found) === layout.binDir) return undefined;
   const dir = path.dirname(found);
@@ -212,7 +251,8 @@ async function fromPath(product: Product, layout: InstallLayout, needsConfig: bo
     }
     if (needsConfig && sampleConfig) {
       mkdirSync(layout.configDir, { recursive: true });
-      for (const f of ['core.yaml', 'orderer.yaml', 'configtx.yaml']) cpSync(path.join(sampleConfig, f), path.join(layout.configDir, f));
+      for (const f of ['core.yaml', 'orderer.yaml', 'configtx.yaml'])
+        cpSync(path.join(sampleConfig, f), path.join(layout.configDir, f));
     }
     return pin;
   }

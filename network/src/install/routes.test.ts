@@ -77,7 +77,8 @@ describe('installer routes', () => {
     fakeBinary(onPath, 'osnadmin', 'n/a');
     fakeBinary(onPath, 'fabric-ca-server', '1.0.0');
     mkdirSync(path.join(tmp, 'opt', 'config'));
-    for (const f of ['core.yaml', 'orderer.yaml', 'configtx.yaml']) writeFileSync(path.join(tmp, 'opt', 'config', f), `# ${f}\n`);
+    for (const f of ['core.yaml', 'orderer.yaml', 'configtx.yaml'])
+      writeFileSync(path.join(tmp, 'opt', 'config', f), `# ${f}\n`);
     process.env.PATH = `${onPath}:${realPath}`;
     const layout = layoutFor(path.join(tmp, 'home'));
     const events: InstallEvent[] = [];
@@ -100,6 +101,8 @@ describe('installer routes', () => {
     expect(await findGo('1.22')).toEqual({ ok: false, why: 'the Go toolchain (`go`) is not on PATH' });
     const err = await install({ root, layout: layoutFor(path.join(tmp, 'home')) }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InstallError);
-    expect((err as Error).message).toMatch(/cannot install fabric \(9\.9\.9\): no route worked\.\n.*go route: the Go toolchain \(`go`\) is not on PATH/);
+    expect((err as Error).message).toMatch(
+      /cannot install fabric \(9\.9\.9\): no route worked\.\n.*go route: the Go toolchain \(`go`\) is not on PATH/,
+    );
   });
 });

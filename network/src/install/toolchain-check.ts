@@ -69,7 +69,17 @@ export async function caSmokeTest(binDir: string): Promise<CaSmokeResult> {
   const log = openSync(logFile, 'a');
   const server = spawn(
     path.join(binDir, 'fabric-ca-server'),
-    ['start', '-b', 'admin:adminpw', '--address', '127.0.0.1', '--port', String(port), '--home', path.join(home, 'server')],
+    [
+      'start',
+      '-b',
+      'admin:adminpw',
+      '--address',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--home',
+      path.join(home, 'server'),
+    ],
     {
       stdio: ['ignore', log, log],
       // The operations endpoint defaults to 127.0.0.1:9443, which peers and orderers also default to.

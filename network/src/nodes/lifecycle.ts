@@ -13,7 +13,9 @@ export class PortInUseError extends Error {
     readonly port: number,
     readonly owner: string,
   ) {
-    super(`port ${port} (${owner}) is already in use by another process; stop it or choose another portBase in the topology`);
+    super(
+      `port ${port} (${owner}) is already in use by another process; stop it or choose another portBase in the topology`,
+    );
     this.name = 'PortInUseError';
   }
 }
@@ -70,7 +72,10 @@ export async function waitHealthy(node: NodeSpec, timeoutMs = 60_000): Promise<v
       last = h.detail;
       return h.ok ? true : undefined;
     },
-    { timeoutMs, describeLast: () => `last answer: ${last}\n${node.host} log ends:\n${logTail(node.process.logFile)}` },
+    {
+      timeoutMs,
+      describeLast: () => `last answer: ${last}\n${node.host} log ends:\n${logTail(node.process.logFile)}`,
+    },
   );
 }
 

@@ -76,16 +76,24 @@ export async function stopProcess(pidFile: string, name: string, timeoutMs = 15_
   }
   signal(pid, 'SIGTERM');
   try {
-    await waitFor(`${name} (pid ${pid}) to exit`, async () => (runningPid(pidFile) === undefined ? true : undefined), {
-      timeoutMs,
-      intervalMs: 100,
-    });
+    await waitFor(
+      `${name} (pid ${pid}) to exit`,
+      async () => (runningPid(pidFile) === undefined ? true : undefined),
+      {
+        timeoutMs,
+        intervalMs: 100,
+      },
+    );
   } catch {
     signal(pid, 'SIGKILL');
-    await waitFor(`${name} (pid ${pid}) to exit after SIGKILL`, async () => (runningPid(pidFile) === undefined ? true : undefined), {
-      timeoutMs: 10_000,
-      intervalMs: 100,
-    });
+    await waitFor(
+      `${name} (pid ${pid}) to exit after SIGKILL`,
+      async () => (runningPid(pidFile) === undefined ? true : undefined),
+      {
+        timeoutMs: 10_000,
+        intervalMs: 100,
+      },
+    );
   }
   rmSync(pidFile, { force: true });
   return true;
@@ -96,10 +104,14 @@ export async function killProcess(pidFile: string, name: string): Promise<number
   const pid = runningPid(pidFile);
   if (pid === undefined) return undefined;
   signal(pid, 'SIGKILL');
-  await waitFor(`${name} (pid ${pid}) to die`, async () => (runningPid(pidFile) === undefined ? true : undefined), {
-    timeoutMs: 10_000,
-    intervalMs: 50,
-  });
+  await waitFor(
+    `${name} (pid ${pid}) to die`,
+    async () => (runningPid(pidFile) === undefined ? true : undefined),
+    {
+      timeoutMs: 10_000,
+      intervalMs: 50,
+    },
+  );
   return pid;
 }
 

@@ -34,7 +34,8 @@ function baseEnv(topology: Topology, cfgDir: string): NodeJS.ProcessEnv {
     FABRIC_CFG_PATH: cfgDir,
     FABRIC_LOGGING_SPEC: topology.logging,
     // Fabric's default format colours its output, which is noise in log files.
-    FABRIC_LOGGING_FORMAT: '%{time:2006-01-02 15:04:05.000 MST} %{level:.4s} [%{module}] %{shortfunc} -> %{message}',
+    FABRIC_LOGGING_FORMAT:
+      '%{time:2006-01-02 15:04:05.000 MST} %{level:.4s} [%{module}] %{shortfunc} -> %{message}',
   };
 }
 
@@ -88,7 +89,14 @@ export function nodeSpecs(topology: Topology, caPaths: TopologyPaths, layout: Ne
           second: p.admin,
           operations: p.operations,
           tlsDir: tls,
-          process: { name: node.host, command: binaryPath('orderer'), args: [], env, logFile: files.log, pidFile: files.pid },
+          process: {
+            name: node.host,
+            command: binaryPath('orderer'),
+            args: [],
+            env,
+            logFile: files.log,
+            pidFile: files.pid,
+          },
         });
       }
     } else {
@@ -129,7 +137,14 @@ export function nodeSpecs(topology: Topology, caPaths: TopologyPaths, layout: Ne
           second: p.chaincode,
           operations: p.operations,
           tlsDir: tls,
-          process: { name: node.host, command: binaryPath('peer'), args: ['node', 'start'], env, logFile: files.log, pidFile: files.pid },
+          process: {
+            name: node.host,
+            command: binaryPath('peer'),
+            args: ['node', 'start'],
+            env,
+            logFile: files.log,
+            pidFile: files.pid,
+          },
         });
       }
     }

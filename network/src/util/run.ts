@@ -31,7 +31,11 @@ export function run(
   const { allowFailure, input, ...spawnOptions } = options;
   return new Promise((resolve, reject) => {
     // env is passed explicitly so that changes to process.env (e.g. PATH) made by this process apply.
-    const child = spawn(file, args, { env: process.env, ...spawnOptions, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    const child = spawn(file, args, {
+      env: process.env,
+      ...spawnOptions,
+      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout?.on('data', (b: Buffer) => out.push(b));
