@@ -1,0 +1,108 @@
+/** Command-line flags of `npm run bench -- [flags]`. */
+import { parseArgs } from 'node:util';
+import type { BatchSetting, Endorsement } from './network';
+import { WORKLOADS, type WorkloadName } from './workloads';
+
+export interface BenchArgs {
+  /** Payments per client (1) run and per upstream concurrent (3) run. */
+  payments: number;
+  /** Upstream sequential (2): at most this many payments, and at most `sequentialSeconds`. */
+  sequentialPayments: number;
+  sequentialSeconds: number;
+  /** Fan-out: one payer, so its debits serialise; fewer payments, lower concurrency. */
+  fanoutPayments: number;
+  fanoutConcurrency: number;
+  workloads: WorkloadName[];
+  /** Payments in flight for (1) (closed loop) and per Promise.all wave for (3). */
+  concurrency: number;
+  connectionsPerEndpoint: number;
+  maxInFlightPerEndpoint: number;
+  /** Time cap of every measured run, seconds. */
+  timeCapSeconds: number;
+  /** Block cutting settings; the first is the main setting, the others are compared on `uniform`. */
+  batches: BatchSetting[];
+  /** Endorsement settings; the first is the main one, the others are compared on uniform and hot. */
+  endorsements: Endorsement[];
+  payers: number;
+  warmup: number;
+  keep: boolean;
+  jsonOnly: boolean;
+  skipUpstream: boolean;
+}
+
+const USAGE = `usage: npm run bench -- [--payments N] [--workloads uniform,hot,fanout] [--concurrency C]
+  [--sequential-payments N] [--sequential-seconds S] [--fanout-payments N] [--fanout-concurrency C]
+  [--connections N] [--in-flight N] [--time-cap S] [--batch 250ms/500,1s/500]
+  [--endorsement majority,any] [--payers N] [--warmup N] [--skip-upstream] [--keep] [--json-only]`;
+
+function int(name: string, v: string | undefined, dflt: number, min = 1): number {
+  if (v === undefined) return dflt;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new Error(`--${name}: expected a whole number >= ${min}, got "${v}"\n${USAGE}`);
+  return n;
+}
+
+export function parseBenchArgs(argv: string[]): BenchArgs {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      payments: { type: 'string' },
+      'sequential-payments': { type: 'string' },
+      'sequential-seconds': { type: 'string' },
+      'fanout-payments': { type: 'string' },
+      'fanout-concurrency': { type: 'string' },
+      workloads: { type: 'string' },
+      concurrency: { type: 'string' },
+      connections: { type: 'string' },
+      'in-flight': { type: 'string' },
+      'time-cap': { type: 'string' },
+      batch: { type: 'string' },
+      endorsement: { type: 'string' },
+      payers: { type: 'string' },
+      warmup: { type: 'string' },
+      'skip-upstream': { type: 'boolean', default: false },
+      keep: { type: 'boolean', default: false },
+      'json-only': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  const workloads = (values.workloads ?? WORKLOADS.join(',')).split(',').map((w) => w.trim());
+  for (const w of workloads) {
+    if (!(WORKLOADS as readonly string[]).includes(w)) throw new Error(`--workloads: unknown workload "${w}" (${WORKLOADS.join(', ')})`);
+  }
+  const batches = (values.batch ?? '250ms/500,1s/500').split(',').map((b) => {
+    const m = /^(\d+(?:ms|s))\/(\d+)$/.exec(b.trim());
+    if (!m) throw new Error(`--batch: expected <timeout>/<maxMessageCount> such as 250ms/500, got "${b}"`);
+    return { timeout: m[1]!, maxMessageCount: Number(m[2]) };
+  });
+  const endorsements = (values.endorsement ?? 'majority,any').split(',').map((e) => {
+    const t = e.trim();
+    if (t !== 'majority' && t !== 'any') throw new Error(`--endorsement: expected majority or any, got "${e}"`);
+    return t;
+  });
+  const payments = int('payments', values.payments, 3000);
+  return {
+    payments,
+    sequentialPayments: int('sequential-payments', values['sequential-payments'], 300),
+    sequentialSeconds: int('sequential-seconds', values['sequential-seconds'], 20),
+    fanoutPayments: int('fanout-payments', values['fanout-payments'], Math.min(payments, 150)),
+    fanoutConcurrency: int('fanout-concurrency', values['fanout-concurrency'], 4),
+    workloads: workloads as WorkloadName[],
+    concurrency: int('concurrency', values.concurrency, 200),
+    connectionsPerEndpoint: int('connections', values.connections, 2),
+    maxInFlightPerEndpoint: int('in-flight', values['in-flight'], 250),
+    timeCapSeconds: int('time-cap', values['time-cap'], 60),
+    batches,
+    endorsements,
+    payers: int('payers', values.payers, 1000, 2),
+    warmup: int('warmup', values.warmup, 300, 0),
+    keep: values.keep ?? false,
+    jsonOnly: values['json-only'] ?? false,
+    skipUpstream: values['skip-upstream'] ?? false,
+  };
+}

@@ -1,0 +1,96 @@
+/**
+ * The load loop shared by every client configuration, bounded in count and in time:
+ * `workers` mode keeps `concurrency` payments in flight (closed loop); `waves` mode is the naive
+ * pattern `await Promise.all(batch)` over batches of `concurrency`; `concurrency: 1` in either mode
+ * is one payment after another. No new payment starts after the time cap; payments already in
+ * flight finish (each is bounded by its client's deadlines).
+ */
+import type { PaymentSpec, Workload } from './workloads';
+
+/** What one payment attempt ended as. */
+export type Outcome = { ok: true } | { ok: false; kind: 'conflict' | 'error'; code: string };
+
+/** A client configuration under test. */
+export interface PaymentSubmitter {
+  readonly name: string;
+  /** Submits a payment and waits for its commit. Never throws: classifies failures instead. */
+  pay(p: PaymentSpec): Promise<Outcome>;
+  /** Conflicts (MVCC/phantom) the client saw at commit and retried itself, so far. */
+  conflictRetries(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export interface LoadOptions {
+  count: number;
+  concurrency: number;
+  timeCapMs: number;
+  mode: 'workers' | 'waves';
+}
+
+export interface LoadResult {
+  attempted: number;
+  committed: number;
+  failed: number;
+  conflictsToCallers: number;
+  errors: Record<string, number>;
+  latenciesMs: number[];
+  wallSeconds: number;
+  stoppedByTimeCap: boolean;
+}
+
+export async function runLoad(submitter: PaymentSubmitter, workload: Workload, opts: LoadOptions): Promise<LoadResult> {
+  const result: LoadResult = {
+    attempted: 0,
+    committed: 0,
+    failed: 0,
+    conflictsToCallers: 0,
+    errors: {},
+    latenciesMs: [],
+    wallSeconds: 0,
+    stoppedByTimeCap: false,
+  };
+  const started = performance.now();
+  const deadline = started + opts.timeCapMs;
+  let next = 0;
+  const take = (): number | undefined => {
+    if (next >= opts.count) return undefined;
+    if (performance.now() >= deadline) {
+      result.stoppedByTimeCap = true;
+      return undefined;
+    }
+    return next++;
+  };
+  const one = async (i: number): Promise<void> => {
+    const p = workload.payment(i);
+    result.attempted++;
+    const t = performance.now();
+    const outcome = await submitter.pay(p);
+    if (outcome.ok) {
+      result.committed++;
+      result.latenciesMs.push(performance.now() - t);
+      return;
+    }
+    result.failed++;
+    if (outcome.kind === 'conflict') result.conflictsToCallers++;
+    result.errors[outcome.code] = (result.errors[outcome.code] ?? 0) + 1;
+  };
+  if (opts.mode === 'workers') {
+    const worker = async (): Promise<void> => {
+      for (let i = take(); i !== undefined; i = take()) await one(i);
+    };
+    await Promise.all(Array.from({ length: Math.max(1, opts.concurrency) }, worker));
+  } else {
+    for (;;) {
+      const batch: number[] = [];
+      for (let k = 0; k < opts.concurrency; k++) {
+        const i = take();
+        if (i === undefined) break;
+        batch.push(i);
+      }
+      if (batch.length === 0) break;
+      await Promise.all(batch.map(one));
+    }
+  }
+  result.wallSeconds = (performance.now() - started) / 1000;
+  return result;
+}

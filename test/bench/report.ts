@@ -1,0 +1,114 @@
+/** Turns load results into the report's JSON and a short human table. */
+import { cpus, freemem, loadavg, totalmem } from 'node:os';
+import { round, type CpuReport } from './cpu';
+import type { LoadResult } from './load';
+import { ratio, summarize, type LatencySummary } from './stats';
+
+export type ClientKind = 'fabpay' | 'upstream-sequential' | 'upstream-concurrent';
+
+export interface RunReport {
+  label: string;
+  client: ClientKind;
+  clientDescription: string;
+  workload: string;
+  endorsement: string;
+  batch: string;
+  concurrency: number;
+  mode: 'workers' | 'waves';
+  payments: { attempted: number; committed: number; failed: number };
+  committedPerSecond: number;
+  latencyMs: LatencySummary;
+  conflicts: { seenAtCommit: number; retriedByClient: number; reachedCallers: number };
+  errors: Record<string, number>;
+  wallSeconds: number;
+  stoppedByTimeCap: boolean;
+  cpu: CpuReport & { msPerCommittedPayment: Record<string, number> };
+}
+
+export function runReport(args: {
+  label: string;
+  client: ClientKind;
+  clientDescription: string;
+  workload: string;
+  endorsement: string;
+  batch: string;
+  concurrency: number;
+  mode: 'workers' | 'waves';
+  load: LoadResult;
+  conflictRetries: number;
+  cpu: CpuReport;
+}): RunReport {
+  const { load, cpu } = args;
+  const perPayment: Record<string, number> = {};
+  for (const [k, v] of Object.entries(cpu.seconds)) {
+    if (k === 'otherOnMachine') continue;
+    perPayment[k] = load.committed > 0 ? round((v * 1000) / load.committed, 2) : 0;
+  }
+  return {
+    label: args.label,
+    client: args.client,
+    clientDescription: args.clientDescription,
+    workload: args.workload,
+    endorsement: args.endorsement,
+    batch: args.batch,
+    concurrency: args.concurrency,
+    mode: args.mode,
+    payments: { attempted: load.attempted, committed: load.committed, failed: load.failed },
+    committedPerSecond: round(load.wallSeconds > 0 ? load.committed / load.wallSeconds : 0, 1),
+    latencyMs: summarize(load.latenciesMs),
+    conflicts: {
+      seenAtCommit: args.conflictRetries + load.conflictsToCallers,
+      retriedByClient: args.conflictRetries,
+      reachedCallers: load.conflictsToCallers,
+    },
+    errors: load.errors,
+    wallSeconds: round(load.wallSeconds, 2),
+    stoppedByTimeCap: load.stoppedByTimeCap,
+    cpu: { ...cpu, msPerCommittedPayment: perPayment },
+  };
+}
+
+export function machineInfo(): Record<string, unknown> {
+  return {
+    cores: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    memoryGiB: round(totalmem() / 2 ** 30, 1),
+    freeMemoryGiB: round(freemem() / 2 ** 30, 1),
+    loadAverageAtStart: loadavg().map((l) => round(l, 2)),
+    node: process.version,
+    shared: 'other engineers run live test networks on this machine at the same time; see cpu.otherOnMachine',
+  };
+}
+
+/** The process group that spent the most CPU per committed payment in a run. */
+export function biggestSpender(run: RunReport): { group: string; share: number; msPerPayment: number } {
+  const entries = Object.entries(run.cpu.msPerCommittedPayment).sort((a, b) => b[1] - a[1]);
+  const [group, ms] = entries[0] ?? ['none', 0];
+  const share = run.cpu.shareOfBusy[group as keyof CpuReport['shareOfBusy']] ?? 0;
+  return { group, share, msPerPayment: ms };
+}
+
+export function find(runs: readonly RunReport[], pred: (r: RunReport) => boolean): RunReport | undefined {
+  return runs.find(pred);
+}
+
+export { ratio };
+
+/** A fixed-width table of the runs, for humans (stderr). */
+export function table(runs: readonly RunReport[]): string {
+  const head = ['run', 'committed/s', 'p50 ms', 'p95 ms', 'p99 ms', 'ok/fail', 'conflicts seen/to callers', 'cpu s ord/peer/cc/client/other', 'busy cores'];
+  const rows = runs.map((r) => [
+    r.label,
+    r.committedPerSecond.toFixed(1),
+    r.latencyMs.p50.toFixed(0),
+    r.latencyMs.p95.toFixed(0),
+    r.latencyMs.p99.toFixed(0),
+    `${r.payments.committed}/${r.payments.failed}`,
+    `${r.conflicts.seenAtCommit}/${r.conflicts.reachedCallers}`,
+    [r.cpu.seconds.orderers, r.cpu.seconds.peers, r.cpu.seconds.chaincode, r.cpu.seconds.client, r.cpu.seconds.otherOnMachine].map((s) => s.toFixed(1)).join('/'),
+    r.cpu.machineBusyCores.toFixed(2),
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const fmt = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [fmt(head), ...rows.map(fmt)].join('\n');
+}
