@@ -135,7 +135,9 @@ describe('gateway client on the live network', () => {
     const creator = msp.SerializedIdentity.deserializeBinary(
       common.SignatureHeader.deserializeBinary(header.getSignatureHeader_asU8()).getCreator_asU8(),
     );
-    const wallet = JSON.parse(readFileSync(path.join(ctx.caPaths.org('Org1').walletDir, 'bob.id'), 'utf8')) as {
+    const wallet = JSON.parse(
+      readFileSync(path.join(ctx.caPaths.org('Org1').walletDir, 'bob.id'), 'utf8'),
+    ) as {
       credentials: { certificate: string };
     };
     expect(creator.getMspid()).toBe('Org1MSP');
@@ -179,19 +181,26 @@ describe('gateway client on the live network', () => {
     const seconds = (Date.now() - started) / 1000;
     firstOutcomes.push(...outcomes);
     const failed = outcomes.filter((o) => o.status === 'failed');
-    expect(failed.map((o) => `${o.spec.paymentId}: ${describeError(o.status === 'failed' ? o.error : '')}`)).toEqual([]);
+    expect(
+      failed.map((o) => `${o.spec.paymentId}: ${describeError(o.status === 'failed' ? o.error : '')}`),
+    ).toEqual([]);
     process.stderr.write(
       `[gateway] ${outcomes.length} concurrent payments committed in ${seconds.toFixed(1)} s (funding: ${funding.transactions} transactions)\n`,
     );
 
     // Every payment is on the ledger once: the record under its ID is the one the caller was told about.
-    const ledger = await ledgerPayments(payer, specs.map((s) => s.paymentId));
+    const ledger = await ledgerPayments(
+      payer,
+      specs.map((s) => s.paymentId),
+    );
     for (const o of outcomes) {
       if (o.status !== 'committed') continue;
       expect(ledger.get(o.spec.paymentId)).toEqual({ ...o.committed.value, refunded: '0' });
       expect(o.committed.value.txId).toBe(o.committed.transactionId);
     }
-    expect(new Set(outcomes.map((o) => (o.status === 'committed' ? o.committed.transactionId : ''))).size).toBe(PAYERS);
+    expect(
+      new Set(outcomes.map((o) => (o.status === 'committed' ? o.committed.transactionId : ''))).size,
+    ).toBe(PAYERS);
 
     // Balances, exactly: each payer paid once, each merchant got exactly its payments.
     const balances = await balancesOf(payer, [...payers, ...merchants]);
@@ -204,7 +213,11 @@ describe('gateway client on the live network', () => {
     );
     merchants.forEach((id) => {
       const expected = sum(specs.filter((s) => s.to === id).map((s) => s.amount));
-      expect({ id, available: balances.get(id)!.available, pendingCount: balances.get(id)!.pendingCount }).toEqual({
+      expect({
+        id,
+        available: balances.get(id)!.available,
+        pendingCount: balances.get(id)!.pendingCount,
+      }).toEqual({
         id,
         available: expected.toString(),
         pendingCount: specs.filter((s) => s.to === id).length,
@@ -251,17 +264,26 @@ describe('gateway client on the live network', () => {
     expect(victimStatus.state).not.toBe('ready'); // the pool noticed the dead peer
     expect(victimStatus.stats.failures + victimStatus.stats.ejections).toBeGreaterThan(0);
     const failed = outcomes.filter((o) => o.status === 'failed');
-    expect(failed.map((o) => `${o.spec.paymentId}: ${describeError(o.status === 'failed' ? o.error : '')}`)).toEqual([]);
+    expect(
+      failed.map((o) => `${o.spec.paymentId}: ${describeError(o.status === 'failed' ? o.error : '')}`),
+    ).toEqual([]);
 
     // Exactly once on the ledger, and the balances show one debit per payment.
-    const ledger = await ledgerPayments(payer, specs.map((s) => s.paymentId));
+    const ledger = await ledgerPayments(
+      payer,
+      specs.map((s) => s.paymentId),
+    );
     for (const o of outcomes) {
-      if (o.status === 'committed') expect(ledger.get(o.spec.paymentId)?.txId).toBe(o.committed.transactionId);
+      if (o.status === 'committed')
+        expect(ledger.get(o.spec.paymentId)?.txId).toBe(o.committed.transactionId);
     }
     const balances = await balancesOf(payer, [...payers, ...merchants]);
     payers.forEach((id, i) => {
       const spent = firstAmount(i) + (i < KILL_RUN ? secondAmount(i) : 0n);
-      expect({ id, available: balances.get(id)!.available }).toEqual({ id, available: (FUNDING - spent).toString() });
+      expect({ id, available: balances.get(id)!.available }).toEqual({
+        id,
+        available: (FUNDING - spent).toString(),
+      });
     });
     expect(sum([...balances.values()].map(holdings))).toBe(issued);
     const line = (await payer.payments.conservationReport()).find((l) => l.currency === CURRENCY);

@@ -46,7 +46,9 @@ export async function eventually<T>(
       lastError = err;
     }
     if (Date.now() > deadline) {
-      const why = lastError ? ` (last error: ${lastError instanceof Error ? lastError.message : String(lastError)})` : '';
+      const why = lastError
+        ? ` (last error: ${lastError instanceof Error ? lastError.message : String(lastError)})`
+        : '';
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${why}`);
     }
     await new Promise((r) => setTimeout(r, intervalMs));
@@ -74,7 +76,11 @@ export function runId(prefix: string): string {
 }
 
 /** Runs `fn` over `items` with at most `limit` calls at once; results in input order. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -96,7 +102,8 @@ export const sum = (values: Iterable<bigint>): bigint => {
 /** Error message (and code, if any) for reports. */
 export function describeError(err: unknown): string {
   if (err instanceof Error) {
-    const code = (err as { code?: unknown; paymentCode?: unknown }).paymentCode ?? (err as { code?: unknown }).code;
+    const code =
+      (err as { code?: unknown; paymentCode?: unknown }).paymentCode ?? (err as { code?: unknown }).code;
     return `${typeof code === 'string' ? `${code} ` : ''}${err.name}: ${err.message}`;
   }
   return String(err);
@@ -143,7 +150,8 @@ export async function openAccounts(owner: Party, ids: readonly string[], currenc
 }
 
 /** Number of k in [0, n) with k ≡ r (mod m). */
-const residueCount = (n: number, r: number, m: number): bigint => (r < n ? BigInt(Math.floor((n - 1 - r) / m) + 1) : 0n);
+const residueCount = (n: number, r: number, m: number): bigint =>
+  r < n ? BigInt(Math.floor((n - 1 - r) / m) + 1) : 0n;
 
 export interface FundingResult {
   /** Total issued into the accounts. */
@@ -254,10 +262,14 @@ export function startPayments(payer: Party, specs: readonly PaymentSpec[], timeo
     outcomes: within(`${specs.length} payments to settle`, timeoutMs, Promise.all(all)),
     committed: () => committed,
     committedAtLeast: (count, waitMs = timeoutMs) =>
-      eventually(`${count} of ${specs.length} payments to commit`, () => (committed >= count ? true : undefined), {
-        timeoutMs: waitMs,
-        intervalMs: 20,
-      }).then(() => undefined),
+      eventually(
+        `${count} of ${specs.length} payments to commit`,
+        () => (committed >= count ? true : undefined),
+        {
+          timeoutMs: waitMs,
+          intervalMs: 20,
+        },
+      ).then(() => undefined),
   };
 }
 
@@ -265,7 +277,11 @@ export function startPayments(payer: Party, specs: readonly PaymentSpec[], timeo
  * Resubmits the payments whose caller was told they failed (what a real caller does with an
  * idempotent payment ID), until each has committed or `attempts` are used up.
  */
-export async function settleFailures(payer: Party, outcomes: readonly PaymentOutcome[], attempts = 3): Promise<PaymentOutcome[]> {
+export async function settleFailures(
+  payer: Party,
+  outcomes: readonly PaymentOutcome[],
+  attempts = 3,
+): Promise<PaymentOutcome[]> {
   let current = [...outcomes];
   for (let a = 0; a < attempts && current.some((o) => o.status === 'failed'); a++) {
     current = await Promise.all(current.map((o) => (o.status === 'committed' ? o : payOnce(payer, o.spec))));
@@ -274,7 +290,10 @@ export async function settleFailures(payer: Party, outcomes: readonly PaymentOut
 }
 
 /** Ledger view of a set of payments: the record of each ID, or undefined if not found. */
-export async function ledgerPayments(reader: Party, ids: readonly string[]): Promise<Map<string, Payment | undefined>> {
+export async function ledgerPayments(
+  reader: Party,
+  ids: readonly string[],
+): Promise<Map<string, Payment | undefined>> {
   const found = await mapLimit(ids, 200, async (id) => {
     try {
       return await reader.payments.getPayment(id);
@@ -298,7 +317,10 @@ export const holdings = (b: Balance): bigint => BigInt(b.available) + BigInt(b.h
 // ---------------------------------------------------------------- network helpers
 
 /** Heights of every peer (undefined for one that does not answer). */
-export function peerHeights(ctx: NetworkContext, peers: readonly NodeSpec[] = ctx.peers): Promise<(number | undefined)[]> {
+export function peerHeights(
+  ctx: NetworkContext,
+  peers: readonly NodeSpec[] = ctx.peers,
+): Promise<(number | undefined)[]> {
   return Promise.all(peers.map((p) => peerHeight(ctx, p)));
 }
 
@@ -315,13 +337,20 @@ export function sameHeightEverywhere(ctx: NetworkContext, timeoutMs = 90_000): P
 }
 
 /** Hosts of the orderers that say they lead the channel. */
-export async function raftLeaders(ctx: NetworkContext, orderers: readonly NodeSpec[] = ctx.orderers): Promise<string[]> {
+export async function raftLeaders(
+  ctx: NetworkContext,
+  orderers: readonly NodeSpec[] = ctx.orderers,
+): Promise<string[]> {
   const flags = await Promise.all(orderers.map((o) => isRaftLeader(o, ctx.topology.channel.name)));
   return orderers.filter((_, i) => flags[i] === true).map((o) => o.host);
 }
 
 /** Waits for exactly one Raft leader among `orderers` and returns its node. */
-export async function raftLeader(ctx: NetworkContext, orderers: readonly NodeSpec[] = ctx.orderers, timeoutMs = 60_000): Promise<NodeSpec> {
+export async function raftLeader(
+  ctx: NetworkContext,
+  orderers: readonly NodeSpec[] = ctx.orderers,
+  timeoutMs = 60_000,
+): Promise<NodeSpec> {
   const host = await eventually(
     `exactly one Raft leader among ${orderers.map((o) => o.host).join(', ')}`,
     async () => {
@@ -337,10 +366,14 @@ export async function raftLeader(ctx: NetworkContext, orderers: readonly NodeSpe
 export async function kill(node: NodeSpec): Promise<number> {
   const pid = await crashNode(node);
   if (pid === undefined) throw new Error(`${node.host} was not running, nothing to kill`);
-  await eventually(`${node.host} (pid ${pid}) to exit`, () => (runningPid(node.process.pidFile) === undefined ? true : undefined), {
-    timeoutMs: 15_000,
-    intervalMs: 50,
-  });
+  await eventually(
+    `${node.host} (pid ${pid}) to exit`,
+    () => (runningPid(node.process.pidFile) === undefined ? true : undefined),
+    {
+      timeoutMs: 15_000,
+      intervalMs: 50,
+    },
+  );
   return pid;
 }
 
@@ -351,7 +384,12 @@ export async function restart(ctx: NetworkContext, node: NodeSpec): Promise<void
 }
 
 /** Waits until an orderer's channel height is at least `height`. */
-export function ordererCaughtUp(ctx: NetworkContext, orderer: NodeSpec, height: number, timeoutMs = 90_000): Promise<number> {
+export function ordererCaughtUp(
+  ctx: NetworkContext,
+  orderer: NodeSpec,
+  height: number,
+  timeoutMs = 90_000,
+): Promise<number> {
   return eventually(
     `${orderer.host} to catch up to channel height ${height}`,
     async () => {
@@ -374,7 +412,12 @@ export async function healNetwork(ctx: NetworkContext): Promise<void> {
 }
 
 /** Queries the chaincode on exactly one peer with the peer CLI (as that org's admin; no gateway). */
-export async function queryOnPeer<T>(ctx: NetworkContext, peer: NodeSpec, fn: string, ...args: string[]): Promise<T> {
+export async function queryOnPeer<T>(
+  ctx: NetworkContext,
+  peer: NodeSpec,
+  fn: string,
+  ...args: string[]
+): Promise<T> {
   const res = await peerCli(ctx.layout, ctx.caPaths.org(peer.org), peer, [
     'chaincode',
     'query',
