@@ -211,7 +211,7 @@ describe('payments end to end', () => {
 
     // Expired: a short expiry; expireHold is refused until the transaction time passes it.
     const h3 = `${run}-h3`;
-    const shortExpiry = new Date(Date.now() + 6_000);
+    const shortExpiry = new Date(Date.now() + 8_000);
     track(
       'HoldAuthorized',
       await payer.payments.authorizeHold({

@@ -252,25 +252,48 @@ export interface PaymentRun {
 /** Starts every payment at once (the client's pool bounds what reaches the peers). */
 export function startPayments(payer: Party, specs: readonly PaymentSpec[], timeoutMs: number): PaymentRun {
   let committed = 0;
+  const waiters: { count: number; resolve: () => void }[] = [];
   const all = specs.map((spec) =>
     payOnce(payer, spec).then((o) => {
-      if (o.status === 'committed') committed++;
+      if (o.status === 'committed') {
+        committed++;
+        // Wake waiters at once (not on a polling tick), so a fault can be injected right there.
+        for (const w of waiters.filter((w) => committed >= w.count)) {
+          waiters.splice(waiters.indexOf(w), 1);
+          w.resolve();
+        }
+      }
       return o;
     }),
   );
+  const outcomes = within(`${specs.length} payments to settle`, timeoutMs, Promise.all(all));
   return {
-    outcomes: within(`${specs.length} payments to settle`, timeoutMs, Promise.all(all)),
+    outcomes,
     committed: () => committed,
     committedAtLeast: (count, waitMs = timeoutMs) =>
-      eventually(
-        `${count} of ${specs.length} payments to commit`,
-        () => (committed >= count ? true : undefined),
-        {
-          timeoutMs: waitMs,
-          intervalMs: 20,
-        },
-      ).then(() => undefined),
+      committed >= count
+        ? Promise.resolve()
+        : within(
+            `${count} of ${specs.length} payments to commit`,
+            waitMs,
+            Promise.race([
+              new Promise<void>((resolve) => waiters.push({ count, resolve })),
+              outcomes.then(() => {
+                throw new Error(
+                  `the run ended with ${committed} of ${specs.length} committed, fewer than ${count}`,
+                );
+              }),
+            ]),
+          ),
   };
+}
+
+/** Retries the client needed so far, by stage and reason (its Prometheus counter). */
+export async function retryCounts(party: Party): Promise<Record<string, number>> {
+  const metric = await party.client.metrics.retries.get();
+  return Object.fromEntries(
+    metric.values.map((v) => [`${String(v.labels.stage)}/${String(v.labels.reason)}`, v.value]),
+  );
 }
 
 /**

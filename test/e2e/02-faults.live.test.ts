@@ -1,0 +1,296 @@
+/**
+ * Issue 7, faults on the shared native network, each bounded in time:
+ *
+ * - the Raft leader is SIGKILLed with at least 500 payments in flight: every payment the client
+ *   reported committed is on the ledger exactly once, every other one was reported failed to its
+ *   caller, money is conserved, a new leader takes over and new payments commit; the orderer is
+ *   restarted and catches up;
+ * - the client's busiest gateway peer is SIGKILLed while payments run: the client fails over and
+ *   every payment commits exactly once;
+ * - the restarted peer reaches the same height and answers the same balances as the others;
+ * - replaying every payment ID of the run moves no money and returns the original results.
+ *
+ * Payments are conflict-free: each payer its own funded account, merchants receive blind credits.
+ * The suite leaves every node running and every peer at the same height (afterAll heals).
+ */
+import type { NodeSpec } from '@fabpay/network';
+import type { Balance, Payment } from '@fabpay/gateway-client';
+import { liveNetwork } from '../support/live-network';
+import {
+  balancesOf,
+  closeParties,
+  describeError,
+  fundAccounts,
+  healNetwork,
+  holdings,
+  kill,
+  ledgerPayments,
+  mapLimit,
+  openAccounts,
+  openParty,
+  ordererCaughtUp,
+  queryOnPeer,
+  raftLeader,
+  restart,
+  retryCounts,
+  runId,
+  sameHeightEverywhere,
+  settleFailures,
+  startPayments,
+  sum,
+  type Party,
+  type PaymentOutcome,
+  type PaymentSpec,
+} from '../support/payments-kit';
+
+const CURRENCY = 'GBP';
+const PAYERS = 600;
+const IN_FLIGHT_AT_KILL = 500;
+const PEER_RUN = 300;
+const AFTER_RUN = 20;
+const MERCHANTS = 5;
+const FUNDING = 1_000n;
+const leaderRunAmount = (i: number): bigint => 100n + BigInt(i % 7);
+const peerRunAmount = (i: number): bigint => 200n + BigInt(i % 11);
+const afterRunAmount = (i: number): bigint => 50n + BigInt(i % 3);
+
+const failures = (outcomes: readonly PaymentOutcome[]): string[] =>
+  outcomes.flatMap((o) => (o.status === 'failed' ? [`${o.spec.paymentId}: ${describeError(o.error)}`] : []));
+
+describe('faults: orderer leader and gateway peer crashes', () => {
+  const ctx = liveNetwork();
+  const run = runId('f');
+  const payers = Array.from({ length: PAYERS }, (_, i) => `${run}-p${i}`);
+  const merchants = Array.from({ length: MERCHANTS }, (_, i) => `${run}-m${i}`);
+  const accounts = [...payers, ...merchants];
+  let alice: Party | undefined;
+  let bob: Party | undefined;
+  let dave: Party | undefined;
+  let issued = 0n;
+  let supplyBefore = 0n;
+  /** What each payment's caller was finally told, by payment ID (after resubmitting failures). */
+  const final = new Map<string, PaymentOutcome>();
+  /** Amount each payer has paid in total, by payer index. */
+  const spent = new Map<number, bigint>();
+  let killedPeer: NodeSpec | undefined;
+  const need = (p: Party | undefined): Party => {
+    if (!p) throw new Error('client not opened (beforeAll failed)');
+    return p;
+  };
+  const specsFor = (tag: string, count: number, amount: (i: number) => bigint): PaymentSpec[] =>
+    payers.slice(0, count).map((from, i) => ({
+      paymentId: `${run}-${tag}${i}`,
+      from,
+      to: merchants[i % MERCHANTS]!,
+      amount: amount(i),
+      currency: CURRENCY,
+    }));
+  const record = (outcomes: readonly PaymentOutcome[]): void => {
+    for (const o of outcomes) {
+      final.set(o.spec.paymentId, o);
+      const i = payers.indexOf(o.spec.from);
+      spent.set(i, (spent.get(i) ?? 0n) + o.spec.amount);
+    }
+  };
+
+  /** Every account holds exactly what it should, all money is accounted for, the report balances. */
+  async function expectBooksBalance(reader: Party): Promise<Map<string, Balance>> {
+    const balances = await balancesOf(reader, accounts);
+    const wrong = payers.flatMap((id, i) => {
+      const want = FUNDING - (spent.get(i) ?? 0n);
+      const b = balances.get(id)!;
+      return holdings(b) === want && b.held === '0'
+        ? []
+        : [`${id}: holds ${holdings(b)}, held ${b.held}, expected ${want}`];
+    });
+    expect(wrong).toEqual([]);
+    for (const m of merchants) {
+      const received = sum([...final.values()].filter((o) => o.spec.to === m).map((o) => o.spec.amount));
+      expect({ m, holds: holdings(balances.get(m)!) }).toEqual({ m, holds: received });
+    }
+    expect(sum([...balances.values()].map(holdings))).toBe(issued);
+    expect(BigInt((await reader.payments.getSupply(CURRENCY)).outstanding) - supplyBefore).toBe(issued);
+    const line = (await reader.payments.conservationReport()).find((l) => l.currency === CURRENCY);
+    expect(line?.balanced).toBe(true);
+    expect(BigInt(line!.available) + BigInt(line!.held) + BigInt(line!.pending)).toBe(
+      BigInt(line!.outstanding),
+    );
+    return balances;
+  }
+
+  /** Payments the caller was told committed are on the ledger once, under the transaction it was told. */
+  async function expectOnLedgerOnce(reader: Party, outcomes: readonly PaymentOutcome[]): Promise<void> {
+    const ledger = await ledgerPayments(
+      reader,
+      outcomes.map((o) => o.spec.paymentId),
+    );
+    const problems = outcomes.flatMap((o) => {
+      const onLedger = ledger.get(o.spec.paymentId);
+      if (o.status !== 'committed') return [];
+      if (!onLedger) return [`${o.spec.paymentId}: reported committed but not on the ledger`];
+      // The record under the ID is the one the caller got back (a resubmission gets the original).
+      if (JSON.stringify({ ...onLedger, refunded: '0' }) !== JSON.stringify(o.committed.value))
+        return [
+          `${o.spec.paymentId}: ledger ${JSON.stringify(onLedger)}, caller got ${JSON.stringify(o.committed.value)}`,
+        ];
+      if (
+        onLedger.amount !== o.spec.amount.toString() ||
+        onLedger.from !== o.spec.from ||
+        onLedger.to !== o.spec.to
+      )
+        return [`${o.spec.paymentId}: ledger record differs from the request`];
+      return [];
+    });
+    expect(problems).toEqual([]);
+  }
+
+  beforeAll(async () => {
+    alice = await openParty(ctx, 'Org1', 'alice');
+    bob = await openParty(ctx, 'Org1', 'bob');
+    dave = await openParty(ctx, 'Org2', 'dave');
+    supplyBefore = BigInt((await alice.payments.getSupply(CURRENCY)).outstanding);
+    await openAccounts(bob, payers, CURRENCY);
+    await openAccounts(dave, merchants, CURRENCY);
+    const funding = await fundAccounts(alice, bob, payers, FUNDING, CURRENCY, run);
+    issued = funding.issued;
+    process.stderr.write(`[faults] ${PAYERS} payers funded with ${funding.transactions} transactions\n`);
+  }, 170_000);
+
+  afterAll(async () => {
+    await closeParties(alice, bob, dave);
+    await healNetwork(ctx);
+  }, 180_000);
+
+  it(`loses no payment when the Raft leader is SIGKILLed with ${IN_FLIGHT_AT_KILL}+ payments in flight`, async () => {
+    const payer = need(bob);
+    const leader = await raftLeader(ctx);
+    const survivors = ctx.orderers.filter((o) => o !== leader);
+    const specs = specsFor('L', PAYERS, leaderRunAmount);
+
+    const paymentRun = startPayments(payer, specs, 170_000);
+    await paymentRun.committedAtLeast(1, 60_000);
+    const inFlight = payer.client.status().activeRequests;
+    await kill(leader);
+    expect(inFlight).toBeGreaterThanOrEqual(IN_FLIGHT_AT_KILL);
+    const outcomes = await paymentRun.outcomes;
+    const firstTry = outcomes.filter((o) => o.status === 'committed').length;
+    process.stderr.write(
+      `[faults] killed Raft leader ${leader.host} with ${inFlight} payments in flight: ${firstTry} committed, ` +
+        `${outcomes.length - firstTry} reported failed (${failures(outcomes).slice(0, 3).join('; ')}); ` +
+        `retries ${JSON.stringify(await retryCounts(payer))}\n`,
+    );
+
+    // Every payment the client reported committed is on the ledger exactly once.
+    await expectOnLedgerOnce(payer, outcomes);
+    // Every other one was reported failed to its caller (with an error), and resubmitting the same
+    // payment ID settles it once: a failure whose transaction did commit replays the original.
+    expect(outcomes.every((o) => o.status === 'committed' || o.error instanceof Error)).toBe(true);
+    const settled = await settleFailures(payer, outcomes);
+    expect(failures(settled)).toEqual([]);
+    await expectOnLedgerOnce(payer, settled);
+    record(settled);
+
+    // A new leader among the survivors; new payments commit.
+    const newLeader = await raftLeader(ctx, survivors);
+    expect(newLeader.host).not.toBe(leader.host);
+    const after = startPayments(payer, specsFor('A', AFTER_RUN, afterRunAmount), 60_000);
+    const afterOutcomes = await after.outcomes;
+    expect(failures(afterOutcomes)).toEqual([]);
+    await expectOnLedgerOnce(payer, afterOutcomes);
+    record(afterOutcomes);
+    await expectBooksBalance(payer);
+
+    // The killed orderer comes back and catches up with the channel.
+    await restart(ctx, leader);
+    const height = await sameHeightEverywhere(ctx);
+    expect(await ordererCaughtUp(ctx, leader, height)).toBe(height);
+  }, 175_000);
+
+  it('fails over when the client’s busiest gateway peer is SIGKILLed: every payment commits once', async () => {
+    const payer = need(bob);
+    const specs = specsFor('G', PEER_RUN, peerRunAmount);
+    const paymentRun = startPayments(payer, specs, 150_000);
+    await paymentRun.committedAtLeast(20, 60_000);
+    // The client's current gateway: the ready endpoint carrying the most calls right now.
+    const endpoints = payer.client.status().endpoints.filter((e) => e.state === 'ready');
+    const busiest = [...endpoints].sort((a, b) => b.inFlight - a.inFlight)[0]!;
+    const victim = ctx.peers.find((p) => p.host === busiest.name);
+    if (!victim) throw new Error(`endpoint ${busiest.name} is not a peer of the topology`);
+    killedPeer = victim;
+    expect(busiest.inFlight).toBeGreaterThan(0);
+    await kill(victim);
+    const outcomes = await paymentRun.outcomes;
+    const status = payer.client.status().endpoints.find((e) => e.name === victim.host)!;
+    process.stderr.write(
+      `[faults] killed gateway peer ${victim.host} with ${busiest.inFlight} calls in flight on it: ` +
+        `${outcomes.filter((o) => o.status === 'committed').length}/${outcomes.length} committed; its state now ${status.state}, ` +
+        `failures ${status.stats.failures}; retries ${JSON.stringify(await retryCounts(payer))}\n`,
+    );
+    expect(failures(outcomes)).toEqual([]);
+    expect(status.state).not.toBe('ready');
+    await expectOnLedgerOnce(payer, outcomes);
+    record(outcomes);
+    await expectBooksBalance(payer);
+  }, 175_000);
+
+  it('restarts the killed peer: same height and the same balances as the other peers', async () => {
+    const victim = killedPeer;
+    if (!victim) throw new Error('no peer was killed (the previous test failed)');
+    await restart(ctx, victim);
+    const height = await sameHeightEverywhere(ctx);
+    expect(height).toBeGreaterThan(0);
+
+    // Through a client whose pool is that one peer, and through one of another peer.
+    const other = ctx.peers.find((p) => p.org === victim.org && p !== victim)!;
+    const label = victim.org === 'Org1' ? 'bob' : 'dave';
+    const only = await openParty(ctx, victim.org, label, { peers: [victim.host], includeOtherOrgs: false });
+    const reference = await openParty(ctx, other.org, label, {
+      peers: [other.host],
+      includeOtherOrgs: false,
+    });
+    try {
+      expect(only.client.status().endpoints.map((e) => e.name)).toEqual([victim.host]);
+      const [mine, theirs] = await Promise.all([balancesOf(only, accounts), balancesOf(reference, accounts)]);
+      expect(mine).toEqual(theirs);
+      expect(sum([...mine.values()].map(holdings))).toBe(issued);
+    } finally {
+      await closeParties(only, reference);
+    }
+
+    // And straight from each peer's own ledger (peer CLI, no gateway in between).
+    const probe = [merchants[0]!, payers[0]!, payers[PAYERS - 1]!];
+    const perPeer = await Promise.all(
+      ctx.peers.map(async (p) => ({
+        report: (
+          await queryOnPeer<{ items: { currency: string }[] }>(ctx, p, 'conservationReport')
+        ).items.find((l) => l.currency === CURRENCY),
+        balances: await Promise.all(probe.map((id) => queryOnPeer<Balance>(ctx, p, 'getBalance', id))),
+      })),
+    );
+    const fromVictim = perPeer[ctx.peers.indexOf(victim)]!;
+    for (const view of perPeer) expect(view).toEqual(fromVictim);
+    expect(fromVictim.report).toMatchObject({ balanced: true });
+  }, 150_000);
+
+  it('moves no money when every payment ID of the run is replayed; replays return the original results', async () => {
+    const payer = need(bob);
+    const outcomes = [...final.values()];
+    expect(outcomes.length).toBe(PAYERS + AFTER_RUN + PEER_RUN);
+    const before = await expectBooksBalance(payer);
+    const supply = await payer.payments.getSupply(CURRENCY);
+
+    const replays = await mapLimit(outcomes, 500, async (o) => {
+      if (o.status !== 'committed') throw new Error(`${o.spec.paymentId} never committed`);
+      const again = await payer.payments.pay({ ...o.spec, reference: 'live test' });
+      return { original: o.committed.value, replay: again.value as Payment };
+    });
+    const differing = replays.filter((r) => JSON.stringify(r.replay) !== JSON.stringify(r.original));
+    expect(differing.map((r) => r.original.paymentId)).toEqual([]);
+
+    const after = await balancesOf(payer, accounts);
+    expect(after).toEqual(before);
+    expect(await payer.payments.getSupply(CURRENCY)).toEqual(supply);
+    await expectBooksBalance(payer);
+    process.stderr.write(`[faults] replayed ${replays.length} payment IDs: no balance or supply changed\n`);
+  }, 175_000);
+});
