@@ -1,5 +1,6 @@
 import type { Topology } from '@fabpay/topology';
 import type { TopologyPaths } from '@fabpay/ca';
+import { runningPid } from './nodes/processes';
 import { networkLayout, type NetworkLayout } from './layout';
 import { nodeSpecs, type NodeSpec } from './nodes/specs';
 
@@ -36,4 +37,14 @@ export function networkContext(
 /** The peers of one organisation. */
 export function peersOf(ctx: NetworkContext, org: string): NodeSpec[] {
   return ctx.peers.filter((p) => p.org === org);
+}
+
+/**
+ * An orderer to send transactions to: the first one whose process is running. The peer CLI takes
+ * a single orderer endpoint, so with one orderer down (a crash, a restart) it must not be that one.
+ */
+export function runningOrderer(ctx: NetworkContext): NodeSpec {
+  const orderer = ctx.orderers.find((o) => runningPid(o.process.pidFile) !== undefined);
+  if (!orderer) throw new Error('no orderer is running: start the network with `fabpay-network up`');
+  return orderer;
 }

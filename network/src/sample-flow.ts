@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { binaryPath } from '@fabpay/topology';
 import { peerAdminEnv } from './admin-cli';
-import { peersOf, type NetworkContext } from './context';
+import { peersOf, runningOrderer, type NetworkContext } from './context';
 import { contextFor, type NetworkOptions } from './network';
 import { run } from './util/run';
 
@@ -36,7 +36,7 @@ async function invoke(
   fn: string,
   args: string[],
 ): Promise<void> {
-  const orderer = ctx.orderers[0]!;
+  const orderer = runningOrderer(ctx);
   await run(
     binaryPath('peer'),
     [

@@ -110,12 +110,16 @@ describe('native Fabric network', () => {
       return l.length === 1 ? l[0] : undefined;
     });
     expect(newLeader).not.toBe(victim.host);
-    const result = await samplePaymentFlow(networkOptions());
-    expect(result.balances.alice).toMatchObject({ available: '97500' });
-    const peersAt = await sameHeightEverywhere(ctx);
-
-    await startNode(ctx, victim);
-    await waitHealthy(victim);
+    let peersAt: number;
+    try {
+      const result = await samplePaymentFlow(networkOptions());
+      expect(result.balances.alice).toMatchObject({ available: '97500' });
+      peersAt = await sameHeightEverywhere(ctx);
+    } finally {
+      // Later suites share the network: the crashed orderer comes back whatever happened above.
+      await startNode(ctx, victim);
+      await waitHealthy(victim);
+    }
     const caughtUp = await eventually(`${victim.host} to catch up to height ${peersAt}`, async () => {
       const info = await ordererChannelInfo(victim, channel);
       return info && info.height >= peersAt ? info.height : undefined;

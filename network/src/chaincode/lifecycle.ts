@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { ordererFlags, peerCli } from '../admin-cli';
-import { peersOf, type NetworkContext } from '../context';
+import { peersOf, runningOrderer, type NetworkContext } from '../context';
 import { chaincodeFiles } from '../layout';
 import { waitFor } from '../util/wait';
 import { chaincodePort, chaincodeTls } from './endpoints';
@@ -108,7 +108,7 @@ export async function deployChaincode(ctx: NetworkContext, opts: DeployOptions =
 
   const policy = cc.endorsementPolicy ? ['--signature-policy', cc.endorsementPolicy] : [];
   const definition = ['-C', channel, '-n', cc.name, '-v', version, '--sequence', String(sequence), ...policy];
-  const orderer = ordererFlags(ctx.orderers[0]!);
+  const orderer = ordererFlags(runningOrderer(ctx));
   const alreadyCommitted = committed?.sequence === sequence && committed.version === version;
   if (!alreadyCommitted) {
     for (const org of orgs) {

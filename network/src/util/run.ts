@@ -13,7 +13,10 @@ export class CommandError extends Error {
     readonly command: string,
     readonly result: RunResult,
   ) {
-    const tail = (result.stderr || result.stdout).trim().split('\n').slice(-15).join('\n');
+    const output = (result.stderr || result.stdout).trim().split('\n');
+    // Fabric's CLIs print "Error: ..." followed by their whole usage text: the error is what matters.
+    const errorAt = output.findIndex((l) => l.startsWith('Error: '));
+    const tail = (errorAt >= 0 ? output.slice(errorAt, errorAt + 5) : output.slice(-15)).join('\n');
     super(`command failed (exit ${result.code}): ${command}\n${tail}`);
     this.name = 'CommandError';
   }
