@@ -1,6 +1,6 @@
 /** Command-line flags of `npm run bench -- [flags]`. */
 import { parseArgs } from 'node:util';
-import type { BatchSetting, Endorsement } from './network';
+import type { BatchSetting, ChannelCapability, Endorsement } from './network';
 import { WORKLOADS, type WorkloadName } from './workloads';
 
 export interface BenchArgs {
@@ -21,7 +21,9 @@ export interface BenchArgs {
   timeCapSeconds: number;
   /** Block cutting settings; the first is the main setting, the others are compared on `uniform`. */
   batches: BatchSetting[];
-  /** Endorsement settings; the first is the main one, the others are compared on uniform and hot. */
+  /** Channel capabilities; the first is the main one, the others are compared on uniform and hot. */
+  capabilities: ChannelCapability[];
+  /** Endorsement settings; the first is the main one, the others are compared on uniform and hot (with the last capability). */
   endorsements: Endorsement[];
   payers: number;
   warmup: number;
@@ -33,7 +35,7 @@ export interface BenchArgs {
 const USAGE = `usage: npm run bench -- [--payments N] [--workloads uniform,hot,fanout] [--concurrency C]
   [--sequential-payments N] [--sequential-seconds S] [--fanout-payments N] [--fanout-concurrency C]
   [--connections N] [--in-flight N] [--time-cap S] [--batch 250ms/500,1s/500]
-  [--endorsement majority,any] [--payers N] [--warmup N] [--skip-upstream] [--keep] [--json-only]`;
+  [--capability V3_0,V2_0] [--endorsement majority,any] [--payers N] [--warmup N] [--skip-upstream] [--keep] [--json-only]`;
 
 function int(name: string, v: string | undefined, dflt: number, min = 1): number {
   if (v === undefined) return dflt;
@@ -58,6 +60,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       'time-cap': { type: 'string' },
       batch: { type: 'string' },
       endorsement: { type: 'string' },
+      capability: { type: 'string' },
       payers: { type: 'string' },
       warmup: { type: 'string' },
       'skip-upstream': { type: 'boolean', default: false },
@@ -85,22 +88,28 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     if (t !== 'majority' && t !== 'any') throw new Error(`--endorsement: expected majority or any, got "${e}"`);
     return t;
   });
-  const payments = int('payments', values.payments, 3000);
+  const capabilities = (values.capability ?? 'V3_0,V2_0').split(',').map((c) => {
+    const t = c.trim();
+    if (t !== 'V3_0' && t !== 'V2_0') throw new Error(`--capability: expected V3_0 or V2_0, got "${c}"`);
+    return t;
+  });
+  const payments = int('payments', values.payments, 1200);
   return {
     payments,
     sequentialPayments: int('sequential-payments', values['sequential-payments'], 300),
     sequentialSeconds: int('sequential-seconds', values['sequential-seconds'], 20),
-    fanoutPayments: int('fanout-payments', values['fanout-payments'], Math.min(payments, 150)),
+    fanoutPayments: int('fanout-payments', values['fanout-payments'], Math.min(payments, 60)),
     fanoutConcurrency: int('fanout-concurrency', values['fanout-concurrency'], 4),
     workloads: workloads as WorkloadName[],
-    concurrency: int('concurrency', values.concurrency, 200),
+    concurrency: int('concurrency', values.concurrency, 100),
     connectionsPerEndpoint: int('connections', values.connections, 2),
     maxInFlightPerEndpoint: int('in-flight', values['in-flight'], 250),
-    timeCapSeconds: int('time-cap', values['time-cap'], 60),
+    timeCapSeconds: int('time-cap', values['time-cap'], 45),
     batches,
+    capabilities,
     endorsements,
     payers: int('payers', values.payers, 1000, 2),
-    warmup: int('warmup', values.warmup, 300, 0),
+    warmup: int('warmup', values.warmup, 200, 0),
     keep: values.keep ?? false,
     jsonOnly: values['json-only'] ?? false,
     skipUpstream: values['skip-upstream'] ?? false,

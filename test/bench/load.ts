@@ -8,7 +8,7 @@
 import type { PaymentSpec, Workload } from './workloads';
 
 /** What one payment attempt ended as. */
-export type Outcome = { ok: true } | { ok: false; kind: 'conflict' | 'error'; code: string };
+export type Outcome = { ok: true } | { ok: false; kind: 'conflict' | 'error'; code: string; detail?: string };
 
 /** A client configuration under test. */
 export interface PaymentSubmitter {
@@ -33,6 +33,8 @@ export interface LoadResult {
   failed: number;
   conflictsToCallers: number;
   errors: Record<string, number>;
+  /** One message per error code, for diagnosis. */
+  errorSamples: Record<string, string>;
   latenciesMs: number[];
   wallSeconds: number;
   stoppedByTimeCap: boolean;
@@ -45,6 +47,7 @@ export async function runLoad(submitter: PaymentSubmitter, workload: Workload, o
     failed: 0,
     conflictsToCallers: 0,
     errors: {},
+    errorSamples: {},
     latenciesMs: [],
     wallSeconds: 0,
     stoppedByTimeCap: false,
@@ -73,6 +76,7 @@ export async function runLoad(submitter: PaymentSubmitter, workload: Workload, o
     result.failed++;
     if (outcome.kind === 'conflict') result.conflictsToCallers++;
     result.errors[outcome.code] = (result.errors[outcome.code] ?? 0) + 1;
+    if (outcome.detail && !(outcome.code in result.errorSamples)) result.errorSamples[outcome.code] = outcome.detail.slice(0, 600);
   };
   if (opts.mode === 'workers') {
     const worker = async (): Promise<void> => {

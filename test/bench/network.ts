@@ -77,6 +77,7 @@ interface ConfigValue<T> {
 }
 interface ChannelConfigJson {
   channel_group: {
+    values: { Capabilities: ConfigValue<{ capabilities: Record<string, object> }> };
     groups: {
       Orderer: {
         values: {
@@ -115,24 +116,25 @@ async function fetchConfig(ctx: NetworkContext, dir: string): Promise<ChannelCon
   return block.data.data[0]!.payload.data.config;
 }
 
-function currentBatch(config: ChannelConfigJson): BatchSetting {
-  const v = config.channel_group.groups.Orderer.values;
-  return { timeout: v.BatchTimeout.value.timeout, maxMessageCount: v.BatchSize.value.max_message_count };
-}
-
-/** Sets the channel's block cutting; returns false when it already had these values. */
-export async function setBatch(log: (line: string) => void, want: BatchSetting): Promise<boolean> {
+/**
+ * Applies a change to the channel configuration (fetch, edit, compute the update, sign as the
+ * orderer org's admin, submit) and waits until the orderers serve it. `edit` changes the config in
+ * place and returns false when there is nothing to change.
+ */
+async function updateChannelConfig(
+  log: (line: string) => void,
+  what: string,
+  edit: (config: ChannelConfigJson) => boolean,
+  { peerOrgAdminsSign = false } = {},
+): Promise<boolean> {
   const ctx = benchContext(log);
   const channel = ctx.topology.channel.name;
   mkdirSync(BENCH_HOME, { recursive: true });
   const dir = mkdtempSync(path.join(BENCH_HOME, 'configupdate-'));
   try {
     const original = await fetchConfig(ctx, dir);
-    const have = currentBatch(original);
-    if (have.timeout === want.timeout && have.maxMessageCount === want.maxMessageCount) return false;
     const updated = JSON.parse(JSON.stringify(original)) as ChannelConfigJson;
-    updated.channel_group.groups.Orderer.values.BatchTimeout.value.timeout = want.timeout;
-    updated.channel_group.groups.Orderer.values.BatchSize.value.max_message_count = want.maxMessageCount;
+    if (!edit(updated)) return false;
     const f = (n: string): string => path.join(dir, n);
     writeFileSync(f('original.json'), JSON.stringify(original));
     writeFileSync(f('updated.json'), JSON.stringify(updated));
@@ -158,19 +160,54 @@ export async function setBatch(log: (line: string) => void, want: BatchSetting):
     };
     writeFileSync(f('envelope.json'), JSON.stringify(envelope));
     await configtxlator(['proto_encode', '--input', f('envelope.json'), '--type', 'common.Envelope', '--output', f('envelope.pb')]);
-    log(`[bench] block cutting ${batchLabel(have)} -> ${batchLabel(want)} (channel config update)`);
+    log(`[bench] channel config update: ${what}`);
+    if (peerOrgAdminsSign) {
+      // Channel-level values (e.g. capabilities) need a majority of every group's admins.
+      for (const org of ctx.topology.orgs) {
+        const peer = ctx.peers.find((p) => p.org === org.name)!;
+        const res = await peerCli(ctx.layout, ctx.caPaths.org(org.name), peer, ['channel', 'signconfigtx', '-f', f('envelope.pb')], {
+          allowFailure: true,
+        });
+        if (res.code !== 0) throw new Error(`${org.name} admin could not sign the config update: ${res.stderr.trim()}`);
+      }
+    }
     await ordererAdminPeer(ctx, ['channel', 'update', '-f', f('envelope.pb'), '-c', channel]);
     // Wait until the orderers serve the new configuration (bounded).
     const until = Date.now() + 30_000;
     for (;;) {
-      const now = currentBatch(await fetchConfig(ctx, dir));
-      if (now.timeout === want.timeout && now.maxMessageCount === want.maxMessageCount) return true;
-      if (Date.now() > until) throw new Error(`block cutting still ${batchLabel(now)} 30 s after the update`);
+      // Applied once the edit finds nothing left to change.
+      if (!edit(await fetchConfig(ctx, dir))) return true;
+      if (Date.now() > until) throw new Error(`channel config update (${what}) not visible 30 s later`);
       await new Promise((r) => setTimeout(r, 500));
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Sets the channel's block cutting; returns false when it already had these values. */
+export async function setBatch(log: (line: string) => void, want: BatchSetting): Promise<boolean> {
+  return updateChannelConfig(log, `block cutting -> ${batchLabel(want)}`, (config) => {
+    const v = config.channel_group.groups.Orderer.values;
+    if (v.BatchTimeout.value.timeout === want.timeout && v.BatchSize.value.max_message_count === want.maxMessageCount) return false;
+    v.BatchTimeout.value.timeout = want.timeout;
+    v.BatchSize.value.max_message_count = want.maxMessageCount;
+    return true;
+  });
+}
+
+/** The channel-level capability (`V3_0` as the network creates it, or `V2_0`). */
+export type ChannelCapability = 'V3_0' | 'V2_0';
+
+/** Sets the channel group's capability; returns false when it already had it. */
+export async function setChannelCapability(log: (line: string) => void, want: ChannelCapability): Promise<boolean> {
+  return updateChannelConfig(log, `channel capability -> ${want}`, (config) => {
+    const caps = config.channel_group.values.Capabilities.value.capabilities;
+    const have = Object.keys(caps);
+    if (have.length === 1 && have[0] === want) return false;
+    config.channel_group.values.Capabilities.value.capabilities = { [want]: {} };
+    return true;
+  }, { peerOrgAdminsSign: true });
 }
 
 // ------------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ export interface RunReport {
   client: ClientKind;
   clientDescription: string;
   workload: string;
+  capability: string;
   endorsement: string;
   batch: string;
   concurrency: number;
@@ -20,6 +21,7 @@ export interface RunReport {
   latencyMs: LatencySummary;
   conflicts: { seenAtCommit: number; retriedByClient: number; reachedCallers: number };
   errors: Record<string, number>;
+  errorSamples: Record<string, string>;
   wallSeconds: number;
   stoppedByTimeCap: boolean;
   cpu: CpuReport & { msPerCommittedPayment: Record<string, number> };
@@ -30,6 +32,7 @@ export function runReport(args: {
   client: ClientKind;
   clientDescription: string;
   workload: string;
+  capability: string;
   endorsement: string;
   batch: string;
   concurrency: number;
@@ -49,6 +52,7 @@ export function runReport(args: {
     client: args.client,
     clientDescription: args.clientDescription,
     workload: args.workload,
+    capability: args.capability,
     endorsement: args.endorsement,
     batch: args.batch,
     concurrency: args.concurrency,
@@ -62,6 +66,7 @@ export function runReport(args: {
       reachedCallers: load.conflictsToCallers,
     },
     errors: load.errors,
+    errorSamples: load.errorSamples,
     wallSeconds: round(load.wallSeconds, 2),
     stoppedByTimeCap: load.stoppedByTimeCap,
     cpu: { ...cpu, msPerCommittedPayment: perPayment },

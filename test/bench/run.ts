@@ -27,15 +27,17 @@ import {
   ensureNetwork,
   readEndorsement,
   setBatch,
+  setChannelCapability,
   setEndorsement,
   trackedProcesses,
   type BatchSetting,
+  type ChannelCapability,
   type Endorsement,
 } from './network';
 import { biggestSpender, machineInfo, ratio, runReport, table, type ClientKind, type RunReport } from './report';
 import { FabpaySubmitter } from './runners/fabpay';
 import { UpstreamSubmitter } from './runners/upstream';
-import { setupAccounts } from './setup';
+import { setupAccounts, type SetupReport } from './setup';
 import { makeWorkload, type Accounts, type WorkloadName } from './workloads';
 
 /** The whole bench stops by itself after this long, whatever happens. */
@@ -45,8 +47,13 @@ const CHAINCODE = 'payments';
 const IDENTITY = 'alice'; // role issuer in the bench topology; owns every bench account
 
 interface Settings {
+  capability: ChannelCapability;
   endorsement: Endorsement;
   batch: BatchSetting;
+}
+
+function settingsLabel(s: Settings): string {
+  return `${s.capability}/${s.endorsement}/${batchLabel(s.batch)}`;
 }
 
 class Bench {
@@ -80,7 +87,7 @@ class Bench {
     settings: Settings,
     note = '',
   ): Promise<RunReport> {
-    const label = `${client}/${workloadName}/${settings.endorsement}/${batchLabel(settings.batch)}${note}`;
+    const label = `${client}/${workloadName}/${settingsLabel(settings)}${note}`;
     const slug = `${this.tag}-${this.runs.length}`;
     const workload = makeWorkload(workloadName, this.accounts, slug);
     const sampler = new CpuSampler(await trackedProcesses(() => undefined));
@@ -95,6 +102,7 @@ class Bench {
       client,
       clientDescription: submitter.name,
       workload: `${workloadName}: ${workload.description}`,
+      capability: settings.capability,
       endorsement: settings.endorsement,
       batch: batchLabel(settings.batch),
       concurrency: opts.concurrency,
@@ -114,7 +122,7 @@ class Bench {
   async warmup(settings: Settings): Promise<void> {
     if (this.args.warmup === 0) return;
     const workload = makeWorkload('uniform', this.accounts, `${this.tag}-w${this.runs.length}`, 7);
-    this.log(`[bench] warm-up: ${this.args.warmup} payments (${settings.endorsement}, ${batchLabel(settings.batch)}), not measured`);
+    this.log(`[bench] warm-up: ${this.args.warmup} payments (${settingsLabel(settings)}), not measured`);
     await runLoad(this.fabpay, workload, { count: this.args.warmup, concurrency: this.args.concurrency, timeCapMs: 60_000, mode: 'workers' });
   }
 
@@ -174,7 +182,8 @@ async function main(): Promise<void> {
   try {
     const net = await ensureNetwork(log);
     log(`[bench] network ${net.reused ? 'reused' : 'up'} in ${net.seconds.toFixed(1)} s`);
-    const main: Settings = { endorsement: args.endorsements[0]!, batch: args.batches[0]! };
+    const main: Settings = { capability: args.capabilities[0]!, endorsement: args.endorsements[0]!, batch: args.batches[0]! };
+    await setChannelCapability(log, main.capability);
     await setEndorsement(log, main.endorsement);
     await setBatch(log, main.batch);
 
@@ -209,21 +218,27 @@ async function main(): Promise<void> {
       await bench.upstream('upstream-concurrent', main);
     }
 
-    // Other block-cutting settings, this client, uniform.
+    // Other block-cutting settings: this client, uniform.
     for (const batch of args.batches.slice(1)) {
       await setBatch(log, batch);
       await bench.measure('fabpay', bench.fabpay, 'uniform', bench.fabpayLoad('uniform'), { ...main, batch });
     }
     if (args.batches.length > 1) await setBatch(log, main.batch);
 
-    // Other endorsement policies, this client, uniform and hot.
+    // Other channel capabilities, then other endorsement policies (with the last capability):
+    // this client, uniform and hot.
+    const twoWorkloads = args.workloads.filter((x) => x !== 'fanout');
+    let current = main;
+    for (const capability of args.capabilities.slice(1)) {
+      await setChannelCapability(log, capability);
+      current = { ...main, capability };
+      for (const w of twoWorkloads) await bench.measure('fabpay', bench.fabpay, w, bench.fabpayLoad(w), current);
+    }
     for (const endorsement of args.endorsements.slice(1)) {
       await setEndorsement(log, endorsement);
-      const settings = { ...main, endorsement };
-      await bench.warmup(settings);
-      for (const w of args.workloads.filter((x) => x !== 'fanout')) {
-        await bench.measure('fabpay', bench.fabpay, w, bench.fabpayLoad(w), settings);
-      }
+      current = { ...current, endorsement };
+      await bench.warmup(current);
+      for (const w of twoWorkloads) await bench.measure('fabpay', bench.fabpay, w, bench.fabpayLoad(w), current);
     }
 
     await bench.fabpay.close();
@@ -243,13 +258,26 @@ function summary(
   args: BenchArgs,
   started: Date,
   network: { reused: boolean; upSeconds: number },
-  setup: { seconds: number; opened: number; funded: number },
+  setup: SetupReport,
   main: Settings,
 ): Record<string, unknown> {
   const runs = bench.runs;
   const mainBatch = batchLabel(main.batch);
-  const pick = (client: ClientKind, workload: string, endorsement = main.endorsement, batch = mainBatch): RunReport | undefined =>
-    runs.find((r) => r.client === client && r.workload.startsWith(`${workload}:`) && r.endorsement === endorsement && r.batch === batch);
+  const pick = (
+    client: ClientKind,
+    workload: string,
+    endorsement: string = main.endorsement,
+    batch = mainBatch,
+    capability: string = main.capability,
+  ): RunReport | undefined =>
+    runs.find(
+      (r) =>
+        r.client === client &&
+        r.workload.startsWith(`${workload}:`) &&
+        r.endorsement === endorsement &&
+        r.batch === batch &&
+        r.capability === capability,
+    );
   const uniform = pick('fabpay', 'uniform');
   const hot = pick('fabpay', 'hot');
   const seq = pick('upstream-sequential', 'uniform');
@@ -272,13 +300,46 @@ function summary(
     return { batch: batchLabel(b), committedPerSecond: r ? rate(r) : null, p50: r?.latencyMs.p50 ?? null, p99: r?.latencyMs.p99 ?? null };
   });
   const bestBatch = [...blockCutting].sort((a, b) => (b.committedPerSecond ?? 0) - (a.committedPerSecond ?? 0))[0];
-  const endorsement = args.endorsements.map((e) => ({
-    endorsement: e,
-    policy: e === 'majority' ? 'channel default MAJORITY Endorsement (both orgs endorse)' : "OR('Org1MSP.peer','Org2MSP.peer') (one org endorses)",
-    uniform: rate(pick('fabpay', 'uniform', e)),
-    hot: rate(pick('fabpay', 'hot', e)),
-    uniformChaincodeCpuMsPerPayment: pick('fabpay', 'uniform', e)?.cpu.msPerCommittedPayment.chaincode ?? null,
-  }));
+  const lastCapability = args.capabilities[args.capabilities.length - 1]!;
+  const capability = args.capabilities.map((c) => {
+    const u = pick('fabpay', 'uniform', main.endorsement, mainBatch, c);
+    return {
+      capability: c,
+      gatewaySubmit: c === 'V3_0' ? 'to every orderer (this Fabric build treats V3_0 as BFT)' : 'to one orderer',
+      endorsement: main.endorsement,
+      uniform: rate(u),
+      hot: rate(pick('fabpay', 'hot', main.endorsement, mainBatch, c)),
+      uniformCpuMsPerPayment: u?.cpu.msPerCommittedPayment ?? null,
+    };
+  });
+  const endorsement = args.endorsements.map((e) => {
+    // Every endorsement policy is measured with the last capability (see main()).
+    const cap = lastCapability;
+    const u = pick('fabpay', 'uniform', e, mainBatch, cap);
+    return {
+      endorsement: e,
+      capability: cap,
+      policy: e === 'majority' ? 'channel default MAJORITY Endorsement (both orgs endorse)' : "OR('Org1MSP.peer','Org2MSP.peer') (one org endorses)",
+      uniform: rate(u),
+      hot: rate(pick('fabpay', 'hot', e, mainBatch, cap)),
+      uniformCpuMsPerPayment: u?.cpu.msPerCommittedPayment ?? null,
+    };
+  });
+  const fabpayUniform = runs.filter((r) => r.client === 'fabpay' && r.workload.startsWith('uniform:'));
+  const best = [...fabpayUniform].sort((a, b) => b.committedPerSecond - a.committedPerSecond)[0];
+  const bestHot = best ? pick('fabpay', 'hot', best.endorsement, best.batch, best.capability) : undefined;
+  const bestConfiguration = best
+    ? {
+        settings: { capability: best.capability, endorsement: best.endorsement, batch: best.batch },
+        uniform: best.committedPerSecond,
+        hot: bestHot ? rate(bestHot) : null,
+        hotShareOfUniform: bestHot ? ratio(rate(bestHot), best.committedPerSecond, 2) : null,
+        hotConflictsReachingCallers: bestHot?.conflicts.reachedCallers ?? null,
+        fabpayOverUpstreamSequential: seq ? ratio(best.committedPerSecond, rate(seq), 1) : null,
+        fabpayOverUpstreamConcurrent: conc ? ratio(best.committedPerSecond, rate(conc), 2) : null,
+        note: 'ratios against the upstream baselines measured with the main settings',
+      }
+    : null;
   const limiter = uniform ? biggestSpender(uniform) : undefined;
   return {
     benchmark: 'fabpay end-to-end payments',
@@ -290,7 +351,7 @@ function summary(
       orderers: 3,
       peerOrgs: 2,
       peersPerOrg: 2,
-      mainSettings: { endorsement: main.endorsement, batch: mainBatch },
+      mainSettings: { capability: main.capability, endorsement: main.endorsement, batch: mainBatch },
       endorsementAtEnd: readEndorsement(),
       reused: network.reused,
       upSeconds: network.upSeconds,
@@ -300,7 +361,9 @@ function summary(
     ratios,
     targets,
     blockCutting: { settings: blockCutting, best: bestBatch?.batch ?? null, measuredOn: 'fabpay client, uniform workload' },
+    capability,
     endorsement,
+    bestConfiguration,
     limits: uniform
       ? {
           busyCoresDuringUniform: uniform.cpu.machineBusyCores,

@@ -3,7 +3,14 @@
  * a pool of connections to the org's peers, bounded concurrency, node:crypto signer, deadlines
  * and retries (MVCC/phantom conflicts are resubmitted with a fresh proposal).
  */
-import { FabpayClient, PaymentsClient, PaymentsError, TransactionInvalidError, FabpayError } from '@fabpay/gateway-client';
+import {
+  FabpayClient,
+  FabpayError,
+  GatewayRequestError,
+  PaymentsClient,
+  PaymentsError,
+  TransactionInvalidError,
+} from '@fabpay/gateway-client';
 import type { Outcome, PaymentSubmitter } from '../load';
 import type { PaymentSpec } from '../workloads';
 
@@ -23,8 +30,12 @@ export function classifyFabpayError(err: unknown): Outcome {
   if (err instanceof TransactionInvalidError) {
     return { ok: false, kind: CONFLICTS.has(err.validationCode) ? 'conflict' : 'error', code: err.validationCode };
   }
-  if (err instanceof PaymentsError) return { ok: false, kind: 'error', code: err.paymentCode };
-  if (err instanceof FabpayError) return { ok: false, kind: 'error', code: err.code };
+  if (err instanceof PaymentsError) return { ok: false, kind: 'error', code: err.paymentCode, detail: err.message };
+  if (err instanceof GatewayRequestError) {
+    const detail = [err.message, ...err.details.map((d) => `${d.address} (${d.mspId}): ${d.message}`)].join(' | ');
+    return { ok: false, kind: 'error', code: `${err.code}/${err.stage}/${err.grpcCode}`, detail };
+  }
+  if (err instanceof FabpayError) return { ok: false, kind: 'error', code: err.code, detail: err.message };
   return { ok: false, kind: 'error', code: err instanceof Error ? err.name : 'UNKNOWN' };
 }
 

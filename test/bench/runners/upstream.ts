@@ -88,7 +88,7 @@ export class UpstreamSubmitter implements PaymentSubmitter {
       if (err instanceof GatewayError) {
         const details = err.details.map((d) => d.message).join(' ');
         const cc = parseChaincodeError(`${err.message} ${details}`);
-        return { ok: false, kind: 'error', code: cc?.code ?? `GRPC_${grpc.status[err.code] ?? err.code}` };
+        return { ok: false, kind: 'error', code: cc?.code ?? `GRPC_${grpc.status[err.code] ?? err.code}`, detail: `${err.message} | ${details}` };
       }
       return { ok: false, kind: 'error', code: err instanceof Error ? err.name : 'UNKNOWN' };
     }
