@@ -35,11 +35,13 @@ describe('a 5-orderer network', () => {
     }
     const deadline = Date.now() + 60_000;
     let leaders: boolean[] = [];
-    do {
+    for (;;) {
       leaders = await Promise.all(
         ctx.orderers.map((o) => isRaftLeader(o, ctx.topology.channel.name).then(Boolean)),
       );
-    } while (leaders.filter(Boolean).length !== 1 && Date.now() < deadline);
+      if (leaders.filter(Boolean).length === 1 || Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
     expect(leaders.filter(Boolean)).toHaveLength(1);
     const flow = await samplePaymentFlow(options);
     expect(flow.balances.bob).toMatchObject({ available: '2500' });
