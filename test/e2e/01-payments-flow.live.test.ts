@@ -115,7 +115,6 @@ describe('payments end to end', () => {
 
   it('streams events from a checkpoint while concurrent payments commit, stopping mid-stream', async () => {
     const payer = need(bob);
-    let stream: ChaincodeEventStream | undefined;
     let paymentsSeen = 0;
     const handler = (event: PaymentEvent): void => {
       seen.push({
@@ -130,10 +129,11 @@ describe('payments end to end', () => {
         ++paymentsSeen === STOP_AFTER_PAYMENTS
       ) {
         // Stop from inside the handler: this event is checkpointed, no later one is handled.
-        void stream?.stop();
+        // (`listener` is this stream: it is set before any event can arrive.)
+        void listener?.stop();
       }
     };
-    stream = need(bob).payments.events({ handler, checkpoint: checkpointFile, startBlock: firstBlock });
+    const stream = need(bob).payments.events({ handler, checkpoint: checkpointFile, startBlock: firstBlock });
     listener = stream;
 
     const results = await Promise.all(
