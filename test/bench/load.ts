@@ -17,6 +17,8 @@ export interface PaymentSubmitter {
   pay(p: PaymentSpec): Promise<Outcome>;
   /** Conflicts (MVCC/phantom) the client saw at commit and retried itself, so far. */
   conflictRetries(): Promise<number>;
+  /** Every retry the client made itself so far, by `stage/reason` (empty for clients without retries). */
+  retryCounts(): Promise<Record<string, number>>;
   close(): Promise<void>;
 }
 

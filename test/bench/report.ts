@@ -20,6 +20,8 @@ export interface RunReport {
   committedPerSecond: number;
   latencyMs: LatencySummary;
   conflicts: { seenAtCommit: number; retriedByClient: number; reachedCallers: number };
+  /** Every retry the client made, by stage/reason (this client's retries_total metric). */
+  clientRetries: Record<string, number>;
   errors: Record<string, number>;
   errorSamples: Record<string, string>;
   wallSeconds: number;
@@ -39,6 +41,7 @@ export function runReport(args: {
   mode: 'workers' | 'waves';
   load: LoadResult;
   conflictRetries: number;
+  clientRetries: Record<string, number>;
   cpu: CpuReport;
 }): RunReport {
   const { load, cpu } = args;
@@ -65,6 +68,7 @@ export function runReport(args: {
       retriedByClient: args.conflictRetries,
       reachedCallers: load.conflictsToCallers,
     },
+    clientRetries: args.clientRetries,
     errors: load.errors,
     errorSamples: load.errorSamples,
     wallSeconds: round(load.wallSeconds, 2),

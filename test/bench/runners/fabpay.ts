@@ -78,6 +78,12 @@ export class FabpaySubmitter implements PaymentSubmitter {
       .reduce((sum, v) => sum + v.value, 0);
   }
 
+  async retryCounts(): Promise<Record<string, number>> {
+    const out: Record<string, number> = {};
+    for (const v of (await this.client.metrics.retries.get()).values) out[`${v.labels.stage}/${v.labels.reason}`] = v.value;
+    return out;
+  }
+
   async close(): Promise<void> {
     await this.client.close({ drainTimeoutMs: 5_000 });
   }

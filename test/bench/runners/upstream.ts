@@ -99,6 +99,10 @@ export class UpstreamSubmitter implements PaymentSubmitter {
     return Promise.resolve(0);
   }
 
+  retryCounts(): Promise<Record<string, number>> {
+    return Promise.resolve({});
+  }
+
   close(): Promise<void> {
     this.gateway.close();
     this.grpcClient.close();
