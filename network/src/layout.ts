@@ -1,7 +1,7 @@
 /**
  * Where the network keeps its state, below `<home>/run/network`. The CA library owns `<run>/ca`
  * (MSPs, TLS folders) and `<run>/wallets`; everything here is generated from the topology and
- * rewritten on each `up`, except node data and the deployment record.
+ * rewritten on each `up`, except node data (the ledger is the record of what is deployed).
  *
  * ```
  * <run>/network/
@@ -11,7 +11,6 @@
  *   channel/<channel>.block        genesis block (configtxgen)
  *   nodes/<host>/{data,node.log,node.pid}
  *   chaincode/<org>/{connection.json,package.tgz,server.log,server.pid}
- *   deployment.json                what chaincode is committed (name, version, sequence, package IDs)
  *   profiles/connection-<org>.json common connection profile per org
  *   profiles/<org>-admin.env       environment for the peer CLI as the org admin
  * ```
@@ -27,7 +26,6 @@ export interface NetworkLayout {
   nodesDir: string;
   chaincodeDir: string;
   profilesDir: string;
-  deploymentFile: string;
 }
 
 export function networkLayout(env?: PathEnv): NetworkLayout {
@@ -40,7 +38,6 @@ export function networkLayout(env?: PathEnv): NetworkLayout {
     nodesDir: path.join(root, 'nodes'),
     chaincodeDir: path.join(root, 'chaincode'),
     profilesDir: path.join(root, 'profiles'),
-    deploymentFile: path.join(root, 'deployment.json'),
   };
 }
 

@@ -5,11 +5,10 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { binaryPath, binDir, loadTopology, repoRoot, runDir, type Topology } from '@fabpay/topology';
-import { caStatus, paths as caPaths, setupOrganizations, stopCAs, type CaStatus } from '@fabpay/ca';
+import { caStatus, paths as caPaths, setupOrganizations, stopCAs } from '@fabpay/ca';
 import { createChannel, ordererChannelInfo, peerHeight } from './channel/channel';
 import {
   deployChaincode,
-  lastDeployment,
   queryCommitted,
   type DeployOptions,
   type DeployResult,
@@ -239,7 +238,7 @@ export async function status(opts: NetworkOptions = {}): Promise<NetworkStatus> 
       ports: { listen: chaincodePort(ctx, org.name) },
     });
   }
-  for (const ca of caStatus(ctx.topology) as CaStatus[]) {
+  for (const ca of caStatus(ctx.topology)) {
     processes.push({
       name: `${ca.org} ${ca.tier} CA`,
       kind: 'ca',
@@ -283,5 +282,3 @@ export function readLog(file: string, lines: number): string {
   if (!existsSync(file)) throw new Error(`no log at ${file} (has the network been started?)`);
   return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
 }
-
-export { lastDeployment };

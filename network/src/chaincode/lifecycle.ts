@@ -4,7 +4,6 @@
  * wait until the chaincode answers on every peer. Every step checks first whether it is already
  * done, so running it again on a deployed network changes nothing.
  */
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { ordererFlags, peerCli } from '../admin-cli';
 import { peersOf, runningOrderer, type NetworkContext } from '../context';
@@ -175,9 +174,7 @@ export async function deployChaincode(ctx: NetworkContext, opts: DeployOptions =
     ]);
   }
   await waitForChaincodeOnEveryPeer(ctx);
-  const result = { name: cc.name, version, sequence, packageIds, changed: !alreadyCommitted };
-  writeFileSync(ctx.layout.deploymentFile, `${JSON.stringify(result, null, 2)}\n`);
-  return result;
+  return { name: cc.name, version, sequence, packageIds, changed: !alreadyCommitted };
 }
 
 /** Queries the contract's metadata on every peer until each answers. */
@@ -204,10 +201,4 @@ export async function waitForChaincodeOnEveryPeer(ctx: NetworkContext): Promise<
       { timeoutMs: 90_000, intervalMs: 1000, describeLast: () => last },
     );
   }
-}
-
-/** The last deployment this network recorded, if any. */
-export function lastDeployment(ctx: NetworkContext): DeployResult | undefined {
-  if (!existsSync(ctx.layout.deploymentFile)) return undefined;
-  return JSON.parse(readFileSync(ctx.layout.deploymentFile, 'utf8')) as DeployResult;
 }

@@ -63,13 +63,3 @@ export function run(
     }
   });
 }
-
-/** True when `file` can be started (found on PATH or as a path). */
-export async function canRun(file: string, args: readonly string[] = ['version']): Promise<boolean> {
-  try {
-    await run(file, args, { allowFailure: true });
-    return true;
-  } catch {
-    return false;
-  }
-}
