@@ -9,7 +9,7 @@
  * chains, and every payer folds its incoming credit (folds never conflict). Idempotent by ID, so a
  * transient failure is simply retried. Bounded in time.
  */
-import { FabpayError, PaymentNotFoundError, type PaymentsClient } from '@fabpay/gateway-client';
+import { FabpayError, PaymentNotFoundError, PaymentsError, type PaymentsClient } from '@fabpay/gateway-client';
 import type { Accounts } from './workloads';
 
 export interface SetupOptions {
@@ -71,16 +71,18 @@ export async function setupAccounts(
   const until = started + opts.timeoutMs;
   const retried: Record<string, number> = {};
   /** Retries idempotent setup steps on transient failures (bounded). */
-  const retry = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
+  const retry = async <T>(what: string, fn: () => Promise<T>, alsoTransient: readonly string[] = []): Promise<T> => {
     for (let attempt = 1; ; attempt++) {
       try {
         return await fn();
       } catch (err) {
-        const code = err instanceof FabpayError ? err.code : 'UNKNOWN';
-        const transient = code === 'GATEWAY_ERROR' || code === 'TRANSACTION_INVALID' || code === 'OUTCOME_UNKNOWN';
+        const paymentCode = err instanceof PaymentsError ? err.paymentCode : undefined;
+        const code = paymentCode ?? (err instanceof FabpayError ? err.code : 'UNKNOWN');
+        const transient =
+          code === 'GATEWAY_ERROR' || code === 'TRANSACTION_INVALID' || code === 'OUTCOME_UNKNOWN' || alsoTransient.includes(code);
         if (!transient || attempt >= 8 || Date.now() > until) throw err;
         retried[code] = (retried[code] ?? 0) + 1;
-        log(`[bench] setup: ${what}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}; retrying`);
+        if (retried[code] <= 3) log(`[bench] setup: ${what}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}; retrying`);
         await new Promise((r) => setTimeout(r, 200 * attempt));
       }
     }
@@ -128,7 +130,9 @@ export async function setupAccounts(
     const operationId = `${PREFIX}-fund-${tag}-${chain.distributor}`;
     await retry(`issue to ${chain.distributor}`, () => payments.issue(operationId, chain.distributor, need));
     // A fold touches only the distributor's keys: no need to wait for it before the next issue.
-    chain.fold = handled(retry(`fold ${chain.distributor}`, () => payments.foldCredits(chain.distributor, [`i.${operationId}`])));
+    chain.fold = handled(
+      retry(`fold ${chain.distributor}`, () => payments.foldCredits(chain.distributor, [`i.${operationId}`]), ['CREDIT_NOT_FOUND']),
+    );
   }
   // 2. Distributors pay their payers in parallel chains; each payer folds its credit.
   const folds: Promise<void>[] = [];
@@ -141,7 +145,9 @@ export async function setupAccounts(
         await retry(`fund ${payer}`, () =>
           payments.pay({ paymentId, from: chain.distributor, to: payer, amount: opts.fund, currency }),
         );
-        folds.push(handled(retry(`fold ${payer}`, () => payments.foldCredits(payer, [`p.${paymentId}`]))));
+        // The payment committed on the peer that reported it; an endorser of the other org may not
+        // have that block yet and answer CREDIT_NOT_FOUND for a moment.
+        folds.push(handled(retry(`fold ${payer}`, () => payments.foldCredits(payer, [`p.${paymentId}`]), ['CREDIT_NOT_FOUND'])));
       }
     }),
   );
