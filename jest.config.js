@@ -10,10 +10,7 @@ const project = (name, extra = {}) => ({
   rootDir: path.join(__dirname, name),
   testEnvironment: 'node',
   transform: {
-    '^.+\\.ts$': [
-      'ts-jest',
-      { tsconfig: path.join(__dirname, name, 'tsconfig.json'), isolatedModules: true },
-    ],
+    '^.+\\.ts$': ['ts-jest', { tsconfig: path.join(__dirname, name, 'tsconfig.json') }],
   },
   testMatch: ['<rootDir>/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
