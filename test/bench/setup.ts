@@ -9,7 +9,7 @@
  * chains, and every payer folds its incoming credit (folds never conflict). Idempotent by ID, so a
  * transient failure is simply retried. Bounded in time.
  */
-import { FabpayError, PaymentNotFoundError, PaymentsError, type PaymentsClient } from '@fabpay/gateway-client';
+import { FabpayError, GatewayRequestError, PaymentNotFoundError, PaymentsError, type PaymentsClient } from '@fabpay/gateway-client';
 import type { Accounts } from './workloads';
 
 export interface SetupOptions {
@@ -62,6 +62,27 @@ async function pool<T>(items: readonly T[], concurrency: number, until: number, 
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
 }
 
+/**
+ * Right after `up`, a peer gateway may not yet know the other org's peers (gossip discovery takes a
+ * few seconds) and answers FAILED_PRECONDITION "no combination of peers can be derived which
+ * satisfy the endorsement policy". Waits (bounded) until a real submit goes through.
+ */
+async function waitUntilEndorsable(payments: PaymentsClient, currency: string, log: (l: string) => void): Promise<void> {
+  const started = Date.now();
+  const probe = `${PREFIX}-probe-${started.toString(36)}`;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await payments.openAccount(probe, currency);
+      if (attempt > 1) log(`[bench] setup: endorsement works after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      return;
+    } catch (err) {
+      if (!(err instanceof GatewayRequestError) || err.grpcCode !== 'FAILED_PRECONDITION' || Date.now() - started > 120_000) throw err;
+      if (attempt === 1) log('[bench] setup: the peer gateways cannot plan an endorsement yet (discovery); waiting');
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+}
+
 export async function setupAccounts(
   payments: PaymentsClient,
   opts: SetupOptions,
@@ -91,6 +112,7 @@ export async function setupAccounts(
   const currencies = await payments.listCurrencies();
   const currency = currencies.find((c) => c.code === 'EUR')?.code ?? currencies[0]?.code;
   if (!currency) throw new Error('the chaincode lists no currency');
+  await waitUntilEndorsable(payments, currency, log);
   const accounts = benchAccounts(currency, opts.payers);
   const spenders = [...accounts.payers, accounts.fanoutPayer];
   const k = Math.ceil(spenders.length / PER_DISTRIBUTOR);
