@@ -11,12 +11,26 @@
  * await ca.revoke({ id: 'erin' });           // CRL placed in the org MSP's crls/
  * ```
  */
-import FabricCAServices from 'fabric-ca-client';
-import { User } from 'fabric-common';
+import type FabricCAServices from 'fabric-ca-client';
+import type { User } from 'fabric-common';
 import { planPorts, walletDir, type PathEnv, type Topology, findOrganization } from '@fabpay/topology';
 import { authorityKeyIdHex, crlSerials, isExpired, notAfter, serialHex } from './certs';
 
 export { crlSerials } from './certs';
+
+/**
+ * Loads fabric-ca-client and fabric-common on first use. fabric-common reads its configuration
+ * with `nconf.argv()` when it is loaded, which parses this process's command line with yargs and
+ * answers `--help` and `--version` itself (printing yargs' help and exiting); loading it only
+ * when a CA request is made keeps the fabpay CLIs' own `--help` working.
+ */
+function caLibraries(): { FabricCAServices: typeof FabricCAServices; User: typeof User } {
+  /* eslint-disable @typescript-eslint/no-require-imports -- deliberate lazy load, see above */
+  const services = require('fabric-ca-client') as typeof FabricCAServices;
+  const { User: user } = require('fabric-common') as { User: typeof User };
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  return { FabricCAServices: services, User: user };
+}
 import {
   CaError,
   CaNotRunningError,
@@ -131,7 +145,7 @@ export class EnrollmentClient {
   private readonly label: string;
 
   constructor(private readonly opts: EnrollmentClientOptions) {
-    this.ca = new FabricCAServices(
+    this.ca = new (caLibraries().FabricCAServices)(
       opts.url,
       { trustedRoots: [opts.tlsCaCert], verify: true },
       opts.caName ?? '',
@@ -147,7 +161,13 @@ export class EnrollmentClient {
   private registrarUser(): User {
     const r = this.opts.registrar;
     if (!r) throw new CaError('NOT_SET_UP', `no registrar identity configured for ${this.label}`);
-    return User.createUser('registrar', '', r.mspId, r.credentials.certificate, r.credentials.privateKey);
+    return caLibraries().User.createUser(
+      'registrar',
+      '',
+      r.mspId,
+      r.credentials.certificate,
+      r.credentials.privateKey,
+    );
   }
 
   private fail(e: unknown, action: string, subject: string): Error {
@@ -232,7 +252,13 @@ export class EnrollmentClient {
     const current = this.opts.store.require(label);
     const cert = current.credentials.certificate;
     if (isExpired(cert)) throw new CertificateExpiredError(label, notAfter(cert));
-    const user = User.createUser(label, '', current.mspId, cert, current.credentials.privateKey);
+    const user = caLibraries().User.createUser(
+      label,
+      '',
+      current.mspId,
+      cert,
+      current.credentials.privateKey,
+    );
     let resp: FabricCAServices.IEnrollResponse;
     try {
       // No attribute requests: the CA then includes every `:ecert` attribute, as at enroll. The

@@ -1,0 +1,35 @@
+import path from 'node:path';
+import { repoRoot } from '@fabpay/topology';
+import { run } from './util/run';
+
+const tsx = path.join(repoRoot(), 'node_modules', '.bin', 'tsx');
+const cli = path.join(__dirname, 'cli.ts');
+
+describe('fabpay-network CLI', () => {
+  it('prints its own help, naming every command', async () => {
+    // fabric-common (through the CA library) once answered --help itself, with yargs' text.
+    const { stdout } = await run(tsx, [cli, '--help']);
+    expect(stdout).toMatch(/^Usage: fabpay-network/);
+    for (const command of [
+      'install',
+      'verify',
+      'up',
+      'sample',
+      'down',
+      'clean',
+      'status',
+      'logs',
+      'deploy',
+    ]) {
+      expect(stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
+    }
+  });
+
+  it('fails with a clear message and exit code 1 for an unknown process name', async () => {
+    const res = await run(tsx, [cli, 'logs', 'peer9.org7.example.com'], { allowFailure: true });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(
+      /^error: no process named "peer9\.org7\.example\.com"; try one of: orderer0\.example\.com/m,
+    );
+  });
+});
