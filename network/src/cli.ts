@@ -7,7 +7,18 @@ import { Command } from 'commander';
 import { repoRoot } from '@fabpay/topology';
 import { defaultLayout, install, type InstallEvent } from './install';
 import { caSmokeTest, checkBinaryVersions } from './install/toolchain-check';
-import { clean, deploy, down, logFileOf, readLog, status, up, type NetworkStatus } from './network';
+import {
+  clean,
+  deploy,
+  down,
+  logFileOf,
+  publishCrls,
+  readLog,
+  revoke,
+  status,
+  up,
+  type NetworkStatus,
+} from './network';
 import { samplePaymentFlow } from './sample-flow';
 
 const program = new Command()
@@ -188,6 +199,39 @@ program
     });
     if (opts.json) return console.log(JSON.stringify(result, null, 2));
     console.log(`Deployed ${result.name} ${result.version} (sequence ${result.sequence})`);
+  });
+
+program
+  .command('revoke <org> <identity>')
+  .description("Revoke an identity at its org's CA and publish the new CRL to the live channel")
+  .option('--reason <reason>', 'revocation reason (e.g. keycompromise)')
+  .option('--json', 'print the result as JSON')
+  .action(async (org: string, identity: string, opts: { reason?: string; json?: boolean }) => {
+    const result = await revoke(org, identity, {
+      topologyFile: topologyFile(),
+      progress: say(opts.json),
+      ...(opts.reason ? { reason: opts.reason } : {}),
+    });
+    if (opts.json) return console.log(JSON.stringify(result, null, 2));
+    console.log(
+      `${identity} revoked; channel has ${result.crls} CRL(s) for ${result.mspId}${result.changed ? '' : ' (already)'}`,
+    );
+  });
+
+program
+  .command('publish-crls <org>')
+  .description(
+    "Publish the org's current CRLs (its channel MSP crls/) to the live channel as a config update",
+  )
+  .option('--json', 'print the result as JSON')
+  .action(async (org: string, opts: { json?: boolean }) => {
+    const result = await publishCrls(org, { topologyFile: topologyFile(), progress: say(opts.json) });
+    if (opts.json) return console.log(JSON.stringify(result, null, 2));
+    console.log(
+      result.changed
+        ? `Published ${result.crls} CRL(s) for ${result.mspId} to the channel`
+        : `The channel already has these ${result.crls} CRL(s) for ${result.mspId}`,
+    );
   });
 
 program.parseAsync().catch((err: unknown) => {

@@ -3,6 +3,8 @@
  * topology file. The CLI (`fabpay-network`) is a thin layer over these functions.
  */
 export {
+  publishCrls,
+  revoke,
   up,
   down,
   clean,

@@ -5,8 +5,9 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { binaryPath, binDir, loadTopology, repoRoot, runDir, type Topology } from '@fabpay/topology';
-import { caStatus, paths as caPaths, setupOrganizations, stopCAs } from '@fabpay/ca';
+import { caStatus, paths as caPaths, revokeIdentity, setupOrganizations, stopCAs } from '@fabpay/ca';
 import { createChannel, ordererChannelInfo, peerHeight } from './channel/channel';
+import { pushOrgCrls, type MspUpdateResult } from './channel/msp-update';
 import {
   deployChaincode,
   queryCommitted,
@@ -24,6 +25,7 @@ import type { NodeSpec } from './nodes/specs';
 import { writeProfiles } from './profiles';
 import { httpGet } from './util/http';
 import { run } from './util/run';
+import { waitFor } from './util/wait';
 
 export interface NetworkOptions {
   /** Topology file; default `<repo>/topology.yaml`. */
@@ -117,8 +119,34 @@ export async function up(opts: NetworkOptions = {}): Promise<UpResult> {
     const committed = await queryCommitted(ctx);
     return deployChaincode(ctx, committed ? { version: committed.version } : {});
   });
+  await step('peer discovery (gossip membership)', () => waitForGossip(ctx));
   const profiles = await step('connection profiles and admin env files', () => writeProfiles(ctx));
   return { seconds: (Date.now() - started) / 1000, steps, deployment, profiles };
+}
+
+/**
+ * Waits until every peer knows every other peer on the channel through gossip. Until then the
+ * peers' discovery service cannot name endorsers in other orgs and gateway submissions fail with
+ * "no combination of peers can be derived which satisfy the endorsement policy".
+ */
+async function waitForGossip(ctx: NetworkContext): Promise<void> {
+  const channel = ctx.topology.channel.name;
+  const others = ctx.peers.length - 1;
+  await Promise.all(
+    ctx.peers.map((peer) =>
+      waitFor(
+        `${peer.host} to know the other ${others} peers of ${channel} through gossip`,
+        async () => {
+          const res = await httpGet(`http://127.0.0.1:${peer.operations}/metrics`, undefined, 2000);
+          const line = res.body
+            .split('\n')
+            .find((l) => l.startsWith(`gossip_membership_total_peers_known{channel="${channel}"}`));
+          return line && Number(line.split(' ').pop()) >= others ? true : undefined;
+        },
+        { timeoutMs: 120_000, intervalMs: 500 },
+      ),
+    ),
+  );
 }
 
 /** Compiles the chaincode workspace (incremental; quick when nothing changed). */
@@ -281,4 +309,29 @@ export function logFileOf(name: string, opts: NetworkOptions = {}): string {
 export function readLog(file: string, lines: number): string {
   if (!existsSync(file)) throw new Error(`no log at ${file} (has the network been started?)`);
   return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+/**
+ * Publishes an organisation's CRLs (its channel MSP's `crls/`) to the live channel, so peers and
+ * orderers refuse the identities its CA revoked. Changes nothing when the channel already has them.
+ */
+export async function publishCrls(org: string, opts: NetworkOptions = {}): Promise<MspUpdateResult> {
+  return pushOrgCrls(contextFor(opts), org);
+}
+
+/** Revokes an identity at its org's CA and publishes the new CRL to the live channel. */
+export async function revoke(
+  org: string,
+  identity: string,
+  opts: NetworkOptions & { reason?: string } = {},
+): Promise<MspUpdateResult & { serials: string[] }> {
+  const ctx = contextFor(opts);
+  const revoked = await revokeIdentity(
+    ctx.topology,
+    org,
+    identity,
+    opts.reason ? { reason: opts.reason } : {},
+  );
+  ctx.progress(`revoked ${identity} (${org}): serial(s) ${revoked.serials.join(', ') || 'none'}`);
+  return { ...(await pushOrgCrls(ctx, org)), serials: revoked.serials };
 }

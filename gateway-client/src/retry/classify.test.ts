@@ -60,6 +60,20 @@ describe('classify + decide', () => {
     expect(decide('submit', c)).toBe('resend-envelope');
   });
 
+  it('endorsers not yet discoverable (gossip still spreading) is retried, not blamed on the peer', () => {
+    const c = classify(
+      gwError(
+        status.FAILED_PRECONDITION,
+        'no combination of peers can be derived which satisfy the endorsement policy: no peer combination can satisfy the endorsement policy',
+      ),
+    );
+    expect(c).toMatchObject({ kind: 'transport', endpointFault: false, reason: 'no_endorsers' });
+    expect(decide('endorse', c)).toBe('retry-elsewhere');
+    expect(decide('evaluate', classify(gwError(status.FAILED_PRECONDITION, 'some other precondition')))).toBe(
+      'fail',
+    );
+  });
+
   it('chaincode errors are never retried, at any stage', () => {
     const c = classify(
       gwError(status.ABORTED, 'failed to endorse transaction', [

@@ -113,6 +113,16 @@ export function classify(err: unknown): Classification {
         return { kind: 'overloaded', endpointFault: false, grpcCode, reason: 'overloaded' };
       }
       return { kind: 'fatal', endpointFault: false, grpcCode, reason: 'unknown' };
+    case GrpcStatus.FAILED_PRECONDITION:
+      // The gateway's discovery cannot name endorsers for the policy yet: gossip has not spread
+      // the chaincode and peer state (just after a deploy, or while an org's peers restart).
+      // Nothing was endorsed, so trying again after a backoff is safe.
+      if (
+        texts.some((t) => /no combination of peers can be derived|no peer combination can satisfy/.test(t))
+      ) {
+        return { kind: 'transport', endpointFault: false, grpcCode, reason: 'no_endorsers' };
+      }
+      return { kind: 'fatal', endpointFault: false, grpcCode, reason: 'failed_precondition' };
     default:
       return { kind: 'fatal', endpointFault: false, grpcCode, reason: grpcCode.toLowerCase() };
   }
