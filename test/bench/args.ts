@@ -40,7 +40,8 @@ const USAGE = `usage: npm run bench -- [--payments N] [--workloads uniform,hot,f
 function int(name: string, v: string | undefined, dflt: number, min = 1): number {
   if (v === undefined) return dflt;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new Error(`--${name}: expected a whole number >= ${min}, got "${v}"\n${USAGE}`);
+  if (!Number.isInteger(n) || n < min)
+    throw new Error(`--${name}: expected a whole number >= ${min}, got "${v}"\n${USAGE}`);
   return n;
 }
 
@@ -76,7 +77,8 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
   }
   const workloads = (values.workloads ?? WORKLOADS.join(',')).split(',').map((w) => w.trim());
   for (const w of workloads) {
-    if (!(WORKLOADS as readonly string[]).includes(w)) throw new Error(`--workloads: unknown workload "${w}" (${WORKLOADS.join(', ')})`);
+    if (!(WORKLOADS as readonly string[]).includes(w))
+      throw new Error(`--workloads: unknown workload "${w}" (${WORKLOADS.join(', ')})`);
   }
   const batches = (values.batch ?? '250ms/500,1s/500').split(',').map((b) => {
     const m = /^(\d+(?:ms|s))\/(\d+)$/.exec(b.trim());
@@ -85,7 +87,8 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
   });
   const endorsements = (values.endorsement ?? 'majority,any').split(',').map((e) => {
     const t = e.trim();
-    if (t !== 'majority' && t !== 'any') throw new Error(`--endorsement: expected majority or any, got "${e}"`);
+    if (t !== 'majority' && t !== 'any')
+      throw new Error(`--endorsement: expected majority or any, got "${e}"`);
     return t;
   });
   const capabilities = (values.capability ?? 'V3_0,V2_0').split(',').map((c) => {

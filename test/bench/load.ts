@@ -42,7 +42,11 @@ export interface LoadResult {
   stoppedByTimeCap: boolean;
 }
 
-export async function runLoad(submitter: PaymentSubmitter, workload: Workload, opts: LoadOptions): Promise<LoadResult> {
+export async function runLoad(
+  submitter: PaymentSubmitter,
+  workload: Workload,
+  opts: LoadOptions,
+): Promise<LoadResult> {
   const result: LoadResult = {
     attempted: 0,
     committed: 0,
@@ -78,7 +82,8 @@ export async function runLoad(submitter: PaymentSubmitter, workload: Workload, o
     result.failed++;
     if (outcome.kind === 'conflict') result.conflictsToCallers++;
     result.errors[outcome.code] = (result.errors[outcome.code] ?? 0) + 1;
-    if (outcome.detail && !(outcome.code in result.errorSamples)) result.errorSamples[outcome.code] = outcome.detail.slice(0, 600);
+    if (outcome.detail && !(outcome.code in result.errorSamples))
+      result.errorSamples[outcome.code] = outcome.detail.slice(0, 600);
   };
   if (opts.mode === 'workers') {
     const worker = async (): Promise<void> => {

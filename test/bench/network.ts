@@ -7,7 +7,16 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { binaryPath, repoRoot } from '@fabpay/topology';
-import { clean, contextFor, deploy, peerCli, status, up, type NetworkContext, type NetworkOptions } from '@fabpay/network';
+import {
+  clean,
+  contextFor,
+  deploy,
+  peerCli,
+  status,
+  up,
+  type NetworkContext,
+  type NetworkOptions,
+} from '@fabpay/network';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { TrackedProcess } from './cpu';
@@ -28,11 +37,14 @@ export function benchOptions(log: (line: string) => void, topologyFile = BENCH_T
 }
 
 /** Brings the bench network up, or reuses it if everything already runs. */
-export async function ensureNetwork(log: (line: string) => void): Promise<{ reused: boolean; seconds: number }> {
+export async function ensureNetwork(
+  log: (line: string) => void,
+): Promise<{ reused: boolean; seconds: number }> {
   const t = Date.now();
   const st = await status(benchOptions(log));
   const nodes = st.processes.filter((p) => p.kind !== 'ca');
-  const reused = nodes.length > 0 && nodes.every((p) => p.running && p.healthy !== false) && st.committed !== undefined;
+  const reused =
+    nodes.length > 0 && nodes.every((p) => p.running && p.healthy !== false) && st.committed !== undefined;
   if (!reused) await up(benchOptions(log));
   return { reused, seconds: (Date.now() - t) / 1000 };
 }
@@ -81,7 +93,11 @@ interface ChannelConfigJson {
     groups: {
       Orderer: {
         values: {
-          BatchSize: ConfigValue<{ max_message_count: number; absolute_max_bytes: number; preferred_max_bytes: number }>;
+          BatchSize: ConfigValue<{
+            max_message_count: number;
+            absolute_max_bytes: number;
+            preferred_max_bytes: number;
+          }>;
           BatchTimeout: ConfigValue<{ timeout: string }>;
         };
       };
@@ -99,11 +115,26 @@ async function configtxlator(args: string[]): Promise<void> {
 /** Runs the peer CLI as the orderer org's admin (it signs channel config updates). */
 async function ordererAdminPeer(ctx: NetworkContext, args: string[]): Promise<void> {
   const orderer = ctx.orderers[0]!;
-  const flags = ['-o', `127.0.0.1:${orderer.listen}`, '--tls', '--cafile', path.join(orderer.tlsDir, 'ca.crt')];
-  const res = await peerCli(ctx.layout, ctx.caPaths.org(ctx.topology.ordererOrg.name), ctx.peers[0]!, [...args, ...flags], {
-    allowFailure: true,
-  });
-  if (res.code !== 0) throw new Error(`peer ${args.slice(0, 2).join(' ')} failed: ${res.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  const flags = [
+    '-o',
+    `127.0.0.1:${orderer.listen}`,
+    '--tls',
+    '--cafile',
+    path.join(orderer.tlsDir, 'ca.crt'),
+  ];
+  const res = await peerCli(
+    ctx.layout,
+    ctx.caPaths.org(ctx.topology.ordererOrg.name),
+    ctx.peers[0]!,
+    [...args, ...flags],
+    {
+      allowFailure: true,
+    },
+  );
+  if (res.code !== 0)
+    throw new Error(
+      `peer ${args.slice(0, 2).join(' ')} failed: ${res.stderr.trim().split('\n').slice(-3).join(' | ')}`,
+    );
 }
 
 async function fetchConfig(ctx: NetworkContext, dir: string): Promise<ChannelConfigJson> {
@@ -138,8 +169,24 @@ async function updateChannelConfig(
     const f = (n: string): string => path.join(dir, n);
     writeFileSync(f('original.json'), JSON.stringify(original));
     writeFileSync(f('updated.json'), JSON.stringify(updated));
-    await configtxlator(['proto_encode', '--input', f('original.json'), '--type', 'common.Config', '--output', f('original.pb')]);
-    await configtxlator(['proto_encode', '--input', f('updated.json'), '--type', 'common.Config', '--output', f('updated.pb')]);
+    await configtxlator([
+      'proto_encode',
+      '--input',
+      f('original.json'),
+      '--type',
+      'common.Config',
+      '--output',
+      f('original.pb'),
+    ]);
+    await configtxlator([
+      'proto_encode',
+      '--input',
+      f('updated.json'),
+      '--type',
+      'common.Config',
+      '--output',
+      f('updated.pb'),
+    ]);
     await configtxlator([
       'compute_update',
       '--channel_id',
@@ -151,7 +198,15 @@ async function updateChannelConfig(
       '--output',
       f('update.pb'),
     ]);
-    await configtxlator(['proto_decode', '--input', f('update.pb'), '--type', 'common.ConfigUpdate', '--output', f('update.json')]);
+    await configtxlator([
+      'proto_decode',
+      '--input',
+      f('update.pb'),
+      '--type',
+      'common.ConfigUpdate',
+      '--output',
+      f('update.json'),
+    ]);
     const envelope = {
       payload: {
         header: { channel_header: { channel_id: channel, type: 2 } },
@@ -159,16 +214,31 @@ async function updateChannelConfig(
       },
     };
     writeFileSync(f('envelope.json'), JSON.stringify(envelope));
-    await configtxlator(['proto_encode', '--input', f('envelope.json'), '--type', 'common.Envelope', '--output', f('envelope.pb')]);
+    await configtxlator([
+      'proto_encode',
+      '--input',
+      f('envelope.json'),
+      '--type',
+      'common.Envelope',
+      '--output',
+      f('envelope.pb'),
+    ]);
     log(`[bench] channel config update: ${what}`);
     if (peerOrgAdminsSign) {
       // Channel-level values (e.g. capabilities) need a majority of every group's admins.
       for (const org of ctx.topology.orgs) {
         const peer = ctx.peers.find((p) => p.org === org.name)!;
-        const res = await peerCli(ctx.layout, ctx.caPaths.org(org.name), peer, ['channel', 'signconfigtx', '-f', f('envelope.pb')], {
-          allowFailure: true,
-        });
-        if (res.code !== 0) throw new Error(`${org.name} admin could not sign the config update: ${res.stderr.trim()}`);
+        const res = await peerCli(
+          ctx.layout,
+          ctx.caPaths.org(org.name),
+          peer,
+          ['channel', 'signconfigtx', '-f', f('envelope.pb')],
+          {
+            allowFailure: true,
+          },
+        );
+        if (res.code !== 0)
+          throw new Error(`${org.name} admin could not sign the config update: ${res.stderr.trim()}`);
       }
     }
     await ordererAdminPeer(ctx, ['channel', 'update', '-f', f('envelope.pb'), '-c', channel]);
@@ -189,7 +259,11 @@ async function updateChannelConfig(
 export async function setBatch(log: (line: string) => void, want: BatchSetting): Promise<boolean> {
   return updateChannelConfig(log, `block cutting -> ${batchLabel(want)}`, (config) => {
     const v = config.channel_group.groups.Orderer.values;
-    if (v.BatchTimeout.value.timeout === want.timeout && v.BatchSize.value.max_message_count === want.maxMessageCount) return false;
+    if (
+      v.BatchTimeout.value.timeout === want.timeout &&
+      v.BatchSize.value.max_message_count === want.maxMessageCount
+    )
+      return false;
     v.BatchTimeout.value.timeout = want.timeout;
     v.BatchSize.value.max_message_count = want.maxMessageCount;
     return true;
@@ -200,14 +274,22 @@ export async function setBatch(log: (line: string) => void, want: BatchSetting):
 export type ChannelCapability = 'V3_0' | 'V2_0';
 
 /** Sets the channel group's capability; returns false when it already had it. */
-export async function setChannelCapability(log: (line: string) => void, want: ChannelCapability): Promise<boolean> {
-  return updateChannelConfig(log, `channel capability -> ${want}`, (config) => {
-    const caps = config.channel_group.values.Capabilities.value.capabilities;
-    const have = Object.keys(caps);
-    if (have.length === 1 && have[0] === want) return false;
-    config.channel_group.values.Capabilities.value.capabilities = { [want]: {} };
-    return true;
-  }, { peerOrgAdminsSign: true });
+export async function setChannelCapability(
+  log: (line: string) => void,
+  want: ChannelCapability,
+): Promise<boolean> {
+  return updateChannelConfig(
+    log,
+    `channel capability -> ${want}`,
+    (config) => {
+      const caps = config.channel_group.values.Capabilities.value.capabilities;
+      const have = Object.keys(caps);
+      if (have.length === 1 && have[0] === want) return false;
+      config.channel_group.values.Capabilities.value.capabilities = { [want]: {} };
+      return true;
+    },
+    { peerOrgAdminsSign: true },
+  );
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -238,8 +320,12 @@ export async function setEndorsement(log: (line: string) => void, want: Endorsem
   let topologyFile = BENCH_TOPOLOGY;
   if (want === 'any') {
     const policy = `OR(${ctx.topology.orgs.map((o) => `'${o.mspId}.peer'`).join(',')})`;
-    const text = readFileSync(BENCH_TOPOLOGY, 'utf8').replace(/^ {2}path: chaincode$/m, `  path: chaincode\n  endorsementPolicy: "${policy}"`);
-    if (!text.includes('endorsementPolicy')) throw new Error('could not add an endorsement policy to the bench topology');
+    const text = readFileSync(BENCH_TOPOLOGY, 'utf8').replace(
+      /^ {2}path: chaincode$/m,
+      `  path: chaincode\n  endorsementPolicy: "${policy}"`,
+    );
+    if (!text.includes('endorsementPolicy'))
+      throw new Error('could not add an endorsement policy to the bench topology');
     topologyFile = path.join(BENCH_HOME, 'topology-any-org.yaml');
     writeFileSync(topologyFile, text);
   }
@@ -247,6 +333,8 @@ export async function setEndorsement(log: (line: string) => void, want: Endorsem
   const t = Date.now();
   const result = await deploy({ ...benchOptions(log, topologyFile), upgrade: true });
   writeFileSync(STATE_FILE(), `${JSON.stringify({ endorsement: want } satisfies BenchState)}\n`);
-  log(`[bench] chaincode ${result.version} (sequence ${result.sequence}) in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  log(
+    `[bench] chaincode ${result.version} (sequence ${result.sequence}) in ${((Date.now() - t) / 1000).toFixed(1)} s`,
+  );
   return true;
 }

@@ -26,7 +26,15 @@ export interface RunReport {
   errorSamples: Record<string, string>;
   wallSeconds: number;
   stoppedByTimeCap: boolean;
-  cpu: CpuReport & { msPerCommittedPayment: Record<string, number> };
+  cpu: CpuReport & {
+    /** CPU milliseconds per committed payment by group, and their sum (robust to other load on the machine). */
+    msPerCommittedPayment: Record<string, number>;
+    /**
+     * cores x 1000 / total CPU ms per payment: the rate this configuration would reach with the
+     * whole machine to itself, if it stayed CPU-bound. An estimate, not a measurement.
+     */
+    capacityEstimatePerSecond: number;
+  };
 }
 
 export function runReport(args: {
@@ -46,10 +54,14 @@ export function runReport(args: {
 }): RunReport {
   const { load, cpu } = args;
   const perPayment: Record<string, number> = {};
+  let total = 0;
   for (const [k, v] of Object.entries(cpu.seconds)) {
     if (k === 'otherOnMachine') continue;
     perPayment[k] = load.committed > 0 ? round((v * 1000) / load.committed, 2) : 0;
+    total += perPayment[k];
   }
+  perPayment.total = round(total, 2);
+  const capacity = total > 0 ? round((cpu.cores * 1000) / total, 0) : 0;
   return {
     label: args.label,
     client: args.client,
@@ -73,7 +85,7 @@ export function runReport(args: {
     errorSamples: load.errorSamples,
     wallSeconds: round(load.wallSeconds, 2),
     stoppedByTimeCap: load.stoppedByTimeCap,
-    cpu: { ...cpu, msPerCommittedPayment: perPayment },
+    cpu: { ...cpu, msPerCommittedPayment: perPayment, capacityEstimatePerSecond: capacity },
   };
 }
 
@@ -91,7 +103,9 @@ export function machineInfo(): Record<string, unknown> {
 
 /** The process group that spent the most CPU per committed payment in a run. */
 export function biggestSpender(run: RunReport): { group: string; share: number; msPerPayment: number } {
-  const entries = Object.entries(run.cpu.msPerCommittedPayment).sort((a, b) => b[1] - a[1]);
+  const entries = Object.entries(run.cpu.msPerCommittedPayment)
+    .filter(([k]) => k !== 'total')
+    .sort((a, b) => b[1] - a[1]);
   const [group, ms] = entries[0] ?? ['none', 0];
   const share = run.cpu.shareOfBusy[group as keyof CpuReport['shareOfBusy']] ?? 0;
   return { group, share, msPerPayment: ms };
@@ -105,7 +119,18 @@ export { ratio };
 
 /** A fixed-width table of the runs, for humans (stderr). */
 export function table(runs: readonly RunReport[]): string {
-  const head = ['run', 'committed/s', 'p50 ms', 'p95 ms', 'p99 ms', 'ok/fail', 'conflicts seen/to callers', 'cpu s ord/peer/cc/client/other', 'busy cores'];
+  const head = [
+    'run',
+    'committed/s',
+    'p50 ms',
+    'p95 ms',
+    'p99 ms',
+    'ok/fail',
+    'conflicts seen/to callers',
+    'cpu s ord/peer/cc/client/other',
+    'cpu ms/payment',
+    'capacity/s',
+  ];
   const rows = runs.map((r) => [
     r.label,
     r.committedPerSecond.toFixed(1),
@@ -114,10 +139,20 @@ export function table(runs: readonly RunReport[]): string {
     r.latencyMs.p99.toFixed(0),
     `${r.payments.committed}/${r.payments.failed}`,
     `${r.conflicts.seenAtCommit}/${r.conflicts.reachedCallers}`,
-    [r.cpu.seconds.orderers, r.cpu.seconds.peers, r.cpu.seconds.chaincode, r.cpu.seconds.client, r.cpu.seconds.otherOnMachine].map((s) => s.toFixed(1)).join('/'),
-    r.cpu.machineBusyCores.toFixed(2),
+    [
+      r.cpu.seconds.orderers,
+      r.cpu.seconds.peers,
+      r.cpu.seconds.chaincode,
+      r.cpu.seconds.client,
+      r.cpu.seconds.otherOnMachine,
+    ]
+      .map((s) => s.toFixed(1))
+      .join('/'),
+    (r.cpu.msPerCommittedPayment.total ?? 0).toFixed(1),
+    r.cpu.capacityEstimatePerSecond.toFixed(0),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const fmt = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const fmt = (cells: string[]): string =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [fmt(head), ...rows.map(fmt)].join('\n');
 }

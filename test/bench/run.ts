@@ -34,7 +34,15 @@ import {
   type ChannelCapability,
   type Endorsement,
 } from './network';
-import { biggestSpender, machineInfo, ratio, runReport, table, type ClientKind, type RunReport } from './report';
+import {
+  biggestSpender,
+  machineInfo,
+  ratio,
+  runReport,
+  table,
+  type ClientKind,
+  type RunReport,
+} from './report';
 import { FabpaySubmitter } from './runners/fabpay';
 import { UpstreamSubmitter } from './runners/upstream';
 import { setupAccounts, type SetupReport } from './setup';
@@ -93,7 +101,9 @@ class Bench {
     const sampler = new CpuSampler(await trackedProcesses(() => undefined));
     const retriesBefore = await submitter.conflictRetries();
     const countsBefore = await submitter.retryCounts();
-    this.log(`[bench] run ${label}: up to ${opts.count} payments, ${opts.concurrency} ${opts.mode === 'waves' ? 'per Promise.all wave' : 'in flight'}, cap ${opts.timeCapMs / 1000} s`);
+    this.log(
+      `[bench] run ${label}: up to ${opts.count} payments, ${opts.concurrency} ${opts.mode === 'waves' ? 'per Promise.all wave' : 'in flight'}, cap ${opts.timeCapMs / 1000} s`,
+    );
     sampler.begin();
     const load = await runLoad(submitter, workload, opts);
     const cpu = sampler.end();
@@ -130,7 +140,12 @@ class Bench {
     if (this.args.warmup === 0) return;
     const workload = makeWorkload('uniform', this.accounts, `${this.tag}-w${this.runs.length}`, 7);
     this.log(`[bench] warm-up: ${this.args.warmup} payments (${settingsLabel(settings)}), not measured`);
-    await runLoad(this.fabpay, workload, { count: this.args.warmup, concurrency: this.args.concurrency, timeCapMs: 60_000, mode: 'workers' });
+    await runLoad(this.fabpay, workload, {
+      count: this.args.warmup,
+      concurrency: this.args.concurrency,
+      timeCapMs: 60_000,
+      mode: 'workers',
+    });
   }
 
   async upstream(kind: 'upstream-sequential' | 'upstream-concurrent', settings: Settings): Promise<void> {
@@ -147,8 +162,18 @@ class Bench {
     });
     try {
       const opts: LoadOptions = sequential
-        ? { count: this.args.sequentialPayments, concurrency: 1, timeCapMs: this.args.sequentialSeconds * 1000, mode: 'workers' }
-        : { count: this.args.payments, concurrency: this.args.concurrency, timeCapMs: this.args.timeCapSeconds * 1000, mode: 'waves' };
+        ? {
+            count: this.args.sequentialPayments,
+            concurrency: 1,
+            timeCapMs: this.args.sequentialSeconds * 1000,
+            mode: 'workers',
+          }
+        : {
+            count: this.args.payments,
+            concurrency: this.args.concurrency,
+            timeCapMs: this.args.timeCapSeconds * 1000,
+            mode: 'waves',
+          };
       await this.measure(kind, submitter, 'uniform', opts, settings);
     } finally {
       await submitter.close();
@@ -168,7 +193,9 @@ async function main(): Promise<void> {
     if (cleaned) return;
     cleaned = true;
     if (args.keep) {
-      log(`[bench] --keep: the bench network keeps running (FABPAY_HOME=${BENCH_HOME}; stop it with: FABPAY_HOME=${BENCH_HOME} npx tsx network/src/cli.ts -t test/bench/topology.yaml clean)`);
+      log(
+        `[bench] --keep: the bench network keeps running (FABPAY_HOME=${BENCH_HOME}; stop it with: FABPAY_HOME=${BENCH_HOME} npx tsx network/src/cli.ts -t test/bench/topology.yaml clean)`,
+      );
       return;
     }
     log('[bench] removing the bench network');
@@ -182,14 +209,21 @@ async function main(): Promise<void> {
       .catch((err: unknown) => process.stderr.write(`[bench] cleanup failed: ${String(err)}\n`))
       .finally(() => process.exit(code));
   };
-  const watchdog = setTimeout(() => abort(`overall limit of ${OVERALL_LIMIT_MS / 60_000} min reached`, 1), OVERALL_LIMIT_MS);
+  const watchdog = setTimeout(
+    () => abort(`overall limit of ${OVERALL_LIMIT_MS / 60_000} min reached`, 1),
+    OVERALL_LIMIT_MS,
+  );
   process.once('SIGINT', () => abort('interrupted', 130));
   process.once('SIGTERM', () => abort('terminated', 143));
 
   try {
     const net = await ensureNetwork(log);
     log(`[bench] network ${net.reused ? 'reused' : 'up'} in ${net.seconds.toFixed(1)} s`);
-    const main: Settings = { capability: args.capabilities[0]!, endorsement: args.endorsements[0]!, batch: args.batches[0]! };
+    const main: Settings = {
+      capability: args.capabilities[0]!,
+      endorsement: args.endorsements[0]!,
+      batch: args.batches[0]!,
+    };
     await setChannelCapability(log, main.capability);
     await setEndorsement(log, main.endorsement);
     await setBatch(log, main.batch);
@@ -211,7 +245,13 @@ async function main(): Promise<void> {
     log(`[bench] setup: ${args.payers} payer accounts, a merchant and a fan-out payer`);
     const setup = await setupAccounts(
       bench.fabpay.payments,
-      { payers: args.payers, minimum: 1_000_000n, fund: 1_000_000_000_000n, concurrency: args.concurrency, timeoutMs: 10 * 60_000 },
+      {
+        payers: args.payers,
+        minimum: 1_000_000n,
+        fund: 1_000_000_000_000n,
+        concurrency: args.concurrency,
+        timeoutMs: 10 * 60_000,
+      },
       log,
     );
     bench.accounts = setup.accounts;
@@ -231,9 +271,13 @@ async function main(): Promise<void> {
     for (const [i, batch] of args.batches.entries()) {
       if (i > 0) {
         await setBatch(log, batch);
-        await bench.measure('fabpay', bench.fabpay, 'uniform', bench.fabpayLoad('uniform'), { ...main, batch });
+        await bench.measure('fabpay', bench.fabpay, 'uniform', bench.fabpayLoad('uniform'), {
+          ...main,
+          batch,
+        });
       }
-      if (args.batches.length > 1) await bench.measure('fabpay', bench.fabpay, 'uniform', light, { ...main, batch }, '/light');
+      if (args.batches.length > 1)
+        await bench.measure('fabpay', bench.fabpay, 'uniform', light, { ...main, batch }, '/light');
     }
     if (args.batches.length > 1) await setBatch(log, main.batch);
 
@@ -244,19 +288,29 @@ async function main(): Promise<void> {
     for (const capability of args.capabilities.slice(1)) {
       await setChannelCapability(log, capability);
       current = { ...main, capability };
-      for (const w of twoWorkloads) await bench.measure('fabpay', bench.fabpay, w, bench.fabpayLoad(w), current);
+      for (const w of twoWorkloads)
+        await bench.measure('fabpay', bench.fabpay, w, bench.fabpayLoad(w), current);
     }
     for (const endorsement of args.endorsements.slice(1)) {
       await setEndorsement(log, endorsement);
       current = { ...current, endorsement };
       await bench.warmup(current);
-      for (const w of twoWorkloads) await bench.measure('fabpay', bench.fabpay, w, bench.fabpayLoad(w), current);
+      for (const w of twoWorkloads)
+        await bench.measure('fabpay', bench.fabpay, w, bench.fabpayLoad(w), current);
     }
     // The naive upstream baseline again with the final settings, for a like-for-like ratio there.
-    if (!args.skipUpstream && settingsLabel(current) !== settingsLabel(main)) await bench.upstream('upstream-concurrent', current);
+    if (!args.skipUpstream && settingsLabel(current) !== settingsLabel(main))
+      await bench.upstream('upstream-concurrent', current);
 
     await bench.fabpay.close();
-    const result = summary(bench, args, started, { reused: net.reused, upSeconds: net.seconds }, setup.report, main);
+    const result = summary(
+      bench,
+      args,
+      started,
+      { reused: net.reused, upSeconds: net.seconds },
+      setup.report,
+      main,
+    );
     log('');
     log(table(bench.runs));
     log('');
@@ -306,26 +360,48 @@ function summary(
   const targets = {
     uniformAtLeast300PerSecond: { value: uniform ? rate(uniform) : null, met: rate(uniform) >= 300 },
     hotAtLeast80PercentOfUniform: { value: hotShare, met: hotShare !== null && hotShare >= 0.8 },
-    hotNoConflictReachesCaller: { value: hot?.conflicts.reachedCallers ?? null, met: hot !== undefined && hot.conflicts.reachedCallers === 0 },
-    fabpayAtLeast20xUpstreamSequential: { value: ratios.fabpayOverUpstreamSequential, met: (ratios.fabpayOverUpstreamSequential ?? 0) >= 20 },
-    fabpayAtLeast2xUpstreamConcurrent: { value: ratios.fabpayOverUpstreamConcurrent, met: (ratios.fabpayOverUpstreamConcurrent ?? 0) >= 2 },
+    hotNoConflictReachesCaller: {
+      value: hot?.conflicts.reachedCallers ?? null,
+      met: hot !== undefined && hot.conflicts.reachedCallers === 0,
+    },
+    fabpayAtLeast20xUpstreamSequential: {
+      value: ratios.fabpayOverUpstreamSequential,
+      met: (ratios.fabpayOverUpstreamSequential ?? 0) >= 20,
+    },
+    fabpayAtLeast2xUpstreamConcurrent: {
+      value: ratios.fabpayOverUpstreamConcurrent,
+      met: (ratios.fabpayOverUpstreamConcurrent ?? 0) >= 2,
+    },
   };
   const blockCutting = args.batches.map((b) => {
     const r = pick('fabpay', 'uniform', main.endorsement, batchLabel(b));
-    const l = runs.find((x) => x.label === `fabpay/uniform/${main.capability}/${main.endorsement}/${batchLabel(b)}/light`);
+    const l = runs.find(
+      (x) => x.label === `fabpay/uniform/${main.capability}/${main.endorsement}/${batchLabel(b)}/light`,
+    );
     return {
       batch: batchLabel(b),
-      underLoad: { committedPerSecond: r ? rate(r) : null, p50: r?.latencyMs.p50 ?? null, p99: r?.latencyMs.p99 ?? null },
-      oneAtATime: { committedPerSecond: l ? rate(l) : null, p50: l?.latencyMs.p50 ?? null, p99: l?.latencyMs.p99 ?? null },
+      underLoad: {
+        committedPerSecond: r ? rate(r) : null,
+        p50: r?.latencyMs.p50 ?? null,
+        p99: r?.latencyMs.p99 ?? null,
+      },
+      oneAtATime: {
+        committedPerSecond: l ? rate(l) : null,
+        p50: l?.latencyMs.p50 ?? null,
+        p99: l?.latencyMs.p99 ?? null,
+      },
     };
   });
-  const bestBatch = [...blockCutting].sort((a, b) => (b.underLoad.committedPerSecond ?? 0) - (a.underLoad.committedPerSecond ?? 0))[0];
+  const bestBatch = [...blockCutting].sort(
+    (a, b) => (b.underLoad.committedPerSecond ?? 0) - (a.underLoad.committedPerSecond ?? 0),
+  )[0];
   const lastCapability = args.capabilities[args.capabilities.length - 1]!;
   const capability = args.capabilities.map((c) => {
     const u = pick('fabpay', 'uniform', main.endorsement, mainBatch, c);
     return {
       capability: c,
-      gatewaySubmit: c === 'V3_0' ? 'to every orderer (this Fabric build treats V3_0 as BFT)' : 'to one orderer',
+      gatewaySubmit:
+        c === 'V3_0' ? 'to every orderer (this Fabric build treats V3_0 as BFT)' : 'to one orderer',
       endorsement: main.endorsement,
       uniform: rate(u),
       hot: rate(pick('fabpay', 'hot', main.endorsement, mainBatch, c)),
@@ -339,7 +415,10 @@ function summary(
     return {
       endorsement: e,
       capability: cap,
-      policy: e === 'majority' ? 'channel default MAJORITY Endorsement (both orgs endorse)' : "OR('Org1MSP.peer','Org2MSP.peer') (one org endorses)",
+      policy:
+        e === 'majority'
+          ? 'channel default MAJORITY Endorsement (both orgs endorse)'
+          : "OR('Org1MSP.peer','Org2MSP.peer') (one org endorses)",
       uniform: rate(u),
       hot: rate(pick('fabpay', 'hot', e, mainBatch, cap)),
       uniformCpuMsPerPayment: u?.cpu.msPerCommittedPayment ?? null,
@@ -398,6 +477,13 @@ function summary(
           cpuShareOfBusy: uniform.cpu.shareOfBusy,
           cpuMsPerCommittedPayment: uniform.cpu.msPerCommittedPayment,
           biggestSpender: limiter,
+          perRun: runs.map((r) => ({
+            label: r.label,
+            committedPerSecond: r.committedPerSecond,
+            cpuMsPerPayment: r.cpu.msPerCommittedPayment.total ?? null,
+            capacityEstimatePerSecond: r.cpu.capacityEstimatePerSecond,
+            otherProcessesShareOfBusyCpu: r.cpu.shareOfBusy.otherOnMachine,
+          })),
         }
       : null,
     runs,
@@ -407,7 +493,9 @@ function summary(
 main().then(
   () => process.exit(0),
   (err: unknown) => {
-    process.stderr.write(`[bench] failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.stderr.write(
+      `[bench] failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
     process.exit(1);
   },
 );

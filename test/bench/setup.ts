@@ -9,7 +9,13 @@
  * chains, and every payer folds its incoming credit (folds never conflict). Idempotent by ID, so a
  * transient failure is simply retried. Bounded in time.
  */
-import { FabpayError, GatewayRequestError, PaymentNotFoundError, PaymentsError, type PaymentsClient } from '@fabpay/gateway-client';
+import {
+  FabpayError,
+  GatewayRequestError,
+  PaymentNotFoundError,
+  PaymentsError,
+  type PaymentsClient,
+} from '@fabpay/gateway-client';
 import type { Accounts } from './workloads';
 
 export interface SetupOptions {
@@ -51,7 +57,12 @@ function handled(p: Promise<unknown>): Promise<void> {
 }
 
 /** Runs `fn` over `items` with at most `concurrency` at a time; fails once `until` has passed. */
-async function pool<T>(items: readonly T[], concurrency: number, until: number, fn: (item: T) => Promise<void>): Promise<void> {
+async function pool<T>(
+  items: readonly T[],
+  concurrency: number,
+  until: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < items.length) {
@@ -67,17 +78,28 @@ async function pool<T>(items: readonly T[], concurrency: number, until: number, 
  * few seconds) and answers FAILED_PRECONDITION "no combination of peers can be derived which
  * satisfy the endorsement policy". Waits (bounded) until a real submit goes through.
  */
-async function waitUntilEndorsable(payments: PaymentsClient, currency: string, log: (l: string) => void): Promise<void> {
+async function waitUntilEndorsable(
+  payments: PaymentsClient,
+  currency: string,
+  log: (l: string) => void,
+): Promise<void> {
   const started = Date.now();
   const probe = `${PREFIX}-probe-${started.toString(36)}`;
   for (let attempt = 1; ; attempt++) {
     try {
       await payments.openAccount(probe, currency);
-      if (attempt > 1) log(`[bench] setup: endorsement works after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      if (attempt > 1)
+        log(`[bench] setup: endorsement works after ${((Date.now() - started) / 1000).toFixed(1)} s`);
       return;
     } catch (err) {
-      if (!(err instanceof GatewayRequestError) || err.grpcCode !== 'FAILED_PRECONDITION' || Date.now() - started > 120_000) throw err;
-      if (attempt === 1) log('[bench] setup: the peer gateways cannot plan an endorsement yet (discovery); waiting');
+      if (
+        !(err instanceof GatewayRequestError) ||
+        err.grpcCode !== 'FAILED_PRECONDITION' ||
+        Date.now() - started > 120_000
+      )
+        throw err;
+      if (attempt === 1)
+        log('[bench] setup: the peer gateways cannot plan an endorsement yet (discovery); waiting');
       await new Promise((r) => setTimeout(r, 1000));
     }
   }
@@ -92,7 +114,11 @@ export async function setupAccounts(
   const until = started + opts.timeoutMs;
   const retried: Record<string, number> = {};
   /** Retries idempotent setup steps on transient failures (bounded). */
-  const retry = async <T>(what: string, fn: () => Promise<T>, alsoTransient: readonly string[] = []): Promise<T> => {
+  const retry = async <T>(
+    what: string,
+    fn: () => Promise<T>,
+    alsoTransient: readonly string[] = [],
+  ): Promise<T> => {
     for (let attempt = 1; ; attempt++) {
       try {
         return await fn();
@@ -100,10 +126,16 @@ export async function setupAccounts(
         const paymentCode = err instanceof PaymentsError ? err.paymentCode : undefined;
         const code = paymentCode ?? (err instanceof FabpayError ? err.code : 'UNKNOWN');
         const transient =
-          code === 'GATEWAY_ERROR' || code === 'TRANSACTION_INVALID' || code === 'OUTCOME_UNKNOWN' || alsoTransient.includes(code);
+          code === 'GATEWAY_ERROR' ||
+          code === 'TRANSACTION_INVALID' ||
+          code === 'OUTCOME_UNKNOWN' ||
+          alsoTransient.includes(code);
         if (!transient || attempt >= 8 || Date.now() > until) throw err;
         retried[code] = (retried[code] ?? 0) + 1;
-        if (retried[code] <= 3) log(`[bench] setup: ${what}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}; retrying`);
+        if (retried[code] <= 3)
+          log(
+            `[bench] setup: ${what}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}; retrying`,
+          );
         await new Promise((r) => setTimeout(r, 200 * attempt));
       }
     }
@@ -139,10 +171,12 @@ export async function setupAccounts(
   log(`[bench] setup: ${opened} accounts opened, ${needFunds.length} to fund through ${k} distributors`);
   const tag = Date.now().toString(36);
   // Each distributor's chain: the payers needing funds whose index maps to it.
-  const chains: { distributor: string; payers: string[]; fold?: Promise<void> }[] = distributors.map((d, i) => ({
-    distributor: d,
-    payers: needFunds.filter((_, j) => j % k === i),
-  }));
+  const chains: { distributor: string; payers: string[]; fold?: Promise<void> }[] = distributors.map(
+    (d, i) => ({
+      distributor: d,
+      payers: needFunds.filter((_, j) => j % k === i),
+    }),
+  );
   // 1. Issue to the distributors one after another (issues serialise on the supply key).
   for (const chain of chains) {
     if (chain.payers.length === 0) continue;
@@ -153,7 +187,11 @@ export async function setupAccounts(
     await retry(`issue to ${chain.distributor}`, () => payments.issue(operationId, chain.distributor, need));
     // A fold touches only the distributor's keys: no need to wait for it before the next issue.
     chain.fold = handled(
-      retry(`fold ${chain.distributor}`, () => payments.foldCredits(chain.distributor, [`i.${operationId}`]), ['CREDIT_NOT_FOUND']),
+      retry(
+        `fold ${chain.distributor}`,
+        () => payments.foldCredits(chain.distributor, [`i.${operationId}`]),
+        ['CREDIT_NOT_FOUND'],
+      ),
     );
   }
   // 2. Distributors pay their payers in parallel chains; each payer folds its credit.
@@ -169,13 +207,25 @@ export async function setupAccounts(
         );
         // The payment committed on the peer that reported it; an endorser of the other org may not
         // have that block yet and answer CREDIT_NOT_FOUND for a moment.
-        folds.push(handled(retry(`fold ${payer}`, () => payments.foldCredits(payer, [`p.${paymentId}`]), ['CREDIT_NOT_FOUND'])));
+        folds.push(
+          handled(
+            retry(`fold ${payer}`, () => payments.foldCredits(payer, [`p.${paymentId}`]), [
+              'CREDIT_NOT_FOUND',
+            ]),
+          ),
+        );
       }
     }),
   );
   await Promise.all(folds);
   return {
     accounts,
-    report: { seconds: (Date.now() - started) / 1000, opened, funded: needFunds.length, distributors: k, retried },
+    report: {
+      seconds: (Date.now() - started) / 1000,
+      opened,
+      funded: needFunds.length,
+      distributors: k,
+      retried,
+    },
   };
 }

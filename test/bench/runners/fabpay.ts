@@ -28,11 +28,18 @@ const CONFLICTS = new Set(['MVCC_READ_CONFLICT', 'PHANTOM_READ_CONFLICT']);
 
 export function classifyFabpayError(err: unknown): Outcome {
   if (err instanceof TransactionInvalidError) {
-    return { ok: false, kind: CONFLICTS.has(err.validationCode) ? 'conflict' : 'error', code: err.validationCode };
+    return {
+      ok: false,
+      kind: CONFLICTS.has(err.validationCode) ? 'conflict' : 'error',
+      code: err.validationCode,
+    };
   }
-  if (err instanceof PaymentsError) return { ok: false, kind: 'error', code: err.paymentCode, detail: err.message };
+  if (err instanceof PaymentsError)
+    return { ok: false, kind: 'error', code: err.paymentCode, detail: err.message };
   if (err instanceof GatewayRequestError) {
-    const detail = [err.message, ...err.details.map((d) => `${d.address} (${d.mspId}): ${d.message}`)].join(' | ');
+    const detail = [err.message, ...err.details.map((d) => `${d.address} (${d.mspId}): ${d.message}`)].join(
+      ' | ',
+    );
     return { ok: false, kind: 'error', code: `${err.code}/${err.stage}/${err.grpcCode}`, detail };
   }
   if (err instanceof FabpayError) return { ok: false, kind: 'error', code: err.code, detail: err.message };
@@ -80,7 +87,8 @@ export class FabpaySubmitter implements PaymentSubmitter {
 
   async retryCounts(): Promise<Record<string, number>> {
     const out: Record<string, number> = {};
-    for (const v of (await this.client.metrics.retries.get()).values) out[`${v.labels.stage}/${v.labels.reason}`] = v.value;
+    for (const v of (await this.client.metrics.retries.get()).values)
+      out[`${v.labels.stage}/${v.labels.reason}`] = v.value;
     return out;
   }
 

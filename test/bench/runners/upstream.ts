@@ -18,7 +18,13 @@ import {
   type Contract,
   type Gateway,
 } from '@hyperledger/fabric-gateway';
-import { endpointsFromProfile, loadConnectionProfile, loadIdentity, parseChaincodeError, validationCodeName } from '@fabpay/gateway-client';
+import {
+  endpointsFromProfile,
+  loadConnectionProfile,
+  loadIdentity,
+  parseChaincodeError,
+  validationCodeName,
+} from '@fabpay/gateway-client';
 import type { Outcome, PaymentSubmitter } from '../load';
 import type { PaymentSpec } from '../workloads';
 
@@ -88,7 +94,12 @@ export class UpstreamSubmitter implements PaymentSubmitter {
       if (err instanceof GatewayError) {
         const details = err.details.map((d) => d.message).join(' ');
         const cc = parseChaincodeError(`${err.message} ${details}`);
-        return { ok: false, kind: 'error', code: cc?.code ?? `GRPC_${grpc.status[err.code] ?? err.code}`, detail: `${err.message} | ${details}` };
+        return {
+          ok: false,
+          kind: 'error',
+          code: cc?.code ?? `GRPC_${grpc.status[err.code] ?? err.code}`,
+          detail: `${err.message} | ${details}`,
+        };
       }
       return { ok: false, kind: 'error', code: err instanceof Error ? err.name : 'UNKNOWN' };
     }
