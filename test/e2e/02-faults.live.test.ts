@@ -19,11 +19,14 @@ import { liveNetwork } from '../support/live-network';
 import {
   balancesOf,
   closeParties,
+  committedEverywhere,
   describeError,
   fundAccounts,
   healNetwork,
   holdings,
   kill,
+  lastBlock,
+  lastOutcomeBlock,
   ledgerPayments,
   mapLimit,
   openAccounts,
@@ -73,6 +76,8 @@ describe('faults: orderer leader and gateway peer crashes', () => {
   /** Amount each payer has paid in total, by payer index. */
   const spent = new Map<number, bigint>();
   let killedPeer: NodeSpec | undefined;
+  /** Later steps may be endorsed or evaluated on any peer: wait until all have the block. */
+  const everywhere = (block: bigint) => committedEverywhere(ctx, block);
   const need = (p: Party | undefined): Party => {
     if (!p) throw new Error('client not opened (beforeAll failed)');
     return p;
@@ -120,6 +125,7 @@ describe('faults: orderer leader and gateway peer crashes', () => {
 
   /** Payments the caller was told committed are on the ledger once, under the transaction it was told. */
   async function expectOnLedgerOnce(reader: Party, outcomes: readonly PaymentOutcome[]): Promise<void> {
+    await everywhere(lastOutcomeBlock(outcomes));
     const ledger = await ledgerPayments(
       reader,
       outcomes.map((o) => o.spec.paymentId),
@@ -149,9 +155,9 @@ describe('faults: orderer leader and gateway peer crashes', () => {
     bob = await openParty(ctx, 'Org1', 'bob');
     dave = await openParty(ctx, 'Org2', 'dave');
     supplyBefore = BigInt((await alice.payments.getSupply(CURRENCY)).outstanding);
-    await openAccounts(bob, payers, CURRENCY);
-    await openAccounts(dave, merchants, CURRENCY);
-    const funding = await fundAccounts(alice, bob, payers, FUNDING, CURRENCY, run);
+    await openAccounts(bob, payers, CURRENCY, everywhere);
+    await openAccounts(dave, merchants, CURRENCY, everywhere);
+    const funding = await fundAccounts(alice, bob, payers, FUNDING, CURRENCY, run, everywhere);
     issued = funding.issued;
     process.stderr.write(`[faults] ${PAYERS} payers funded with ${funding.transactions} transactions\n`);
   }, 170_000);
@@ -282,8 +288,9 @@ describe('faults: orderer leader and gateway peer crashes', () => {
     const replays = await mapLimit(outcomes, 500, async (o) => {
       if (o.status !== 'committed') throw new Error(`${o.spec.paymentId} never committed`);
       const again = await payer.payments.pay({ ...o.spec, reference: 'live test' });
-      return { original: o.committed.value, replay: again.value as Payment };
+      return { original: o.committed.value, replay: again.value as Payment, committed: again };
     });
+    await everywhere(lastBlock(replays.map((r) => r.committed)));
     const differing = replays.filter((r) => JSON.stringify(r.replay) !== JSON.stringify(r.original));
     expect(differing.map((r) => r.original.paymentId)).toEqual([]);
 

@@ -19,11 +19,13 @@ import { liveNetwork } from '../support/live-network';
 import {
   balancesOf,
   closeParties,
+  committedEverywhere,
   describeError,
   fundAccounts,
   healNetwork,
   holdings,
   kill,
+  lastOutcomeBlock,
   ledgerPayments,
   openAccounts,
   openParty,
@@ -79,6 +81,8 @@ describe('gateway client on the live network', () => {
   let issued = 0n;
   let supplyBefore = 0n;
   const firstOutcomes: PaymentOutcome[] = [];
+  /** Later steps may be endorsed or evaluated on any peer: wait until all have the block. */
+  const everywhere = (block: bigint) => committedEverywhere(ctx, block);
   const need = (p: Party | undefined): Party => {
     if (!p) throw new Error('client not opened (beforeAll failed)');
     return p;
@@ -105,6 +109,7 @@ describe('gateway client on the live network', () => {
     try {
       const opened = await p.payments.openAccount(payers[0]!, CURRENCY);
       transactionId = opened.transactionId;
+      await everywhere(opened.blockNumber);
       expect(opened.value).toMatchObject({ accountId: payers[0], currency: CURRENCY, status: 'active' });
     } finally {
       // mockRestore clears the recorded calls: keep them first.
@@ -163,9 +168,9 @@ describe('gateway client on the live network', () => {
   it('commits 500 concurrent payments through the pool exactly once each, and balances add up', async () => {
     const payer = need(bob);
     const merchant = need(dave);
-    await openAccounts(payer, payers.slice(1), CURRENCY);
-    await openAccounts(merchant, merchants, CURRENCY);
-    const funding = await fundAccounts(need(alice), payer, payers, FUNDING, CURRENCY, run);
+    await openAccounts(payer, payers.slice(1), CURRENCY, everywhere);
+    await openAccounts(merchant, merchants, CURRENCY, everywhere);
+    const funding = await fundAccounts(need(alice), payer, payers, FUNDING, CURRENCY, run, everywhere);
     issued = funding.issued;
 
     const specs: PaymentSpec[] = payers.map((from, i) => ({
@@ -191,6 +196,7 @@ describe('gateway client on the live network', () => {
       `[gateway] ${outcomes.length} payments (${concurrent} requests active at once) committed in ${seconds.toFixed(1)} s (funding: ${funding.transactions} transactions)\n`,
     );
 
+    await everywhere(lastOutcomeBlock(outcomes));
     // Every payment is on the ledger once: the record under its ID is the one the caller was told about.
     const ledger = await ledgerPayments(
       payer,
@@ -271,6 +277,7 @@ describe('gateway client on the live network', () => {
       failed.map((o) => `${o.spec.paymentId}: ${describeError(o.status === 'failed' ? o.error : '')}`),
     ).toEqual([]);
 
+    await everywhere(lastOutcomeBlock(outcomes)); // on every running peer
     // Exactly once on the ledger, and the balances show one debit per payment.
     const ledger = await ledgerPayments(
       payer,

@@ -6,6 +6,7 @@
  * Everything polls with a timeout that names what it waits for; nothing sleeps for a fixed time.
  */
 import { randomBytes } from 'node:crypto';
+import http from 'node:http';
 import {
   FabpayClient,
   PaymentsClient,
@@ -144,9 +145,31 @@ export async function closeParties(...parties: (Party | undefined)[]): Promise<v
 
 // ---------------------------------------------------------------- accounts and funding
 
-/** Opens accounts (owned by the caller) concurrently; all must commit. */
-export async function openAccounts(owner: Party, ids: readonly string[], currency: string): Promise<void> {
-  await mapLimit(ids, 500, (id) => owner.payments.openAccount(id, currency));
+/** Highest block among committed results. */
+export const lastBlock = (results: Iterable<{ readonly blockNumber: bigint }>): bigint => {
+  let max = 0n;
+  for (const r of results) if (r.blockNumber > max) max = r.blockNumber;
+  return max;
+};
+
+/**
+ * Called with the last block of a step before the next step depends on it. A transaction is
+ * acknowledged once the client's gateway peer committed it; another peer may commit the block a
+ * moment later, and a transaction endorsed there (or a query evaluated there) would not see it yet.
+ * Suites pass `(block) => committedEverywhere(ctx, block)`.
+ */
+export type Barrier = (block: bigint) => Promise<void>;
+
+/** Opens accounts (owned by the caller) concurrently; all must commit. Returns the last block. */
+export async function openAccounts(
+  owner: Party,
+  ids: readonly string[],
+  currency: string,
+  barrier?: Barrier,
+): Promise<bigint> {
+  const block = lastBlock(await mapLimit(ids, 500, (id) => owner.payments.openAccount(id, currency)));
+  await barrier?.(block);
+  return block;
 }
 
 /** Number of k in [0, n) with k ≡ r (mod m). */
@@ -176,11 +199,12 @@ export async function fundAccounts(
   perAccount: bigint,
   currency: string,
   tag: string,
+  barrier: Barrier = () => Promise.resolve(),
 ): Promise<FundingResult> {
   const n = accounts.length;
   const issued = perAccount * BigInt(n);
   const operationId = `${tag}-issue`;
-  await issuer.payments.issue(operationId, accounts[0]!, issued);
+  await barrier((await issuer.payments.issue(operationId, accounts[0]!, issued)).blockNumber);
   let transactions = 1;
   const paymentIds: string[] = [];
   /** The one pending credit each account holds, until spent or folded. */
@@ -188,12 +212,12 @@ export async function fundAccounts(
   for (let s = 1; s < n; s *= 2) {
     const round: number[] = [];
     for (let i = 0; i < s && i + s < n; i++) round.push(i);
-    await Promise.all(
+    const committed = await Promise.all(
       round.map(async (i) => {
         const paymentId = `${tag}-fund-${i}-${i + s}`;
         const credit = pending.get(i);
         const value = perAccount * residueCount(n, i + s, 2 * s);
-        await owner.payments.submit<Payment>(
+        const result = await owner.payments.submit<Payment>(
           'payWithCredits',
           paymentId,
           accounts[i]!,
@@ -206,11 +230,16 @@ export async function fundAccounts(
         pending.delete(i);
         pending.set(i + s, `p.${paymentId}`);
         paymentIds.push(paymentId);
+        return result;
       }),
     );
+    await barrier(lastBlock(committed));
     transactions += round.length;
   }
-  await Promise.all([...pending].map(([i, credit]) => owner.payments.foldCredits(accounts[i]!, [credit])));
+  const folds = await Promise.all(
+    [...pending].map(([i, credit]) => owner.payments.foldCredits(accounts[i]!, [credit])),
+  );
+  await barrier(lastBlock(folds));
   transactions += pending.size;
   return { issued, transactions, paymentIds };
 }
@@ -296,6 +325,10 @@ export async function retryCounts(party: Party): Promise<Record<string, number>>
   );
 }
 
+/** Last block any of the committed outcomes landed in. */
+export const lastOutcomeBlock = (outcomes: readonly PaymentOutcome[]): bigint =>
+  lastBlock(outcomes.flatMap((o) => (o.status === 'committed' ? [o.committed] : [])));
+
 /**
  * Resubmits the payments whose caller was told they failed (what a real caller does with an
  * idempotent payment ID), until each has committed or `attempts` are used up.
@@ -345,6 +378,48 @@ export function peerHeights(
   peers: readonly NodeSpec[] = ctx.peers,
 ): Promise<(number | undefined)[]> {
   return Promise.all(peers.map((p) => peerHeight(ctx, p)));
+}
+
+/** A peer's ledger height from its operations endpoint (Prometheus `ledger_blockchain_height`). */
+export function ledgerHeight(peer: NodeSpec, channel: string): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    const req = http.get(
+      { host: '127.0.0.1', port: peer.operations, path: '/metrics', timeout: 2_000 },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => {
+          const m = new RegExp(`^ledger_blockchain_height\\{channel="${channel}"\\} (\\d+)`, 'm').exec(body);
+          resolve(m ? Number(m[1]) : undefined);
+        });
+        res.on('error', () => resolve(undefined));
+      },
+    );
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(undefined));
+  });
+}
+
+/**
+ * Waits until every running peer has committed `block` (its height is above it), so that the
+ * next transaction or query sees it whichever peer endorses or evaluates it.
+ */
+export async function committedEverywhere(
+  ctx: NetworkContext,
+  block: bigint,
+  timeoutMs = 60_000,
+): Promise<void> {
+  const channel = ctx.topology.channel.name;
+  await eventually(
+    `every running peer to commit block ${block}`,
+    async () => {
+      const running = ctx.peers.filter((p) => runningPid(p.process.pidFile) !== undefined);
+      const heights = await Promise.all(running.map((p) => ledgerHeight(p, channel)));
+      return heights.every((h) => h !== undefined && BigInt(h) > block) ? true : undefined;
+    },
+    { timeoutMs, intervalMs: 50 },
+  );
 }
 
 /** Waits until every peer reports the same height, and returns it. */
