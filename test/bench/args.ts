@@ -13,8 +13,10 @@ export interface BenchArgs {
   fanoutPayments: number;
   fanoutConcurrency: number;
   workloads: WorkloadName[];
-  /** Payments in flight for (1) (closed loop) and per Promise.all wave for (3). */
+  /** Payments in flight for (1) (closed loop). */
   concurrency: number;
+  /** (3): payments per Promise.all wave; 0 (default) = one Promise.all over all of them at once. */
+  upstreamWave: number;
   connectionsPerEndpoint: number;
   maxInFlightPerEndpoint: number;
   /** Time cap of every measured run, seconds. */
@@ -34,7 +36,7 @@ export interface BenchArgs {
 
 const USAGE = `usage: npm run bench -- [--payments N] [--workloads uniform,hot,fanout] [--concurrency C]
   [--sequential-payments N] [--sequential-seconds S] [--fanout-payments N] [--fanout-concurrency C]
-  [--connections N] [--in-flight N] [--time-cap S] [--batch 250ms/500,1s/500]
+  [--upstream-wave N] [--connections N] [--in-flight N] [--time-cap S] [--batch 250ms/500,1s/500]
   [--capability V3_0,V2_0] [--endorsement majority,any] [--payers N] [--warmup N] [--skip-upstream] [--keep] [--json-only]`;
 
 function int(name: string, v: string | undefined, dflt: number, min = 1): number {
@@ -56,6 +58,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       'fanout-concurrency': { type: 'string' },
       workloads: { type: 'string' },
       concurrency: { type: 'string' },
+      'upstream-wave': { type: 'string' },
       connections: { type: 'string' },
       'in-flight': { type: 'string' },
       'time-cap': { type: 'string' },
@@ -105,6 +108,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     fanoutConcurrency: int('fanout-concurrency', values['fanout-concurrency'], 4),
     workloads: workloads as WorkloadName[],
     concurrency: int('concurrency', values.concurrency, 100),
+    upstreamWave: int('upstream-wave', values['upstream-wave'], 0, 0),
     connectionsPerEndpoint: int('connections', values.connections, 2),
     maxInFlightPerEndpoint: int('in-flight', values['in-flight'], 250),
     timeCapSeconds: int('time-cap', values['time-cap'], 45),

@@ -153,7 +153,11 @@ class Bench {
     const submitter = await UpstreamSubmitter.open({
       name: sequential
         ? '@hyperledger/fabric-gateway as in its samples: one connection, signers.newPrivateKeySigner, one submitTransaction after another'
-        : `@hyperledger/fabric-gateway, one connection, signers.newPrivateKeySigner, Promise.all over waves of ${this.args.concurrency}`,
+        : `@hyperledger/fabric-gateway, one connection, signers.newPrivateKeySigner, ${
+            this.args.upstreamWave > 0
+              ? `Promise.all over waves of ${this.args.upstreamWave}`
+              : `one Promise.all over all ${this.args.payments} payments`
+          }`,
       profile: this.profile,
       wallet: this.wallet,
       identity: IDENTITY,
@@ -170,7 +174,7 @@ class Bench {
           }
         : {
             count: this.args.payments,
-            concurrency: this.args.concurrency,
+            concurrency: this.args.upstreamWave > 0 ? this.args.upstreamWave : this.args.payments,
             timeCapMs: this.args.timeCapSeconds * 1000,
             mode: 'waves',
           };
