@@ -26,6 +26,10 @@ function fakePayments(calls: { fn: string; args: string[] }[]) {
         if (BigInt(amount ?? '0') > 100n) throw new Error(`INSUFFICIENT_FUNDS: ${from} has 100 ${currency}`);
         return JSON.stringify({ paymentId, from, to, amount, currency, reference, status: 'settled' });
       }
+      case 'payWithCredits': {
+        const [paymentId, from, to, amount, currency, reference] = args;
+        return JSON.stringify({ paymentId, from, to, amount, currency, reference, status: 'settled' });
+      }
       case 'issue':
         throw new Error('DUPLICATE_OPERATION: op-1 already used for a different request');
       case 'getBalance':
@@ -69,6 +73,18 @@ describe('PaymentsClient', () => {
     expect(paid.value).toMatchObject({ paymentId: 'p1', amount: '25', reference: '', status: 'settled' });
     expect(paid.transactionId).toMatch(/^[0-9a-f]{64}$/);
     expect(calls[0]).toEqual({ fn: 'pay', args: ['p1', 'alice', 'bob', '25', 'EUR', ''] });
+    await payments.payWithCredits({
+      paymentId: 'p3',
+      from: 'bob',
+      to: 'alice',
+      amount: '5',
+      currency: 'EUR',
+      creditIds: ['p.p1', 'i.op-7'],
+    });
+    expect(calls[1]).toEqual({
+      fn: 'payWithCredits',
+      args: ['p3', 'bob', 'alice', '5', 'EUR', '', 'p.p1,i.op-7'],
+    });
     expect((await payments.getBalance('alice')).available).toBe('100');
     expect((await payments.conservationReport())[0]?.balanced).toBe(true);
   });

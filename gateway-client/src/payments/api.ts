@@ -136,6 +136,22 @@ export class PaymentsClient {
     );
   }
   /** Pays from someone else's account using an allowance; idempotent by paymentId. */
+  /**
+   * Folds the named pending credits of `from` into its settled balance and pays, in one
+   * transaction: how an account spends money it has just received without a separate fold.
+   */
+  payWithCredits(req: PayRequest & { readonly creditIds: readonly string[] }): Promise<Committed<Payment>> {
+    return this.submit(
+      'payWithCredits',
+      req.paymentId,
+      req.from,
+      req.to,
+      amount(req.amount),
+      req.currency,
+      req.reference ?? '',
+      req.creditIds.join(','),
+    );
+  }
   payFrom(req: PayRequest): Promise<Committed<Payment>> {
     return this.submit(
       'payFrom',
