@@ -2,22 +2,25 @@
  * A topology with 5 Raft orderers works: a separate small network (test/fixtures/five-orderers.yaml)
  * comes up with all five as active consenters and one leader, commits a transaction, and is removed.
  */
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { clean, contextFor, isRaftLeader, ordererChannelInfo, samplePaymentFlow, up } from '@fabpay/network';
-import { repoRoot } from '@fabpay/topology';
-import { TEST_HOME } from '../support/live-network';
+import { fixtureTopologyFile, TEST_HOME } from '../support/live-network';
 
 describe('a 5-orderer network', () => {
   const options = {
-    topologyFile: path.join(repoRoot(), 'test', 'fixtures', 'five-orderers.yaml'),
+    // Its own ports: 18000+ by default, FABPAY_TEST_PORT_BASE + 1000 when that is set.
+    topologyFile: fixtureTopologyFile('five-orderers.yaml', 1000),
     progress: (line: string) => process.stderr.write(`[five] ${line}\n`),
   };
   const savedHome = process.env.FABPAY_HOME;
+  const home = path.join(path.dirname(TEST_HOME), `${path.basename(TEST_HOME)}-five`);
   beforeAll(() => {
-    process.env.FABPAY_HOME = path.join(path.dirname(TEST_HOME), `${path.basename(TEST_HOME)}-five`);
+    process.env.FABPAY_HOME = home;
   });
   afterAll(async () => {
     await clean(options);
+    rmSync(home, { recursive: true, force: true });
     process.env.FABPAY_HOME = savedHome;
   });
 

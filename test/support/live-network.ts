@@ -12,19 +12,30 @@ import path from 'node:path';
 import { repoRoot } from '@fabpay/topology';
 import { contextFor, type NetworkContext, type NetworkOptions } from '@fabpay/network';
 
-const FIXTURE = path.join(repoRoot(), 'test', 'fixtures', 'topology.yaml');
 export const TEST_HOME = process.env.FABPAY_TEST_HOME
   ? path.resolve(process.env.FABPAY_TEST_HOME)
   : path.join(repoRoot(), '.fabric', 'test-home');
 
-/** The topology file of the live network: the fixture, with FABPAY_TEST_PORT_BASE applied. */
-export function testTopologyFile(): string {
+/**
+ * A fixture topology, with FABPAY_TEST_PORT_BASE applied (plus `offset`) when it is set: written
+ * next to the test home so parallel runs on one machine never share ports.
+ */
+export function fixtureTopologyFile(fixture: string, offset = 0): string {
+  const file = path.join(repoRoot(), 'test', 'fixtures', fixture);
   const base = process.env.FABPAY_TEST_PORT_BASE;
-  if (!base) return FIXTURE;
-  const file = path.join(TEST_HOME, 'topology.yaml');
+  if (!base) return file;
+  const copy = path.join(TEST_HOME, fixture);
   mkdirSync(TEST_HOME, { recursive: true });
-  writeFileSync(file, readFileSync(FIXTURE, 'utf8').replace(/^portBase: \d+$/m, `portBase: ${Number(base)}`));
-  return file;
+  writeFileSync(
+    copy,
+    readFileSync(file, 'utf8').replace(/^portBase: \d+$/m, `portBase: ${Number(base) + offset}`),
+  );
+  return copy;
+}
+
+/** The topology file of the shared live network. */
+export function testTopologyFile(): string {
+  return fixtureTopologyFile('topology.yaml');
 }
 
 /** Points fabpay's path rules at the test run directory (FABPAY_HOME is read on every call). */
