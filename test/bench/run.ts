@@ -12,9 +12,10 @@
  * config update) and a one-org endorsement policy (chaincode upgrade). Prints JSON on stdout
  * (progress and a table on stderr) and, unless --keep, removes the network at the end.
  */
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { connectionProfileFile } from '@fabpay/network';
+import { binaryPath } from '@fabpay/topology';
 import { CpuSampler } from './cpu';
 import { parseBenchArgs, type BenchArgs } from './args';
 import { runLoad, type LoadOptions, type PaymentSubmitter } from './load';
@@ -325,6 +326,20 @@ async function main(): Promise<void> {
   }
 }
 
+/** The installed Fabric version, from the installer's manifest. */
+function fabricVersion(): string {
+  try {
+    const manifest = JSON.parse(
+      readFileSync(path.join(path.dirname(binaryPath('peer')), 'manifest.json'), 'utf8'),
+    ) as {
+      fabric?: { version?: string };
+    };
+    return manifest.fabric?.version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
 function summary(
   bench: Bench,
   args: BenchArgs,
@@ -454,6 +469,7 @@ function summary(
     machine: machineInfo(),
     network: {
       topology: path.relative(process.cwd(), BENCH_TOPOLOGY),
+      fabric: fabricVersion(),
       orderers: 3,
       peerOrgs: 2,
       peersPerOrg: 2,
