@@ -264,7 +264,23 @@ async function main(): Promise<void> {
 
     // Main settings: every workload with this client, then the upstream baselines on uniform.
     await bench.warmup(main);
-    for (const w of args.workloads) await bench.measure('fabpay', bench.fabpay, w, bench.fabpayLoad(w), main);
+    for (const w of args.workloads) {
+      if (w !== 'fanout') {
+        await bench.measure('fabpay', bench.fabpay, w, bench.fabpayLoad(w), main);
+        continue;
+      }
+      // One payer: its debits serialise (one per block). Once one at a time, once concurrently.
+      for (const concurrency of [...new Set([1, args.fanoutConcurrency])]) {
+        await bench.measure(
+          'fabpay',
+          bench.fabpay,
+          w,
+          { ...bench.fabpayLoad(w), concurrency },
+          main,
+          `/c${concurrency}`,
+        );
+      }
+    }
     if (!args.skipUpstream) {
       await bench.upstream('upstream-sequential', main);
       await bench.upstream('upstream-concurrent', main);
