@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { binaryPath } from '@fabpay/topology';
 import type { OrgPaths } from '@fabpay/ca';
+import type { NetworkContext } from './context';
 import type { NetworkLayout } from './layout';
 import type { NodeSpec } from './nodes/specs';
 import { run, type RunResult } from './util/run';
@@ -34,6 +35,11 @@ export function peerCli(
   opts: { allowFailure?: boolean } = {},
 ): Promise<RunResult> {
   return run(binaryPath('peer'), args, { env: peerAdminEnv(layout, org, peer), ...opts });
+}
+
+/** `-C <channel> -n <chaincode>`: the chaincode every peer CLI chaincode command targets. */
+export function chaincodeTarget(ctx: NetworkContext): string[] {
+  return ['-C', ctx.topology.channel.name, '-n', ctx.topology.chaincode.name];
 }
 
 /** TLS flags for peer CLI commands that talk to an orderer. */

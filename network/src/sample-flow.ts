@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { binaryPath } from '@fabpay/topology';
-import { peerAdminEnv } from './admin-cli';
+import { chaincodeTarget, peerAdminEnv } from './admin-cli';
 import { peersOf, runningOrderer, type NetworkContext } from './context';
 import { contextFor, type NetworkOptions } from './network';
 import { run } from './util/run';
@@ -47,10 +47,7 @@ async function invoke(
       '--tls',
       '--cafile',
       path.join(orderer.tlsDir, 'ca.crt'),
-      '-C',
-      ctx.topology.channel.name,
-      '-n',
-      ctx.topology.chaincode.name,
+      ...chaincodeTarget(ctx),
       ...endorsers(ctx),
       '--waitForEvent',
       '-c',
@@ -68,16 +65,7 @@ async function query(
 ): Promise<unknown> {
   const res = await run(
     binaryPath('peer'),
-    [
-      'chaincode',
-      'query',
-      '-C',
-      ctx.topology.channel.name,
-      '-n',
-      ctx.topology.chaincode.name,
-      '-c',
-      JSON.stringify({ function: fn, Args: args }),
-    ],
+    ['chaincode', 'query', ...chaincodeTarget(ctx), '-c', JSON.stringify({ function: fn, Args: args })],
     { env },
   );
   return JSON.parse(res.stdout) as unknown;

@@ -5,7 +5,7 @@
  * done, so running it again on a deployed network changes nothing.
  */
 import path from 'node:path';
-import { ordererFlags, peerCli } from '../admin-cli';
+import { chaincodeTarget, ordererFlags, peerCli } from '../admin-cli';
 import { peersOf, runningOrderer, type NetworkContext } from '../context';
 import { chaincodeFiles } from '../layout';
 import { waitFor } from '../util/wait';
@@ -44,17 +44,7 @@ export async function queryCommitted(ctx: NetworkContext): Promise<Committed | u
     ctx.layout,
     ctx.caPaths.org(peer.org),
     peer,
-    [
-      'lifecycle',
-      'chaincode',
-      'querycommitted',
-      '-C',
-      ctx.topology.channel.name,
-      '-n',
-      ctx.topology.chaincode.name,
-      '-O',
-      'json',
-    ],
+    ['lifecycle', 'chaincode', 'querycommitted', ...chaincodeTarget(ctx), '-O', 'json'],
     { allowFailure: true },
   );
   if (res.code !== 0) {
@@ -68,7 +58,6 @@ export async function queryCommitted(ctx: NetworkContext): Promise<Committed | u
 export async function deployChaincode(ctx: NetworkContext, opts: DeployOptions = {}): Promise<DeployResult> {
   const { topology } = ctx;
   const cc = topology.chaincode;
-  const channel = topology.channel.name;
   const committed = await queryCommitted(ctx);
   let version = opts.version ?? cc.version;
   if (opts.upgrade && !opts.version && committed) {
@@ -106,7 +95,7 @@ export async function deployChaincode(ctx: NetworkContext, opts: DeployOptions =
   }
 
   const policy = cc.endorsementPolicy ? ['--signature-policy', cc.endorsementPolicy] : [];
-  const definition = ['-C', channel, '-n', cc.name, '-v', version, '--sequence', String(sequence), ...policy];
+  const definition = [...chaincodeTarget(ctx), '-v', version, '--sequence', String(sequence), ...policy];
   const orderer = ordererFlags(runningOrderer(ctx));
   const alreadyCommitted = committed?.sequence === sequence && committed.version === version;
   if (!alreadyCommitted) {
@@ -182,10 +171,7 @@ export async function waitForChaincodeOnEveryPeer(ctx: NetworkContext): Promise<
   const query = [
     'chaincode',
     'query',
-    '-C',
-    ctx.topology.channel.name,
-    '-n',
-    ctx.topology.chaincode.name,
+    ...chaincodeTarget(ctx),
     '-c',
     '{"Args":["org.hyperledger.fabric:GetMetadata"]}',
   ];
