@@ -23,6 +23,13 @@ export type { NodeSpec } from './nodes/specs';
 export type { NetworkContext } from './context';
 export { peersOf } from './context';
 export { ordererChannelInfo, peerHeight } from './channel/channel';
+export {
+  updateChannelConfig,
+  fetchChannelConfig,
+  type ChannelConfig,
+  type ConfigGroup,
+  type ConfigUpdate,
+} from './channel/config-update';
 export { queryCommitted, waitForChaincodeOnEveryPeer, type DeployResult } from './chaincode/lifecycle';
 export { connectionProfileFile, adminEnvFile } from './profiles';
 export { samplePaymentFlow, type SampleFlowResult } from './sample-flow';
