@@ -1,0 +1,192 @@
+/** The bench's JSON result: targets, ratios, comparisons and what limits throughput, from the runs. */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { binaryPath } from '@fabpay/topology';
+import type { BenchArgs } from './args';
+import { BENCH_TOPOLOGY, batchLabel, readEndorsement } from './network';
+import { biggestSpender, machineInfo, ratio, type ClientKind, type RunReport } from './report';
+import type { SetupReport } from './setup';
+import type { Settings } from './settings';
+
+/** The installed Fabric version, from the installer's manifest. */
+function fabricVersion(): string {
+  try {
+    const manifest = JSON.parse(
+      readFileSync(path.join(path.dirname(binaryPath('peer')), 'manifest.json'), 'utf8'),
+    ) as {
+      fabric?: { version?: string };
+    };
+    return manifest.fabric?.version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+export function summary(
+  runs: readonly RunReport[],
+  args: BenchArgs,
+  started: Date,
+  network: { reused: boolean; upSeconds: number },
+  setup: SetupReport,
+  main: Settings,
+): Record<string, unknown> {
+  const mainBatch = batchLabel(main.batch);
+  const pick = (
+    client: ClientKind,
+    workload: string,
+    endorsement: string = main.endorsement,
+    batch = mainBatch,
+    capability: string = main.capability,
+  ): RunReport | undefined =>
+    runs.find(
+      (r) =>
+        r.client === client &&
+        !r.label.endsWith('/light') &&
+        r.workload.startsWith(`${workload}:`) &&
+        r.endorsement === endorsement &&
+        r.batch === batch &&
+        r.capability === capability,
+    );
+  const uniform = pick('fabpay', 'uniform');
+  const hot = pick('fabpay', 'hot');
+  const seq = pick('upstream-sequential', 'uniform');
+  const conc = pick('upstream-concurrent', 'uniform');
+  const rate = (r: RunReport | undefined): number => r?.committedPerSecond ?? 0;
+  const ratios = {
+    fabpayOverUpstreamSequential: uniform && seq ? ratio(rate(uniform), rate(seq), 1) : null,
+    fabpayOverUpstreamConcurrent: uniform && conc ? ratio(rate(uniform), rate(conc), 2) : null,
+  };
+  const hotShare = uniform && hot ? ratio(rate(hot), rate(uniform), 2) : null;
+  const targets = {
+    uniformAtLeast300PerSecond: { value: uniform ? rate(uniform) : null, met: rate(uniform) >= 300 },
+    hotAtLeast80PercentOfUniform: { value: hotShare, met: hotShare !== null && hotShare >= 0.8 },
+    hotNoConflictReachesCaller: {
+      value: hot?.conflicts.reachedCallers ?? null,
+      met: hot !== undefined && hot.conflicts.reachedCallers === 0,
+    },
+    fabpayAtLeast20xUpstreamSequential: {
+      value: ratios.fabpayOverUpstreamSequential,
+      met: (ratios.fabpayOverUpstreamSequential ?? 0) >= 20,
+    },
+    fabpayAtLeast2xUpstreamConcurrent: {
+      value: ratios.fabpayOverUpstreamConcurrent,
+      met: (ratios.fabpayOverUpstreamConcurrent ?? 0) >= 2,
+    },
+  };
+  const blockCutting = args.batches.map((b) => {
+    const r = pick('fabpay', 'uniform', main.endorsement, batchLabel(b));
+    const l = runs.find(
+      (x) => x.label === `fabpay/uniform/${main.capability}/${main.endorsement}/${batchLabel(b)}/light`,
+    );
+    return {
+      batch: batchLabel(b),
+      underLoad: {
+        committedPerSecond: r ? rate(r) : null,
+        p50: r?.latencyMs.p50 ?? null,
+        p99: r?.latencyMs.p99 ?? null,
+      },
+      oneAtATime: {
+        committedPerSecond: l ? rate(l) : null,
+        p50: l?.latencyMs.p50 ?? null,
+        p99: l?.latencyMs.p99 ?? null,
+      },
+    };
+  });
+  const bestBatch = [...blockCutting].sort(
+    (a, b) => (b.underLoad.committedPerSecond ?? 0) - (a.underLoad.committedPerSecond ?? 0),
+  )[0];
+  const lastCapability = args.capabilities[args.capabilities.length - 1]!;
+  const capability = args.capabilities.map((c) => {
+    const u = pick('fabpay', 'uniform', main.endorsement, mainBatch, c);
+    return {
+      capability: c,
+      gatewaySubmit:
+        c === 'V3_0' ? 'to every orderer (this Fabric build treats V3_0 as BFT)' : 'to one orderer',
+      endorsement: main.endorsement,
+      uniform: rate(u),
+      hot: rate(pick('fabpay', 'hot', main.endorsement, mainBatch, c)),
+      uniformCpuMsPerPayment: u?.cpu.msPerCommittedPayment ?? null,
+    };
+  });
+  const endorsement = args.endorsements.map((e) => {
+    // Every endorsement policy is measured with the last capability (see main()).
+    const cap = lastCapability;
+    const u = pick('fabpay', 'uniform', e, mainBatch, cap);
+    return {
+      endorsement: e,
+      capability: cap,
+      policy:
+        e === 'majority'
+          ? 'channel default MAJORITY Endorsement (both orgs endorse)'
+          : "OR('Org1MSP.peer','Org2MSP.peer') (one org endorses)",
+      uniform: rate(u),
+      hot: rate(pick('fabpay', 'hot', e, mainBatch, cap)),
+      uniformCpuMsPerPayment: u?.cpu.msPerCommittedPayment ?? null,
+    };
+  });
+  const fabpayUniform = runs.filter((r) => r.client === 'fabpay' && r.workload.startsWith('uniform:'));
+  const best = [...fabpayUniform].sort((a, b) => b.committedPerSecond - a.committedPerSecond)[0];
+  const bestHot = best ? pick('fabpay', 'hot', best.endorsement, best.batch, best.capability) : undefined;
+  const bestConfiguration = best
+    ? {
+        settings: { capability: best.capability, endorsement: best.endorsement, batch: best.batch },
+        uniform: best.committedPerSecond,
+        hot: bestHot ? rate(bestHot) : null,
+        hotShareOfUniform: bestHot ? ratio(rate(bestHot), best.committedPerSecond, 2) : null,
+        hotConflictsReachingCallers: bestHot?.conflicts.reachedCallers ?? null,
+        fabpayOverUpstreamSequential: seq ? ratio(best.committedPerSecond, rate(seq), 1) : null,
+        fabpayOverUpstreamConcurrent: (() => {
+          const same = pick('upstream-concurrent', 'uniform', best.endorsement, best.batch, best.capability);
+          return same ? ratio(best.committedPerSecond, rate(same), 2) : null;
+        })(),
+        note: 'against upstream sequential with the main settings (its rate is bound by the block latency), upstream concurrent with the same settings',
+      }
+    : null;
+  const limiter = uniform ? biggestSpender(uniform) : undefined;
+  return {
+    benchmark: 'fabpay end-to-end payments',
+    startedAt: started.toISOString(),
+    finishedAt: new Date().toISOString(),
+    machine: machineInfo(),
+    network: {
+      topology: path.relative(process.cwd(), BENCH_TOPOLOGY),
+      fabric: fabricVersion(),
+      orderers: 3,
+      peerOrgs: 2,
+      peersPerOrg: 2,
+      mainSettings: { capability: main.capability, endorsement: main.endorsement, batch: mainBatch },
+      endorsementAtEnd: readEndorsement(),
+      reused: network.reused,
+      upSeconds: network.upSeconds,
+    },
+    options: args,
+    setup,
+    ratios,
+    targets,
+    blockCutting: {
+      settings: blockCutting,
+      highestThroughput: bestBatch?.batch ?? null,
+      measuredOn: `fabpay client, uniform workload, ${main.capability}/${main.endorsement}; oneAtATime = 15 payments, one in flight`,
+    },
+    capability,
+    endorsement,
+    bestConfiguration,
+    limits: uniform
+      ? {
+          busyCoresDuringUniform: uniform.cpu.machineBusyCores,
+          cores: uniform.cpu.cores,
+          cpuShareOfBusy: uniform.cpu.shareOfBusy,
+          cpuMsPerCommittedPayment: uniform.cpu.msPerCommittedPayment,
+          biggestSpender: limiter,
+          perRun: runs.map((r) => ({
+            label: r.label,
+            committedPerSecond: r.committedPerSecond,
+            cpuMsPerPayment: r.cpu.msPerCommittedPayment.total ?? null,
+            capacityEstimatePerSecond: r.cpu.capacityEstimatePerSecond,
+            otherProcessesShareOfBusyCpu: r.cpu.shareOfBusy.otherOnMachine,
+          })),
+        }
+      : null,
+    runs,
+  };
+}
