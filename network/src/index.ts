@@ -23,6 +23,7 @@ export type { NodeSpec } from './nodes/specs';
 export type { NetworkContext } from './context';
 export { peersOf } from './context';
 export { ordererChannelInfo, peerHeight } from './channel/channel';
+export { channelCapability } from './channel/configtx';
 export {
   updateChannelConfig,
   fetchChannelConfig,

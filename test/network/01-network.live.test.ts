@@ -3,10 +3,15 @@
  * height, the chaincode committed and answering everywhere; then `down` + `up` keeping the ledger,
  * and an orderer crash that the network rides out and recovers from.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import {
+  channelCapability,
   crashNode,
   deploy,
   down,
+  fetchChannelConfig,
   isRaftLeader,
   ordererChannelInfo,
   peerHeight,
@@ -71,6 +76,17 @@ describe('native Fabric network', () => {
       return l.length === 1 ? l : undefined;
     });
     expect(found).toHaveLength(1);
+  });
+
+  it("runs the channel with the installed Fabric's channel capability", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'fabpay-config-'));
+    try {
+      const config = await fetchChannelConfig(ctx, 'Org1', dir);
+      const capabilities = config.channel_group.values.Capabilities?.value as { capabilities: object };
+      expect(Object.keys(capabilities.capabilities)).toEqual([channelCapability()]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('has the chaincode committed at the expected sequence, answering on every peer', async () => {

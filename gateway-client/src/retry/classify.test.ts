@@ -74,6 +74,18 @@ describe('classify + decide', () => {
     );
   });
 
+  it('endorsements that differ between lagging peers are endorsed again', () => {
+    const c = classify(
+      gwError(
+        status.ABORTED,
+        'failed to collect enough transaction endorsements, see attached details for more info',
+        ['ProposalResponsePayloads do not match'],
+      ),
+    );
+    expect(c).toMatchObject({ kind: 'transport', endpointFault: false, reason: 'endorsement_mismatch' });
+    expect(decide('endorse', c)).toBe('retry-elsewhere');
+  });
+
   it('chaincode errors are never retried, at any stage', () => {
     const c = classify(
       gwError(status.ABORTED, 'failed to endorse transaction', [
@@ -100,11 +112,9 @@ describe('classify + decide', () => {
     expect(decide('evaluate', c)).toBe('retry-elsewhere');
   });
 
-  it('permission, bad requests, plain errors and endorsement mismatches fail', () => {
+  it('permission, bad requests, other aborts and plain errors fail', () => {
     expect(decide('endorse', classify(gwError(status.PERMISSION_DENIED, 'access denied')))).toBe('fail');
-    expect(
-      decide('endorse', classify(gwError(status.ABORTED, 'ProposalResponsePayloads do not match'))),
-    ).toBe('fail');
+    expect(decide('endorse', classify(gwError(status.ABORTED, 'some other abort')))).toBe('fail');
     expect(decide('evaluate', classify(gwError(status.UNKNOWN, 'something')))).toBe('fail');
     expect(decide('evaluate', classify(new Error('bug')))).toBe('fail');
   });

@@ -107,6 +107,11 @@ export function classify(err: unknown): Classification {
       if (texts.some((t) => /SERVICE_UNAVAILABLE/.test(t))) {
         return { kind: 'transport', endpointFault: false, grpcCode, reason: 'orderer_unavailable' };
       }
+      // Endorse: the endorsing peers simulated against different ledger heights (one had not
+      // committed the latest block yet). Nothing was submitted; endorsing again shortly succeeds.
+      if (texts.some((t) => /ProposalResponsePayloads do not match/.test(t))) {
+        return { kind: 'transport', endpointFault: false, grpcCode, reason: 'endorsement_mismatch' };
+      }
       return { kind: 'fatal', endpointFault: false, grpcCode, reason: 'aborted' };
     case GrpcStatus.UNKNOWN:
       if (texts.some(isTooManyRequests)) {

@@ -1,14 +1,22 @@
 /**
  * Generates configtx.yaml for the channel from the topology: one etcdraft consenter per orderer
- * (with its TLS certificate), every peer org with its anchor peer, V3_0 channel capability, and
- * the block cutting settings. Written fully expanded (no YAML anchors) so it reads plainly.
+ * (with its TLS certificate), every peer org with its anchor peer, the channel capability of the
+ * installed Fabric (versions.json: V3_0 for 3.1.5, V2_0 for the 2023 snapshot, whose V3_0 means
+ * BFT ordering), and the block cutting settings. Written fully expanded (no YAML anchors) so it
+ * reads plainly.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import { organizations, type Topology } from '@fabpay/topology';
+import { binDir, organizations, type Topology } from '@fabpay/topology';
+import { readManifest } from '../install/manifest';
 import type { TopologyPaths } from '@fabpay/ca';
 import type { NodeSpec } from '../nodes/specs';
+
+/** The channel capability the installed Fabric runs etcdraft channels with (recorded by the installer). */
+export function channelCapability(): 'V2_0' | 'V3_0' {
+  return readManifest(binDir()).fabric?.channelCapability ?? 'V3_0';
+}
 
 /** The configtxgen profile name used for the channel. */
 export const CHANNEL_PROFILE = 'PaymentsChannel';
@@ -58,7 +66,7 @@ export function writeConfigtx(
   };
   const profile = {
     Policies: { Readers: meta('ANY Readers'), Writers: meta('ANY Writers'), Admins: meta('MAJORITY Admins') },
-    Capabilities: { V3_0: true },
+    Capabilities: { [channelCapability()]: true },
     Orderer: {
       OrdererType: 'etcdraft',
       BatchTimeout: topology.batch.timeout,

@@ -55,6 +55,7 @@ export interface InstalledProduct {
   version: string;
   commit: string;
   goModuleVersion: string;
+  channelCapability?: 'V2_0' | 'V3_0';
   route: Route;
   commands: string[];
 }
@@ -123,18 +124,19 @@ async function installProduct(
   const needsConfig = name === 'fabric';
   const configReady = () => !needsConfig || existsSync(path.join(layout.configDir, 'core.yaml'));
   const manifest = readManifest(layout.binDir);
-  const done = (pin: Pin, route: Route): InstalledProduct => {
+  const done = (pin: Pin, route: Route, installedAt = new Date().toISOString()): InstalledProduct => {
     const entry = {
       module: product.module,
       version: pin.version,
       commit: pin.commit,
       goModuleVersion: pin.goModuleVersion,
+      ...(pin.channelCapability ? { channelCapability: pin.channelCapability } : {}),
       route,
       commands: product.commands,
     };
     writeManifest(layout.binDir, {
       ...readManifest(layout.binDir),
-      [name]: { ...entry, installedAt: new Date().toISOString() },
+      [name]: { ...entry, installedAt },
     });
     return { product: name, ...entry };
   };
@@ -152,7 +154,9 @@ async function installProduct(
           version: pin.version,
           reason: `already installed in ${layout.binDir}`,
         });
-        return { product: name, ...manifest[name], route: 'present' };
+        // Rewrite the entry from versions.json, so pin facts added since the install reach it.
+        const previous = manifest[name]!;
+        return { ...done(pin, previous.route, previous.installedAt), route: 'present' };
       }
     }
     const onPath = await fromPath(product, layout, needsConfig);

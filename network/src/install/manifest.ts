@@ -13,6 +13,8 @@ export interface ManifestEntry {
   commit: string;
   /** The version the Go module proxy knows the pin by; Go embeds it in binaries it builds. */
   goModuleVersion: string;
+  /** Fabric only: the channel capability to create channels with (see versions.json). */
+  channelCapability?: 'V2_0' | 'V3_0';
   route: Route;
   commands: string[];
   installedAt: string;

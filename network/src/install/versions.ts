@@ -8,6 +8,8 @@ const pinSchema = z.object({
   /** Version string the Go module proxy knows the commit by. */
   goModuleVersion: z.string().regex(/^v\d+\.\d+\.\d+/),
   releaseArchive: z.url().optional(),
+  /** Fabric only: the channel capability that build runs etcdraft channels with correctly. */
+  channelCapability: z.enum(['V2_0', 'V3_0']).optional(),
   why: z.string().optional(),
 });
 
