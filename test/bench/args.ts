@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import type { BatchSetting, ChannelCapability, Endorsement } from './network';
 import { WORKLOADS, type WorkloadName } from './workloads';
+import { channelCapability } from '@fabpay/network';
 
 export interface BenchArgs {
   /** Payments per client (1) run and per upstream concurrent (3) run. */
@@ -37,7 +38,7 @@ export interface BenchArgs {
 const USAGE = `usage: npm run bench -- [--payments N] [--workloads uniform,hot,fanout] [--concurrency C]
   [--sequential-payments N] [--sequential-seconds S] [--fanout-payments N] [--fanout-concurrency C]
   [--upstream-wave N] [--connections N] [--in-flight N] [--time-cap S] [--batch 250ms/500,1s/500]
-  [--capability V3_0,V2_0] [--endorsement majority,any] [--payers N] [--warmup N] [--skip-upstream] [--keep] [--json-only]`;
+  [--capability V2_0,V3_0] [--endorsement majority,any] [--payers N] [--warmup N] [--skip-upstream] [--keep] [--json-only]`;
 
 function int(name: string, v: string | undefined, dflt: number, min = 1): number {
   if (v === undefined) return dflt;
@@ -94,7 +95,10 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       throw new Error(`--endorsement: expected majority or any, got "${e}"`);
     return t;
   });
-  const capabilities = (values.capability ?? 'V3_0,V2_0').split(',').map((c) => {
+  // Default: the capability the network is created with (per Fabric pin), then the other one.
+  const installed = channelCapability();
+  const defaultCapabilities = `${installed},${installed === 'V2_0' ? 'V3_0' : 'V2_0'}`;
+  const capabilities = (values.capability ?? defaultCapabilities).split(',').map((c) => {
     const t = c.trim();
     if (t !== 'V3_0' && t !== 'V2_0') throw new Error(`--capability: expected V3_0 or V2_0, got "${c}"`);
     return t;

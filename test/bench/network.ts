@@ -6,22 +6,20 @@
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { binaryPath, repoRoot } from '@fabpay/topology';
+import { repoRoot } from '@fabpay/topology';
 import {
   clean,
   contextFor,
   deploy,
-  peerCli,
+  fetchChannelConfig,
   status,
   up,
+  updateChannelConfig,
+  type ChannelConfig,
   type NetworkContext,
   type NetworkOptions,
 } from '@fabpay/network';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import type { TrackedProcess } from './cpu';
-
-const run = promisify(execFile);
 
 export const BENCH_TOPOLOGY = path.join(repoRoot(), 'test', 'bench', 'topology.yaml');
 export const BENCH_HOME = path.join(repoRoot(), '.fabric', 'bench-home');
@@ -104,149 +102,31 @@ interface ChannelConfigJson {
     };
   };
 }
-interface BlockJson {
-  data: { data: { payload: { data: { config: ChannelConfigJson } } }[] };
-}
-
-async function configtxlator(args: string[]): Promise<void> {
-  await run(binaryPath('configtxlator'), args, { maxBuffer: 64 * 1024 * 1024 });
-}
-
-/** Runs the peer CLI as the orderer org's admin (it signs channel config updates). */
-async function ordererAdminPeer(ctx: NetworkContext, args: string[]): Promise<void> {
-  const orderer = ctx.orderers[0]!;
-  const flags = [
-    '-o',
-    `127.0.0.1:${orderer.listen}`,
-    '--tls',
-    '--cafile',
-    path.join(orderer.tlsDir, 'ca.crt'),
-  ];
-  const res = await peerCli(
-    ctx.layout,
-    ctx.caPaths.org(ctx.topology.ordererOrg.name),
-    ctx.peers[0]!,
-    [...args, ...flags],
-    {
-      allowFailure: true,
-    },
-  );
-  if (res.code !== 0)
-    throw new Error(
-      `peer ${args.slice(0, 2).join(' ')} failed: ${res.stderr.trim().split('\n').slice(-3).join(' | ')}`,
-    );
-}
-
-async function fetchConfig(ctx: NetworkContext, dir: string): Promise<ChannelConfigJson> {
-  const channel = ctx.topology.channel.name;
-  const blockPb = path.join(dir, `block-${Date.now()}.pb`);
-  await ordererAdminPeer(ctx, ['channel', 'fetch', 'config', blockPb, '-c', channel]);
-  const blockJson = `${blockPb}.json`;
-  await configtxlator(['proto_decode', '--input', blockPb, '--type', 'common.Block', '--output', blockJson]);
-  const block = JSON.parse(readFileSync(blockJson, 'utf8')) as BlockJson;
-  return block.data.data[0]!.payload.data.config;
-}
 
 /**
- * Applies a change to the channel configuration (fetch, edit, compute the update, sign as the
- * orderer org's admin, submit) and waits until the orderers serve it. `edit` changes the config in
- * place and returns false when there is nothing to change.
+ * Applies a change to the channel configuration through the network's config update path, signed
+ * by the orderer org's admin (and first by every peer org's admin for channel-wide values), then
+ * waits until the orderers serve it. `edit` changes the config in place and returns false when
+ * there is nothing to change.
  */
-async function updateChannelConfig(
+async function updateChannelConfigAndWait(
   log: (line: string) => void,
   what: string,
   edit: (config: ChannelConfigJson) => boolean,
   { peerOrgAdminsSign = false } = {},
 ): Promise<boolean> {
   const ctx = benchContext(log);
-  const channel = ctx.topology.channel.name;
+  const ordererOrg = ctx.topology.ordererOrg.name;
+  const signers = [...(peerOrgAdminsSign ? ctx.topology.orgs.map((o) => o.name) : []), ordererOrg];
+  const benchEdit = (config: ChannelConfig): boolean => edit(config as unknown as ChannelConfigJson);
+  if (!(await updateChannelConfig(ctx, { what, signers, edit: benchEdit }))) return false;
   mkdirSync(BENCH_HOME, { recursive: true });
   const dir = mkdtempSync(path.join(BENCH_HOME, 'configupdate-'));
   try {
-    const original = await fetchConfig(ctx, dir);
-    const updated = JSON.parse(JSON.stringify(original)) as ChannelConfigJson;
-    if (!edit(updated)) return false;
-    const f = (n: string): string => path.join(dir, n);
-    writeFileSync(f('original.json'), JSON.stringify(original));
-    writeFileSync(f('updated.json'), JSON.stringify(updated));
-    await configtxlator([
-      'proto_encode',
-      '--input',
-      f('original.json'),
-      '--type',
-      'common.Config',
-      '--output',
-      f('original.pb'),
-    ]);
-    await configtxlator([
-      'proto_encode',
-      '--input',
-      f('updated.json'),
-      '--type',
-      'common.Config',
-      '--output',
-      f('updated.pb'),
-    ]);
-    await configtxlator([
-      'compute_update',
-      '--channel_id',
-      channel,
-      '--original',
-      f('original.pb'),
-      '--updated',
-      f('updated.pb'),
-      '--output',
-      f('update.pb'),
-    ]);
-    await configtxlator([
-      'proto_decode',
-      '--input',
-      f('update.pb'),
-      '--type',
-      'common.ConfigUpdate',
-      '--output',
-      f('update.json'),
-    ]);
-    const envelope = {
-      payload: {
-        header: { channel_header: { channel_id: channel, type: 2 } },
-        data: { config_update: JSON.parse(readFileSync(f('update.json'), 'utf8')) as unknown },
-      },
-    };
-    writeFileSync(f('envelope.json'), JSON.stringify(envelope));
-    await configtxlator([
-      'proto_encode',
-      '--input',
-      f('envelope.json'),
-      '--type',
-      'common.Envelope',
-      '--output',
-      f('envelope.pb'),
-    ]);
-    log(`[bench] channel config update: ${what}`);
-    if (peerOrgAdminsSign) {
-      // Channel-level values (e.g. capabilities) need a majority of every group's admins.
-      for (const org of ctx.topology.orgs) {
-        const peer = ctx.peers.find((p) => p.org === org.name)!;
-        const res = await peerCli(
-          ctx.layout,
-          ctx.caPaths.org(org.name),
-          peer,
-          ['channel', 'signconfigtx', '-f', f('envelope.pb')],
-          {
-            allowFailure: true,
-          },
-        );
-        if (res.code !== 0)
-          throw new Error(`${org.name} admin could not sign the config update: ${res.stderr.trim()}`);
-      }
-    }
-    await ordererAdminPeer(ctx, ['channel', 'update', '-f', f('envelope.pb'), '-c', channel]);
-    // Wait until the orderers serve the new configuration (bounded).
     const until = Date.now() + 30_000;
     for (;;) {
       // Applied once the edit finds nothing left to change.
-      if (!edit(await fetchConfig(ctx, dir))) return true;
+      if (!benchEdit(await fetchChannelConfig(ctx, ordererOrg, dir))) return true;
       if (Date.now() > until) throw new Error(`channel config update (${what}) not visible 30 s later`);
       await new Promise((r) => setTimeout(r, 500));
     }
@@ -257,7 +137,7 @@ async function updateChannelConfig(
 
 /** Sets the channel's block cutting; returns false when it already had these values. */
 export async function setBatch(log: (line: string) => void, want: BatchSetting): Promise<boolean> {
-  return updateChannelConfig(log, `block cutting -> ${batchLabel(want)}`, (config) => {
+  return updateChannelConfigAndWait(log, `block cutting -> ${batchLabel(want)}`, (config) => {
     const v = config.channel_group.groups.Orderer.values;
     if (
       v.BatchTimeout.value.timeout === want.timeout &&
@@ -278,7 +158,7 @@ export async function setChannelCapability(
   log: (line: string) => void,
   want: ChannelCapability,
 ): Promise<boolean> {
-  return updateChannelConfig(
+  return updateChannelConfigAndWait(
     log,
     `channel capability -> ${want}`,
     (config) => {

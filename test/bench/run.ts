@@ -280,7 +280,7 @@ async function main(): Promise<void> {
     }
     if (args.batches.length > 1) await setBatch(log, main.batch);
 
-    // Other channel capabilities, then other endorsement policies (with the last capability):
+    // Other channel capabilities, then other endorsement policies (with the main capability):
     // this client, uniform and hot.
     const twoWorkloads = args.workloads.filter((x) => x !== 'fanout');
     let current = main;
@@ -289,6 +289,10 @@ async function main(): Promise<void> {
       current = { ...main, capability };
       for (const w of twoWorkloads)
         await bench.measure('fabpay', bench.fabpay, w, bench.fabpayLoad(w), current);
+    }
+    if (args.capabilities.length > 1) {
+      await setChannelCapability(log, main.capability);
+      current = main;
     }
     for (const endorsement of args.endorsements.slice(1)) {
       await setEndorsement(log, endorsement);
