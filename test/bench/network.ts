@@ -1,5 +1,5 @@
 /**
- * The benchmark's own network: test/bench/topology.yaml (ports 37000+) in its own home
+ * The benchmark's own network: test/bench/topology.yaml (ports 19000+) in its own home
  * (`<repo>/.fabric/bench-home`), brought up or reused, and the two settings the bench varies on it
  * while it runs: block cutting (a channel configuration update signed by the orderer org's admin)
  * and the chaincode endorsement policy (a chaincode upgrade, sequence + 1).

@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the end-to-end payments benchmark (not a test; nothing is asserted).
  *
- * Brings up (or reuses) its own network (test/bench/topology.yaml, ports 37000+, state in
+ * Brings up (or reuses) its own network (test/bench/topology.yaml, ports 19000+, state in
  * .fabric/bench-home), sets up accounts and funds outside the measured window, then measures in
  * one run on the same network:
  *   (1) this project's client (@fabpay/gateway-client) on each workload;

@@ -25,12 +25,14 @@ export function portFree(port: number): Promise<boolean> {
 }
 
 /**
- * A topology at a random port base in 20000..59000 whose planned ports are all free.
+ * A topology at a random port base in 20000..32000 whose planned ports are all free. The range
+ * stays below Linux's ephemeral ports (32768 and up): there, any outgoing connection on the
+ * machine may take a planned port between the check and its use, or after a server stopped.
  * @throws after 20 attempts.
  */
 export async function topologyOnFreePorts(input: Omit<TopologyInput, 'portBase'>): Promise<Topology> {
   for (let attempt = 0; attempt < 20; attempt++) {
-    const portBase = 20000 + 1000 * Math.floor(Math.random() * 40);
+    const portBase = 20000 + 1000 * Math.floor(Math.random() * 13);
     const topology = parseTopology({ ...input, portBase }, 'test topology');
     const checks = await Promise.all(planPorts(topology).all.map((a) => portFree(a.port)));
     if (checks.every(Boolean)) return topology;
