@@ -18,6 +18,7 @@ import { stopChaincodeServer } from './chaincode/server';
 import { chaincodePort } from './chaincode/endpoints';
 import { networkContext, type NetworkContext } from './context';
 import { chaincodeFiles } from './layout';
+import { defaultLayout } from './install';
 import { writePeerCoreYaml, writeOrdererYaml } from './nodes/config-files';
 import { nodeHealth, startNode, stopNode, waitHealthy } from './nodes/lifecycle';
 import { runningPid } from './nodes/processes';
@@ -98,13 +99,13 @@ export async function up(opts: NetworkOptions = {}): Promise<UpResult> {
   );
   const ctx = networkContext(topology, setup.paths, (l) => progress(`  ${l}`));
   await step('node configuration', () => {
-    const sampleConfig = path.join(path.dirname(binDir()), 'config');
+    const toolchain = defaultLayout();
     writePeerCoreYaml(
-      sampleConfig,
+      toolchain.configDir,
       ctx.layout.peerConfigDir,
-      path.join(path.dirname(binDir()), 'builders', 'ccaas'),
+      path.join(toolchain.buildersDir, 'ccaas'),
     );
-    writeOrdererYaml(sampleConfig, ctx.layout.ordererConfigDir);
+    writeOrdererYaml(toolchain.configDir, ctx.layout.ordererConfigDir);
   });
   await step(`orderers and peers (${ctx.nodes.length} processes)`, async () => {
     for (const node of ctx.nodes) {
