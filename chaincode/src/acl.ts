@@ -1,6 +1,6 @@
 import { Certificate } from '@fidm/x509';
 import { fail } from './errors';
-import { CallerInfo } from './model';
+import { Account, CallerInfo, Governance } from './model';
 
 /** Certificate attribute (registered `:ecert` by the Fabric CA) carrying the payments role. */
 export const ROLE_ATTRIBUTE = 'payments.role';
@@ -50,10 +50,52 @@ function hasAdminOU(idBytes: Uint8Array): boolean {
   }
 }
 
-/** Throws FORBIDDEN unless the caller has `role`. */
-export function requireRole(caller: Caller, role: Role): void {
-  if (caller.role !== role) {
-    throw fail('FORBIDDEN', `requires ${ROLE_ATTRIBUTE}=${role}`);
+/*
+ * The authorisation table for roles. A role is two things at once: the
+ * certificate attribute (which any org's CA can put in any certificate, so
+ * it proves nothing alone) and a grant to the caller's MSP in on-ledger
+ * governance, which only a majority of member orgs can change.
+ */
+
+/** Throws FORBIDDEN unless the caller's MSP is a member of the governance. */
+export function requireMember(caller: Caller, governance: Governance): void {
+  if (!governance.members.includes(caller.mspId)) {
+    throw fail('FORBIDDEN', `MSP ${caller.mspId} is not a member of the payments governance`);
+  }
+}
+
+/** Throws FORBIDDEN unless the caller is an org admin of a member MSP. */
+export function requireMemberAdmin(caller: Caller, governance: Governance): void {
+  requireMember(caller, governance);
+  if (!caller.admin) {
+    throw fail('FORBIDDEN', 'requires an org admin identity (NodeOU admin)');
+  }
+}
+
+/** Throws FORBIDDEN unless the caller may issue and redeem `currency`: role issuer and its MSP granted it. */
+export function requireIssuer(caller: Caller, governance: Governance, currency: string): void {
+  if (caller.role !== 'issuer') {
+    throw fail('FORBIDDEN', `requires ${ROLE_ATTRIBUTE}=issuer`);
+  }
+  if (!(governance.issuers[currency] ?? []).includes(caller.mspId)) {
+    throw fail('FORBIDDEN', `MSP ${caller.mspId} is not granted issuance of ${currency} by governance`);
+  }
+}
+
+/**
+ * Throws FORBIDDEN unless the caller acts as compliance for the account's
+ * owner: role compliance and governance granting its MSP the owner's MSP.
+ */
+export function requireComplianceFor(caller: Caller, governance: Governance, account: Account): void {
+  if (caller.role !== 'compliance') {
+    throw fail('FORBIDDEN', `requires ${ROLE_ATTRIBUTE}=compliance`);
+  }
+  const ownerMsp = mspOfOwner(account.owner);
+  if (!(governance.compliance[caller.mspId] ?? []).includes(ownerMsp)) {
+    throw fail(
+      'FORBIDDEN',
+      `MSP ${caller.mspId} is not granted compliance over accounts of ${ownerMsp} by governance`,
+    );
   }
 }
 

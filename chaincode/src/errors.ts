@@ -33,6 +33,17 @@ export const ERROR_CODES = [
   'REFUND_EXCEEDS_PAYMENT',
   'CREDIT_NOT_FOUND',
   'UNKNOWN_TRANSACTION',
+  'CLOCK_SKEW',
+  'ALLOWANCE_MISMATCH',
+  'OPERATION_NOT_FOUND',
+  'GOVERNANCE_NOT_SET',
+  'GOVERNANCE_EXISTS',
+  'GENESIS_MISMATCH',
+  'DUPLICATE_PROPOSAL',
+  'PROPOSAL_NOT_FOUND',
+  'PROPOSAL_NOT_OPEN',
+  'PROPOSAL_STALE',
+  'INTERNAL',
 ] as const;
 
 /** A stable rejection code. */
@@ -48,6 +59,23 @@ export class ChaincodeError extends Error {
     this.name = 'ChaincodeError';
     this.code = code;
   }
+}
+
+/** True if `message` starts with a stable code and `": "`. */
+export function hasStableCode(message: string): boolean {
+  const i = message.indexOf(': ');
+  return i > 0 && (ERROR_CODES as readonly string[]).includes(message.slice(0, i));
+}
+
+/**
+ * A short, escaped rendering of caller input for error messages: at most
+ * `max` characters of it, JSON-quoted (so spaces and control characters are
+ * visible), with the original length when it was cut. Messages never echo
+ * more than this of what a caller sent.
+ */
+export function quote(input: string, max = 32): string {
+  const head = JSON.stringify(input.slice(0, max));
+  return input.length > max ? `${head}… (${input.length} characters)` : head;
 }
 
 /** Shorthand used by the domain modules: `throw fail('FORBIDDEN', '...')`. */

@@ -1,5 +1,17 @@
 import { canonicalJson } from './canonical';
-import { Account, Allowance, Fold, Hold, Issuance, Limits, Payment, Refund } from './model';
+import {
+  Account,
+  Allowance,
+  Fold,
+  Governance,
+  GovernanceChange,
+  GovernanceProposal,
+  Hold,
+  Issuance,
+  Limits,
+  Payment,
+  Refund,
+} from './model';
 
 /**
  * Event name → payload type. Each state-changing transaction sets exactly one
@@ -23,6 +35,10 @@ export interface EventPayloads {
   HoldExpired: Hold;
   PaymentRefunded: Refund;
   CreditsFolded: Fold;
+  GovernanceInitialized: Governance;
+  GovernanceProposed: GovernanceProposal;
+  GovernanceApproved: GovernanceProposal;
+  GovernanceChanged: GovernanceChange;
 }
 
 /** Every event name. */

@@ -50,6 +50,7 @@ export interface Credit {
   amount: string;
   currency: string;
   source: CreditSource;
+  /** The source's scoped ID: `<payer>:<paymentId>`, `<paymentId>:<refundId>`, `<payer>:<holdId>`, `<MSP>:<operationId>`. */
   sourceId: string;
   at: string;
 }
@@ -96,6 +97,12 @@ export interface Hold {
   createdAt: string;
   /** Time of capture/release/expiry; "" while authorized. */
   closedAt: string;
+  /**
+   * UTC day whose daily-limit counter this hold was counted against ("" when
+   * no daily limit applied); release and expiry give the uncaptured amount
+   * back to that day's counter.
+   */
+  limitDay: string;
 }
 
 /** Refund of (part of) a settled payment. */
@@ -131,11 +138,79 @@ export interface Allowance {
   amount: string;
 }
 
-/** Per-account limits; "" = no limit. */
-export interface Limits {
-  accountId: string;
+/** One layer of limits; "" = no limit. */
+export interface LimitPair {
   perPayment: string;
   perDay: string;
+}
+
+/**
+ * Per-account limits in two layers: compliance's (only compliance changes
+ * them) and the owner's (may only be tighter). Debits obey `effective`, the
+ * tighter of the two for each limit.
+ */
+export interface Limits {
+  accountId: string;
+  compliance: LimitPair;
+  owner: LimitPair;
+  effective: LimitPair;
+}
+
+/**
+ * The payments governance: who belongs, who holds which role for what, and
+ * the bounds on time. Changed only by proposals approved by a majority of
+ * the member organisations (see domain/governance.ts).
+ */
+export interface GovernanceTerms {
+  /** Member MSP IDs, sorted. Only members' identities may submit transactions. */
+  members: string[];
+  /** Currency → MSP IDs (sorted) whose `issuer` identities may issue and redeem it. */
+  issuers: Record<string, string[]>;
+  /**
+   * Compliance MSP → MSP IDs (sorted) whose customers' accounts its
+   * `compliance` identities may freeze, unfreeze and limit.
+   */
+  compliance: Record<string, string[]>;
+  /** Largest accepted difference between a proposal's timestamp and the endorser's clock. */
+  maxClockSkewSeconds: number;
+  /** Longest a hold may be authorized for. */
+  maxHoldSeconds: number;
+  /** Key-level endorsement on account keys (the owner's org must endorse every change). */
+  custody: boolean;
+}
+
+/** The effective governance. */
+export interface Governance extends GovernanceTerms {
+  /** 1 at genesis, +1 per applied proposal. */
+  version: number;
+  updatedAt: string;
+}
+
+/** Proposal lifecycle: open until a majority approves (applied) or another change lands first (stale). */
+export type ProposalStatus = 'open' | 'applied';
+
+/** A proposed governance change: the complete new terms, against a base version. */
+export interface GovernanceProposal {
+  proposalId: string;
+  /** MSP ID of the proposing org (the proposal ID's scope). */
+  proposer: string;
+  /** Owner string of the admin who proposed it. */
+  proposedBy: string;
+  /** Governance version the change replaces; it applies only on top of that version. */
+  baseVersion: number;
+  terms: GovernanceTerms;
+  /** MSP IDs whose admins approved (the proposer's included), sorted. */
+  approvals: string[];
+  status: ProposalStatus;
+  createdAt: string;
+  /** When it applied; "" while open. */
+  decidedAt: string;
+}
+
+/** Event and result of an approval that made a change take effect. */
+export interface GovernanceChange {
+  proposal: GovernanceProposal;
+  governance: Governance;
 }
 
 /** Per-currency supply totals. */
@@ -150,6 +225,7 @@ export interface Supply {
 export interface HistoryEntry {
   accountId: string;
   kind: 'payment' | 'refund' | 'capture';
+  /** paymentId, `<paymentId>:<refundId>` or holdId (each within the payer's account). */
   id: string;
   direction: 'in' | 'out';
   counterparty: string;

@@ -10,15 +10,20 @@
  * - CHAINCODE_TLS_CLIENT_CACERT_FILE  PEM CA(s) for peer client certificates;
  *                             when set the server requires mutual TLS
  *
- * It builds the chaincode exactly as `fabric-chaincode-node server` does
- * (fabric-shim's ChaincodeFromContract over our `contracts` and
- * `serializers`), but takes its configuration from the environment and can be
- * started and stopped from code (used by the unit test).
+ * - FABPAY_GOVERNANCE_GENESIS_SHA256  digest of the genesis governance terms
+ *                             this org agreed to (endorser.ts); without it the
+ *                             server endorses no initGovernance
+ *
+ * It builds the chaincode as `fabric-chaincode-node server` does (fabric-shim's
+ * ChaincodeFromContract over our `contracts` and `serializers`) with the
+ * GuardedChaincode wrapper (stable codes, bounded messages), takes its
+ * configuration from the environment and can be started and stopped from
+ * code (used by the unit test).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Shim } from 'fabric-shim';
-import ChaincodeFromContract from 'fabric-shim/lib/contract-spi/chaincodefromcontract';
+import { GuardedChaincode } from './guard';
 import { contracts, serializers } from './index';
 
 /** Server settings. */
@@ -83,7 +88,7 @@ const pkg = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8
 /** Starts the chaincode server and resolves once it listens. */
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
   // ChaincodeFromContract appends its system contract to the array it is given.
-  const chaincode = new ChaincodeFromContract([...contracts], serializers, {}, pkg.name, pkg.version);
+  const chaincode = new GuardedChaincode([...contracts], serializers, {}, pkg.name, pkg.version);
   const opts: Record<string, unknown> = { ccid: config.ccid, address: config.address };
   if (config.tls) {
     opts.tlsProps = config.tls;

@@ -15,6 +15,7 @@ export type LedgerStub = Pick<
   | 'setEvent'
   | 'getTxID'
   | 'getDateTimestamp'
+  | 'setStateValidationParameter'
 >;
 
 /** A record found by a scan. */
@@ -46,6 +47,15 @@ export class State {
   /** Writes the record as canonical JSON. */
   async put(type: string, attributes: string[], value: unknown): Promise<void> {
     await this.stub.putState(this.key(type, attributes), toBytes(value));
+  }
+
+  /**
+   * Sets the record's key-level endorsement policy (a serialized
+   * SignaturePolicyEnvelope). Fabric then validates every later write of the
+   * key against it instead of the chaincode's policy.
+   */
+  async protect(type: string, attributes: string[], policy: Uint8Array): Promise<void> {
+    await this.stub.setStateValidationParameter(this.key(type, attributes), policy);
   }
 
   /** Deletes the record. */

@@ -30,6 +30,13 @@ interface TransactionMetadata {
 }
 
 /**
+ * Names of the submit (state-changing) transactions, filled in by {@link Tx}
+ * as the contract class is defined; the contract's admission checks (members
+ * only, trusted time) apply to exactly these.
+ */
+export const SUBMIT_TRANSACTIONS = new Set<string>();
+
+/**
  * Declares a transaction with complete metadata: explicit parameter schemas
  * (patterns and bounds, which fabric-contract-api's @Param cannot express)
  * and a return schema. It writes the same `fabric:transactions` metadata the
@@ -38,6 +45,9 @@ interface TransactionMetadata {
  */
 export function Tx(spec: TxSpec) {
   return (target: object, propertyKey: string): void => {
+    if (spec.submit) {
+      SUBMIT_TRANSACTIONS.add(propertyKey);
+    }
     const existing =
       (meta.getMetadata('fabric:transactions', target) as TransactionMetadata[] | undefined) ?? [];
     const entry: TransactionMetadata = {

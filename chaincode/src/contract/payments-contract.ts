@@ -1,9 +1,12 @@
 import { Contract, Info } from 'fabric-contract-api';
 import { PaymentsContext } from '../context';
-import { fail } from '../errors';
+import { fail, quote } from '../errors';
+import { admit } from './admission';
 import * as accounts from '../domain/accounts';
 import * as compliance from '../domain/compliance';
 import * as fold from '../domain/fold';
+import * as governance from '../domain/governance';
+import * as limits from '../domain/limits';
 import * as holds from '../domain/holds';
 import * as issuance from '../domain/issuance';
 import * as payments from '../domain/payments';
@@ -17,6 +20,8 @@ import {
   ConservationLine,
   Credit,
   Fold,
+  Governance,
+  GovernanceProposal,
   HistoryEntry,
   Hold,
   Issuance,
@@ -53,9 +58,63 @@ export class PaymentsContract extends Contract {
     return new PaymentsContext();
   }
 
-  /** Unknown function names get a coded rejection too. */
+  /** Members only, and trusted time, for every submit transaction (see admission.ts). */
+  override async beforeTransaction(ctx: PaymentsContext): Promise<void> {
+    await admit(ctx);
+  }
+
+  /** Unknown function names get a coded rejection too, echoing only a short escaped prefix. */
   override async unknownTransaction(ctx: PaymentsContext): Promise<void> {
-    throw fail('UNKNOWN_TRANSACTION', `no transaction ${ctx.stub.getFunctionAndParameters().fcn}`);
+    throw fail('UNKNOWN_TRANSACTION', `no transaction ${quote(ctx.stub.getFunctionAndParameters().fcn)}`);
+  }
+
+  // ---- governance ----
+
+  @Tx({
+    submit: true,
+    description:
+      'Write the genesis governance (once; an org admin of a named member). Every endorser refuses terms other than the ones its operator configured. Event GovernanceInitialized.',
+    params: [['terms', P.terms, 'governance terms as JSON']],
+    returns: R.governance,
+  })
+  async initGovernance(ctx: PaymentsContext, terms: string): Promise<Governance> {
+    return governance.initGovernance(ctx, terms);
+  }
+
+  @Tx({
+    submit: true,
+    description:
+      "Propose complete new governance terms (an org admin of a member); the proposer's org approves first. Event GovernanceProposed, or GovernanceChanged when that is already a majority.",
+    params: [
+      ['proposalId', P.id, 'proposal ID, scoped within the proposing MSP'],
+      ['terms', P.terms, 'the new governance terms as JSON'],
+    ],
+    returns: R.proposal,
+  })
+  async proposeGovernance(
+    ctx: PaymentsContext,
+    proposalId: string,
+    terms: string,
+  ): Promise<GovernanceProposal> {
+    return governance.proposeGovernance(ctx, proposalId, terms);
+  }
+
+  @Tx({
+    submit: true,
+    description:
+      "Approve a proposal for the caller's org (an org admin of a member); the approval reaching a majority of members applies it. Event GovernanceApproved or GovernanceChanged.",
+    params: [
+      ['proposer', P.mspId, 'MSP ID of the proposing org'],
+      ['proposalId', P.id, 'proposal ID'],
+    ],
+    returns: R.proposal,
+  })
+  async approveGovernance(
+    ctx: PaymentsContext,
+    proposer: string,
+    proposalId: string,
+  ): Promise<GovernanceProposal> {
+    return governance.approveGovernance(ctx, proposer, proposalId);
   }
 
   // ---- accounts ----
@@ -95,7 +154,8 @@ export class PaymentsContract extends Contract {
 
   @Tx({
     submit: true,
-    description: 'Mint into an account (role issuer). Idempotent on operationId. Event Issued.',
+    description:
+      "Mint into an account (role issuer, MSP granted the account's currency). Idempotent on operationId within the issuing MSP and currency. Event Issued.",
     params: [
       ['operationId', P.id, 'caller-chosen idempotency key'],
       ['accountId', P.id, 'account credited'],
@@ -115,7 +175,7 @@ export class PaymentsContract extends Contract {
   @Tx({
     submit: true,
     description:
-      "Burn from an account's settled available balance (role issuer). Idempotent on operationId. Event Redeemed.",
+      "Burn from the settled available balance of an account of the issuer's own MSP (role issuer, MSP granted the currency). Idempotent on operationId within the issuing MSP and currency. Event Redeemed.",
     params: [
       ['operationId', P.id, 'caller-chosen idempotency key'],
       ['accountId', P.id, 'account debited'],
@@ -137,10 +197,11 @@ export class PaymentsContract extends Contract {
   @Tx({
     submit: true,
     description:
-      'Set (replace) a spender\'s allowance on the caller\'s account; "0" revokes. Event AllowanceApproved.',
+      'Set a spender\'s allowance on the caller\'s account, compare-and-set: expected must equal the current allowance ("0" when none), else ALLOWANCE_MISMATCH; "0" revokes. Event AllowanceApproved.',
     params: [
       ['accountId', P.id, 'account owned by the caller'],
       ['spender', P.spender, 'owner string of the spender'],
+      ['expected', P.amountOrZero, 'the allowance being replaced, "0" when none'],
       ['amount', P.amountOrZero, 'minor units, "0" to revoke'],
     ],
     returns: R.allowance,
@@ -149,16 +210,17 @@ export class PaymentsContract extends Contract {
     ctx: PaymentsContext,
     accountId: string,
     spender: string,
+    expected: string,
     amount: string,
   ): Promise<Allowance> {
-    return payments.approve(ctx, accountId, spender, amount);
+    return payments.approve(ctx, accountId, spender, expected, amount);
   }
 
   @Tx({
     submit: true,
     description: 'Pay from an account the caller owns. Idempotent on paymentId. Event PaymentSettled.',
     params: [
-      ['paymentId', P.id, 'caller-chosen idempotency key'],
+      ['paymentId', P.id, 'caller-chosen idempotency key, scoped within the payer account'],
       ['from', P.id, 'payer account'],
       ['to', P.id, 'payee account'],
       ['amount', P.amount, 'minor units'],
@@ -184,7 +246,7 @@ export class PaymentsContract extends Contract {
     description:
       'Pay from an account using an allowance its owner granted the caller. Idempotent on paymentId. Event PaymentSettled.',
     params: [
-      ['paymentId', P.id, 'caller-chosen idempotency key'],
+      ['paymentId', P.id, 'caller-chosen idempotency key, scoped within the payer account'],
       ['from', P.id, 'payer account'],
       ['to', P.id, 'payee account'],
       ['amount', P.amount, 'minor units'],
@@ -210,7 +272,7 @@ export class PaymentsContract extends Contract {
     description:
       'Pay from an account the caller owns, first folding the named pending credits of that account (so incoming funds are spendable in one transaction). Idempotent on paymentId. Event PaymentSettled.',
     params: [
-      ['paymentId', P.id, 'caller-chosen idempotency key'],
+      ['paymentId', P.id, 'caller-chosen idempotency key, scoped within the payer account'],
       ['from', P.id, 'payer account'],
       ['to', P.id, 'payee account'],
       ['amount', P.amount, 'minor units'],
@@ -240,7 +302,7 @@ export class PaymentsContract extends Contract {
   @Tx({
     submit: true,
     description:
-      'Fold named pending credits into the settled balance (anyone; value-neutral). Event CreditsFolded.',
+      'Fold named pending credits into the settled balance (owner or an admin of its org). Event CreditsFolded.',
     params: [
       ['accountId', P.id, 'account whose credits are folded'],
       ['creditIds', P.creditIds, 'comma-separated credit IDs (1..100), from listPendingCredits'],
@@ -258,12 +320,12 @@ export class PaymentsContract extends Contract {
     description:
       "Reserve funds of the caller's account for a payee until expiresAt. Idempotent on holdId. Event HoldAuthorized.",
     params: [
-      ['holdId', P.id, 'caller-chosen hold ID'],
+      ['holdId', P.id, 'caller-chosen hold ID, scoped within the payer account'],
       ['from', P.id, 'payer account (caller owns it)'],
       ['to', P.id, 'payee account'],
       ['amount', P.amount, 'minor units'],
       ['currency', P.currency, 'must match both accounts'],
-      ['expiresAt', P.expiresAt, 'ISO-8601 UTC, after the transaction time'],
+      ['expiresAt', P.expiresAt, 'ISO-8601 UTC, after the transaction time, within the governed maximum'],
     ],
     returns: R.hold,
   })
@@ -282,36 +344,44 @@ export class PaymentsContract extends Contract {
   @Tx({
     submit: true,
     description:
-      'Capture up to the held amount before expiry (payee owner); the rest is released. Event HoldCaptured.',
+      'Capture up to the held amount before expiry while payer and payee are active (payee owner); the rest is released. Event HoldCaptured.',
     params: [
+      ['from', P.id, "payer account (the hold ID's scope)"],
       ['holdId', P.id, 'hold to capture'],
       ['amount', P.amount, 'minor units, at most the hold amount'],
     ],
     returns: R.hold,
   })
-  async captureHold(ctx: PaymentsContext, holdId: string, amount: string): Promise<Hold> {
-    return holds.captureHold(ctx, holdId, amount);
+  async captureHold(ctx: PaymentsContext, from: string, holdId: string, amount: string): Promise<Hold> {
+    return holds.captureHold(ctx, from, holdId, amount);
   }
 
   @Tx({
     submit: true,
-    description: 'Release a hold in full (payer or payee owner). Event HoldReleased.',
-    params: [['holdId', P.id, 'hold to release']],
+    description:
+      "Release a hold in full (payee owner only; the payer's way out is expiry). Event HoldReleased.",
+    params: [
+      ['from', P.id, "payer account (the hold ID's scope)"],
+      ['holdId', P.id, 'hold to release'],
+    ],
     returns: R.hold,
   })
-  async releaseHold(ctx: PaymentsContext, holdId: string): Promise<Hold> {
-    return holds.releaseHold(ctx, holdId);
+  async releaseHold(ctx: PaymentsContext, from: string, holdId: string): Promise<Hold> {
+    return holds.releaseHold(ctx, from, holdId);
   }
 
   @Tx({
     submit: true,
     description:
       'Expire a hold once the transaction time is at or past expiresAt (anyone). Event HoldExpired.',
-    params: [['holdId', P.id, 'hold to expire']],
+    params: [
+      ['from', P.id, "payer account (the hold ID's scope)"],
+      ['holdId', P.id, 'hold to expire'],
+    ],
     returns: R.hold,
   })
-  async expireHold(ctx: PaymentsContext, holdId: string): Promise<Hold> {
-    return holds.expireHold(ctx, holdId);
+  async expireHold(ctx: PaymentsContext, from: string, holdId: string): Promise<Hold> {
+    return holds.expireHold(ctx, from, holdId);
   }
 
   // ---- refunds ----
@@ -321,8 +391,9 @@ export class PaymentsContract extends Contract {
     description:
       'Refund (part of) a settled payment (payee owner); refunds never exceed the payment. Idempotent on refundId. Event PaymentRefunded.',
     params: [
-      ['refundId', P.id, 'caller-chosen refund ID'],
+      ['from', P.id, 'payer account of the payment'],
       ['paymentId', P.id, 'payment to refund'],
+      ['refundId', P.id, 'caller-chosen refund ID, scoped within the payment'],
       ['amount', P.amount, 'minor units'],
       ['reason', P.text, 'free text, printable ASCII, at most 140'],
     ],
@@ -330,19 +401,21 @@ export class PaymentsContract extends Contract {
   })
   async refund(
     ctx: PaymentsContext,
-    refundId: string,
+    from: string,
     paymentId: string,
+    refundId: string,
     amount: string,
     reason: string,
   ): Promise<Refund> {
-    return refunds.refund(ctx, refundId, paymentId, amount, reason);
+    return refunds.refund(ctx, from, paymentId, refundId, amount, reason);
   }
 
   // ---- compliance ----
 
   @Tx({
     submit: true,
-    description: 'Freeze an account (role compliance). Event AccountFrozen.',
+    description:
+      "Freeze an account (role compliance, MSP granted compliance over the owner's MSP). Event AccountFrozen.",
     params: [
       ['accountId', P.id, 'account to freeze'],
       ['reason', P.text, 'free text, printable ASCII, at most 140'],
@@ -355,7 +428,8 @@ export class PaymentsContract extends Contract {
 
   @Tx({
     submit: true,
-    description: 'Unfreeze an account (role compliance). Event AccountUnfrozen.',
+    description:
+      "Unfreeze an account (role compliance, MSP granted compliance over the owner's MSP). Event AccountUnfrozen.",
     params: [['accountId', P.id, 'account to unfreeze']],
     returns: R.account,
   })
@@ -366,7 +440,7 @@ export class PaymentsContract extends Contract {
   @Tx({
     submit: true,
     description:
-      'Set per-payment and per-day limits (owner or role compliance); "" = no limit. Event LimitsSet.',
+      'Set the owner\'s own per-payment and per-day limits (owner only; never looser than compliance\'s); "" = none of its own. Event LimitsSet.',
     params: [
       ['accountId', P.id, 'account'],
       ['perPayment', P.optionalAmount, 'max minor units per payment or hold, "" for none'],
@@ -380,7 +454,27 @@ export class PaymentsContract extends Contract {
     perPayment: string,
     perDay: string,
   ): Promise<Limits> {
-    return compliance.setLimits(ctx, accountId, perPayment, perDay);
+    return limits.setLimits(ctx, accountId, perPayment, perDay);
+  }
+
+  @Tx({
+    submit: true,
+    description:
+      'Set compliance\'s per-payment and per-day limits (role compliance, MSP granted compliance over the owner\'s MSP); "" = none. Event LimitsSet.',
+    params: [
+      ['accountId', P.id, 'account'],
+      ['perPayment', P.optionalAmount, 'max minor units per payment or hold, "" for none'],
+      ['perDay', P.optionalAmount, 'max minor units per UTC day, "" for none'],
+    ],
+    returns: R.limits,
+  })
+  async setComplianceLimits(
+    ctx: PaymentsContext,
+    accountId: string,
+    perPayment: string,
+    perDay: string,
+  ): Promise<Limits> {
+    return limits.setComplianceLimits(ctx, accountId, perPayment, perDay);
   }
 
   // ---- queries (evaluate) ----
@@ -455,12 +549,15 @@ export class PaymentsContract extends Contract {
 
   @Tx({
     submit: false,
-    description: 'One payment.',
-    params: [['paymentId', P.id, 'payment']],
+    description: 'One payment, by payer account and payment ID.',
+    params: [
+      ['from', P.id, 'payer account'],
+      ['paymentId', P.id, 'payment'],
+    ],
     returns: R.payment,
   })
-  async getPayment(ctx: PaymentsContext, paymentId: string): Promise<Payment> {
-    return queries.getPayment(ctx, paymentId);
+  async getPayment(ctx: PaymentsContext, from: string, paymentId: string): Promise<Payment> {
+    return queries.getPayment(ctx, from, paymentId);
   }
 
   @Tx({
@@ -482,19 +579,89 @@ export class PaymentsContract extends Contract {
     return queries.getPaymentHistory(ctx, accountId, pageSize, bookmark);
   }
 
-  @Tx({ submit: false, description: 'One hold.', params: [['holdId', P.id, 'hold']], returns: R.hold })
-  async getHold(ctx: PaymentsContext, holdId: string): Promise<Hold> {
-    return queries.getHold(ctx, holdId);
+  @Tx({
+    submit: false,
+    description: 'One hold, by payer account and hold ID.',
+    params: [
+      ['from', P.id, 'payer account'],
+      ['holdId', P.id, 'hold'],
+    ],
+    returns: R.hold,
+  })
+  async getHold(ctx: PaymentsContext, from: string, holdId: string): Promise<Hold> {
+    return queries.getHold(ctx, from, holdId);
   }
 
   @Tx({
     submit: false,
-    description: 'One refund.',
-    params: [['refundId', P.id, 'refund']],
+    description: "One refund, by the payment's payer account, payment ID and refund ID.",
+    params: [
+      ['from', P.id, 'payer account of the payment'],
+      ['paymentId', P.id, 'payment'],
+      ['refundId', P.id, 'refund'],
+    ],
     returns: R.refund,
   })
-  async getRefund(ctx: PaymentsContext, refundId: string): Promise<Refund> {
-    return queries.getRefund(ctx, refundId);
+  async getRefund(ctx: PaymentsContext, from: string, paymentId: string, refundId: string): Promise<Refund> {
+    return queries.getRefund(ctx, from, paymentId, refundId);
+  }
+
+  @Tx({
+    submit: false,
+    description: 'One issue or redeem operation, by issuing MSP, currency and operation ID.',
+    params: [
+      ['mspId', P.mspId, 'issuing MSP'],
+      ['currency', P.currency, 'currency'],
+      ['operationId', P.id, 'operation'],
+    ],
+    returns: R.issuance,
+  })
+  async getOperation(
+    ctx: PaymentsContext,
+    mspId: string,
+    currency: string,
+    operationId: string,
+  ): Promise<Issuance> {
+    return queries.getOperation(ctx, mspId, currency, operationId);
+  }
+
+  @Tx({ submit: false, description: 'The effective governance.', params: [], returns: R.governance })
+  async getGovernance(ctx: PaymentsContext): Promise<Governance> {
+    return governance.getGovernance(ctx);
+  }
+
+  @Tx({
+    submit: false,
+    description: 'One governance proposal, by proposing MSP and proposal ID.',
+    params: [
+      ['proposer', P.mspId, 'MSP ID of the proposing org'],
+      ['proposalId', P.id, 'proposal'],
+    ],
+    returns: R.proposal,
+  })
+  async getGovernanceProposal(
+    ctx: PaymentsContext,
+    proposer: string,
+    proposalId: string,
+  ): Promise<GovernanceProposal> {
+    return governance.getGovernanceProposal(ctx, proposer, proposalId);
+  }
+
+  @Tx({
+    submit: false,
+    description: 'Governance proposals, open and applied (paginated).',
+    params: [
+      ['pageSize', P.pageSize, '1..100'],
+      ['bookmark', P.bookmark, '"" for the first page'],
+    ],
+    returns: R.proposalPage,
+  })
+  async listGovernanceProposals(
+    ctx: PaymentsContext,
+    pageSize: string,
+    bookmark: string,
+  ): Promise<Page<GovernanceProposal>> {
+    return governance.listGovernanceProposals(ctx, pageSize, bookmark);
   }
 
   @Tx({

@@ -2,7 +2,8 @@ import { AMOUNT_OR_ZERO_PATTERN, AMOUNT_PATTERN, OPTIONAL_AMOUNT_PATTERN } from 
 import { CURRENCY_PATTERN } from '../currencies';
 import { EXPIRES_AT_PATTERN } from '../domain/holds';
 import { PAGE_SIZE_PATTERN } from '../domain/queries';
-import { CREDIT_ID_LIST_PATTERN, ID_PATTERN } from '../keys';
+import { MAX_TERMS_LENGTH } from '../domain/governance';
+import { CREDIT_ID_LIST_PATTERN, ID_PATTERN, MAX_CREDIT_ID_LENGTH, MSP_ID_PATTERN } from '../keys';
 
 /**
  * JSON schemas of parameters and return values, published in the contract
@@ -22,6 +23,9 @@ export type JsonSchema = Record<string, unknown>;
 const str = (pattern: string | undefined, maxLength: number): StringSchema =>
   pattern === undefined ? { type: 'string', maxLength } : { type: 'string', pattern, maxLength };
 
+/** 100 credit IDs and 99 commas. */
+const CREDIT_LIST_MAX = 100 * MAX_CREDIT_ID_LENGTH + 99;
+
 /** Parameter schemas by kind. */
 export const P = {
   id: str(ID_PATTERN, 64),
@@ -35,9 +39,12 @@ export const P = {
   expiresAt: str(EXPIRES_AT_PATTERN, 24),
   pageSize: str(PAGE_SIZE_PATTERN, 3),
   bookmark: str(undefined, 2048),
-  creditIds: str(CREDIT_ID_LIST_PATTERN, 6700),
+  mspId: str(MSP_ID_PATTERN, 64),
+  /** Governance terms as JSON (checked field by field by the governance module). */
+  terms: str('^\\{[\\s\\S]*\\}$', MAX_TERMS_LENGTH),
+  creditIds: str(CREDIT_ID_LIST_PATTERN, CREDIT_LIST_MAX),
   /** Like creditIds, or "" for none. */
-  optionalCreditIds: str(`^(${CREDIT_ID_LIST_PATTERN.slice(1, -1)})?$`, 6700),
+  optionalCreditIds: str(`^(${CREDIT_ID_LIST_PATTERN.slice(1, -1)})?$`, CREDIT_LIST_MAX),
 } as const;
 
 /** Patterns whose violation is reported as INVALID_AMOUNT rather than INVALID_ARGUMENT. */
@@ -93,6 +100,7 @@ const hold = obj({
   initiator: s,
   createdAt: s,
   closedAt: s,
+  limitDay: s,
 });
 const credit = obj({
   creditId: s,
@@ -112,6 +120,29 @@ const history = obj({
   amount: s,
   currency: s,
   at: s,
+});
+
+const limitPair = obj({ perPayment: s, perDay: s });
+const stringLists = { type: 'object', additionalProperties: { type: 'array', items: s } };
+const termsProps = {
+  members: { type: 'array', items: s },
+  issuers: stringLists,
+  compliance: stringLists,
+  maxClockSkewSeconds: i,
+  maxHoldSeconds: i,
+  custody: b,
+};
+const governance = obj({ ...termsProps, version: i, updatedAt: s });
+const proposal = obj({
+  proposalId: s,
+  proposer: s,
+  proposedBy: s,
+  baseVersion: i,
+  terms: obj(termsProps),
+  approvals: { type: 'array', items: s },
+  status: { type: 'string', enum: ['open', 'applied'] },
+  createdAt: s,
+  decidedAt: s,
 });
 
 /** Return schemas by result type. */
@@ -141,7 +172,10 @@ export const R = {
     at: s,
   }),
   allowance: obj({ accountId: s, spender: s, amount: s }),
-  limits: obj({ accountId: s, perPayment: s, perDay: s }),
+  limits: obj({ accountId: s, compliance: limitPair, owner: limitPair, effective: limitPair }),
+  governance,
+  proposal,
+  proposalPage: page(proposal),
   supply: obj({ currency: s, issued: s, redeemed: s, outstanding: s }),
   balance: obj({ accountId: s, currency: s, available: s, held: s, pending: s, pendingCount: i, settled: s }),
   creditPage: page(credit),

@@ -1,5 +1,6 @@
 import { isAdminFor } from '../acl';
 import { PaymentsContext } from '../context';
+import { protectNewKey } from '../custody';
 import { requireCurrency } from '../currencies';
 import { fail } from '../errors';
 import { emit } from '../events';
@@ -43,6 +44,9 @@ export async function openAccount(
   };
   await ctx.state.put(KEY.account, [accountId], account);
   await ctx.state.put(KEY.balance, [accountId], { available: '0', held: '0' });
+  // The descriptor says who may debit; the balance is the money: both are in the owner org's custody.
+  await protectNewKey(ctx, account, KEY.account, [accountId]);
+  await protectNewKey(ctx, account, KEY.balance, [accountId]);
   await ctx.state.put(KEY.owner, [accountOwner, accountId], { accountId });
   emit(ctx.stub, 'AccountOpened', account);
   return account;

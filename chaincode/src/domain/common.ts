@@ -2,7 +2,7 @@ import { parseStored } from '../amount';
 import { Caller, isAdminFor } from '../acl';
 import { PaymentsContext } from '../context';
 import { fail } from '../errors';
-import { isValidId, KEY, invertedTime } from '../keys';
+import { creditIdOf, isValidId, KEY, invertedTime } from '../keys';
 import { Account, BalanceRecord, Credit, CreditSource, HistoryEntry } from '../model';
 
 /** Throws INVALID_ARGUMENT unless `id` is a valid caller-chosen ID. */
@@ -112,27 +112,31 @@ export async function writeCredit(
   account: Account,
   amount: bigint,
   source: CreditSource,
-  sourceId: string,
+  scope: [string, string],
 ): Promise<Credit> {
-  const prefix = { payment: 'p', refund: 'r', capture: 'h', issue: 'i' }[source];
   const credit: Credit = {
-    creditId: `${prefix}.${sourceId}`,
+    creditId: creditIdOf(source, scope),
     accountId: account.accountId,
     amount: amount.toString(),
     currency: account.currency,
     source,
-    sourceId,
+    sourceId: scope.join(':'),
     at: ctx.now,
   };
   await ctx.state.put(KEY.credit, [account.accountId, credit.creditId], credit);
   return credit;
 }
 
-/** Adds a history line for an account (blind write of a unique key, newest first in key order). */
-export async function writeHistory(ctx: PaymentsContext, entry: HistoryEntry): Promise<void> {
+/**
+ * Adds a history line for an account (blind write of a unique key, newest
+ * first in key order). The entry key names the payer side too, because IDs
+ * are unique only within the payer's account: two payers may both use
+ * payment ID "p1" towards one payee in the same millisecond.
+ */
+export async function writeHistory(ctx: PaymentsContext, entry: HistoryEntry, payer: string): Promise<void> {
   await ctx.state.put(
     KEY.history,
-    [entry.accountId, invertedTime(ctx.nowMillis), `${entry.kind}.${entry.id}.${entry.direction}`],
+    [entry.accountId, invertedTime(ctx.nowMillis), `${entry.kind}:${payer}:${entry.id}:${entry.direction}`],
     entry,
   );
 }

@@ -2,13 +2,13 @@ import { parseStored } from '../amount';
 import { PaymentsContext } from '../context';
 import { fail } from '../errors';
 import { emit } from '../events';
-import { KEY } from '../keys';
+import { CREDIT_ID_PATTERN, KEY } from '../keys';
 import { Credit, Fold } from '../model';
-import { loadAccount, loadBalance, storeBalance } from './common';
+import { loadAccount, loadBalance, requireId, requireOwnerOrAdmin, storeBalance } from './common';
 
 /** Most credits one fold may name (bounds the transaction's read set). */
 export const MAX_FOLD = 100;
-const CREDIT_ID_RE = /^[prhi]\.[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const CREDIT_ID_RE = new RegExp(CREDIT_ID_PATTERN);
 
 /** Parses a comma-separated credit ID list ("" = none when `allowEmpty`). */
 export function parseCreditIds(list: string, allowEmpty = false): string[] {
@@ -59,16 +59,23 @@ export async function takeCredits(
  * the credits and writes the balance. A concurrent payment to the account
  * creates a *new* credit key this fold never reads, so folds and incoming
  * payments never conflict; two folds of the same credit conflict on that key
- * (MVCC), so a credit can never be folded twice. Value-neutral, so anyone
- * may call it.
+ * (MVCC), so a credit can never be folded twice.
+ *
+ * Only the owner (or an admin of the owner's org) may fold: a fold rewrites
+ * the balance key every debit of the account reads, so a stranger folding
+ * would invalidate the owner's in-flight debits (MVCC) at will. A payee that
+ * wants its credits settled folds its own, or spends them with
+ * payWithCredits.
  */
 export async function foldCredits(
   ctx: PaymentsContext,
   accountId: string,
   creditIdList: string,
 ): Promise<Fold> {
+  requireId(accountId, 'accountId');
   const creditIds = parseCreditIds(creditIdList);
   const account = await loadAccount(ctx, accountId);
+  requireOwnerOrAdmin(ctx.caller, account);
   const { total, consume } = await takeCredits(ctx, accountId, creditIds);
   const bal = await loadBalance(ctx, account.accountId);
   await consume();

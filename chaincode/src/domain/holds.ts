@@ -1,5 +1,6 @@
 import { parseAmount } from '../amount';
 import { PaymentsContext } from '../context';
+import { protectNewKey } from '../custody';
 import { requireCurrency } from '../currencies';
 import { fail } from '../errors';
 import { emit } from '../events';
@@ -16,7 +17,15 @@ import {
   writeCredit,
   writeHistory,
 } from './common';
-import { checkLimits } from './limits';
+import { checkLimits, giveBack } from './limits';
+
+/*
+ * Holds have the semantics of card authorisations: the payer reserves funds
+ * for the payee until an expiry bounded by governance; the payee captures
+ * (all or part) or releases; the payer's only way out is expiry. A freeze of
+ * either party blocks capture. Hold IDs are scoped within the payer's
+ * account (key [from, holdId]).
+ */
 
 /** Accepted form of expiresAt: ISO-8601 UTC, as Date#toISOString writes it (milliseconds optional). */
 export const EXPIRES_AT_PATTERN = '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{3})?Z$';
@@ -29,11 +38,12 @@ function parseExpiry(text: string): number {
   return millis;
 }
 
-async function loadHold(ctx: PaymentsContext, holdId: string): Promise<Hold> {
+async function loadHold(ctx: PaymentsContext, fromId: string, holdId: string): Promise<Hold> {
+  requireId(fromId, 'from');
   requireId(holdId, 'holdId');
-  const hold = await ctx.state.get<Hold>(KEY.hold, [holdId]);
+  const hold = await ctx.state.get<Hold>(KEY.hold, [fromId, holdId]);
   if (!hold) {
-    throw fail('HOLD_NOT_FOUND', `hold ${holdId} does not exist`);
+    throw fail('HOLD_NOT_FOUND', `hold ${holdId} of account ${fromId} does not exist`);
   }
   return hold;
 }
@@ -45,9 +55,10 @@ function requireAuthorized(hold: Hold): void {
 }
 
 /**
- * Reserves funds of `from` for `to` until `expiresAt`: they move from the
- * payer's available to its held balance, so they cannot be spent elsewhere.
- * Counts against the payer's limits like a payment.
+ * Reserves funds of `from` for `to` until `expiresAt` (at most the governed
+ * maximum hold duration ahead): they move from the payer's available to its
+ * held balance, so they cannot be spent elsewhere. Counts against the
+ * payer's limits like a payment.
  */
 export async function authorizeHold(
   ctx: PaymentsContext,
@@ -64,19 +75,19 @@ export async function authorizeHold(
   const amount = parseAmount(amountText);
   requireCurrency(currency);
   const expiry = parseExpiry(expiresAt);
-  const existing = await ctx.state.get<Hold>(KEY.hold, [holdId]);
+  const existing = await ctx.state.get<Hold>(KEY.hold, [fromId, holdId]);
   if (existing) {
+    // Initiator first: a stranger learns nothing about the hold's content.
+    if (existing.initiator !== ctx.caller.owner) {
+      throw fail('FORBIDDEN', `hold ${holdId} of ${fromId} was authorized by another identity`);
+    }
     const same =
-      existing.from === fromId &&
       existing.to === toId &&
       existing.amount === amount.toString() &&
       existing.currency === currency &&
       Date.parse(existing.expiresAt) === expiry;
     if (!same) {
       throw fail('DUPLICATE_HOLD', `holdId ${holdId} was already used for a different hold`);
-    }
-    if (existing.initiator !== ctx.caller.owner) {
-      throw fail('FORBIDDEN', `hold ${holdId} was authorized by another identity`);
     }
     return existing;
   }
@@ -93,7 +104,14 @@ export async function authorizeHold(
   if (expiry <= ctx.nowMillis) {
     throw fail('INVALID_ARGUMENT', 'expiresAt must be after the transaction time');
   }
-  const recordSpent = await checkLimits(ctx, fromId, amount);
+  const { maxHoldSeconds } = await ctx.governance();
+  if (expiry - ctx.nowMillis > maxHoldSeconds * 1000) {
+    throw fail(
+      'INVALID_ARGUMENT',
+      `expiresAt must be at most ${maxHoldSeconds} s after the transaction time`,
+    );
+  }
+  const limits = await checkLimits(ctx, from, amount);
   const bal = await loadBalance(ctx, fromId);
   if (bal.available < amount) {
     throw fail(
@@ -113,25 +131,35 @@ export async function authorizeHold(
     initiator: ctx.caller.owner,
     createdAt: ctx.now,
     closedAt: '',
+    limitDay: limits.day,
   };
   await storeBalance(ctx, fromId, bal.available - amount, bal.held + amount);
-  await recordSpent();
-  await ctx.state.put(KEY.hold, [holdId], hold);
+  await limits.record();
+  await ctx.state.put(KEY.hold, [fromId, holdId], hold);
+  await protectNewKey(ctx, from, KEY.hold, [fromId, holdId]);
   emit(ctx.stub, 'HoldAuthorized', hold);
   return hold;
 }
 
 /**
- * Captures (part of) a hold for the payee, before expiry. The captured
- * amount goes to the payee as a blind credit; the rest returns to the
- * payer's available balance. Only the payee's owner may capture.
+ * Captures (part of) a hold for the payee, before expiry, while both
+ * accounts are active. The captured amount goes to the payee as a blind
+ * credit; the rest returns to the payer's available balance and to the
+ * day's limit counter. Only the payee's owner may capture.
  */
-export async function captureHold(ctx: PaymentsContext, holdId: string, amountText: string): Promise<Hold> {
+export async function captureHold(
+  ctx: PaymentsContext,
+  fromId: string,
+  holdId: string,
+  amountText: string,
+): Promise<Hold> {
   const amount = parseAmount(amountText);
-  const hold = await loadHold(ctx, holdId);
-  requireAuthorized(hold);
+  const hold = await loadHold(ctx, fromId, holdId);
   const to = await loadAccount(ctx, hold.to);
   requireOwner(ctx.caller, to);
+  requireAuthorized(hold);
+  const from = await loadAccount(ctx, hold.from);
+  requireActive(from);
   requireActive(to);
   if (ctx.nowMillis >= Date.parse(hold.expiresAt)) {
     throw fail('HOLD_EXPIRED', `hold ${holdId} expired at ${hold.expiresAt}`);
@@ -144,8 +172,9 @@ export async function captureHold(ctx: PaymentsContext, holdId: string, amountTe
   const now = ctx.now;
   const captured: Hold = { ...hold, status: 'captured', captured: amount.toString(), closedAt: now };
   await storeBalance(ctx, hold.from, bal.available + (held - amount), bal.held - held);
-  await writeCredit(ctx, to, amount, 'capture', holdId);
-  await ctx.state.put(KEY.hold, [holdId], captured);
+  await giveBack(ctx, hold.from, hold.limitDay, held - amount);
+  await writeCredit(ctx, to, amount, 'capture', [hold.from, holdId]);
+  await ctx.state.put(KEY.hold, [hold.from, holdId], captured);
   const line = {
     kind: 'capture' as const,
     id: holdId,
@@ -153,8 +182,16 @@ export async function captureHold(ctx: PaymentsContext, holdId: string, amountTe
     currency: hold.currency,
     at: now,
   };
-  await writeHistory(ctx, { ...line, accountId: hold.from, direction: 'out', counterparty: hold.to });
-  await writeHistory(ctx, { ...line, accountId: hold.to, direction: 'in', counterparty: hold.from });
+  await writeHistory(
+    ctx,
+    { ...line, accountId: hold.from, direction: 'out', counterparty: hold.to },
+    hold.from,
+  );
+  await writeHistory(
+    ctx,
+    { ...line, accountId: hold.to, direction: 'in', counterparty: hold.from },
+    hold.from,
+  );
   emit(ctx.stub, 'HoldCaptured', captured);
   return captured;
 }
@@ -164,27 +201,31 @@ async function unhold(ctx: PaymentsContext, hold: Hold, status: 'released' | 'ex
   const held = BigInt(hold.amount);
   const closed: Hold = { ...hold, status, closedAt: ctx.now };
   await storeBalance(ctx, hold.from, bal.available + held, bal.held - held);
-  await ctx.state.put(KEY.hold, [hold.holdId], closed);
+  await giveBack(ctx, hold.from, hold.limitDay, held);
+  await ctx.state.put(KEY.hold, [hold.from, hold.holdId], closed);
   return closed;
 }
 
-/** Releases a hold in full (payer's or payee's owner); works on frozen accounts since it only returns money. */
-export async function releaseHold(ctx: PaymentsContext, holdId: string): Promise<Hold> {
-  const hold = await loadHold(ctx, holdId);
-  requireAuthorized(hold);
-  const from = await loadAccount(ctx, hold.from);
+/**
+ * Releases a hold in full. Only the payee's owner may: an authorised hold is
+ * the payee's guarantee, and the payer's way out is expiry. Works on frozen
+ * accounts, since it only returns money to the payer.
+ */
+export async function releaseHold(ctx: PaymentsContext, fromId: string, holdId: string): Promise<Hold> {
+  const hold = await loadHold(ctx, fromId, holdId);
   const to = await loadAccount(ctx, hold.to);
-  if (ctx.caller.owner !== from.owner && ctx.caller.owner !== to.owner) {
-    throw fail('FORBIDDEN', `only the payer or payee of hold ${holdId} may release it`);
+  if (ctx.caller.owner !== to.owner) {
+    throw fail('FORBIDDEN', `only the payee of hold ${holdId} may release it; the payer waits for expiry`);
   }
+  requireAuthorized(hold);
   const released = await unhold(ctx, hold, 'released');
   emit(ctx.stub, 'HoldReleased', released);
   return released;
 }
 
 /** Expires a hold once the transaction time is at or past expiresAt; anyone may call it. */
-export async function expireHold(ctx: PaymentsContext, holdId: string): Promise<Hold> {
-  const hold = await loadHold(ctx, holdId);
+export async function expireHold(ctx: PaymentsContext, fromId: string, holdId: string): Promise<Hold> {
+  const hold = await loadHold(ctx, fromId, holdId);
   requireAuthorized(hold);
   if (ctx.nowMillis < Date.parse(hold.expiresAt)) {
     throw fail('HOLD_NOT_EXPIRED', `hold ${holdId} expires at ${hold.expiresAt}`);

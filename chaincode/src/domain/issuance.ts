@@ -1,11 +1,10 @@
 import { parseAmount, parseStored } from '../amount';
-import { requireRole } from '../acl';
+import { mspOfOwner, requireIssuer, ROLE_ATTRIBUTE } from '../acl';
 import { PaymentsContext } from '../context';
-import { canonicalJson } from '../canonical';
 import { fail } from '../errors';
 import { emit } from '../events';
 import { KEY } from '../keys';
-import { Issuance, Supply } from '../model';
+import { Account, Issuance, Supply } from '../model';
 import { loadAccount, loadBalance, requireActive, requireId, storeBalance, writeCredit } from './common';
 
 async function loadSupply(
@@ -33,31 +32,45 @@ async function storeSupply(
   await ctx.state.put(KEY.supply, [currency], s);
 }
 
-/** Idempotency: the stored record for the same request, or DUPLICATE_OPERATION for a different one. */
-async function replay(
+/**
+ * Authorises an issue or redeem and finds a replay. Order matters: the role
+ * and the governance grant for the account's currency are checked before the
+ * operation ID is looked up, so nobody without the grant learns anything
+ * about another MSP's operations; operation IDs are scoped within the
+ * issuing MSP and currency, so no other MSP can claim one.
+ */
+async function authorise(
   ctx: PaymentsContext,
-  request: Omit<Issuance, 'at' | 'currency' | 'initiator'>,
-): Promise<Issuance | null> {
-  const existing = await ctx.state.get<Issuance>(KEY.operation, [request.operationId]);
+  kind: Issuance['kind'],
+  operationId: string,
+  accountId: string,
+  amount: bigint,
+): Promise<{ account: Account; prior: Issuance | null }> {
+  const caller = ctx.caller;
+  if (caller.role !== 'issuer') {
+    throw fail('FORBIDDEN', `requires ${ROLE_ATTRIBUTE}=issuer`);
+  }
+  const account = await loadAccount(ctx, accountId);
+  requireIssuer(caller, await ctx.governance(), account.currency);
+  const existing = await ctx.state.get<Issuance>(KEY.operation, [
+    caller.mspId,
+    account.currency,
+    operationId,
+  ]);
   if (!existing) {
-    return null;
+    return { account, prior: null };
   }
-  const same =
-    canonicalJson({ a: existing.accountId, k: existing.kind, m: existing.amount }) ===
-    canonicalJson({ a: request.accountId, k: request.kind, m: request.amount });
-  if (!same) {
-    throw fail(
-      'DUPLICATE_OPERATION',
-      `operationId ${request.operationId} was already used for a different request`,
-    );
+  if (existing.kind !== kind || existing.accountId !== accountId || existing.amount !== amount.toString()) {
+    throw fail('DUPLICATE_OPERATION', `operationId ${operationId} was already used for a different request`);
   }
-  return existing;
+  return { account, prior: existing };
 }
 
 /**
- * Mints into an account. The credit is a blind write like a payment's, so
- * issuing does not conflict with the account's own debits; the supply record
- * is read and written, so issues and redeems of one currency serialise.
+ * Mints into an account (an `issuer` of an MSP granted the account's
+ * currency). The credit is a blind write like a payment's, so issuing does
+ * not conflict with the account's own debits; the supply record is read and
+ * written, so issues and redeems of one currency serialise.
  */
 export async function issue(
   ctx: PaymentsContext,
@@ -68,12 +81,10 @@ export async function issue(
   requireId(operationId, 'operationId');
   requireId(accountId, 'accountId');
   const amount = parseAmount(amountText);
-  requireRole(ctx.caller, 'issuer');
-  const prior = await replay(ctx, { operationId, kind: 'issue', accountId, amount: amount.toString() });
+  const { account, prior } = await authorise(ctx, 'issue', operationId, accountId, amount);
   if (prior) {
     return prior;
   }
-  const account = await loadAccount(ctx, accountId);
   requireActive(account);
   const supply = await loadSupply(ctx, account.currency);
   const record: Issuance = {
@@ -85,14 +96,19 @@ export async function issue(
     initiator: ctx.caller.owner,
     at: ctx.now,
   };
-  await writeCredit(ctx, account, amount, 'issue', operationId);
+  await writeCredit(ctx, account, amount, 'issue', [ctx.caller.mspId, operationId]);
   await storeSupply(ctx, account.currency, supply.issued + amount, supply.redeemed);
-  await ctx.state.put(KEY.operation, [operationId], record);
+  await ctx.state.put(KEY.operation, [ctx.caller.mspId, account.currency, operationId], record);
   emit(ctx.stub, 'Issued', record);
   return record;
 }
 
-/** Burns from an account's settled available balance. */
+/**
+ * Burns from an account's settled available balance. Only an `issuer` of an
+ * MSP granted the currency, and only from accounts of its own MSP's
+ * customers: an issuer cannot reach into other orgs' customers' accounts;
+ * their holders pay the issuer first, who then redeems.
+ */
 export async function redeem(
   ctx: PaymentsContext,
   operationId: string,
@@ -102,12 +118,13 @@ export async function redeem(
   requireId(operationId, 'operationId');
   requireId(accountId, 'accountId');
   const amount = parseAmount(amountText);
-  requireRole(ctx.caller, 'issuer');
-  const prior = await replay(ctx, { operationId, kind: 'redeem', accountId, amount: amount.toString() });
+  const { account, prior } = await authorise(ctx, 'redeem', operationId, accountId, amount);
   if (prior) {
     return prior;
   }
-  const account = await loadAccount(ctx, accountId);
+  if (mspOfOwner(account.owner) !== ctx.caller.mspId) {
+    throw fail('FORBIDDEN', `an issuer of ${ctx.caller.mspId} may redeem only from its own MSP's accounts`);
+  }
   requireActive(account);
   const bal = await loadBalance(ctx, accountId);
   if (bal.available < amount) {
@@ -128,7 +145,7 @@ export async function redeem(
   };
   await storeBalance(ctx, accountId, bal.available - amount, bal.held);
   await storeSupply(ctx, account.currency, supply.issued, supply.redeemed + amount);
-  await ctx.state.put(KEY.operation, [operationId], record);
+  await ctx.state.put(KEY.operation, [ctx.caller.mspId, account.currency, operationId], record);
   emit(ctx.stub, 'Redeemed', record);
   return record;
 }

@@ -1,32 +1,76 @@
-import { parseStored } from '../amount';
+import { parseOptionalAmount, parseStored } from '../amount';
+import { requireComplianceFor } from '../acl';
 import { PaymentsContext } from '../context';
+import { protectNewKey } from '../custody';
 import { fail } from '../errors';
+import { emit } from '../events';
 import { KEY } from '../keys';
-import { Limits } from '../model';
-import { dayOf } from './common';
+import { Account, LimitPair, Limits } from '../model';
+import { dayOf, loadAccount, requireId, requireNotClosed, requireOwner } from './common';
+
+/*
+ * Limits have two layers with the semantics of card programmes: compliance
+ * sets the outer bounds (only compliance may change them), the owner may set
+ * tighter ones for itself (never looser). Debits obey the tighter of the two.
+ * Both layers live in one key per account, read only by that account's
+ * debits, so changing limits never conflicts with payments *to* the account.
+ */
+
+const NONE: LimitPair = { perPayment: '', perDay: '' };
+
+/** The tighter of two limits ("" = none). */
+function tighter(a: string, b: string): string {
+  if (a === '') return b;
+  if (b === '') return a;
+  return parseStored(a) <= parseStored(b) ? a : b;
+}
+
+function limitsOf(accountId: string, compliance: LimitPair, owner: LimitPair): Limits {
+  return {
+    accountId,
+    compliance,
+    owner,
+    effective: {
+      perPayment: tighter(compliance.perPayment, owner.perPayment),
+      perDay: tighter(compliance.perDay, owner.perDay),
+    },
+  };
+}
+
+/** The account's limits (both layers empty when never set). */
+export async function loadLimits(ctx: PaymentsContext, accountId: string): Promise<Limits> {
+  return (await ctx.state.get<Limits>(KEY.limits, [accountId])) ?? limitsOf(accountId, NONE, NONE);
+}
+
+/** What a debit must do after it succeeds, and which day it was counted on ("" = none). */
+export interface LimitCheck {
+  record: () => Promise<void>;
+  day: string;
+}
 
 /**
- * Checks the account's per-payment and per-day limits for an outgoing amount
- * and returns the write that records the day's new total. Limits and the
- * day's counter are keys of the payer only, so this adds no conflict with
- * anyone but the payer's other debits.
+ * Checks the account's effective per-payment and per-day limits for an
+ * outgoing amount and returns the write that records the day's new total.
+ * Limits and the day's counter are keys of the payer only, so this adds no
+ * conflict with anyone but the payer's other debits.
  */
 export async function checkLimits(
   ctx: PaymentsContext,
-  accountId: string,
+  account: Account,
   amount: bigint,
-): Promise<() => Promise<void>> {
-  const limits = await ctx.state.get<Limits>(KEY.limits, [accountId]);
+): Promise<LimitCheck> {
+  const accountId = account.accountId;
+  const limits = (await ctx.state.get<Limits>(KEY.limits, [accountId]))?.effective ?? NONE;
   const day = dayOf(ctx);
-  if (limits && limits.perPayment !== '' && amount > parseStored(limits.perPayment)) {
+  if (limits.perPayment !== '' && amount > parseStored(limits.perPayment)) {
     throw fail(
       'LIMIT_EXCEEDED',
       `amount ${amount} exceeds the per-payment limit ${limits.perPayment} of ${accountId}`,
     );
   }
-  if (!limits || limits.perDay === '') {
+  if (limits.perDay === '') {
     // No daily limit: do not read or write the counter at all.
-    return async () => {};
+    return { record: async () => {}, day: '' };
   }
   const spentRec = await ctx.state.get<{ amount: string }>(KEY.spent, [accountId, day]);
   const spent = spentRec ? parseStored(spentRec.amount) : 0n;
@@ -36,7 +80,93 @@ export async function checkLimits(
       `${accountId} has spent ${spent} today; ${amount} more exceeds the daily limit ${limits.perDay}`,
     );
   }
-  return async () => {
-    await ctx.state.put(KEY.spent, [accountId, day], { amount: (spent + amount).toString() });
+  return {
+    day,
+    record: async () => {
+      await ctx.state.put(KEY.spent, [accountId, day], { amount: (spent + amount).toString() });
+      if (!spentRec) {
+        await protectNewKey(ctx, account, KEY.spent, [accountId, day]);
+      }
+    },
   };
+}
+
+/**
+ * Gives `amount` back to the account's counter for `day` (a hold released or
+ * expired, in whole or in part), never below zero.
+ */
+export async function giveBack(
+  ctx: PaymentsContext,
+  accountId: string,
+  day: string,
+  amount: bigint,
+): Promise<void> {
+  if (day === '' || amount === 0n) {
+    return;
+  }
+  const rec = await ctx.state.get<{ amount: string }>(KEY.spent, [accountId, day]);
+  if (!rec) {
+    return;
+  }
+  const spent = parseStored(rec.amount);
+  const left = spent > amount ? spent - amount : 0n;
+  await ctx.state.put(KEY.spent, [accountId, day], { amount: left.toString() });
+}
+
+function pairOf(perPayment: string, perDay: string): LimitPair {
+  const p = parseOptionalAmount(perPayment, 'perPayment');
+  const d = parseOptionalAmount(perDay, 'perDay');
+  return { perPayment: p === null ? '' : p.toString(), perDay: d === null ? '' : d.toString() };
+}
+
+async function store(ctx: PaymentsContext, account: Account, limits: Limits): Promise<Limits> {
+  const existed = (await ctx.state.get<Limits>(KEY.limits, [account.accountId])) !== null;
+  await ctx.state.put(KEY.limits, [account.accountId], limits);
+  if (!existed) {
+    await protectNewKey(ctx, account, KEY.limits, [account.accountId]);
+  }
+  emit(ctx.stub, 'LimitsSet', limits);
+  return limits;
+}
+
+/**
+ * Sets the owner's own limits ("" = none of its own). Each may only be
+ * tighter than (or equal to) compliance's; a looser one is refused, so an
+ * owner can never undo what compliance set.
+ */
+export async function setLimits(
+  ctx: PaymentsContext,
+  accountId: string,
+  perPayment: string,
+  perDay: string,
+): Promise<Limits> {
+  requireId(accountId, 'accountId');
+  const owner = pairOf(perPayment, perDay);
+  const account = await loadAccount(ctx, accountId);
+  requireOwner(ctx.caller, account);
+  requireNotClosed(account);
+  const current = await loadLimits(ctx, accountId);
+  for (const k of ['perPayment', 'perDay'] as const) {
+    const bound = current.compliance[k];
+    if (bound !== '' && owner[k] !== '' && parseStored(owner[k]) > parseStored(bound)) {
+      throw fail('FORBIDDEN', `owner ${k} ${owner[k]} would be looser than compliance's ${bound}`);
+    }
+  }
+  return store(ctx, account, limitsOf(accountId, current.compliance, owner));
+}
+
+/** Sets compliance's limits on an account ("" = none); only compliance granted over the owner's MSP. */
+export async function setComplianceLimits(
+  ctx: PaymentsContext,
+  accountId: string,
+  perPayment: string,
+  perDay: string,
+): Promise<Limits> {
+  requireId(accountId, 'accountId');
+  const bounds = pairOf(perPayment, perDay);
+  const account = await loadAccount(ctx, accountId);
+  requireComplianceFor(ctx.caller, await ctx.governance(), account);
+  requireNotClosed(account);
+  const current = await loadLimits(ctx, accountId);
+  return store(ctx, account, limitsOf(accountId, bounds, current.owner));
 }

@@ -1,5 +1,6 @@
 import { parseAmount, parseAmountOrZero, parseStored } from '../amount';
 import { PaymentsContext } from '../context';
+import { protectNewKey } from '../custody';
 import { requireCurrency } from '../currencies';
 import { fail } from '../errors';
 import { emit } from '../events';
@@ -23,22 +24,41 @@ import { checkLimits } from './limits';
 /** Owner strings are long X.509 DNs; bound them so keys stay reasonable. */
 const MAX_OWNER_LENGTH = 1024;
 
-/** Grants (or with "0" revokes) a spender an allowance on the caller's account. */
+/**
+ * Sets a spender's allowance on the caller's account, compare-and-set: the
+ * caller names the value it expects to replace ("0" when none), and a
+ * mismatch is refused with ALLOWANCE_MISMATCH. A spender who front-runs a
+ * change by spending the old allowance therefore makes the change fail
+ * instead of getting old + new (the ERC-20 approve race). "0" revokes.
+ */
 export async function approve(
   ctx: PaymentsContext,
   accountId: string,
   spender: string,
+  expectedText: string,
   amountText: string,
 ): Promise<Allowance> {
   requireId(accountId, 'accountId');
   if (spender.length === 0 || spender.length > MAX_OWNER_LENGTH || spender.includes('\u0000')) {
     throw fail('INVALID_ARGUMENT', 'spender must be an owner string ("<MSP ID>::<identity ID>")');
   }
+  const expected = parseAmountOrZero(expectedText, 'expected');
   const amount = parseAmountOrZero(amountText);
   const account = await loadAccount(ctx, accountId);
   requireOwner(ctx.caller, account);
+  const current = await ctx.state.get<Allowance>(KEY.allowance, [accountId, spender]);
+  const currentAmount = current ? parseStored(current.amount) : 0n;
+  if (currentAmount !== expected) {
+    throw fail(
+      'ALLOWANCE_MISMATCH',
+      `the allowance of this spender on ${accountId} is ${currentAmount}, not the expected ${expected}`,
+    );
+  }
   const allowance: Allowance = { accountId, spender, amount: amount.toString() };
   await ctx.state.put(KEY.allowance, [accountId, spender], allowance);
+  if (!current) {
+    await protectNewKey(ctx, account, KEY.allowance, [accountId, spender]);
+  }
   emit(ctx.stub, 'AllowanceApproved', allowance);
   return allowance;
 }
@@ -69,6 +89,11 @@ function sameRequest(p: Payment, r: PayRequest): boolean {
 /**
  * Moves money from `from` to `to`.
  *
+ * Payment IDs are scoped within the payer's account (key [from, paymentId]),
+ * so nobody paying from another account can claim an ID this payer will use.
+ * On a replay the initiator is checked before any content: a stranger gets
+ * FORBIDDEN whether or not its guess of the request matches.
+ *
  * Keys read: the payment ID, both account descriptors (status and currency;
  * only open/close/freeze write them), the payer's balance, limits, day
  * counter and (payFrom) allowance. Keys written: the payment, the payer's
@@ -79,13 +104,13 @@ function sameRequest(p: Payment, r: PayRequest): boolean {
  */
 async function settle(ctx: PaymentsContext, req: PayRequest): Promise<Payment> {
   const caller = ctx.caller;
-  const existing = await ctx.state.get<Payment>(KEY.payment, [req.paymentId]);
+  const existing = await ctx.state.get<Payment>(KEY.payment, [req.from, req.paymentId]);
   if (existing) {
+    if (existing.initiator !== caller.owner) {
+      throw fail('FORBIDDEN', `payment ${req.paymentId} of ${req.from} was submitted by another identity`);
+    }
     if (!sameRequest(existing, req)) {
       throw fail('DUPLICATE_PAYMENT', `paymentId ${req.paymentId} was already used for a different payment`);
-    }
-    if (existing.initiator !== caller.owner) {
-      throw fail('FORBIDDEN', `payment ${req.paymentId} was submitted by another identity`);
     }
     // Idempotent replay: the original result, no writes, no event.
     return existing;
@@ -113,7 +138,7 @@ async function settle(ctx: PaymentsContext, req: PayRequest): Promise<Payment> {
   requireActive(to);
   requireCurrencyOf(from, req.currency);
   requireCurrencyOf(to, req.currency);
-  const recordSpent = await checkLimits(ctx, req.from, amount);
+  const limits = await checkLimits(ctx, from, amount);
   const credits = await takeCredits(ctx, req.from, req.creditIds);
   const bal = await loadBalance(ctx, req.from);
   const available = bal.available + credits.total;
@@ -140,7 +165,7 @@ async function settle(ctx: PaymentsContext, req: PayRequest): Promise<Payment> {
   };
   await credits.consume();
   await storeBalance(ctx, req.from, available - amount, bal.held);
-  await recordSpent();
+  await limits.record();
   if (allowance !== null) {
     const left: Allowance = {
       accountId: req.from,
@@ -149,8 +174,8 @@ async function settle(ctx: PaymentsContext, req: PayRequest): Promise<Payment> {
     };
     await ctx.state.put(KEY.allowance, [req.from, caller.owner], left);
   }
-  await writeCredit(ctx, to, amount, 'payment', req.paymentId);
-  await ctx.state.put(KEY.payment, [req.paymentId], payment);
+  await writeCredit(ctx, to, amount, 'payment', [req.from, req.paymentId]);
+  await ctx.state.put(KEY.payment, [req.from, req.paymentId], payment);
   const line = {
     kind: 'payment' as const,
     id: req.paymentId,
@@ -158,8 +183,8 @@ async function settle(ctx: PaymentsContext, req: PayRequest): Promise<Payment> {
     currency: req.currency,
     at: now,
   };
-  await writeHistory(ctx, { ...line, accountId: req.from, direction: 'out', counterparty: req.to });
-  await writeHistory(ctx, { ...line, accountId: req.to, direction: 'in', counterparty: req.from });
+  await writeHistory(ctx, { ...line, accountId: req.from, direction: 'out', counterparty: req.to }, req.from);
+  await writeHistory(ctx, { ...line, accountId: req.to, direction: 'in', counterparty: req.from }, req.from);
   emit(ctx.stub, 'PaymentSettled', payment);
   return payment;
 }

@@ -2,7 +2,7 @@ import { parseStored } from '../amount';
 import { PaymentsContext } from '../context';
 import { listCurrencies, requireCurrency } from '../currencies';
 import { fail } from '../errors';
-import { KEY } from '../keys';
+import { isValidMspId, KEY } from '../keys';
 import {
   Account,
   Allowance,
@@ -13,6 +13,7 @@ import {
   Credit,
   HistoryEntry,
   Hold,
+  Issuance,
   Limits,
   Page,
   Payment,
@@ -20,19 +21,10 @@ import {
   Supply,
 } from '../model';
 import { loadAccount, loadBalance, requireId } from './common';
+import { loadLimits } from './limits';
+import { pageSizeOf } from './paging';
 
-/** Largest page a paginated query returns. */
-export const MAX_PAGE_SIZE = 100;
-/** Schema pattern for pageSize. */
-export const PAGE_SIZE_PATTERN = '^[1-9][0-9]{0,2}$';
-
-function pageSizeOf(text: string): number {
-  const n = /^[1-9][0-9]{0,2}$/.test(text) ? Number(text) : NaN;
-  if (!(n >= 1 && n <= MAX_PAGE_SIZE)) {
-    throw fail('INVALID_ARGUMENT', `pageSize must be 1..${MAX_PAGE_SIZE}`);
-  }
-  return n;
-}
+export { MAX_PAGE_SIZE, PAGE_SIZE_PATTERN } from './paging';
 
 /** The caller as the chaincode sees it. */
 export function whoami(ctx: PaymentsContext): CallerInfo {
@@ -106,28 +98,64 @@ async function must<T>(
   return v;
 }
 
-/** One payment, with its current refund total. */
-export async function getPayment(ctx: PaymentsContext, paymentId: string): Promise<Payment> {
+/** One payment (by payer account and payment ID), with its current refund total. */
+export async function getPayment(ctx: PaymentsContext, from: string, paymentId: string): Promise<Payment> {
+  requireId(from, 'from');
   requireId(paymentId, 'paymentId');
   const payment = await must(
-    ctx.state.get<Payment>(KEY.payment, [paymentId]),
+    ctx.state.get<Payment>(KEY.payment, [from, paymentId]),
     'PAYMENT_NOT_FOUND',
-    `payment ${paymentId}`,
+    `payment ${paymentId} of account ${from}`,
   );
-  const refunded = await ctx.state.get<{ refunded: string }>(KEY.refunded, [paymentId]);
+  const refunded = await ctx.state.get<{ refunded: string }>(KEY.refunded, [from, paymentId]);
   return refunded ? { ...payment, refunded: refunded.refunded } : payment;
 }
 
-/** One hold. */
-export function getHold(ctx: PaymentsContext, holdId: string): Promise<Hold> {
+/** One hold (by payer account and hold ID). */
+export function getHold(ctx: PaymentsContext, from: string, holdId: string): Promise<Hold> {
+  requireId(from, 'from');
   requireId(holdId, 'holdId');
-  return must(ctx.state.get<Hold>(KEY.hold, [holdId]), 'HOLD_NOT_FOUND', `hold ${holdId}`);
+  return must(
+    ctx.state.get<Hold>(KEY.hold, [from, holdId]),
+    'HOLD_NOT_FOUND',
+    `hold ${holdId} of account ${from}`,
+  );
 }
 
-/** One refund. */
-export function getRefund(ctx: PaymentsContext, refundId: string): Promise<Refund> {
+/** One refund (by the refunded payment's payer account, payment ID and refund ID). */
+export function getRefund(
+  ctx: PaymentsContext,
+  from: string,
+  paymentId: string,
+  refundId: string,
+): Promise<Refund> {
+  requireId(from, 'from');
+  requireId(paymentId, 'paymentId');
   requireId(refundId, 'refundId');
-  return must(ctx.state.get<Refund>(KEY.refund, [refundId]), 'REFUND_NOT_FOUND', `refund ${refundId}`);
+  return must(
+    ctx.state.get<Refund>(KEY.refund, [from, paymentId, refundId]),
+    'REFUND_NOT_FOUND',
+    `refund ${refundId} of payment ${paymentId} of account ${from}`,
+  );
+}
+
+/** One issue or redeem operation (by issuing MSP, currency and operation ID). */
+export async function getOperation(
+  ctx: PaymentsContext,
+  mspId: string,
+  currency: string,
+  operationId: string,
+): Promise<Issuance> {
+  if (!isValidMspId(mspId)) {
+    throw fail('INVALID_ARGUMENT', 'mspId must be an MSP ID');
+  }
+  requireCurrency(currency);
+  requireId(operationId, 'operationId');
+  const op = await ctx.state.get<Issuance>(KEY.operation, [mspId, currency, operationId]);
+  if (!op) {
+    throw fail('OPERATION_NOT_FOUND', `operation ${operationId} of ${mspId} in ${currency} does not exist`);
+  }
+  return op;
 }
 
 /** Payments, refunds and captures of an account, newest first. */
@@ -157,10 +185,10 @@ export async function getAllowance(
   );
 }
 
-/** Limits of an account ("" = none). */
+/** Limits of an account, both layers and the effective ones ("" = none). */
 export async function getLimits(ctx: PaymentsContext, accountId: string): Promise<Limits> {
   await loadAccount(ctx, requireId(accountId, 'accountId'));
-  return (await ctx.state.get<Limits>(KEY.limits, [accountId])) ?? { accountId, perPayment: '', perDay: '' };
+  return loadLimits(ctx, accountId);
 }
 
 /** Issued and redeemed totals of a currency. */

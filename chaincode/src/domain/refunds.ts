@@ -18,45 +18,45 @@ import {
 
 /**
  * Refunds (part of) a settled payment: the payee's owner pays back to the
- * payer. The sum of a payment's refunds is kept in its own key, read and
+ * payer. The payment is named by its payer account and payment ID; refund
+ * IDs are scoped within the payment (key [from, paymentId, refundId]), and
+ * a replay checks the initiator before comparing content. The sum of a payment's refunds is kept in its own key, read and
  * written here, so concurrent refunds of one payment serialise and can never
  * exceed it, while the payment record itself stays as first written.
  */
 export async function refund(
   ctx: PaymentsContext,
-  refundId: string,
+  from: string,
   paymentId: string,
+  refundId: string,
   amountText: string,
   reason: string,
 ): Promise<Refund> {
-  requireId(refundId, 'refundId');
+  requireId(from, 'from');
   requireId(paymentId, 'paymentId');
+  requireId(refundId, 'refundId');
   const amount = parseAmount(amountText);
   requireText(reason, 'reason');
-  const existing = await ctx.state.get<Refund>(KEY.refund, [refundId]);
+  const existing = await ctx.state.get<Refund>(KEY.refund, [from, paymentId, refundId]);
   if (existing) {
-    if (
-      existing.paymentId !== paymentId ||
-      existing.amount !== amount.toString() ||
-      existing.reason !== reason
-    ) {
-      throw fail('DUPLICATE_REFUND', `refundId ${refundId} was already used for a different refund`);
-    }
     if (existing.initiator !== ctx.caller.owner) {
       throw fail('FORBIDDEN', `refund ${refundId} was submitted by another identity`);
     }
+    if (existing.amount !== amount.toString() || existing.reason !== reason) {
+      throw fail('DUPLICATE_REFUND', `refundId ${refundId} was already used for a different refund`);
+    }
     return existing;
   }
-  const payment = await ctx.state.get<Payment>(KEY.payment, [paymentId]);
+  const payment = await ctx.state.get<Payment>(KEY.payment, [from, paymentId]);
   if (!payment) {
-    throw fail('PAYMENT_NOT_FOUND', `payment ${paymentId} does not exist`);
+    throw fail('PAYMENT_NOT_FOUND', `payment ${paymentId} of account ${from} does not exist`);
   }
   const payee = await loadAccount(ctx, payment.to);
   requireOwner(ctx.caller, payee);
   const payer = await loadAccount(ctx, payment.from);
   requireActive(payee);
   requireActive(payer);
-  const refundedRec = await ctx.state.get<{ refunded: string }>(KEY.refunded, [paymentId]);
+  const refundedRec = await ctx.state.get<{ refunded: string }>(KEY.refunded, [from, paymentId]);
   const refunded = refundedRec ? parseStored(refundedRec.refunded) : 0n;
   const total = BigInt(payment.amount);
   if (refunded + amount > total) {
@@ -85,28 +85,36 @@ export async function refund(
     at: now,
   };
   await storeBalance(ctx, payee.accountId, bal.available - amount, bal.held);
-  await writeCredit(ctx, payer, amount, 'refund', refundId);
-  await ctx.state.put(KEY.refunded, [paymentId], { refunded: (refunded + amount).toString() });
-  await ctx.state.put(KEY.refund, [refundId], record);
+  await writeCredit(ctx, payer, amount, 'refund', [paymentId, refundId]);
+  await ctx.state.put(KEY.refunded, [from, paymentId], { refunded: (refunded + amount).toString() });
+  await ctx.state.put(KEY.refund, [from, paymentId, refundId], record);
   const line = {
     kind: 'refund' as const,
-    id: refundId,
+    id: `${paymentId}:${refundId}`,
     amount: record.amount,
     currency: record.currency,
     at: now,
   };
-  await writeHistory(ctx, {
-    ...line,
-    accountId: payee.accountId,
-    direction: 'out',
-    counterparty: payer.accountId,
-  });
-  await writeHistory(ctx, {
-    ...line,
-    accountId: payer.accountId,
-    direction: 'in',
-    counterparty: payee.accountId,
-  });
+  await writeHistory(
+    ctx,
+    {
+      ...line,
+      accountId: payee.accountId,
+      direction: 'out',
+      counterparty: payer.accountId,
+    },
+    payer.accountId,
+  );
+  await writeHistory(
+    ctx,
+    {
+      ...line,
+      accountId: payer.accountId,
+      direction: 'in',
+      counterparty: payee.accountId,
+    },
+    payer.accountId,
+  );
   emit(ctx.stub, 'PaymentRefunded', record);
   return record;
 }

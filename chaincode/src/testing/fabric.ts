@@ -1,8 +1,41 @@
 import './quiet';
-import ChaincodeFromContract from 'fabric-shim/lib/contract-spi/chaincodefromcontract';
 import { contracts, serializers } from '../index';
-import { CommitCode, MemoryLedger, MemoryStub, RwSet, StubEvent } from './memory-ledger';
+import { GuardedChaincode } from '../guard';
+import { canonicalJson } from '../canonical';
+import { termsDigest, DEFAULT_MAX_CLOCK_SKEW_SECONDS, DEFAULT_MAX_HOLD_SECONDS } from '../domain/governance';
+import { configureEndorser } from '../endorser';
+import { KEY } from '../keys';
+import { listCurrencies } from '../currencies';
+import { Governance, GovernanceTerms } from '../model';
+import { CommitCode, Endorsers, MemoryLedger, MemoryStub, RwSet, StubEvent } from './memory-ledger';
 import { TestIdentity } from './identities';
+
+/** The orgs of the unit tests' channel. */
+export const TEST_ORGS = ['Org1MSP', 'Org2MSP'] as const;
+
+/**
+ * Governance the harness starts with: Org1MSP and Org2MSP are members,
+ * Org1MSP issues every currency, each org's compliance acts for its own
+ * customers, default skew and hold bounds, custody on.
+ */
+export function defaultTerms(members: readonly string[] = TEST_ORGS): GovernanceTerms {
+  return {
+    members: [...members].sort(),
+    issuers: Object.fromEntries(listCurrencies().map((c) => [c.code, ['Org1MSP']])),
+    compliance: Object.fromEntries(members.map((m) => [m, [m]])),
+    maxClockSkewSeconds: DEFAULT_MAX_CLOCK_SKEW_SECONDS,
+    maxHoldSeconds: DEFAULT_MAX_HOLD_SECONDS,
+    custody: true,
+  };
+}
+
+/** Harness options. */
+export interface FabricOptions {
+  /** Genesis governance written before the first transaction; null = none (to test initGovernance). */
+  governance?: GovernanceTerms | null;
+  /** The channel's orgs (the chaincode policy is a majority of them). */
+  channelOrgs?: readonly string[];
+}
 
 /** An endorsed (simulated) transaction, not yet committed. */
 export interface Endorsement {
@@ -34,14 +67,36 @@ export interface Submitted extends Endorsement {
  */
 export class TestFabric {
   ledger = new MemoryLedger();
-  readonly chaincode: ChaincodeFromContract;
-  /** Transaction time; tests move it forward explicitly. */
+  readonly chaincode: GuardedChaincode;
+  /** The endorsing peers' clock; tests move it forward explicitly. */
   now = new Date('2026-03-01T10:00:00.000Z');
+  /**
+   * How far the client-chosen proposal timestamp is from the endorsers'
+   * clock (0 = an honest client). The transaction time is now + skewMs.
+   */
+  skewMs = 0;
+  /** Genesis digest the endorsers are configured with (undefined = none). */
+  genesisSha256: string | undefined;
+  readonly channelOrgs: readonly string[];
   private txSeq = 0;
 
-  constructor() {
+  constructor(options: FabricOptions = {}) {
     // ChaincodeFromContract appends its system contract to the array it gets.
-    this.chaincode = new ChaincodeFromContract([...contracts], serializers, {}, '@fabpay/chaincode', 'test');
+    this.chaincode = new GuardedChaincode([...contracts], serializers, {}, '@fabpay/chaincode', 'test');
+    this.channelOrgs = options.channelOrgs ?? TEST_ORGS;
+    const terms = options.governance === undefined ? defaultTerms(this.channelOrgs) : options.governance;
+    if (terms) {
+      this.genesisSha256 = termsDigest(terms);
+      this.seedGovernance(terms);
+    }
+  }
+
+  /** Writes governance straight into committed state (the outcome of an applied genesis). */
+  private seedGovernance(terms: GovernanceTerms): void {
+    const governance: Governance = { ...terms, version: 1, updatedAt: this.now.toISOString() };
+    const rw: RwSet = { reads: new Map(), writes: new Map(), ranges: [], policies: new Map() };
+    rw.writes.set(`\u0000${KEY.governance}\u0000`, Buffer.from(canonicalJson(governance)));
+    this.ledger.commit(rw, 'genesis', this.now);
   }
 
   /** Committed record by composite key, read directly (test-side lookups that need not be transactions). */
@@ -67,7 +122,8 @@ export class TestFabric {
   async endorse(who: TestIdentity, fn: string, args: string[]): Promise<Endorsement> {
     this.txSeq += 1;
     const txId = `tx${String(this.txSeq).padStart(8, '0')}`;
-    const timestamp = new Date(this.now.getTime());
+    const timestamp = new Date(this.now.getTime() + this.skewMs);
+    configureEndorser({ now: () => this.now.getTime(), genesisSha256: this.genesisSha256 });
     const stub = new MemoryStub(this.ledger, txId, timestamp, { mspid: who.mspid, idBytes: who.idBytes }, [
       fn,
       ...args,
@@ -88,12 +144,20 @@ export class TestFabric {
     };
   }
 
-  /** Validates and commits an endorsement (only successful ones are submitted, as a client would). */
-  commit(e: Endorsement): Submitted {
+  /**
+   * Validates and commits an endorsement (only successful ones are
+   * submitted, as a client would). `endorsingOrgs` (one MSP ID per endorsing
+   * peer) turns on endorsement policy validation; without it the
+   * transaction counts as endorsed as the gateway would plan it.
+   */
+  commit(e: Endorsement, endorsingOrgs?: readonly string[]): Submitted {
     if (!e.ok) {
       return { ...e, commit: 'NOT_SUBMITTED' };
     }
-    return { ...e, commit: this.ledger.commit(e.rw, e.txId, e.timestamp) };
+    const endorsers: Endorsers | undefined = endorsingOrgs
+      ? { orgs: endorsingOrgs, channelOrgs: this.channelOrgs }
+      : undefined;
+    return { ...e, commit: this.ledger.commit(e.rw, e.txId, e.timestamp, endorsers) };
   }
 
   /** Endorse then commit at once. */

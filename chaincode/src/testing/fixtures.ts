@@ -45,7 +45,7 @@ export async function funded(): Promise<{ f: TestFabric; c: Cast }> {
   await f.ok(c.alice, 'openAccount', 'E', 'EUR', '');
   await f.ok(c.issuer, 'issue', 'mint-A', 'A', '10000');
   await f.ok(c.issuer, 'issue', 'mint-B', 'B', '5000');
-  await f.ok(c.issuer, 'foldCredits', 'A', 'i.mint-A');
-  await f.ok(c.issuer, 'foldCredits', 'B', 'i.mint-B');
+  await f.ok(c.alice, 'foldCredits', 'A', 'i:Org1MSP:mint-A');
+  await f.ok(c.bob, 'foldCredits', 'B', 'i:Org1MSP:mint-B');
   return { f, c };
 }

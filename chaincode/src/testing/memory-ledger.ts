@@ -19,10 +19,14 @@
 const NS = '\u0000';
 const MAX_RUNE = '\u{10FFFF}';
 
+import { majorityEndorsed, satisfies } from './policy';
+
 /** A committed value and its version (the commit sequence number that wrote it). */
 interface Versioned {
   value: Buffer;
   version: number;
+  /** Key-level endorsement policy (state-based endorsement), if one was set. */
+  policy?: Buffer;
 }
 
 /** One entry of a key's history. */
@@ -49,10 +53,23 @@ export interface RwSet {
   /** key → written value (null = delete). */
   writes: Map<string, Buffer | null>;
   ranges: RangeRead[];
+  /** key → key-level endorsement policy written (SetStateValidationParameter). */
+  policies: Map<string, Buffer>;
 }
 
 /** Outcome of validating and committing a transaction. */
-export type CommitCode = 'VALID' | 'MVCC_READ_CONFLICT' | 'PHANTOM_READ_CONFLICT';
+export type CommitCode =
+  'VALID' | 'MVCC_READ_CONFLICT' | 'PHANTOM_READ_CONFLICT' | 'ENDORSEMENT_POLICY_FAILURE';
+
+/**
+ * Who endorsed a transaction (one MSP ID per endorsing peer) and the
+ * channel's orgs, for endorsement policy validation. Omitted: every policy
+ * is taken as satisfied (a transaction endorsed as the gateway plans it).
+ */
+export interface Endorsers {
+  orgs: readonly string[];
+  channelOrgs: readonly string[];
+}
 
 function byteOrder(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
@@ -103,8 +120,17 @@ export class MemoryLedger {
     return [...(this.hist.get(key) ?? [])];
   }
 
-  /** Validates a transaction against current state and applies it if valid. */
-  commit(rw: RwSet, txId: string, timestamp: Date): CommitCode {
+  /**
+   * Validates a transaction against current state and applies it if valid.
+   * Like a peer's validator, a write of a key with a key-level policy must
+   * satisfy that policy, every other write the chaincode's (here the channel
+   * default, a majority of its orgs); a policy written for a new key takes
+   * effect for later transactions.
+   */
+  commit(rw: RwSet, txId: string, timestamp: Date, endorsers?: Endorsers): CommitCode {
+    if (endorsers && !this.endorsed(rw, endorsers)) {
+      return 'ENDORSEMENT_POLICY_FAILURE';
+    }
     for (const [key, version] of rw.reads) {
       if ((this.data.get(key)?.version ?? 0) !== version) {
         return 'MVCC_READ_CONFLICT';
@@ -129,12 +155,31 @@ export class MemoryLedger {
         this.data.delete(key);
         h.push({ txId, timestamp, isDelete: true, value: Buffer.alloc(0) });
       } else {
-        this.data.set(key, { value, version: this.seq });
+        const policy = rw.policies.get(key) ?? this.data.get(key)?.policy;
+        this.data.set(key, policy ? { value, version: this.seq, policy } : { value, version: this.seq });
         h.push({ txId, timestamp, isDelete: false, value });
       }
       this.hist.set(key, h);
     }
     return 'VALID';
+  }
+
+  /** The key-level policy of a committed key, if any. */
+  policyOf(key: string): Buffer | undefined {
+    return this.data.get(key)?.policy;
+  }
+
+  private endorsed(rw: RwSet, e: Endorsers): boolean {
+    let needsChaincodePolicy = false;
+    for (const key of new Set([...rw.writes.keys(), ...rw.policies.keys()])) {
+      const policy = this.data.get(key)?.policy;
+      if (policy) {
+        if (!satisfies(policy, e.orgs)) return false;
+      } else {
+        needsChaincodePolicy = true;
+      }
+    }
+    return !needsChaincodePolicy || majorityEndorsed(e.channelOrgs, e.orgs);
   }
 }
 
@@ -189,7 +234,7 @@ export interface StubEvent {
  * methods fabric-shim's dispatch and this chaincode use.
  */
 export class MemoryStub {
-  readonly rw: RwSet = { reads: new Map(), writes: new Map(), ranges: [] };
+  readonly rw: RwSet = { reads: new Map(), writes: new Map(), ranges: [], policies: new Map() };
   readonly events: StubEvent[] = [];
   private paginatedUsed = false;
 
@@ -302,6 +347,20 @@ export class MemoryStub {
 
   async getHistoryForKey(key: string): Promise<ArrayIterator<KeyModification>> {
     return new ArrayIterator(this.ledger.history(key));
+  }
+
+  async setStateValidationParameter(key: string, policy: Uint8Array): Promise<void> {
+    this.checkKey(key);
+    this.writing();
+    this.rw.policies.set(key, Buffer.from(policy));
+  }
+
+  async getStateValidationParameter(key: string): Promise<Buffer> {
+    const v = this.ledger.get(key);
+    if (!this.rw.reads.has(key)) {
+      this.rw.reads.set(key, v?.version ?? 0);
+    }
+    return v?.policy ? Buffer.from(v.policy) : Buffer.alloc(0);
   }
 
   setEvent(name: string, payload: Uint8Array): void {
