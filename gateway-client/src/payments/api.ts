@@ -8,7 +8,7 @@
 import type { FabpayClient } from '../client';
 import type { ChaincodeEventStream, ChaincodeEventStreamOptions } from '../events/stream';
 import type { Deadlines } from '../deadlines';
-import { toPaymentsError } from './errors';
+import { AllowanceMismatchError, toPaymentsError } from './errors';
 import type {
   Account,
   Allowance,
@@ -18,6 +18,9 @@ import type {
   Credit,
   Currency,
   Fold,
+  Governance,
+  GovernanceProposal,
+  GovernanceTerms,
   HistoryEntry,
   Hold,
   Issuance,
@@ -74,8 +77,54 @@ export interface HoldRequest {
   readonly expiresAt: string | Date;
 }
 
+/** Options of {@link PaymentsClient.increaseAllowance} and {@link PaymentsClient.decreaseAllowance}. */
+export interface AllowanceChangeOptions {
+  /**
+   * Read-then-approve rounds before giving up when the allowance keeps changing underneath
+   * (ALLOWANCE_MISMATCH); default 3.
+   */
+  readonly attempts?: number;
+}
+
 const amount = (a: Amount): string => (typeof a === 'bigint' ? a.toString() : a);
+const optionalAmount = (a: Amount | undefined): string => (a === undefined ? '' : amount(a));
 const page = (p: PageRequest = {}): [string, string] => [String(p.pageSize ?? 100), p.bookmark ?? ''];
+
+/**
+ * The governance terms of `terms` only (a {@link Governance} also carries version and
+ * updatedAt, which the chaincode refuses in terms).
+ */
+export function governanceTerms(terms: GovernanceTerms): GovernanceTerms {
+  return {
+    members: terms.members,
+    issuers: terms.issuers,
+    compliance: terms.compliance,
+    maxClockSkewSeconds: terms.maxClockSkewSeconds,
+    maxHoldSeconds: terms.maxHoldSeconds,
+    custody: terms.custody,
+  };
+}
+
+/** Terms as the chaincode takes them: JSON with exactly the six fields. */
+export function governanceTermsJson(terms: GovernanceTerms): string {
+  return JSON.stringify(governanceTerms(terms));
+}
+
+/*
+ * Credit IDs: incoming money is a pending credit named by its source's full scope (the chaincode's
+ * creditIdOf), which is what foldCredits and payWithCredits take. listPendingCredits returns them
+ * too; these build the ID of a credit the caller knows it caused without a query.
+ */
+
+/** The payee's credit from payment `paymentId` of payer account `from`. */
+export const paymentCreditId = (from: string, paymentId: string): string => `p:${from}:${paymentId}`;
+/** The payer's credit from refund `refundId` of its payment `paymentId`. */
+export const refundCreditId = (paymentId: string, refundId: string): string => `r:${paymentId}:${refundId}`;
+/** The payee's credit from capturing hold `holdId` of payer account `from`. */
+export const captureCreditId = (from: string, holdId: string): string => `h:${from}:${holdId}`;
+/** The account's credit from issue `operationId` by an issuer of MSP `issuerMspId`. */
+export const issueCreditId = (issuerMspId: string, operationId: string): string =>
+  `i:${issuerMspId}:${operationId}`;
 
 export class PaymentsClient {
   readonly chaincode: string;
@@ -120,10 +169,48 @@ export class PaymentsClient {
   getSupply(currency: string): Promise<Supply> {
     return this.evaluate('getSupply', currency);
   }
+  /** An issue or redeem, by issuing MSP, currency and operation ID (the ID's scope). */
+  getOperation(mspId: string, currency: string, operationId: string): Promise<Issuance> {
+    return this.evaluate('getOperation', mspId, currency, operationId);
+  }
+
+  // ---- governance ----
+
+  /**
+   * Writes the genesis governance (once; an org admin of a named member). Every endorser refuses
+   * terms other than the ones its operator configured (GENESIS_MISMATCH).
+   */
+  initGovernance(terms: GovernanceTerms): Promise<Committed<Governance>> {
+    return this.submit('initGovernance', governanceTermsJson(terms));
+  }
+  /**
+   * Proposes complete new terms (an org admin of a member); the proposer's org approves first.
+   * The result's `status` is `applied` when that alone is a majority.
+   */
+  proposeGovernance(proposalId: string, terms: GovernanceTerms): Promise<Committed<GovernanceProposal>> {
+    return this.submit('proposeGovernance', proposalId, governanceTermsJson(terms));
+  }
+  /**
+   * Approves a proposal for the caller's org (an org admin of a member); the approval reaching a
+   * majority of members applies it (`status` `applied`). PROPOSAL_STALE when another change
+   * applied first.
+   */
+  approveGovernance(proposer: string, proposalId: string): Promise<Committed<GovernanceProposal>> {
+    return this.submit('approveGovernance', proposer, proposalId);
+  }
+  getGovernance(): Promise<Governance> {
+    return this.evaluate('getGovernance');
+  }
+  getGovernanceProposal(proposer: string, proposalId: string): Promise<GovernanceProposal> {
+    return this.evaluate('getGovernanceProposal', proposer, proposalId);
+  }
+  listGovernanceProposals(p?: PageRequest): Promise<Page<GovernanceProposal>> {
+    return this.evaluate('listGovernanceProposals', ...page(p));
+  }
 
   // ---- payments ----
 
-  /** Pays from an account the caller owns; idempotent by paymentId. */
+  /** Pays from an account the caller owns; idempotent by paymentId (scoped within `from`). */
   pay(req: PayRequest): Promise<Committed<Payment>> {
     return this.submit(
       'pay',
@@ -135,7 +222,6 @@ export class PaymentsClient {
       req.reference ?? '',
     );
   }
-  /** Pays from someone else's account using an allowance; idempotent by paymentId. */
   /**
    * Folds the named pending credits of `from` into its settled balance and pays, in one
    * transaction: how an account spends money it has just received without a separate fold.
@@ -152,6 +238,7 @@ export class PaymentsClient {
       req.creditIds.join(','),
     );
   }
+  /** Pays from someone else's account using an allowance; idempotent by paymentId. */
   payFrom(req: PayRequest): Promise<Committed<Payment>> {
     return this.submit(
       'payFrom',
@@ -163,15 +250,81 @@ export class PaymentsClient {
       req.reference ?? '',
     );
   }
-  /** Grants `spender` (an owner string) an allowance on an account; amount "0" revokes. */
-  approve(accountId: string, spender: string, value: Amount): Promise<Committed<Allowance>> {
-    return this.submit('approve', accountId, spender, amount(value));
+  /**
+   * Sets `spender`'s (an owner string) allowance on an account the caller owns, compare-and-set:
+   * `expected` must be the current allowance ("0" when none), else {@link AllowanceMismatchError}
+   * (ALLOWANCE_MISMATCH) and nothing changes. Amount "0" revokes. A spender can therefore never
+   * spend the old allowance and then also get the new one through a race with the owner.
+   */
+  approve(
+    accountId: string,
+    spender: string,
+    expected: Amount,
+    value: Amount,
+  ): Promise<Committed<Allowance>> {
+    return this.submit('approve', accountId, spender, amount(expected), amount(value));
+  }
+  /**
+   * Raises an allowance by `delta`: reads the current allowance and approves current + delta
+   * with it as `expected`, reading again (up to `attempts` rounds) when it changed in between.
+   * Unlike approve, not idempotent: after an unknown outcome, read the allowance before calling
+   * again, or the increase may apply twice.
+   */
+  increaseAllowance(
+    accountId: string,
+    spender: string,
+    delta: Amount,
+    options: AllowanceChangeOptions = {},
+  ): Promise<Committed<Allowance>> {
+    const d = BigInt(amount(delta));
+    return this.changeAllowance(accountId, spender, (current) => current + d, options);
+  }
+  /**
+   * Lowers an allowance by `delta` (as {@link increaseAllowance}); refuses with a RangeError,
+   * before submitting anything, to go below zero.
+   */
+  decreaseAllowance(
+    accountId: string,
+    spender: string,
+    delta: Amount,
+    options: AllowanceChangeOptions = {},
+  ): Promise<Committed<Allowance>> {
+    const d = BigInt(amount(delta));
+    return this.changeAllowance(
+      accountId,
+      spender,
+      (current) => {
+        if (current < d)
+          throw new RangeError(
+            `allowance of ${spender} on ${accountId} is ${current}; cannot decrease it by ${d}`,
+          );
+        return current - d;
+      },
+      options,
+    );
+  }
+  private async changeAllowance(
+    accountId: string,
+    spender: string,
+    next: (current: bigint) => bigint,
+    { attempts = 3 }: AllowanceChangeOptions,
+  ): Promise<Committed<Allowance>> {
+    for (let attempt = 1; ; attempt++) {
+      const current = BigInt((await this.getAllowance(accountId, spender)).amount);
+      try {
+        return await this.approve(accountId, spender, current, next(current));
+      } catch (err) {
+        // Changed since the read (or the read came from a peer a block behind): read again.
+        if (!(err instanceof AllowanceMismatchError) || attempt >= attempts) throw err;
+      }
+    }
   }
   getAllowance(accountId: string, spender: string): Promise<Allowance> {
     return this.evaluate('getAllowance', accountId, spender);
   }
-  getPayment(paymentId: string): Promise<Payment> {
-    return this.evaluate('getPayment', paymentId);
+  /** A payment by its payer account and payment ID (payment IDs are scoped within the payer). */
+  getPayment(from: string, paymentId: string): Promise<Payment> {
+    return this.evaluate('getPayment', from, paymentId);
   }
   getPaymentHistory(accountId: string, p?: PageRequest): Promise<Page<HistoryEntry>> {
     return this.evaluate('getPaymentHistory', accountId, ...page(p));
@@ -191,27 +344,45 @@ export class PaymentsClient {
       expiresAt,
     );
   }
-  /** Captures up to the held amount (the rest is released). */
-  captureHold(holdId: string, value: Amount): Promise<Committed<Hold>> {
-    return this.submit('captureHold', holdId, amount(value));
+  /*
+   * Card semantics: the payer authorizes; the payee captures (all or part) or releases; the
+   * payer's only way out is expiry (expireHold, by anyone, once the transaction time has passed
+   * expiresAt). Hold IDs are scoped within the payer account, so every call names it (`from`).
+   */
+
+  /** Captures up to the held amount (payee's owner; payer and payee active); the rest is released. */
+  captureHold(from: string, holdId: string, value: Amount): Promise<Committed<Hold>> {
+    return this.submit('captureHold', from, holdId, amount(value));
   }
-  releaseHold(holdId: string): Promise<Committed<Hold>> {
-    return this.submit('releaseHold', holdId);
+  /** Releases a hold in full (payee's owner only). */
+  releaseHold(from: string, holdId: string): Promise<Committed<Hold>> {
+    return this.submit('releaseHold', from, holdId);
   }
-  expireHold(holdId: string): Promise<Committed<Hold>> {
-    return this.submit('expireHold', holdId);
+  /** Expires a hold once the transaction time is at or past expiresAt (anyone). */
+  expireHold(from: string, holdId: string): Promise<Committed<Hold>> {
+    return this.submit('expireHold', from, holdId);
   }
-  getHold(holdId: string): Promise<Hold> {
-    return this.evaluate('getHold', holdId);
+  getHold(from: string, holdId: string): Promise<Hold> {
+    return this.evaluate('getHold', from, holdId);
   }
 
   // ---- refunds ----
 
-  refund(refundId: string, paymentId: string, value: Amount, reason = ''): Promise<Committed<Refund>> {
-    return this.submit('refund', refundId, paymentId, amount(value), reason);
+  /**
+   * Refunds (part of) payment `paymentId` of payer account `from` (payee's owner); refunds never
+   * exceed the payment. Idempotent by refundId, which is scoped within the payment.
+   */
+  refund(
+    from: string,
+    paymentId: string,
+    refundId: string,
+    value: Amount,
+    reason = '',
+  ): Promise<Committed<Refund>> {
+    return this.submit('refund', from, paymentId, refundId, amount(value), reason);
   }
-  getRefund(refundId: string): Promise<Refund> {
-    return this.evaluate('getRefund', refundId);
+  getRefund(from: string, paymentId: string, refundId: string): Promise<Refund> {
+    return this.evaluate('getRefund', from, paymentId, refundId);
   }
 
   // ---- compliance and limits ----
@@ -222,15 +393,21 @@ export class PaymentsClient {
   unfreezeAccount(accountId: string): Promise<Committed<Account>> {
     return this.submit('unfreezeAccount', accountId);
   }
-  /** Sets limits; undefined or "" means no limit. */
+  /**
+   * Sets the owner's own limits (the account's owner only); undefined or "" means none of its
+   * own. Never looser than compliance's layer (else FORBIDDEN); debits obey the tighter of the two.
+   */
   setLimits(accountId: string, perPayment?: Amount, perDay?: Amount): Promise<Committed<Limits>> {
-    return this.submit(
-      'setLimits',
-      accountId,
-      perPayment === undefined ? '' : amount(perPayment),
-      perDay === undefined ? '' : amount(perDay),
-    );
+    return this.submit('setLimits', accountId, optionalAmount(perPayment), optionalAmount(perDay));
   }
+  /**
+   * Sets compliance's limits (role compliance, MSP granted compliance over the owner's MSP);
+   * undefined or "" means none.
+   */
+  setComplianceLimits(accountId: string, perPayment?: Amount, perDay?: Amount): Promise<Committed<Limits>> {
+    return this.submit('setComplianceLimits', accountId, optionalAmount(perPayment), optionalAmount(perDay));
+  }
+  /** Both layers and the effective limits. */
   getLimits(accountId: string): Promise<Limits> {
     return this.evaluate('getLimits', accountId);
   }
@@ -243,7 +420,7 @@ export class PaymentsClient {
   listPendingCredits(accountId: string, p?: PageRequest): Promise<Page<Credit>> {
     return this.evaluate('listPendingCredits', accountId, ...page(p));
   }
-  /** Folds pending credits (≤ 100 IDs) into the settled balance; value-neutral. */
+  /** Folds pending credits (≤ 100 IDs) into the settled balance (owner, or an admin of its org); value-neutral. */
   foldCredits(accountId: string, creditIds: readonly string[]): Promise<Committed<Fold>> {
     return this.submit('foldCredits', accountId, creditIds.join(','));
   }
@@ -320,23 +497,33 @@ export class PaymentsClient {
   }
 }
 
-const KNOWN_EVENTS: ReadonlySet<string> = new Set<PaymentEventName>([
-  'AccountOpened',
-  'AccountClosed',
-  'AccountFrozen',
-  'AccountUnfrozen',
-  'LimitsSet',
-  'Issued',
-  'Redeemed',
-  'AllowanceApproved',
-  'PaymentSettled',
-  'HoldAuthorized',
-  'HoldCaptured',
-  'HoldReleased',
-  'HoldExpired',
-  'PaymentRefunded',
-  'CreditsFolded',
-]);
+/** Every payments event name (a Record, so the compiler checks the list is complete). */
+const EVENT_NAMES: Record<PaymentEventName, true> = {
+  AccountOpened: true,
+  AccountClosed: true,
+  AccountFrozen: true,
+  AccountUnfrozen: true,
+  LimitsSet: true,
+  Issued: true,
+  Redeemed: true,
+  AllowanceApproved: true,
+  PaymentSettled: true,
+  HoldAuthorized: true,
+  HoldCaptured: true,
+  HoldReleased: true,
+  HoldExpired: true,
+  PaymentRefunded: true,
+  CreditsFolded: true,
+  GovernanceInitialized: true,
+  GovernanceProposed: true,
+  GovernanceApproved: true,
+  GovernanceChanged: true,
+};
+
+/** The event names {@link PaymentsClient.events} decodes (others are skipped). */
+export const PAYMENT_EVENT_NAMES = Object.keys(EVENT_NAMES) as readonly PaymentEventName[];
+
+const KNOWN_EVENTS: ReadonlySet<string> = new Set<string>(PAYMENT_EVENT_NAMES);
 
 function parse<T>(bytes: Uint8Array): T {
   const text = Buffer.from(bytes).toString('utf8');

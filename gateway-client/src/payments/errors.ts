@@ -1,12 +1,18 @@
 /**
- * Typed errors for the payments chaincode's documented error codes
- * (chaincode/README.md "Error codes"). Each code maps to a category class,
- * so callers can catch broadly (`instanceof PaymentNotFoundError`) or
- * precisely (`err.paymentCode === 'HOLD_EXPIRED'`).
+ * Typed errors for the payments chaincode's error codes (chaincode/src/errors.ts ERROR_CODES).
+ * Each code maps to a category and a class, so callers can catch broadly
+ * (`instanceof PaymentNotFoundError`) or precisely (`err.paymentCode === 'HOLD_EXPIRED'`).
+ *
+ * The list below restates the chaincode's list rather than importing it: the client is what
+ * backend services install, and importing the chaincode package (even one leaf file of it) would
+ * put fabric-shim, fabric-contract-api and their gRPC copy into every service's dependency tree.
+ * codes-in-sync.test.ts loads the chaincode's own list and fails when the two differ in any way
+ * (content or order), and `CATEGORY` below is typed over the list, so a code cannot be added
+ * here without a category either.
  */
 import { ChaincodeError } from '../errors';
 
-/** Every error code the payments chaincode documents. */
+/** Every error code the payments chaincode documents, in the chaincode's order. */
 export const PAYMENT_ERROR_CODES = [
   'INVALID_ARGUMENT',
   'INVALID_AMOUNT',
@@ -36,13 +42,33 @@ export const PAYMENT_ERROR_CODES = [
   'REFUND_EXCEEDS_PAYMENT',
   'CREDIT_NOT_FOUND',
   'UNKNOWN_TRANSACTION',
+  'CLOCK_SKEW',
+  'ALLOWANCE_MISMATCH',
+  'OPERATION_NOT_FOUND',
+  'GOVERNANCE_NOT_SET',
+  'GOVERNANCE_EXISTS',
+  'GENESIS_MISMATCH',
+  'DUPLICATE_PROPOSAL',
+  'PROPOSAL_NOT_FOUND',
+  'PROPOSAL_NOT_OPEN',
+  'PROPOSAL_STALE',
+  'INTERNAL',
 ] as const;
 
 export type PaymentErrorCode = (typeof PAYMENT_ERROR_CODES)[number];
 
-/** Broad kinds of rejection, for callers that handle classes of errors alike. */
+/**
+ * Broad kinds of rejection, for callers that handle classes of errors alike.
+ *
+ * `clock` is its own category: CLOCK_SKEW says the proposal's timestamp (the caller's clock) and
+ * an endorser's clock are further apart than governance allows. Nothing is wrong with the
+ * request or with the objects it names, so it is neither `validation` nor `state` (callers
+ * typically show those to the user); the same request succeeds once the clocks agree, and the
+ * fix is operational (NTP on the client or the peer host). The client does not retry it itself:
+ * a clock that is off now will still be off a moment later.
+ */
 export type PaymentErrorCategory =
-  'validation' | 'not-found' | 'forbidden' | 'funds' | 'limit' | 'state' | 'duplicate' | 'unknown';
+  'validation' | 'not-found' | 'forbidden' | 'funds' | 'limit' | 'state' | 'duplicate' | 'clock' | 'unknown';
 
 const CATEGORY: Record<PaymentErrorCode, PaymentErrorCategory> = {
   INVALID_ARGUMENT: 'validation',
@@ -56,7 +82,11 @@ const CATEGORY: Record<PaymentErrorCode, PaymentErrorCategory> = {
   HOLD_NOT_FOUND: 'not-found',
   REFUND_NOT_FOUND: 'not-found',
   CREDIT_NOT_FOUND: 'not-found',
+  OPERATION_NOT_FOUND: 'not-found',
+  PROPOSAL_NOT_FOUND: 'not-found',
   FORBIDDEN: 'forbidden',
+  // The endorser's operator configured other genesis terms: that org withholds its consent.
+  GENESIS_MISMATCH: 'forbidden',
   INSUFFICIENT_FUNDS: 'funds',
   INSUFFICIENT_ALLOWANCE: 'funds',
   REFUND_EXCEEDS_PAYMENT: 'funds',
@@ -69,11 +99,29 @@ const CATEGORY: Record<PaymentErrorCode, PaymentErrorCategory> = {
   HOLD_NOT_ACTIVE: 'state',
   HOLD_EXPIRED: 'state',
   HOLD_NOT_EXPIRED: 'state',
+  // The allowance is no longer the one the caller read: read it again and decide again.
+  ALLOWANCE_MISMATCH: 'state',
+  // No governance yet: nothing but initGovernance runs.
+  GOVERNANCE_NOT_SET: 'state',
+  // Genesis was written already (with other terms), like ACCOUNT_EXISTS.
+  GOVERNANCE_EXISTS: 'state',
+  PROPOSAL_NOT_OPEN: 'state',
+  // Another change applied first: propose again on the new version.
+  PROPOSAL_STALE: 'state',
   DUPLICATE_PAYMENT: 'duplicate',
   DUPLICATE_OPERATION: 'duplicate',
   DUPLICATE_HOLD: 'duplicate',
   DUPLICATE_REFUND: 'duplicate',
+  DUPLICATE_PROPOSAL: 'duplicate',
+  CLOCK_SKEW: 'clock',
+  // A bug or an unexpected state in the chaincode: nothing the caller can act on.
+  INTERNAL: 'unknown',
 };
+
+/** The category of a chaincode code (`unknown` for codes this version does not know). */
+export function paymentErrorCategory(code: string): PaymentErrorCategory {
+  return isPaymentErrorCode(code) ? CATEGORY[code] : 'unknown';
+}
 
 /** A payments chaincode rejection. `paymentCode` is the chaincode's code. */
 export class PaymentsError extends ChaincodeError {
@@ -88,20 +136,26 @@ export class PaymentsError extends ChaincodeError {
     super(paymentCode, message, transactionId, options);
   }
 }
-/** Bad input: malformed ID or amount, unknown currency, wrong argument count. */
+/** Bad input: malformed ID or amount, unknown currency, wrong argument count, unknown transaction. */
 export class PaymentValidationError extends PaymentsError {}
-/** Account, payment, hold, refund or credit does not exist. */
+/** Account, payment, hold, refund, credit, operation or governance proposal does not exist. */
 export class PaymentNotFoundError extends PaymentsError {}
-/** The caller's identity may not do this. */
+/** The caller's identity (or its org, per governance) may not do this. */
 export class PaymentForbiddenError extends PaymentsError {}
 /** Not enough balance or allowance, or refund above the payment. */
 export class InsufficientFundsError extends PaymentsError {}
 /** A per-payment or daily limit would be exceeded. */
 export class LimitExceededError extends PaymentsError {}
-/** The object is in the wrong state (frozen, closed, hold not active, ...). */
+/** The object is in the wrong state (frozen, closed, hold not active, proposal stale, ...). */
 export class PaymentStateError extends PaymentsError {}
+/** approve's `expected` is not the current allowance (compare-and-set lost): read again. */
+export class AllowanceMismatchError extends PaymentStateError {}
 /** The idempotency ID was already used for a different request. */
 export class DuplicateIdError extends PaymentsError {}
+/** The proposal timestamp is too far from an endorser's clock (see {@link PaymentErrorCategory}). */
+export class ClockSkewError extends PaymentsError {}
+/** The chaincode failed unexpectedly (INTERNAL): report it, do not retry blindly. */
+export class PaymentInternalError extends PaymentsError {}
 
 const CLASS: Record<PaymentErrorCategory, typeof PaymentsError> = {
   validation: PaymentValidationError,
@@ -111,24 +165,31 @@ const CLASS: Record<PaymentErrorCategory, typeof PaymentsError> = {
   limit: LimitExceededError,
   state: PaymentStateError,
   duplicate: DuplicateIdError,
+  clock: ClockSkewError,
   unknown: PaymentsError,
 };
 
-function isPaymentErrorCode(code: string): code is PaymentErrorCode {
+/** Codes with a class more precise than their category's. */
+const CODE_CLASS: Partial<Record<PaymentErrorCode, typeof PaymentsError>> = {
+  ALLOWANCE_MISMATCH: AllowanceMismatchError,
+  INTERNAL: PaymentInternalError,
+};
+
+export function isPaymentErrorCode(code: string): code is PaymentErrorCode {
   return (PAYMENT_ERROR_CODES as readonly string[]).includes(code);
 }
 
 /**
- * Converts a generic ChaincodeError into the typed payments error; other
- * errors pass through unchanged. fabric-contract-api's own parameter-count
- * message carries no code and maps to INVALID_ARGUMENT.
+ * Converts a generic ChaincodeError into the typed payments error; other errors pass through
+ * unchanged. fabric-contract-api's own parameter-count message (older chaincode versions; the
+ * current one answers INVALID_ARGUMENT itself) carries no code and maps to INVALID_ARGUMENT.
  */
 export function toPaymentsError(err: unknown): unknown {
   if (!(err instanceof ChaincodeError) || err instanceof PaymentsError) return err;
   let code = err.chaincodeCode;
   if (!isPaymentErrorCode(code) && /^Expected \d+ parameters/.test(err.chaincodeMessage))
     code = 'INVALID_ARGUMENT';
-  const category = isPaymentErrorCode(code) ? CATEGORY[code] : 'unknown';
-  const Class = CLASS[category];
+  const category = paymentErrorCategory(code);
+  const Class = (isPaymentErrorCode(code) ? CODE_CLASS[code] : undefined) ?? CLASS[category];
   return new Class(code, category, err.chaincodeMessage, err.transactionId, { cause: err });
 }

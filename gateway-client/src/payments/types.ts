@@ -35,11 +35,13 @@ export interface Credit {
   amount: string;
   currency: string;
   source: 'payment' | 'refund' | 'capture' | 'issue';
+  /** The source's scoped ID: `<payer>:<paymentId>`, `<paymentId>:<refundId>`, `<payer>:<holdId>`, `<MSP>:<operationId>`. */
   sourceId: string;
   at: string;
 }
 
 export interface Payment {
+  /** Caller-chosen, scoped within the payer account `from`: look a payment up by (from, paymentId). */
   paymentId: string;
   from: string;
   to: string;
@@ -67,13 +69,22 @@ export interface Hold {
   captured: string;
   initiator: string;
   createdAt: string;
+  /** Time of capture, release or expiry; "" while authorized. */
   closedAt: string;
+  /**
+   * UTC day (`yyyy-mm-dd`) whose daily-limit counter the hold was counted against ("" when no
+   * daily limit applied); release and expiry give the uncaptured amount back to that day.
+   */
+  limitDay: string;
 }
 
 export interface Refund {
   refundId: string;
+  /** The refunded payment (scoped within `to`, the payment's payer account). */
   paymentId: string;
+  /** Payee of the original payment (debited). */
   from: string;
+  /** Payer of the original payment (credited). */
   to: string;
   amount: string;
   currency: string;
@@ -98,11 +109,73 @@ export interface Allowance {
   amount: string;
 }
 
-export interface Limits {
-  accountId: string;
-  /** "" = no limit. */
+/** One layer of limits; "" = no limit. */
+export interface LimitPair {
   perPayment: string;
   perDay: string;
+}
+
+/**
+ * Per-account limits in two layers: compliance's (only compliance changes them) and the owner's
+ * (never looser than compliance's). Debits obey `effective`, the tighter of the two per limit.
+ */
+export interface Limits {
+  accountId: string;
+  compliance: LimitPair;
+  owner: LimitPair;
+  effective: LimitPair;
+}
+
+/**
+ * The payments governance: members, role grants and time bounds. Every field is required and no
+ * other is accepted by the chaincode, so two orgs that agree on the terms agree on their bytes.
+ */
+export interface GovernanceTerms {
+  /** Member MSP IDs; only members' identities may submit transactions. */
+  members: string[];
+  /** Currency -> MSP IDs whose `issuer` identities may issue and redeem it. */
+  issuers: Record<string, string[]>;
+  /** Compliance MSP -> MSP IDs whose customers' accounts its `compliance` identities may freeze and limit. */
+  compliance: Record<string, string[]>;
+  /** Largest accepted distance between a proposal's timestamp and the endorser's clock. */
+  maxClockSkewSeconds: number;
+  /** Longest a hold may be authorized for. */
+  maxHoldSeconds: number;
+  /** Key-level endorsement on account keys: the owner's org must endorse every change. */
+  custody: boolean;
+}
+
+/** The effective governance. */
+export interface Governance extends GovernanceTerms {
+  /** 1 at genesis, +1 per applied proposal. */
+  version: number;
+  updatedAt: string;
+}
+
+export type ProposalStatus = 'open' | 'applied';
+
+/** A proposed governance change: complete new terms against a base version. */
+export interface GovernanceProposal {
+  proposalId: string;
+  /** MSP ID of the proposing org (the proposal ID's scope). */
+  proposer: string;
+  /** Owner string of the admin who proposed it. */
+  proposedBy: string;
+  /** Governance version the change replaces; it applies only on top of that version. */
+  baseVersion: number;
+  terms: GovernanceTerms;
+  /** MSP IDs whose admins approved (the proposer's included), sorted. */
+  approvals: string[];
+  status: ProposalStatus;
+  createdAt: string;
+  /** When it applied; "" while open. */
+  decidedAt: string;
+}
+
+/** Payload of GovernanceChanged: the applied proposal and the governance it produced. */
+export interface GovernanceChange {
+  proposal: GovernanceProposal;
+  governance: Governance;
 }
 
 export interface Supply {
@@ -115,6 +188,7 @@ export interface Supply {
 export interface HistoryEntry {
   accountId: string;
   kind: 'payment' | 'refund' | 'capture';
+  /** paymentId, `<paymentId>:<refundId>` or holdId (each scoped within the payer's account). */
   id: string;
   direction: 'in' | 'out';
   counterparty: string;
@@ -181,6 +255,10 @@ export interface PaymentEventPayloads {
   HoldExpired: Hold;
   PaymentRefunded: Refund;
   CreditsFolded: Fold;
+  GovernanceInitialized: Governance;
+  GovernanceProposed: GovernanceProposal;
+  GovernanceApproved: GovernanceProposal;
+  GovernanceChanged: GovernanceChange;
 }
 
 export type PaymentEventName = keyof PaymentEventPayloads;
