@@ -8,6 +8,17 @@ import { TEST_CERT, TEST_KEY } from './testing/fixtures';
 
 jest.setTimeout(30_000);
 
+const GOVERNANCE = {
+  members: ['Org1MSP', 'Org2MSP'],
+  issuers: { EUR: ['Org1MSP'], USD: ['Org1MSP'] },
+  compliance: { Org1MSP: ['Org1MSP'], Org2MSP: ['Org2MSP'] },
+  maxClockSkewSeconds: 60,
+  maxHoldSeconds: 604800,
+  custody: true,
+  version: 1,
+  updatedAt: '2026-01-01T00:00:00.000Z',
+};
+
 describe('fabpay CLI', () => {
   let dir: string;
   let peer: FakeGatewayPeer;
@@ -18,6 +29,11 @@ describe('fabpay CLI', () => {
     const ledger = new FakeLedger((fn, args) => {
       if (fn === 'getBalance') return JSON.stringify({ accountId: args[0], available: '42' });
       if (fn === 'pay') throw new Error('INSUFFICIENT_FUNDS: not enough');
+      if (fn === 'getGovernance') return JSON.stringify(GOVERNANCE);
+      if (fn === 'getAllowance')
+        return JSON.stringify({ accountId: args[0], spender: args[1], amount: '30' });
+      if (fn === 'setLimits' && args[1] === '999')
+        throw new Error('CLOCK_SKEW: the proposal timestamp is off');
       return JSON.stringify({ fn, args });
     });
     peer = await FakeGatewayPeer.start(ledger);
@@ -113,6 +129,125 @@ describe('fabpay CLI', () => {
       await client.close();
     }
     await expect(FabpayClient.fromEnv({})).rejects.toThrow(/FABPAY_PROFILE is not set/);
+  });
+
+  /** The transaction and arguments a command sent (the fake ledger echoes them). */
+  const sent = async (args: string[]): Promise<{ fn: string; args: string[] }> => {
+    const res = await cli(['--json', ...args]);
+    expect({ args, code: res.code, stderr: res.stderr }).toEqual({ args, code: 0, stderr: '' });
+    const out = JSON.parse(res.stdout) as { value?: { fn: string; args: string[] }; fn?: string };
+    return (out.value ?? out) as { fn: string; args: string[] };
+  };
+
+  it('sends holds, refunds and payments with the payer account that scopes their IDs', async () => {
+    expect(await sent(['hold', 'capture', 'payer-1', 'h1', '300'])).toEqual({
+      fn: 'captureHold',
+      args: ['payer-1', 'h1', '300'],
+    });
+    expect(await sent(['hold', 'release', 'payer-1', 'h2'])).toEqual({
+      fn: 'releaseHold',
+      args: ['payer-1', 'h2'],
+    });
+    expect(await sent(['hold', 'expire', 'payer-1', 'h3'])).toEqual({
+      fn: 'expireHold',
+      args: ['payer-1', 'h3'],
+    });
+    expect(await sent(['hold', 'get', 'payer-1', 'h1'])).toEqual({ fn: 'getHold', args: ['payer-1', 'h1'] });
+    expect(await sent(['refund', 'create', 'payer-1', 'pay-1', 'r1', '40', '--reason', 'damaged'])).toEqual({
+      fn: 'refund',
+      args: ['payer-1', 'pay-1', 'r1', '40', 'damaged'],
+    });
+    expect(await sent(['refund', 'get', 'payer-1', 'pay-1', 'r1'])).toEqual({
+      fn: 'getRefund',
+      args: ['payer-1', 'pay-1', 'r1'],
+    });
+    expect(await sent(['payment', 'payer-1', 'pay-1'])).toEqual({
+      fn: 'getPayment',
+      args: ['payer-1', 'pay-1'],
+    });
+    expect(await sent(['operation', 'Org1MSP', 'EUR', 'op-1'])).toEqual({
+      fn: 'getOperation',
+      args: ['Org1MSP', 'EUR', 'op-1'],
+    });
+    const old = await cli(['hold', 'capture', 'h1', '300']);
+    expect(old.code).toBe(2);
+    expect(old.stderr).toMatch(/missing required argument 'amount'/);
+  });
+
+  it('approves allowances by compare-and-set and sets either layer of limits', async () => {
+    expect(await sent(['allowance', 'approve', 'acct', 'Org2MSP::dave', '50', '--expected', '0'])).toEqual({
+      fn: 'approve',
+      args: ['acct', 'Org2MSP::dave', '0', '50'],
+    });
+    const noExpected = await cli(['allowance', 'approve', 'acct', 'Org2MSP::dave', '50']);
+    expect(noExpected.code).toBe(2);
+    expect(noExpected.stderr).toMatch(/--expected/);
+    // increase: reads 30, approves 30 -> 35 with 30 as expected.
+    expect(await sent(['allowance', 'increase', 'acct', 'Org2MSP::dave', '5'])).toEqual({
+      fn: 'approve',
+      args: ['acct', 'Org2MSP::dave', '30', '35'],
+    });
+    expect(await sent(['allowance', 'decrease', 'acct', 'Org2MSP::dave', '30'])).toEqual({
+      fn: 'approve',
+      args: ['acct', 'Org2MSP::dave', '30', '0'],
+    });
+    expect(await sent(['allowance', 'get', 'acct', 'Org2MSP::dave'])).toMatchObject({ amount: '30' });
+
+    expect(await sent(['limits', 'set', 'acct', '--per-payment', '100'])).toEqual({
+      fn: 'setLimits',
+      args: ['acct', '100', ''],
+    });
+    expect(await sent(['limits', 'set', 'acct', '--compliance', '--per-day', '1000'])).toEqual({
+      fn: 'setComplianceLimits',
+      args: ['acct', '', '1000'],
+    });
+    const skew = await cli(['--json', 'limits', 'set', 'acct', '--per-payment', '999']);
+    expect(skew.code).toBe(3);
+    expect(JSON.parse(skew.stdout)).toMatchObject({
+      error: { paymentCode: 'CLOCK_SKEW', category: 'clock' },
+    });
+  });
+
+  it('shows, proposes and approves governance changes', async () => {
+    expect(await sent(['governance', 'show'])).toEqual(GOVERNANCE);
+    const { version: _v, updatedAt: _u, ...terms } = GOVERNANCE;
+    const proposed = await sent([
+      'governance',
+      'propose',
+      'custody-off',
+      '--custody',
+      'off',
+      '--max-hold',
+      '3600',
+    ]);
+    expect(proposed.fn).toBe('proposeGovernance');
+    expect(proposed.args[0]).toBe('custody-off');
+    expect(JSON.parse(proposed.args[1]!)).toEqual({ ...terms, custody: false, maxHoldSeconds: 3600 });
+
+    const file = path.join(dir, 'terms.json');
+    await fs.writeFile(file, JSON.stringify({ ...terms, members: ['Org1MSP'] }));
+    const fromFile = await sent(['governance', 'propose', 'shrink', '--terms', file]);
+    expect(JSON.parse(fromFile.args[1]!)).toMatchObject({ members: ['Org1MSP'], custody: true });
+    expect(await sent(['governance', 'init', file])).toMatchObject({ fn: 'initGovernance' });
+
+    expect(await sent(['governance', 'approve', 'Org1MSP', 'custody-off'])).toEqual({
+      fn: 'approveGovernance',
+      args: ['Org1MSP', 'custody-off'],
+    });
+    expect(await sent(['governance', 'proposal', 'Org1MSP', 'custody-off'])).toEqual({
+      fn: 'getGovernanceProposal',
+      args: ['Org1MSP', 'custody-off'],
+    });
+    expect(await sent(['governance', 'proposals', '--page-size', '5'])).toEqual({
+      fn: 'listGovernanceProposals',
+      args: ['5', ''],
+    });
+    const bad = await cli(['governance', 'propose', 'x', '--custody', 'maybe']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--custody must be on or off/);
+    const missing = await cli(['governance', 'init', path.join(dir, 'nope.json')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/cannot read terms file/);
   });
 
   it('shows pool status', async () => {

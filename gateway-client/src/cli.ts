@@ -16,6 +16,7 @@
  * Every command is documented in gateway-client/README.md.
  */
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import pino from 'pino';
@@ -23,9 +24,10 @@ import { FabpayClient } from './client';
 import { ChaincodeError, FabpayError, TransactionOutcomeUnknownError } from './errors';
 import { IdentityStoreError } from './identity-store';
 import { ConnectionProfileError, defaultChannel, loadConnectionProfile } from './profile';
-import { PaymentsClient, type Committed } from './payments/api';
+import { governanceTerms, PaymentsClient, type Committed } from './payments/api';
 import { PaymentsError } from './payments/errors';
 import { validationCodeName } from './transactions';
+import type { GovernanceTerms } from './payments/types';
 
 /** Where the CLI reads and writes; injectable for tests. */
 export interface CliIo {
@@ -187,12 +189,16 @@ export async function run(argv: readonly string[], io: CliIo = defaultIo()): Pro
     .action(act((p, op: string, id: string, amount: string) => p.issue(op, id, amount)));
   program
     .command('redeem <operationId> <accountId> <amount>')
-    .description('redeem money from an account (role issuer)')
+    .description('redeem money from an account of your own MSP (role issuer)')
     .action(act((p, op: string, id: string, amount: string) => p.redeem(op, id, amount)));
   program
     .command('supply <currency>')
     .description('issued, redeemed and outstanding totals')
     .action(act((p, c: string) => p.getSupply(c)));
+  program
+    .command('operation <mspId> <currency> <operationId>')
+    .description('show an issue or redeem (operation IDs are scoped within the issuing MSP and currency)')
+    .action(act((p, msp: string, c: string, id: string) => p.getOperation(msp, c, id)));
 
   program
     .command('pay <paymentId> <from> <to> <amount> <currency>')
@@ -228,26 +234,44 @@ export async function run(argv: readonly string[], io: CliIo = defaultIo()): Pro
         ) => p.payFrom({ paymentId, from, to, amount, currency, reference: o.reference }),
       ),
     );
-  program
-    .command('approve <accountId> <spender> <amount>')
-    .description('allow spender (owner string) to pay from your account; amount 0 revokes')
-    .action(act((p, id: string, spender: string, amount: string) => p.approve(id, spender, amount)));
-  program
-    .command('allowance <accountId> <spender>')
-    .description('show an allowance')
+  const allowance = program.command('allowance').description('allowances on your accounts (compare-and-set)');
+  allowance
+    .command('get <accountId> <spender>')
+    .description('show an allowance ("0" if none)')
     .action(act((p, id: string, spender: string) => p.getAllowance(id, spender)));
+  allowance
+    .command('approve <accountId> <spender> <amount>')
+    .description('set spender’s (owner string) allowance, if it is still --expected; amount 0 revokes')
+    .requiredOption('--expected <amount>', 'the allowance being replaced ("0" when none)')
+    .action(
+      act((p, id: string, spender: string, amount: string, o: { expected: string }) =>
+        p.approve(id, spender, o.expected, amount),
+      ),
+    );
+  allowance
+    .command('increase <accountId> <spender> <delta>')
+    .description('raise an allowance by delta (reads it, then approves with it as expected)')
+    .action(act((p, id: string, spender: string, delta: string) => p.increaseAllowance(id, spender, delta)));
+  allowance
+    .command('decrease <accountId> <spender> <delta>')
+    .description('lower an allowance by delta (never below 0)')
+    .action(act((p, id: string, spender: string, delta: string) => p.decreaseAllowance(id, spender, delta)));
   program
-    .command('payment <paymentId>')
-    .description('show a payment')
-    .action(act((p, id: string) => p.getPayment(id)));
+    .command('payment <from> <paymentId>')
+    .description('show a payment (payment IDs are scoped within the payer account)')
+    .action(act((p, from: string, id: string) => p.getPayment(from, id)));
   pageOptions(program.command('history <accountId>').description('payment history, newest first')).action(
     act((p, id: string, o: PageOpts) => p.getPaymentHistory(id, pageOf(o))),
   );
 
-  const hold = program.command('hold').description('card-style holds: authorize, capture, release, expire');
+  const hold = program
+    .command('hold')
+    .description(
+      'card-style holds: the payer authorizes, the payee captures or releases, expiry returns the rest',
+    );
   hold
     .command('authorize <holdId> <from> <to> <amount> <currency> <expiresAt>')
-    .description('reserve funds until expiresAt (ISO-8601 UTC)')
+    .description('reserve funds until expiresAt (ISO-8601 UTC, within the governed maximum)')
     .action(
       act(
         (p, holdId: string, from: string, to: string, amount: string, currency: string, expiresAt: string) =>
@@ -255,61 +279,110 @@ export async function run(argv: readonly string[], io: CliIo = defaultIo()): Pro
       ),
     );
   hold
-    .command('capture <holdId> <amount>')
+    .command('capture <from> <holdId> <amount>')
     .description('capture up to the held amount (payee); the rest is released')
-    .action(act((p, id: string, amount: string) => p.captureHold(id, amount)));
+    .action(act((p, from: string, id: string, amount: string) => p.captureHold(from, id, amount)));
   hold
-    .command('release <holdId>')
-    .description('release a hold')
-    .action(act((p, id: string) => p.releaseHold(id)));
+    .command('release <from> <holdId>')
+    .description('release a hold in full (payee only; the payer waits for expiry)')
+    .action(act((p, from: string, id: string) => p.releaseHold(from, id)));
   hold
-    .command('expire <holdId>')
-    .description('expire a hold past its expiry')
-    .action(act((p, id: string) => p.expireHold(id)));
+    .command('expire <from> <holdId>')
+    .description('expire a hold past its expiry (anyone)')
+    .action(act((p, from: string, id: string) => p.expireHold(from, id)));
   hold
-    .command('get <holdId>')
+    .command('get <from> <holdId>')
     .description('show a hold')
-    .action(act((p, id: string) => p.getHold(id)));
+    .action(act((p, from: string, id: string) => p.getHold(from, id)));
 
   const refund = program.command('refund').description('refund settled payments');
   refund
-    .command('create <refundId> <paymentId> <amount>')
-    .description('refund (part of) a payment (payee)')
+    .command('create <from> <paymentId> <refundId> <amount>')
+    .description('refund (part of) payment paymentId of payer account from (payee)')
     .option('--reason <text>', 'reason', '')
     .action(
-      act((p, id: string, paymentId: string, amount: string, o: { reason: string }) =>
-        p.refund(id, paymentId, amount, o.reason),
+      act((p, from: string, paymentId: string, id: string, amount: string, o: { reason: string }) =>
+        p.refund(from, paymentId, id, amount, o.reason),
       ),
     );
   refund
-    .command('get <refundId>')
+    .command('get <from> <paymentId> <refundId>')
     .description('show a refund')
-    .action(act((p, id: string) => p.getRefund(id)));
+    .action(act((p, from: string, paymentId: string, id: string) => p.getRefund(from, paymentId, id)));
 
   program
     .command('freeze <accountId> <reason>')
-    .description('freeze an account (role compliance)')
+    .description('freeze an account (role compliance, granted over the owner’s MSP)')
     .action(act((p, id: string, reason: string) => p.freezeAccount(id, reason)));
   program
     .command('unfreeze <accountId>')
-    .description('unfreeze an account (role compliance)')
+    .description('unfreeze an account (role compliance, granted over the owner’s MSP)')
     .action(act((p, id: string) => p.unfreezeAccount(id)));
 
-  const limits = program.command('limits').description('per-payment and daily limits');
+  const limits = program
+    .command('limits')
+    .description('per-payment and daily limits (compliance and owner layers)');
   limits
     .command('set <accountId>')
-    .description('set limits (omit an option for no limit)')
-    .option('--per-payment <amount>', 'largest single payment')
+    .description(
+      'set your own limits on your account (omit an option for none); never looser than compliance’s',
+    )
+    .option('--per-payment <amount>', 'largest single payment or hold')
     .option('--per-day <amount>', 'daily total')
+    .option('--compliance', 'set compliance’s layer instead (role compliance)')
     .action(
-      act((p, id: string, o: { perPayment?: string; perDay?: string }) =>
-        p.setLimits(id, o.perPayment, o.perDay),
+      act((p, id: string, o: { perPayment?: string; perDay?: string; compliance?: boolean }) =>
+        o.compliance
+          ? p.setComplianceLimits(id, o.perPayment, o.perDay)
+          : p.setLimits(id, o.perPayment, o.perDay),
       ),
     );
   limits
     .command('get <accountId>')
-    .description('show limits')
+    .description('show both layers and the effective limits')
     .action(act((p, id: string) => p.getLimits(id)));
+
+  const governance = program
+    .command('governance')
+    .description('the payments governance: members, role grants, time bounds, custody');
+  governance
+    .command('show')
+    .description('show the effective governance')
+    .action(act((p) => p.getGovernance()));
+  governance
+    .command('init <termsFile>')
+    .description('write the genesis governance from a terms JSON file (org admin; once)')
+    .action(act(async (p, file: string) => p.initGovernance(await readTerms(file))));
+  governance
+    .command('propose <proposalId>')
+    .description('propose new terms (org admin): the current terms with the given changes, or --terms')
+    .option('--terms <file>', 'complete new terms as JSON (default: the current terms)')
+    .option('--custody <on|off>', 'key-level endorsement by the owner’s org on account keys')
+    .option('--max-clock-skew <seconds>', 'largest accepted proposal timestamp skew')
+    .option('--max-hold <seconds>', 'longest hold')
+    .action(
+      act(
+        async (
+          p,
+          proposalId: string,
+          o: { terms?: string; custody?: string; maxClockSkew?: string; maxHold?: string },
+        ) => {
+          const base = o.terms ? await readTerms(o.terms) : governanceTerms(await p.getGovernance());
+          return p.proposeGovernance(proposalId, withChanges(base, o));
+        },
+      ),
+    );
+  governance
+    .command('approve <proposer> <proposalId>')
+    .description('approve a proposal for your org (org admin); a majority applies it')
+    .action(act((p, proposer: string, id: string) => p.approveGovernance(proposer, id)));
+  governance
+    .command('proposal <proposer> <proposalId>')
+    .description('show a proposal')
+    .action(act((p, proposer: string, id: string) => p.getGovernanceProposal(proposer, id)));
+  pageOptions(
+    governance.command('proposals').description('list proposals, open and applied (paginated)'),
+  ).action(act((p, o: PageOpts) => p.listGovernanceProposals(pageOf(o))));
 
   program
     .command('balance <accountId>')
@@ -320,7 +393,7 @@ export async function run(argv: readonly string[], io: CliIo = defaultIo()): Pro
   );
   program
     .command('fold <accountId> <creditIds...>')
-    .description('fold pending credits into the settled balance (max 100)')
+    .description('fold pending credits into the settled balance (owner or its org admin; max 100)')
     .action(act((p, id: string, ids: string[]) => p.foldCredits(id, ids)));
   program
     .command('conservation')
@@ -406,6 +479,45 @@ export async function run(argv: readonly string[], io: CliIo = defaultIo()): Pro
     if (client) await client.close({ drainTimeoutMs: 5_000 });
   }
   return exitCode;
+}
+
+/** Reads governance terms from a JSON file (the chaincode validates them). */
+async function readTerms(file: string): Promise<GovernanceTerms> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(
+      `cannot read terms file ${file}: ${err instanceof Error ? err.message : String(err)}`,
+    );
+  }
+  try {
+    return JSON.parse(text) as GovernanceTerms;
+  } catch {
+    throw new UsageError(`terms file ${file} is not valid JSON`);
+  }
+}
+
+/** Terms with the propose command's changes applied. */
+function withChanges(
+  terms: GovernanceTerms,
+  o: { custody?: string; maxClockSkew?: string; maxHold?: string },
+): GovernanceTerms {
+  const seconds = (flag: string, v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n <= 0)
+      throw new UsageError(`${flag} must be a whole number of seconds, got ${v}`);
+    return n;
+  };
+  const out = { ...terms };
+  if (o.custody !== undefined) {
+    if (o.custody !== 'on' && o.custody !== 'off')
+      throw new UsageError(`--custody must be on or off, got ${o.custody}`);
+    out.custody = o.custody === 'on';
+  }
+  if (o.maxClockSkew !== undefined) out.maxClockSkewSeconds = seconds('--max-clock-skew', o.maxClockSkew);
+  if (o.maxHold !== undefined) out.maxHoldSeconds = seconds('--max-hold', o.maxHold);
+  return out;
 }
 
 /** Prints an error helpfully and returns the exit code. */
