@@ -1,15 +1,24 @@
 /**
  * Issue 7, end to end on the shared native network: a new merchant identity registered and
- * enrolled through the programmatic CA API, accounts, issuance, concurrent payments, holds
- * (captured, released, expired by transaction time), refunds, chaincode events checkpointed
- * across a listener restart, history page by page, and the conservation report.
+ * enrolled through the programmatic CA API, accounts, issuance, concurrent payments, card-style
+ * holds (captured by the payee, refused while the payee is frozen, released only by the payee,
+ * the payer's money back by expiry), refunds, roles as governance grants them (compliance over
+ * its own MSP's accounts only, two layers of limits), chaincode events checkpointed across a
+ * listener restart, history page by page, and the conservation report.
+ *
+ * The network's governance is the one `up` wrote from the test topology: Org1 issues USD and
+ * EUR, each org's compliance covers its own MSP, custody on. alice (Org1) is the issuer, carol
+ * (Org2) compliance, so carol can freeze the Org2 merchant but not the Org1 payers.
  */
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { enrollmentClientForOrg } from '@fabpay/ca';
 import {
+  captureCreditId,
   InsufficientFundsError,
+  PaymentForbiddenError,
+  paymentCreditId,
   PaymentStateError,
   type ChaincodeEventStream,
   type Committed,
@@ -33,7 +42,8 @@ import {
   type Party,
 } from '../support/payments-kit';
 
-const CURRENCY = 'CHF';
+// A currency the governance grants alice's org (Org1 issues USD and EUR).
+const CURRENCY = 'EUR';
 const PAYERS = 20;
 const FUNDING = 10_000n;
 const amountOf = (i: number): bigint => 1_000n + BigInt(i);
@@ -58,6 +68,7 @@ describe('payments end to end', () => {
 
   let alice: Party | undefined; // Org1, issuer
   let bob: Party | undefined; // Org1, owns the payer accounts
+  let carol: Party | undefined; // Org2, compliance (over Org2's accounts only)
   let shop: Party | undefined; // Org2, the newly enrolled merchant
   let listener: ChaincodeEventStream | undefined;
   let issued = 0n;
@@ -87,12 +98,13 @@ describe('payments end to end', () => {
   beforeAll(async () => {
     alice = await openParty(ctx, 'Org1', 'alice');
     bob = await openParty(ctx, 'Org1', 'bob');
+    carol = await openParty(ctx, 'Org2', 'carol');
     supplyBefore = BigInt((await alice.payments.getSupply(CURRENCY)).outstanding);
   }, 60_000);
 
   afterAll(async () => {
     await listener?.stop();
-    await closeParties(alice, bob, shop);
+    await closeParties(alice, bob, carol, shop);
     rmSync(tmp, { recursive: true, force: true });
   }, 60_000);
 
@@ -173,12 +185,13 @@ describe('payments end to end', () => {
     });
   }, 120_000);
 
-  it('captures, releases and expires holds (expiry by transaction time)', async () => {
+  it('holds like a card: the payee captures or releases, the payer gets its money back by expiry', async () => {
     const payer = need(bob);
     const merchantOwner = need(shop);
+    const compliance = need(carol);
     const expiresLater = new Date(Date.now() + 3_600_000);
 
-    // Captured in part: 300 of 500 goes to the merchant, 200 returns to the payer.
+    // Captured in part by the payee: 300 of 500 goes to the merchant, 200 returns to the payer.
     const h1 = `${run}-h1`;
     await track(
       'HoldAuthorized',
@@ -192,10 +205,18 @@ describe('payments end to end', () => {
       }),
     );
     expect(await payer.payments.getBalance(payers[0]!)).toMatchObject({ held: '500' });
-    const captured = await track('HoldCaptured', await merchantOwner.payments.captureHold(h1, 300n));
+    expect(await payer.payments.getHold(payers[0]!, h1)).toMatchObject({
+      status: 'authorized',
+      limitDay: '',
+    });
+    const captured = await track(
+      'HoldCaptured',
+      await merchantOwner.payments.captureHold(payers[0]!, h1, 300n),
+    );
     expect(captured.value).toMatchObject({ status: 'captured', captured: '300', amount: '500' });
 
-    // Released by the payer.
+    // An authorised hold is the payee's guarantee: the payer cannot release it. While compliance
+    // has the payee frozen the payee cannot capture either; the payee releases it in full.
     const h2 = `${run}-h2`;
     await track(
       'HoldAuthorized',
@@ -208,13 +229,20 @@ describe('payments end to end', () => {
         expiresAt: expiresLater,
       }),
     );
-    const released = await track('HoldReleased', await payer.payments.releaseHold(h2));
+    await expect(payer.payments.releaseHold(payers[1]!, h2)).rejects.toBeInstanceOf(PaymentForbiddenError);
+    await track('AccountFrozen', await compliance.payments.freezeAccount(merchant, 'e2e: review'));
+    await expect(merchantOwner.payments.captureHold(payers[1]!, h2, 1n)).rejects.toMatchObject({
+      paymentCode: 'ACCOUNT_FROZEN',
+    });
+    await track('AccountUnfrozen', await compliance.payments.unfreezeAccount(merchant));
+    const released = await track('HoldReleased', await merchantOwner.payments.releaseHold(payers[1]!, h2));
     expect(released.value).toMatchObject({ status: 'released', captured: '0' });
-    await expect(merchantOwner.payments.captureHold(h2, 1n)).rejects.toMatchObject({
+    await expect(merchantOwner.payments.captureHold(payers[1]!, h2, 1n)).rejects.toMatchObject({
       paymentCode: 'HOLD_NOT_ACTIVE',
     });
 
-    // Expired: a short expiry; expireHold is refused until the transaction time passes it.
+    // The payer's way out: expiry. A short expiry; expireHold is refused until the transaction
+    // time passes it, then the payer expires it itself (anyone may).
     const h3 = `${run}-h3`;
     const shortExpiry = new Date(Date.now() + 8_000);
     await track(
@@ -228,7 +256,10 @@ describe('payments end to end', () => {
         expiresAt: shortExpiry,
       }),
     );
-    const early = await payer.payments.expireHold(h3).then(
+    await expect(payer.payments.releaseHold(payers[2]!, h3)).rejects.toMatchObject({
+      paymentCode: 'FORBIDDEN',
+    });
+    const early = await payer.payments.expireHold(payers[2]!, h3).then(
       () => undefined,
       (err: unknown) => err,
     );
@@ -239,7 +270,7 @@ describe('payments end to end', () => {
       `hold ${h3} to expire (expiresAt ${shortExpiry.toISOString()}, by transaction time)`,
       async () => {
         try {
-          return await merchantOwner.payments.expireHold(h3); // anyone may expire
+          return await payer.payments.expireHold(payers[2]!, h3);
         } catch (err) {
           if ((err as { paymentCode?: string }).paymentCode !== 'HOLD_NOT_EXPIRED') throw err;
           refusals++;
@@ -251,7 +282,7 @@ describe('payments end to end', () => {
     await track('HoldExpired', expired);
     expect(expired.value).toMatchObject({ status: 'expired', captured: '0' });
     expect(Date.parse(expired.value.closedAt)).toBeGreaterThanOrEqual(shortExpiry.getTime());
-    await expect(merchantOwner.payments.captureHold(h3, 1n)).rejects.toMatchObject({
+    await expect(merchantOwner.payments.captureHold(payers[2]!, h3, 1n)).rejects.toMatchObject({
       paymentCode: 'HOLD_NOT_ACTIVE',
     });
     process.stderr.write(
@@ -272,7 +303,10 @@ describe('payments end to end', () => {
     const credits = await merchantOwner.payments.listPendingCredits(merchant);
     // 20 payments and the capture, all pending until folded.
     expect(credits.items.map((c) => c.creditId).sort()).toEqual(
-      [...payers.map((_, i) => `p.${run}-pay${i}`), `h.${run}-h1`].sort(),
+      [
+        ...payers.map((from, i) => paymentCreditId(from, `${run}-pay${i}`)),
+        captureCreditId(payers[0]!, `${run}-h1`),
+      ].sort(),
     );
     const fold = await track(
       'CreditsFolded',
@@ -283,37 +317,81 @@ describe('payments end to end', () => {
     );
     expect(fold.value.amount).toBe((sum(payers.map((_, i) => amountOf(i))) + 300n).toString());
 
+    // Payment (and refund) IDs are scoped within the payer account: every call names it.
     const paymentId = `${run}-pay3`;
+    const from = payers[3]!;
     const partial = await track(
       'PaymentRefunded',
-      await merchantOwner.payments.refund(`${run}-r1`, paymentId, 400n, 'partial'),
+      await merchantOwner.payments.refund(from, paymentId, `${run}-r1`, 400n, 'partial'),
     );
-    expect(partial.value).toMatchObject({ paymentId, amount: '400', from: merchant, to: payers[3] });
+    expect(partial.value).toMatchObject({ paymentId, amount: '400', from: merchant, to: from });
     // A replay of the same refund returns the original result and moves nothing (no event either).
-    const replay = await merchantOwner.payments.refund(`${run}-r1`, paymentId, 400n, 'partial');
+    const replay = await merchantOwner.payments.refund(from, paymentId, `${run}-r1`, 400n, 'partial');
     expect(replay.value).toEqual(partial.value);
+    expect(await merchantOwner.payments.getRefund(from, paymentId, `${run}-r1`)).toEqual(partial.value);
     const rest = amountOf(3) - 400n;
     await expect(
-      merchantOwner.payments.refund(`${run}-r2`, paymentId, rest + 1n, 'too much'),
+      merchantOwner.payments.refund(from, paymentId, `${run}-r2`, rest + 1n, 'too much'),
     ).rejects.toBeInstanceOf(InsufficientFundsError);
     await expect(
-      merchantOwner.payments.refund(`${run}-r2`, paymentId, rest + 1n, 'too much'),
+      merchantOwner.payments.refund(from, paymentId, `${run}-r2`, rest + 1n, 'too much'),
     ).rejects.toMatchObject({
       paymentCode: 'REFUND_EXCEEDS_PAYMENT',
     });
     await track(
       'PaymentRefunded',
-      await merchantOwner.payments.refund(`${run}-r3`, paymentId, rest, 'the rest'),
+      await merchantOwner.payments.refund(from, paymentId, `${run}-r3`, rest, 'the rest'),
     );
-    expect(await merchantOwner.payments.getPayment(paymentId)).toMatchObject({
+    expect(await merchantOwner.payments.getPayment(from, paymentId)).toMatchObject({
       refunded: amountOf(3).toString(),
     });
+    // Looked up under another payer account, the ID names nothing.
+    await expect(merchantOwner.payments.getPayment(payers[4]!, paymentId)).rejects.toMatchObject({
+      paymentCode: 'PAYMENT_NOT_FOUND',
+    });
     // The payment record (the replay result) never changes.
-    expect(await merchantOwner.payments.getPayment(paymentId)).toEqual({
+    expect(await merchantOwner.payments.getPayment(from, paymentId)).toEqual({
       ...(payResults.get(paymentId)!.value as object),
       refunded: amountOf(3).toString(),
     });
   }, 120_000);
+
+  it('grants roles as governance says: compliance over its own MSP, two layers of limits', async () => {
+    const compliance = need(carol);
+    const merchantOwner = need(shop);
+    const governance = await compliance.payments.getGovernance();
+    expect(governance).toMatchObject({
+      members: ['Org1MSP', 'Org2MSP'],
+      compliance: { Org1MSP: ['Org1MSP'], Org2MSP: ['Org2MSP'] },
+      custody: true,
+    });
+    expect(governance.issuers[CURRENCY]).toEqual(['Org1MSP']);
+    // carol is compliance for Org2 only: an Org1 customer's account is out of her reach.
+    await expect(compliance.payments.freezeAccount(payers[5]!, 'not mine')).rejects.toBeInstanceOf(
+      PaymentForbiddenError,
+    );
+    await expect(compliance.payments.setComplianceLimits(payers[5]!, 1n)).rejects.toMatchObject({
+      paymentCode: 'FORBIDDEN',
+    });
+    // Compliance's layer on the Org2 merchant; its owner may tighten it, never loosen it.
+    const bound = 1_000_000n;
+    const set = await track('LimitsSet', await compliance.payments.setComplianceLimits(merchant, bound));
+    expect(set.value).toMatchObject({
+      compliance: { perPayment: bound.toString(), perDay: '' },
+      owner: { perPayment: '', perDay: '' },
+      effective: { perPayment: bound.toString(), perDay: '' },
+    });
+    await expect(merchantOwner.payments.setLimits(merchant, bound + 1n)).rejects.toMatchObject({
+      paymentCode: 'FORBIDDEN',
+    });
+    const own = await track('LimitsSet', await merchantOwner.payments.setLimits(merchant, bound / 2n));
+    expect(await merchantOwner.payments.getLimits(merchant)).toEqual(own.value);
+    expect(own.value.effective.perPayment).toBe((bound / 2n).toString());
+    // Only the owner sets the owner's layer, even against its own account's compliance officer.
+    await expect(compliance.payments.setLimits(merchant, 1n)).rejects.toMatchObject({
+      paymentCode: 'FORBIDDEN',
+    });
+  }, 60_000);
 
   it('resumes the event stream from its checkpoint: every event once, in order', async () => {
     const handledBefore = seen.length;

@@ -32,6 +32,7 @@ import {
   openAccounts,
   openParty,
   ordererCaughtUp,
+  paymentKey,
   queryOnPeer,
   raftLeader,
   restart,
@@ -46,7 +47,8 @@ import {
   type PaymentSpec,
 } from '../support/payments-kit';
 
-const CURRENCY = 'GBP';
+// A currency the live network's governance grants an issuer (alice's Org1 issues USD and EUR).
+const CURRENCY = 'USD';
 const PAYERS = 600;
 const IN_FLIGHT_AT_KILL = 500;
 const PEER_RUN = 300;
@@ -128,10 +130,10 @@ describe('faults: orderer leader and gateway peer crashes', () => {
     await everywhere(lastOutcomeBlock(outcomes));
     const ledger = await ledgerPayments(
       reader,
-      outcomes.map((o) => o.spec.paymentId),
+      outcomes.map((o) => o.spec),
     );
     const problems = outcomes.flatMap((o) => {
-      const onLedger = ledger.get(o.spec.paymentId);
+      const onLedger = ledger.get(paymentKey(o.spec));
       if (o.status !== 'committed') return [];
       if (!onLedger) return [`${o.spec.paymentId}: reported committed but not on the ledger`];
       // The record under the ID is the one the caller got back (a resubmission gets the original).

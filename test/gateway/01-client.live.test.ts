@@ -29,6 +29,7 @@ import {
   ledgerPayments,
   openAccounts,
   openParty,
+  paymentKey,
   restart,
   runId,
   sameHeightEverywhere,
@@ -198,13 +199,10 @@ describe('gateway client on the live network', () => {
 
     await everywhere(lastOutcomeBlock(outcomes));
     // Every payment is on the ledger once: the record under its ID is the one the caller was told about.
-    const ledger = await ledgerPayments(
-      payer,
-      specs.map((s) => s.paymentId),
-    );
+    const ledger = await ledgerPayments(payer, specs);
     for (const o of outcomes) {
       if (o.status !== 'committed') continue;
-      expect(ledger.get(o.spec.paymentId)).toEqual({ ...o.committed.value, refunded: '0' });
+      expect(ledger.get(paymentKey(o.spec))).toEqual({ ...o.committed.value, refunded: '0' });
       expect(o.committed.value.txId).toBe(o.committed.transactionId);
     }
     expect(
@@ -279,13 +277,10 @@ describe('gateway client on the live network', () => {
 
     await everywhere(lastOutcomeBlock(outcomes)); // on every running peer
     // Exactly once on the ledger, and the balances show one debit per payment.
-    const ledger = await ledgerPayments(
-      payer,
-      specs.map((s) => s.paymentId),
-    );
+    const ledger = await ledgerPayments(payer, specs);
     for (const o of outcomes) {
       if (o.status === 'committed')
-        expect(ledger.get(o.spec.paymentId)?.txId).toBe(o.committed.transactionId);
+        expect(ledger.get(paymentKey(o.spec))?.txId).toBe(o.committed.transactionId);
     }
     const balances = await balancesOf(payer, [...payers, ...merchants]);
     payers.forEach((id, i) => {

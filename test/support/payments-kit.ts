@@ -9,6 +9,8 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import {
   FabpayClient,
+  issueCreditId,
+  paymentCreditId,
   PaymentsClient,
   type Balance,
   type Committed,
@@ -207,8 +209,8 @@ export async function fundAccounts(
   await barrier((await issuer.payments.issue(operationId, accounts[0]!, issued)).blockNumber);
   let transactions = 1;
   const paymentIds: string[] = [];
-  /** The one pending credit each account holds, until spent or folded. */
-  const pending = new Map<number, string>([[0, `i.${operationId}`]]);
+  /** The one pending credit each account holds, until spent or folded (folds: by the owner). */
+  const pending = new Map<number, string>([[0, issueCreditId(issuer.client.mspId, operationId)]]);
   for (let s = 1; s < n; s *= 2) {
     const round: number[] = [];
     for (let i = 0; i < s && i + s < n; i++) round.push(i);
@@ -228,7 +230,7 @@ export async function fundAccounts(
           credit ?? '',
         );
         pending.delete(i);
-        pending.set(i + s, `p.${paymentId}`);
+        pending.set(i + s, paymentCreditId(accounts[i]!, paymentId));
         paymentIds.push(paymentId);
         return result;
       }),
@@ -345,20 +347,32 @@ export async function settleFailures(
   return current;
 }
 
-/** Ledger view of a set of payments: the record of each ID, or undefined if not found. */
+/** A payment's ledger address: payment IDs are scoped within the payer account. */
+export interface PaymentRef {
+  readonly from: string;
+  readonly paymentId: string;
+}
+
+/** Key of {@link ledgerPayments}' map. */
+export const paymentKey = (p: PaymentRef): string => `${p.from}/${p.paymentId}`;
+
+/**
+ * Ledger view of a set of payments: the record of each (payer, payment ID), or undefined if not
+ * found, keyed by {@link paymentKey}.
+ */
 export async function ledgerPayments(
   reader: Party,
-  ids: readonly string[],
+  refs: readonly PaymentRef[],
 ): Promise<Map<string, Payment | undefined>> {
-  const found = await mapLimit(ids, 200, async (id) => {
+  const found = await mapLimit(refs, 200, async (ref) => {
     try {
-      return await reader.payments.getPayment(id);
+      return await reader.payments.getPayment(ref.from, ref.paymentId);
     } catch (err) {
       if ((err as { paymentCode?: string }).paymentCode === 'PAYMENT_NOT_FOUND') return undefined;
       throw err;
     }
   });
-  return new Map(ids.map((id, i) => [id, found[i]]));
+  return new Map(refs.map((ref, i) => [paymentKey(ref), found[i]]));
 }
 
 /** Balances of accounts, by ID. */
