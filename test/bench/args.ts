@@ -1,6 +1,6 @@
 /** Command-line flags of `npm run bench -- [flags]`. */
 import { parseArgs } from 'node:util';
-import type { BatchSetting, ChannelCapability, Endorsement } from './network';
+import type { BatchSetting, ChannelCapability, Custody, Endorsement } from './network';
 import { WORKLOADS, type WorkloadName } from './workloads';
 import { channelCapability } from '@fabpay/network';
 
@@ -28,6 +28,11 @@ export interface BenchArgs {
   capabilities: ChannelCapability[];
   /** Endorsement settings; the first is the main one, the others are compared on uniform and hot (with the last capability). */
   endorsements: Endorsement[];
+  /**
+   * Governance custody settings; the first is the main one (every main row), the others are
+   * compared on uniform with the main settings, each on accounts opened under it.
+   */
+  custody: Custody[];
   payers: number;
   warmup: number;
   keep: boolean;
@@ -38,7 +43,8 @@ export interface BenchArgs {
 const USAGE = `usage: npm run bench -- [--payments N] [--workloads uniform,hot,fanout] [--concurrency C]
   [--sequential-payments N] [--sequential-seconds S] [--fanout-payments N] [--fanout-concurrency C]
   [--upstream-wave N] [--connections N] [--in-flight N] [--time-cap S] [--batch 250ms/500,1s/500]
-  [--capability V2_0,V3_0] [--endorsement majority,any] [--payers N] [--warmup N] [--skip-upstream] [--keep] [--json-only]`;
+  [--capability V2_0,V3_0] [--endorsement majority,any] [--custody on,off] [--payers N] [--warmup N]
+  [--skip-upstream] [--keep] [--json-only]`;
 
 function int(name: string, v: string | undefined, dflt: number, min = 1): number {
   if (v === undefined) return dflt;
@@ -66,6 +72,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       batch: { type: 'string' },
       endorsement: { type: 'string' },
       capability: { type: 'string' },
+      custody: { type: 'string' },
       payers: { type: 'string' },
       warmup: { type: 'string' },
       'skip-upstream': { type: 'boolean', default: false },
@@ -103,6 +110,13 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     if (t !== 'V3_0' && t !== 'V2_0') throw new Error(`--capability: expected V3_0 or V2_0, got "${c}"`);
     return t;
   });
+  const custody = (values.custody ?? 'on,off').split(',').map((c) => {
+    const t = c.trim();
+    if (t !== 'on' && t !== 'off') throw new Error(`--custody: expected on or off, got "${c}"`);
+    return t;
+  });
+  if (new Set(custody).size !== custody.length)
+    throw new Error(`--custody: "${values.custody}" repeats a value`);
   const payments = int('payments', values.payments, 1200);
   return {
     payments,
@@ -119,6 +133,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     batches,
     capabilities,
     endorsements,
+    custody,
     payers: int('payers', values.payers, 1000, 2),
     warmup: int('warmup', values.warmup, 200, 0),
     keep: values.keep ?? false,

@@ -1,18 +1,22 @@
 /**
  * The benchmark's own network: test/bench/topology.yaml (ports 19000+) in its own home
- * (`<repo>/.fabric/bench-home`), brought up or reused, and the two settings the bench varies on it
- * while it runs: block cutting (a channel configuration update signed by the orderer org's admin)
- * and the chaincode endorsement policy (a chaincode upgrade, sequence + 1).
+ * (`<repo>/.fabric/bench-home`), brought up or reused, and the settings the bench varies on it
+ * while it runs: block cutting and the channel capability (channel configuration updates signed by
+ * the orderer org's admin), the chaincode endorsement policy (a chaincode upgrade, sequence + 1)
+ * and governance custody (a governance proposal approved by a majority of the orgs' admins).
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '@fabpay/topology';
 import {
+  changeGovernance,
   clean,
   contextFor,
   deploy,
   fetchChannelConfig,
+  getGovernance,
   status,
+  termsOf,
   up,
   updateChannelConfig,
   type ChannelConfig,
@@ -216,5 +220,37 @@ export async function setEndorsement(log: (line: string) => void, want: Endorsem
   log(
     `[bench] chaincode ${result.version} (sequence ${result.sequence}) in ${((Date.now() - t) / 1000).toFixed(1)} s`,
   );
+  return true;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Custody: governance's key-level endorsement on account keys, changed by a governance proposal.
+// ------------------------------------------------------------------------------------------------
+
+/**
+ * `on`: every key holding an account's money carries a key-level endorsement policy naming the
+ * owner's org (and a majority of members), validated by every peer on every write; `off`: keys
+ * created from then on carry none. A key keeps the policy it was created with, so a run measures
+ * a custody setting only with accounts opened while that setting held (see setup.ts).
+ */
+export type Custody = 'on' | 'off';
+
+/** The governance's custody setting on the bench network. */
+export async function readCustody(log: (line: string) => void): Promise<Custody> {
+  return (await getGovernance(benchOptions(log))).custody ? 'on' : 'off';
+}
+
+/**
+ * Sets governance custody (proposed by the first org's admin, approved by the others until
+ * applied, through the network package); returns false when the ledger already has it.
+ */
+export async function setCustody(log: (line: string) => void, want: Custody): Promise<boolean> {
+  const options = benchOptions(log);
+  const current = await getGovernance(options);
+  if (current.custody === (want === 'on')) return false;
+  log(`[bench] governance: custody ${current.custody ? 'on' : 'off'} -> ${want}`);
+  const t = Date.now();
+  const next = await changeGovernance(options, { ...termsOf(current), custody: want === 'on' });
+  log(`[bench] governance version ${next.version} in ${((Date.now() - t) / 1000).toFixed(1)} s`);
   return true;
 }

@@ -14,6 +14,8 @@ export interface RunReport {
   capability: string;
   endorsement: string;
   batch: string;
+  /** Governance custody when the run's accounts were opened (their keys' endorsement policy). */
+  custody: string;
   concurrency: number;
   mode: 'workers' | 'waves';
   payments: { attempted: number; committed: number; failed: number };
@@ -45,6 +47,7 @@ export function runReport(args: {
   capability: string;
   endorsement: string;
   batch: string;
+  custody: string;
   concurrency: number;
   mode: 'workers' | 'waves';
   load: LoadResult;
@@ -70,6 +73,7 @@ export function runReport(args: {
     capability: args.capability,
     endorsement: args.endorsement,
     batch: args.batch,
+    custody: args.custody,
     concurrency: args.concurrency,
     mode: args.mode,
     payments: { attempted: load.attempted, committed: load.committed, failed: load.failed },

@@ -9,8 +9,10 @@
  *       payment after another;
  *   (3) the same with naive concurrency: Promise.all over waves of payments on one connection;
  * and, with this client on the uniform (and hot) workload, other block-cutting settings (channel
- * config update) and a one-org endorsement policy (chaincode upgrade). Prints JSON on stdout
- * (progress and a table on stderr) and, unless --keep, removes the network at the end.
+ * config update), a one-org endorsement policy (chaincode upgrade) and, on uniform right after the
+ * main uniform row, governance custody off as well as on (each on accounts opened under it).
+ * Prints JSON on stdout (progress and a table on stderr) and, unless --keep, removes the network
+ * at the end.
  */
 import { rmSync } from 'node:fs';
 import path from 'node:path';
@@ -24,16 +26,19 @@ import {
   benchContext,
   cleanNetwork,
   ensureNetwork,
+  readCustody,
   setBatch,
   setChannelCapability,
+  setCustody,
   setEndorsement,
   trackedProcesses,
+  type Custody,
 } from './network';
 import { runReport, table, type ClientKind, type RunReport } from './report';
 import { FabpaySubmitter } from './runners/fabpay';
 import { UpstreamSubmitter } from './runners/upstream';
 import { settingsLabel, type Settings } from './settings';
-import { setupAccounts } from './setup';
+import { accountPrefix, setupAccounts, type SetupReport } from './setup';
 import { summary } from './summary';
 import { makeWorkload, type Accounts, type WorkloadName } from './workloads';
 
@@ -46,7 +51,9 @@ const IDENTITY = 'alice'; // role issuer in the bench topology; owns every bench
 class Bench {
   readonly runs: RunReport[] = [];
   readonly tag = `b${Date.now().toString(36)}`;
-  accounts!: Accounts;
+  /** The bench's accounts per custody setting, each set opened while that setting held. */
+  readonly accounts = new Map<Custody, Accounts>();
+  readonly setups: Partial<Record<Custody, SetupReport>> = {};
   fabpay!: FabpaySubmitter;
   profile = '';
   wallet = '';
@@ -55,6 +62,38 @@ class Bench {
     readonly args: BenchArgs,
     readonly log: (line: string) => void,
   ) {}
+
+  accountsFor(settings: Settings): Accounts {
+    const accounts = this.accounts.get(settings.custody);
+    if (!accounts) throw new Error(`no accounts were set up under custody ${settings.custody}`);
+    return accounts;
+  }
+
+  /**
+   * Sets governance custody, then opens and funds this setting's own accounts: a key takes the
+   * key-level endorsement policy governance prescribes when it is created, and keeps it.
+   */
+  async prepare(custody: Custody): Promise<void> {
+    await setCustody(this.log, custody);
+    this.log(
+      `[bench] setup (custody ${custody}): ${this.args.payers} payer accounts, a merchant and a fan-out payer`,
+    );
+    const setup = await setupAccounts(
+      this.fabpay.payments,
+      {
+        prefix: accountPrefix(custody),
+        payers: this.args.payers,
+        minimum: 1_000_000n,
+        fund: 1_000_000_000_000n,
+        concurrency: this.args.concurrency,
+        timeoutMs: 10 * 60_000,
+      },
+      this.log,
+    );
+    this.accounts.set(custody, setup.accounts);
+    this.setups[custody] = setup.report;
+    this.log(`[bench] setup (custody ${custody}) done in ${setup.report.seconds.toFixed(1)} s`);
+  }
 
   fabpayLoad(workload: WorkloadName): LoadOptions {
     const fanout = workload === 'fanout';
@@ -76,7 +115,7 @@ class Bench {
   ): Promise<RunReport> {
     const label = `${client}/${workloadName}/${settingsLabel(settings)}${note}`;
     const slug = `${this.tag}-${this.runs.length}`;
-    const workload = makeWorkload(workloadName, this.accounts, slug);
+    const workload = makeWorkload(workloadName, this.accountsFor(settings), slug);
     const sampler = new CpuSampler(await trackedProcesses(() => undefined));
     const retriesBefore = await submitter.conflictRetries();
     const countsBefore = await submitter.retryCounts();
@@ -100,6 +139,7 @@ class Bench {
       capability: settings.capability,
       endorsement: settings.endorsement,
       batch: batchLabel(settings.batch),
+      custody: settings.custody,
       concurrency: opts.concurrency,
       mode: opts.mode,
       load,
@@ -117,7 +157,12 @@ class Bench {
 
   async warmup(settings: Settings): Promise<void> {
     if (this.args.warmup === 0) return;
-    const workload = makeWorkload('uniform', this.accounts, `${this.tag}-w${this.runs.length}`, 7);
+    const workload = makeWorkload(
+      'uniform',
+      this.accountsFor(settings),
+      `${this.tag}-w${this.runs.length}`,
+      7,
+    );
     this.log(`[bench] warm-up: ${this.args.warmup} payments (${settingsLabel(settings)}), not measured`);
     await runLoad(this.fabpay, workload, {
       count: this.args.warmup,
@@ -206,6 +251,7 @@ async function main(): Promise<void> {
       capability: args.capabilities[0]!,
       endorsement: args.endorsements[0]!,
       batch: args.batches[0]!,
+      custody: args.custody[0]!,
     };
     await setChannelCapability(log, main.capability);
     await setEndorsement(log, main.endorsement);
@@ -225,24 +271,27 @@ async function main(): Promise<void> {
       maxInFlightPerEndpoint: args.maxInFlightPerEndpoint,
     });
 
-    log(`[bench] setup: ${args.payers} payer accounts, a merchant and a fan-out payer`);
-    const setup = await setupAccounts(
-      bench.fabpay.payments,
-      {
-        payers: args.payers,
-        minimum: 1_000_000n,
-        fund: 1_000_000_000_000n,
-        concurrency: args.concurrency,
-        timeoutMs: 10 * 60_000,
-      },
-      log,
-    );
-    bench.accounts = setup.accounts;
-    log(`[bench] setup done in ${setup.report.seconds.toFixed(1)} s`);
+    // Accounts per custody setting, the main one last so governance keeps it for the rest of the
+    // run. A payment creates no key that takes a custody policy (payment records, credits and
+    // history never do; day counters only under a daily limit, which bench accounts do not
+    // have), so a run measures the custody its accounts were opened under, whatever governance
+    // says while it runs.
+    for (const custody of [...args.custody.slice(1), main.custody]) await bench.prepare(custody);
 
     // Main settings: every workload with this client, then the upstream baselines on uniform.
+    // Right after the main uniform row, uniform again on the accounts of each other custody
+    // setting, so the custody pair is measured back to back.
     await bench.warmup(main);
     for (const w of args.workloads) {
+      if (w === 'uniform') {
+        await bench.measure('fabpay', bench.fabpay, w, bench.fabpayLoad(w), main);
+        for (const custody of args.custody.slice(1)) {
+          const other = { ...main, custody };
+          await bench.warmup(other);
+          await bench.measure('fabpay', bench.fabpay, w, bench.fabpayLoad(w), other);
+        }
+        continue;
+      }
       if (w !== 'fanout') {
         await bench.measure('fabpay', bench.fabpay, w, bench.fabpayLoad(w), main);
         continue;
@@ -310,13 +359,22 @@ async function main(): Promise<void> {
       bench.runs,
       args,
       started,
-      { reused: net.reused, upSeconds: net.seconds },
-      setup.report,
+      { reused: net.reused, upSeconds: net.seconds, custodyAtEnd: await readCustody(log) },
+      bench.setups,
       main,
     );
     log('');
     log(table(bench.runs));
     log('');
+    for (const custody of args.custody) {
+      const run = bench.runs.find((r) => r.label === `fabpay/uniform/${settingsLabel({ ...main, custody })}`);
+      if (!run) continue;
+      const ms = run.cpu.msPerCommittedPayment;
+      log(
+        `[bench] custody ${custody}, uniform: ${run.committedPerSecond} committed/s; CPU ms per payment: ` +
+          `orderers ${ms.orderers}, peers ${ms.peers}, chaincode ${ms.chaincode}, client ${ms.client}, total ${ms.total}`,
+      );
+    }
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } finally {
     clearTimeout(watchdog);

@@ -8,10 +8,16 @@
  * issues sequentially to K distributors only, then the K distributors pay the payers in K parallel
  * chains, and every payer folds its incoming credit (folds never conflict). Idempotent by ID, so a
  * transient failure is simply retried. Bounded in time.
+ *
+ * Each governance custody setting has its own set of accounts (named by `prefix`), opened while
+ * that setting holds: a key keeps the key-level endorsement policy it was created with, so
+ * accounts opened under custody on stay under custody whatever governance says later.
  */
 import {
   FabpayError,
   GatewayRequestError,
+  issueCreditId,
+  paymentCreditId,
   PaymentNotFoundError,
   PaymentsError,
   type PaymentsClient,
@@ -19,6 +25,8 @@ import {
 import type { Accounts } from './workloads';
 
 export interface SetupOptions {
+  /** Account ID prefix of this set of accounts. */
+  prefix: string;
   payers: number;
   /** Minor units a spender must hold (settled) before a run; topped up with `fund` otherwise. */
   minimum: bigint;
@@ -40,12 +48,17 @@ const PREFIX = 'bench';
 /** Payers funded per distributor chain. */
 const PER_DISTRIBUTOR = 25;
 
-export function benchAccounts(currency: string, payers: number): Accounts {
+/** The account ID prefix of the accounts opened under a custody setting. */
+export function accountPrefix(custody: 'on' | 'off'): string {
+  return `${PREFIX}-custody-${custody}`;
+}
+
+export function benchAccounts(currency: string, payers: number, prefix: string): Accounts {
   return {
     currency,
-    payers: Array.from({ length: payers }, (_, i) => `${PREFIX}-a${String(i).padStart(5, '0')}`),
-    merchant: `${PREFIX}-merchant`,
-    fanoutPayer: `${PREFIX}-fanout`,
+    payers: Array.from({ length: payers }, (_, i) => `${prefix}-a${String(i).padStart(5, '0')}`),
+    merchant: `${prefix}-merchant`,
+    fanoutPayer: `${prefix}-fanout`,
   };
 }
 
@@ -145,10 +158,12 @@ export async function setupAccounts(
   const currency = currencies.find((c) => c.code === 'EUR')?.code ?? currencies[0]?.code;
   if (!currency) throw new Error('the chaincode lists no currency');
   await waitUntilEndorsable(payments, currency, log);
-  const accounts = benchAccounts(currency, opts.payers);
+  // Operation IDs, and so the issue's credit ID, are scoped within the issuer's MSP.
+  const issuerMsp = (await payments.whoami()).mspId;
+  const accounts = benchAccounts(currency, opts.payers, opts.prefix);
   const spenders = [...accounts.payers, accounts.fanoutPayer];
   const k = Math.ceil(spenders.length / PER_DISTRIBUTOR);
-  const distributors = Array.from({ length: k }, (_, i) => `${PREFIX}-d${String(i).padStart(4, '0')}`);
+  const distributors = Array.from({ length: k }, (_, i) => `${opts.prefix}-d${String(i).padStart(4, '0')}`);
   const all = [...spenders, accounts.merchant, ...distributors];
 
   const settled = new Map<string, bigint>();
@@ -189,7 +204,7 @@ export async function setupAccounts(
     chain.fold = handled(
       retry(
         `fold ${chain.distributor}`,
-        () => payments.foldCredits(chain.distributor, [`i.${operationId}`]),
+        () => payments.foldCredits(chain.distributor, [issueCreditId(issuerMsp, operationId)]),
         ['CREDIT_NOT_FOUND'],
       ),
     );
@@ -209,9 +224,11 @@ export async function setupAccounts(
         // have that block yet and answer CREDIT_NOT_FOUND for a moment.
         folds.push(
           handled(
-            retry(`fold ${payer}`, () => payments.foldCredits(payer, [`p.${paymentId}`]), [
-              'CREDIT_NOT_FOUND',
-            ]),
+            retry(
+              `fold ${payer}`,
+              () => payments.foldCredits(payer, [paymentCreditId(chain.distributor, paymentId)]),
+              ['CREDIT_NOT_FOUND'],
+            ),
           ),
         );
       }

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { binaryPath } from '@fabpay/topology';
 import type { BenchArgs } from './args';
-import { BENCH_TOPOLOGY, batchLabel, readEndorsement } from './network';
+import { BENCH_TOPOLOGY, batchLabel, readEndorsement, type Custody } from './network';
 import { biggestSpender, machineInfo, ratio, type ClientKind, type RunReport } from './report';
 import type { SetupReport } from './setup';
 import type { Settings } from './settings';
@@ -26,8 +26,8 @@ export function summary(
   runs: readonly RunReport[],
   args: BenchArgs,
   started: Date,
-  network: { reused: boolean; upSeconds: number },
-  setup: SetupReport,
+  network: { reused: boolean; upSeconds: number; custodyAtEnd: Custody },
+  setup: Partial<Record<Custody, SetupReport>>,
   main: Settings,
 ): Record<string, unknown> {
   const mainBatch = batchLabel(main.batch);
@@ -37,6 +37,7 @@ export function summary(
     endorsement: string = main.endorsement,
     batch = mainBatch,
     capability: string = main.capability,
+    custody: string = main.custody,
   ): RunReport | undefined =>
     runs.find(
       (r) =>
@@ -45,7 +46,8 @@ export function summary(
         r.workload.startsWith(`${workload}:`) &&
         r.endorsement === endorsement &&
         r.batch === batch &&
-        r.capability === capability,
+        r.capability === capability &&
+        r.custody === custody,
     );
   const uniform = pick('fabpay', 'uniform');
   const hot = pick('fabpay', 'hot');
@@ -122,21 +124,71 @@ export function summary(
       uniform: rate(u),
       hot: rate(pick('fabpay', 'hot', e, mainBatch, cap)),
       uniformCpuMsPerPayment: u?.cpu.msPerCommittedPayment ?? null,
+      ...(main.custody === 'on'
+        ? {
+            note: "custody on: an account key's own policy (owner's org and a majority) replaces the chaincode's for writes of that key, so a one-org chaincode policy still needs both orgs to move money",
+          }
+        : {}),
     };
   });
+  // Custody: the main uniform row under each setting, measured back to back, each on accounts
+  // opened under it; CPU per committed payment per process group (peers validate the key-level
+  // policy of every account key a payment writes when custody is on).
+  const custody = args.custody.map((c) => {
+    const u = pick('fabpay', 'uniform', main.endorsement, mainBatch, main.capability, c);
+    return {
+      custody: c,
+      policyOnAccountKeys:
+        c === 'on'
+          ? "key-level AND('<owner MSP>.peer', majority-1 of the other members' peers), set when each key is created"
+          : 'none (the chaincode endorsement policy only)',
+      settings: { capability: main.capability, endorsement: main.endorsement, batch: mainBatch },
+      uniform: u ? rate(u) : null,
+      p50: u?.latencyMs.p50 ?? null,
+      p99: u?.latencyMs.p99 ?? null,
+      failed: u?.payments.failed ?? null,
+      cpuMsPerPayment: u?.cpu.msPerCommittedPayment ?? null,
+      otherProcessesShareOfBusyCpu: u?.cpu.shareOfBusy.otherOnMachine ?? null,
+    };
+  });
+  const on = custody.find((c) => c.custody === 'on');
+  const off = custody.find((c) => c.custody === 'off');
+  const custodyCost =
+    on?.cpuMsPerPayment && off?.cpuMsPerPayment
+      ? Object.fromEntries(
+          Object.keys(on.cpuMsPerPayment).map((k) => [
+            k,
+            Math.round(((on.cpuMsPerPayment![k] ?? 0) - (off.cpuMsPerPayment![k] ?? 0)) * 100) / 100,
+          ]),
+        )
+      : null;
   const fabpayUniform = runs.filter((r) => r.client === 'fabpay' && r.workload.startsWith('uniform:'));
   const best = [...fabpayUniform].sort((a, b) => b.committedPerSecond - a.committedPerSecond)[0];
-  const bestHot = best ? pick('fabpay', 'hot', best.endorsement, best.batch, best.capability) : undefined;
+  const bestHot = best
+    ? pick('fabpay', 'hot', best.endorsement, best.batch, best.capability, best.custody)
+    : undefined;
   const bestConfiguration = best
     ? {
-        settings: { capability: best.capability, endorsement: best.endorsement, batch: best.batch },
+        settings: {
+          capability: best.capability,
+          endorsement: best.endorsement,
+          batch: best.batch,
+          custody: best.custody,
+        },
         uniform: best.committedPerSecond,
         hot: bestHot ? rate(bestHot) : null,
         hotShareOfUniform: bestHot ? ratio(rate(bestHot), best.committedPerSecond, 2) : null,
         hotConflictsReachingCallers: bestHot?.conflicts.reachedCallers ?? null,
         fabpayOverUpstreamSequential: seq ? ratio(best.committedPerSecond, rate(seq), 1) : null,
         fabpayOverUpstreamConcurrent: (() => {
-          const same = pick('upstream-concurrent', 'uniform', best.endorsement, best.batch, best.capability);
+          const same = pick(
+            'upstream-concurrent',
+            'uniform',
+            best.endorsement,
+            best.batch,
+            best.capability,
+            best.custody,
+          );
           return same ? ratio(best.committedPerSecond, rate(same), 2) : null;
         })(),
         note: 'against upstream sequential with the main settings (its rate is bound by the block latency), upstream concurrent with the same settings',
@@ -154,8 +206,14 @@ export function summary(
       orderers: 3,
       peerOrgs: 2,
       peersPerOrg: 2,
-      mainSettings: { capability: main.capability, endorsement: main.endorsement, batch: mainBatch },
+      mainSettings: {
+        capability: main.capability,
+        endorsement: main.endorsement,
+        batch: mainBatch,
+        custody: main.custody,
+      },
       endorsementAtEnd: readEndorsement(),
+      custodyAtEnd: network.custodyAtEnd,
       reused: network.reused,
       upSeconds: network.upSeconds,
     },
@@ -170,6 +228,11 @@ export function summary(
     },
     capability,
     endorsement,
+    custody: {
+      settings: custody,
+      cpuMsPerPaymentOnMinusOff: custodyCost,
+      measuredOn: `fabpay client, uniform workload, ${main.capability}/${main.endorsement}/${mainBatch}, back to back`,
+    },
     bestConfiguration,
     limits: uniform
       ? {
