@@ -1,8 +1,10 @@
 /**
  * The quick start's sample payment flow, through the fabpay gateway client (the way a backend
- * service calls the chaincode): alice (an issuer, per her CA attribute) and bob open EUR
- * accounts, alice issues 1,000.00 EUR to herself, folds it into her settled balance and pays bob
- * 25.00 EUR; then both balances and the conservation report are printed.
+ * service calls the chaincode): alice (an issuer: her CA attribute, and the network's governance
+ * granting her org EUR) and bob open EUR accounts, alice issues 1,000.00 EUR to herself, folds it
+ * into her settled balance and pays bob 25.00 EUR; the payment is read back by payer account and
+ * payment ID (payment IDs are scoped within the payer), then both balances and the conservation
+ * report are printed.
  *
  * Run against the network `npm run network -- up` started: `npx tsx examples/payment-flow.ts`.
  */
@@ -38,7 +40,7 @@ async function main(): Promise<void> {
     const issued = await alice.payments.issue(`issue-${run}`, payer, 100000n);
     console.log(`issued 1000.00 EUR to ${payer} in block ${issued.blockNumber}`);
     // Incoming money lands as pending credits (so concurrent payers never conflict on the
-    // payee's balance); folding them makes them spendable.
+    // payee's balance); folding them (the owner, or an admin of its org) makes them spendable.
     const pending = await alice.payments.listPendingCredits(payer);
     await alice.payments.foldCredits(
       payer,
@@ -54,6 +56,10 @@ async function main(): Promise<void> {
       reference: 'quick start',
     });
     console.log(`alice paid bob 25.00 EUR: transaction ${paid.transactionId} in block ${paid.blockNumber}`);
+    const payment = await alice.payments.getPayment(payer, `pay-${run}`);
+    console.log(
+      `payment ${payment.paymentId} of ${payment.from}: ${payment.amount} ${payment.currency} to ${payment.to}`,
+    );
 
     for (const [name, account] of [
       ['alice', payer],
