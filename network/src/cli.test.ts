@@ -20,9 +20,19 @@ describe('fabpay-network CLI', () => {
       'status',
       'logs',
       'deploy',
+      'governance',
     ]) {
       expect(stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
     }
+  });
+
+  it('governance set without a change says what to give, before touching the network', async () => {
+    const res = await run(tsx, [cli, 'governance', 'set'], { allowFailure: true });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/^error: nothing to change: give --file, --custody, /m);
+    const bad = await run(tsx, [cli, 'governance', 'set', '--custody', 'maybe'], { allowFailure: true });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^error: --custody: expected on or off, got "maybe"/m);
   });
 
   it('fails with a clear message and exit code 1 for an unknown process name', async () => {

@@ -3,14 +3,18 @@
  * fabpay-network: install Fabric and run a native Fabric network from topology.yaml.
  * Every command prints human progress; `--json` prints one JSON document for scripts.
  */
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { repoRoot } from '@fabpay/topology';
 import { defaultLayout, install, type InstallEvent } from './install';
 import { caSmokeTest, checkBinaryVersions } from './install/toolchain-check';
 import {
+  changeGovernance,
   clean,
+  contextFor,
   deploy,
   down,
+  getGovernance,
   logFileOf,
   publishCrls,
   readLog,
@@ -20,6 +24,15 @@ import {
   type NetworkStatus,
 } from './network';
 import { samplePaymentFlow } from './sample-flow';
+import {
+  editTerms,
+  parseGrantFlags,
+  parseOnOff,
+  parseSeconds,
+  termsFromJson,
+  termsOf,
+  type GovernanceEdits,
+} from './governance/terms';
 
 const program = new Command()
   .name('fabpay-network')
@@ -114,6 +127,10 @@ program
     console.log(
       `Network up in ${result.seconds.toFixed(1)}s: chaincode ${d.name} ${d.version} (sequence ${d.sequence})`,
     );
+    const g = result.governance;
+    console.log(
+      `Payments governance version ${g.governance.version}${g.action === 'initialized' ? ' (genesis written now)' : ''}${g.differs ? ' (differs from the topology; see above)' : ''}`,
+    );
     console.log(`Connection profiles and admin env files: ${result.profiles.join(', ')}`);
   });
 
@@ -124,6 +141,75 @@ program
   .action(async (opts: { json?: boolean }) => {
     const result = await samplePaymentFlow({ topologyFile: topologyFile(), progress: say(opts.json) });
     if (opts.json) console.log(JSON.stringify(result, null, 2));
+  });
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+const governance = program
+  .command('governance')
+  .description('Show the effective payments governance as JSON (`governance set` changes it)')
+  .option('--json', 'print the governance as one line of JSON')
+  .action(async (opts: { json?: boolean }) => {
+    const g = await getGovernance({ topologyFile: topologyFile() });
+    console.log(opts.json ? JSON.stringify(g) : JSON.stringify(g, null, 2));
+  });
+
+interface GovernanceSetOptions {
+  file?: string;
+  custody?: string;
+  maxSkew?: string;
+  maxHold?: string;
+  issuer?: string[];
+  compliance?: string[];
+  proposalId?: string;
+  json?: boolean;
+}
+
+governance
+  .command('set')
+  .description(
+    "Change the governance on the local network: the first org's admin proposes, the other orgs' admins approve until a majority applies it",
+  )
+  .option('--file <terms.json>', 'complete terms (or a governance as `governance --json` prints it)')
+  .option('--custody <on|off>', 'key-level endorsement on account keys')
+  .option('--max-skew <seconds>', 'maxClockSkewSeconds')
+  .option('--max-hold <seconds>', 'maxHoldSeconds')
+  .option(
+    '--issuer <CUR=Org[,Org]>',
+    'issuers of a currency (org names or MSP IDs; `CUR=` removes the grant); repeatable',
+    collect,
+  )
+  .option(
+    '--compliance <Org=Org[,Org]>',
+    'orgs whose customers an org acts for as compliance (`Org=` removes the grant); repeatable',
+    collect,
+  )
+  .option('--proposal-id <id>', 'proposal ID (default: generated)')
+  .option('--json', 'print the new governance as JSON only')
+  .action(async (opts: GovernanceSetOptions) => {
+    // `--json` after `set` is parsed by `governance` (parent options are recognised anywhere).
+    const json = opts.json ?? governance.opts<{ json?: boolean }>().json;
+    const edits: GovernanceEdits = {};
+    if (opts.custody !== undefined) edits.custody = parseOnOff(opts.custody, '--custody');
+    if (opts.maxSkew !== undefined) edits.maxClockSkewSeconds = parseSeconds(opts.maxSkew, '--max-skew');
+    if (opts.maxHold !== undefined) edits.maxHoldSeconds = parseSeconds(opts.maxHold, '--max-hold');
+    if (opts.issuer) edits.issuers = parseGrantFlags(opts.issuer, '--issuer', true);
+    if (opts.compliance) edits.compliance = parseGrantFlags(opts.compliance, '--compliance');
+    if (!opts.file && Object.keys(edits).length === 0) {
+      throw new Error(
+        'nothing to change: give --file, --custody, --max-skew, --max-hold, --issuer or --compliance',
+      );
+    }
+    const ctx = contextFor({ topologyFile: topologyFile(), progress: say(json) });
+    const base = opts.file
+      ? termsFromJson(readFileSync(opts.file, 'utf8'), opts.file)
+      : termsOf(await getGovernance(ctx));
+    const g = await changeGovernance(
+      ctx,
+      editTerms(ctx.topology, base, edits),
+      opts.proposalId ? { proposalId: opts.proposalId } : {},
+    );
+    console.log(json ? JSON.stringify(g) : JSON.stringify(g, null, 2));
   });
 
 program

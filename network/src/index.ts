@@ -15,6 +15,8 @@ export {
   logFileOf,
   readLog,
   BinariesMissingError,
+  getGovernance,
+  changeGovernance,
 } from './network';
 export type { NetworkOptions, UpResult, NetworkStatus, ProcessStatus } from './network';
 export { crashNode, startNode, stopNode, waitHealthy, nodeHealth, PortInUseError } from './nodes/lifecycle';
@@ -35,4 +37,23 @@ export { queryCommitted, waitForChaincodeOnEveryPeer, type DeployResult } from '
 export { connectionProfileFile, adminEnvFile } from './profiles';
 export { samplePaymentFlow, type SampleFlowResult } from './sample-flow';
 export { peerCli, peerAdminEnv } from './admin-cli';
+export type { ChangeGovernanceOptions, GovernanceStep } from './governance/ledger';
+export {
+  genesisTerms,
+  genesisDigest,
+  editTerms,
+  sameTerms,
+  termsOf,
+  type Governance,
+  type GovernanceEdits,
+  type GovernanceTerms,
+} from './governance/terms';
+export {
+  submit as submitAs,
+  evaluate as evaluateAs,
+  orgAdmin,
+  orgUser,
+  ChaincodeCallError,
+  type ChaincodeCaller,
+} from './chaincode/calls';
 export { install, defaultLayout, loadVersions, InstallError } from './install';

@@ -11,6 +11,9 @@
  *   channel/<channel>.block        genesis block (configtxgen)
  *   nodes/<host>/{data,node.log,node.pid}
  *   chaincode/<org>/{connection.json,package.tgz,server.log,server.pid}
+ *   chaincode/<org>/server.pid.{ccid,genesis}  package ID and genesis digest the server runs with
+ *   governance/genesis.json        genesis governance terms (MSP IDs) from the topology
+ *   governance/genesis.sha256      their digest: FABPAY_GOVERNANCE_GENESIS_SHA256 of every chaincode server
  *   profiles/connection-<org>.json common connection profile per org
  *   profiles/<org>-admin.env       environment for the peer CLI as the org admin
  * ```
@@ -68,4 +71,10 @@ export function chaincodeFiles(
     log: path.join(dir, 'server.log'),
     pid: path.join(dir, 'server.pid'),
   };
+}
+
+/** The genesis governance terms written from the topology, and their digest. */
+export function governanceFiles(layout: NetworkLayout): { dir: string; terms: string; digest: string } {
+  const dir = path.join(layout.root, 'governance');
+  return { dir, terms: path.join(dir, 'genesis.json'), digest: path.join(dir, 'genesis.sha256') };
 }

@@ -17,6 +17,14 @@ import {
 import { stopChaincodeServer } from './chaincode/server';
 import { chaincodePort } from './chaincode/endpoints';
 import { networkContext, type NetworkContext } from './context';
+import {
+  changeGovernanceOn,
+  ensureGovernance,
+  requireGovernance,
+  type ChangeGovernanceOptions,
+  type GovernanceStep,
+} from './governance/ledger';
+import { genesisTerms, writeGenesisFiles, type Governance, type GovernanceTerms } from './governance/terms';
 import { chaincodeFiles } from './layout';
 import { defaultLayout } from './install';
 import { writePeerCoreYaml, writeOrdererYaml } from './nodes/config-files';
@@ -44,8 +52,12 @@ export class BinariesMissingError extends Error {
   }
 }
 
+function topologyFileOf(opts: NetworkOptions): string {
+  return opts.topologyFile ?? path.join(repoRoot(), 'topology.yaml');
+}
+
 function topologyOf(opts: NetworkOptions): Topology {
-  return loadTopology(opts.topologyFile ?? path.join(repoRoot(), 'topology.yaml'));
+  return loadTopology(topologyFileOf(opts));
 }
 
 /** The context for a topology without touching the CAs (for down, status, tests). */
@@ -71,13 +83,16 @@ export interface UpResult {
   seconds: number;
   steps: { step: string; seconds: number }[];
   deployment: DeployResult;
+  /** The payments governance: written now (genesis) or already on the ledger. */
+  governance: GovernanceStep;
   profiles: string[];
 }
 
 /**
- * Brings the whole network up, or resumes it: CAs and identities, node configuration, orderers and
- * peers (waiting on /healthz), the channel, the chaincode. Everything already done is skipped, so
- * `up` after `down` resumes the same ledgers.
+ * Brings the whole network up, or resumes it: CAs and identities, node configuration (and the
+ * genesis governance terms), orderers and peers (waiting on /healthz), the channel, the chaincode
+ * (servers configured with the genesis digest), the payments governance. Everything already done
+ * is skipped, so `up` after `down` resumes the same ledgers.
  */
 export async function up(opts: NetworkOptions = {}): Promise<UpResult> {
   const started = Date.now();
@@ -93,7 +108,10 @@ export async function up(opts: NetworkOptions = {}): Promise<UpResult> {
     return value;
   };
   requireBinaries();
+  const source = topologyFileOf(opts);
   const topology = topologyOf(opts);
+  // Checked before anything starts: the governance section names currencies the chaincode knows.
+  const genesis = genesisTerms(topology, source);
   const setup = await step('certificate authorities and identities', () =>
     setupOrganizations(topology, { onProgress: (l) => progress(`  ${l}`) }),
   );
@@ -106,6 +124,8 @@ export async function up(opts: NetworkOptions = {}): Promise<UpResult> {
       path.join(toolchain.buildersDir, 'ccaas'),
     );
     writeOrdererYaml(toolchain.configDir, ctx.layout.ordererConfigDir);
+    const written = writeGenesisFiles(ctx.layout, genesis);
+    ctx.progress(`genesis governance terms: ${written.terms} (sha256 ${written.sha256.slice(0, 16)}…)`);
   });
   await step(`orderers and peers (${ctx.nodes.length} processes)`, async () => {
     for (const node of ctx.nodes) {
@@ -121,8 +141,33 @@ export async function up(opts: NetworkOptions = {}): Promise<UpResult> {
     return deployChaincode(ctx, committed ? { version: committed.version } : {});
   });
   await step('peer discovery (gossip membership)', () => waitForGossip(ctx));
+  const governance = await step('payments governance', () => ensureGovernance(ctx, source));
   const profiles = await step('connection profiles and admin env files', () => writeProfiles(ctx));
-  return { seconds: (Date.now() - started) / 1000, steps, deployment, profiles };
+  return { seconds: (Date.now() - started) / 1000, steps, deployment, governance, profiles };
+}
+
+/** A context as given, or the one for these options. */
+function contextOf(target: NetworkContext | NetworkOptions): NetworkContext {
+  return 'layout' in target && 'caPaths' in target ? target : contextFor(target);
+}
+
+/** The effective payments governance of the running network. */
+export async function getGovernance(target: NetworkContext | NetworkOptions = {}): Promise<Governance> {
+  return requireGovernance(contextOf(target));
+}
+
+/**
+ * Changes the payments governance of the running local network to `terms` (complete terms, MSP
+ * IDs): proposed by the first organisation's admin, approved by the other organisations' admins in
+ * turn until the chaincode applies it. Returns the new governance (the current one, proposing
+ * nothing, when the ledger already has these terms).
+ */
+export async function changeGovernance(
+  target: NetworkContext | NetworkOptions,
+  terms: GovernanceTerms,
+  opts: ChangeGovernanceOptions = {},
+): Promise<Governance> {
+  return changeGovernanceOn(contextOf(target), terms, opts);
 }
 
 /**

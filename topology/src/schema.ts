@@ -160,6 +160,57 @@ export const loggingSchema = z
   .regex(/^[A-Za-z0-9:=.,_-]+$/)
   .default('INFO');
 
+// ---------------------------------------------------------------------------------------------
+// Governance: the genesis terms `fabpay-network up` writes on the ledger (initGovernance). They are
+// stated with organisation names; the network maps them to MSP IDs, and every org's chaincode
+// server is configured with the digest of exactly those terms. After genesis, governance changes
+// only by proposal (fabpay-network governance set), never by editing this section.
+// ---------------------------------------------------------------------------------------------
+
+/** Currency codes as governance names them: three upper-case letters (ISO 4217). */
+export const CURRENCY_CODE_PATTERN = /^[A-Z]{3}$/;
+/** Bounds the chaincode accepts (chaincode/src/domain/governance.ts parseTerms). */
+export const MAX_CLOCK_SKEW_BOUNDS = { min: 1, max: 3600 } as const;
+export const MAX_HOLD_BOUNDS = { min: 60, max: 366 * 24 * 3600 } as const;
+/** Default bound on a proposal timestamp's distance from the endorser's clock. */
+export const DEFAULT_MAX_CLOCK_SKEW_SECONDS = 60;
+/** Default longest hold: 7 days. */
+export const DEFAULT_MAX_HOLD_SECONDS = 7 * 24 * 3600;
+/** Currencies issued by the first organisation when the topology names no issuers. */
+export const DEFAULT_ISSUED_CURRENCIES = ['USD', 'EUR'] as const;
+
+const orgListSchema = z.array(z.string({ error: 'expected an organisation name' }), {
+  error: 'expected a list of organisation names',
+});
+
+export const governanceSchema = z.strictObject({
+  /**
+   * Currency code -> organisations whose `payments.role=issuer` identities may issue and redeem
+   * it. Omitted: USD and EUR, issued by the first organisation.
+   */
+  issuers: z
+    .record(z.string(), orgListSchema, {
+      error: 'expected a map of currency codes to lists of organisation names',
+    })
+    .optional(),
+  /**
+   * Organisation -> organisations whose customers' accounts its `payments.role=compliance`
+   * identities may freeze, unfreeze and limit. Omitted: every organisation for its own customers
+   * only. Given: exactly these grants (an organisation not named has none).
+   */
+  compliance: z
+    .record(z.string(), orgListSchema, {
+      error: 'expected a map of organisation names to lists of organisation names',
+    })
+    .optional(),
+  maxClockSkewSeconds: wholeNumber(MAX_CLOCK_SKEW_BOUNDS.min, MAX_CLOCK_SKEW_BOUNDS.max).default(
+    DEFAULT_MAX_CLOCK_SKEW_SECONDS,
+  ),
+  maxHoldSeconds: wholeNumber(MAX_HOLD_BOUNDS.min, MAX_HOLD_BOUNDS.max).default(DEFAULT_MAX_HOLD_SECONDS),
+  /** Key-level endorsement on account keys: the owner's org must endorse every change. */
+  custody: z.boolean({ error: 'expected true or false' }).default(true),
+});
+
 /**
  * The whole topology as a plain object schema (no cross-field checks). Extend this, then wrap it
  * with `.superRefine(checkTopology)` to keep the uniqueness rules.
@@ -182,15 +233,21 @@ export const topologyObjectSchema = z.strictObject({
   batch: batchSchema.default({ timeout: '250ms', maxMessageCount: 500, preferredMaxBytes: 4 * 1024 * 1024 }),
   peer: peerTuningSchema.default({ gatewayConcurrency: 2500 }),
   logging: loggingSchema,
+  governance: governanceSchema.default({
+    maxClockSkewSeconds: DEFAULT_MAX_CLOCK_SKEW_SECONDS,
+    maxHoldSeconds: DEFAULT_MAX_HOLD_SECONDS,
+    custody: true,
+  }),
 });
 
 /** The minimal shape {@link checkTopology} needs, so it also works on extended schemas. */
-type CheckableTopology = Pick<z.output<typeof topologyObjectSchema>, 'ordererOrg' | 'orgs'>;
+type CheckableTopology = Pick<z.output<typeof topologyObjectSchema>, 'ordererOrg' | 'orgs'> &
+  Partial<Pick<z.output<typeof topologyObjectSchema>, 'governance'>>;
 
 /**
  * Cross-field rules: organisation names (case-insensitively, since they become host names and
  * directories) and MSP IDs are unique across the orderer org and peer orgs; user names are unique
- * per org; attribute names are legal.
+ * per org; attribute names are legal; governance names currency codes and peer organisations.
  */
 export function checkTopology(t: CheckableTopology, ctx: z.RefinementCtx): void {
   const names = new Map<string, string>([[t.ordererOrg.name.toLowerCase(), 'ordererOrg.name']]);
@@ -240,6 +297,82 @@ export function checkTopology(t: CheckableTopology, ctx: z.RefinementCtx): void 
       }
     });
   });
+  if (t.governance) checkGovernance(t, t.governance, ctx);
+}
+
+/** Governance names peer organisations that exist, at most once per list, and currency codes. */
+function checkGovernance(t: CheckableTopology, g: GovernanceSection, ctx: z.RefinementCtx): void {
+  const names = t.orgs.map((o) => o.name);
+  const unknown = (name: string): string => {
+    const sameIgnoringCase = names.find((n) => n.toLowerCase() === name.toLowerCase());
+    if (sameIgnoringCase) return `unknown organisation "${name}" (did you mean "${sameIgnoringCase}"?)`;
+    if (name.toLowerCase() === t.ordererOrg.name.toLowerCase()) {
+      return `"${name}" is the orderer organisation; governance names peer organisations (${names.join(', ')})`;
+    }
+    return `unknown organisation "${name}": expected one of ${names.join(', ')}`;
+  };
+  const checkList = (list: string[], path: (string | number)[]): void => {
+    const seen = new Set<string>();
+    list.forEach((name, j) => {
+      if (!names.includes(name)) {
+        ctx.addIssue({ code: 'custom', path: [...path, j], message: unknown(name) });
+      } else if (seen.has(name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [...path, j],
+          message: `organisation "${name}" is listed twice`,
+        });
+      }
+      seen.add(name);
+    });
+  };
+  for (const [currency, list] of Object.entries(g.issuers ?? {})) {
+    if (!CURRENCY_CODE_PATTERN.test(currency)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['governance', 'issuers', currency],
+        message: `"${currency}" is not a currency code: expected three upper-case letters (ISO 4217) such as USD`,
+      });
+    }
+    checkList(list, ['governance', 'issuers', currency]);
+  }
+  for (const [org, list] of Object.entries(g.compliance ?? {})) {
+    if (!names.includes(org)) {
+      ctx.addIssue({ code: 'custom', path: ['governance', 'compliance', org], message: unknown(org) });
+    }
+    checkList(list, ['governance', 'compliance', org]);
+  }
+}
+
+/** Governance with every default resolved, still in organisation names. */
+export interface GovernanceSpec {
+  /** Currency code -> issuing organisations. */
+  issuers: Record<string, string[]>;
+  /** Compliance organisation -> organisations whose customers it acts for. */
+  compliance: Record<string, string[]>;
+  maxClockSkewSeconds: number;
+  maxHoldSeconds: number;
+  custody: boolean;
+}
+
+/**
+ * The topology's governance with the defaults that depend on the organisations filled in: issuers
+ * default to USD and EUR issued by the first organisation, compliance to every organisation acting
+ * for its own customers only.
+ */
+export function governanceOf(t: Pick<Topology, 'orgs' | 'governance'>): GovernanceSpec {
+  const g = t.governance;
+  const first = t.orgs[0]?.name;
+  const issuers =
+    g.issuers ?? Object.fromEntries(DEFAULT_ISSUED_CURRENCIES.map((c) => [c, first ? [first] : []]));
+  const compliance = g.compliance ?? Object.fromEntries(t.orgs.map((o) => [o.name, [o.name]]));
+  return {
+    issuers: Object.fromEntries(Object.entries(issuers).map(([k, v]) => [k, [...v]])),
+    compliance: Object.fromEntries(Object.entries(compliance).map(([k, v]) => [k, [...v]])),
+    maxClockSkewSeconds: g.maxClockSkewSeconds,
+    maxHoldSeconds: g.maxHoldSeconds,
+    custody: g.custody,
+  };
 }
 
 /** The full schema: object shape plus cross-field checks. */
@@ -252,3 +385,4 @@ export type TopologyInput = z.input<typeof topologySchema>;
 export type PeerOrgSpec = z.output<typeof peerOrgSchema>;
 export type OrdererOrgSpec = z.output<typeof ordererOrgSchema>;
 export type UserSpec = z.output<typeof userSchema>;
+export type GovernanceSection = z.output<typeof governanceSchema>;

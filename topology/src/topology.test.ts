@@ -5,10 +5,12 @@ import { z } from 'zod';
 import {
   checkTopology,
   defaultTopologyFile,
+  governanceOf,
   loadTopology,
   organizations,
   parseTopology,
   parseTopologyYaml,
+  planPorts,
   topologyObjectSchema,
   TopologyError,
 } from './index';
@@ -41,6 +43,7 @@ describe('defaults', () => {
       batch: { timeout: '250ms', maxMessageCount: 500, preferredMaxBytes: 4 * 1024 * 1024 },
       peer: { gatewayConcurrency: 2500 },
       logging: 'INFO',
+      governance: { maxClockSkewSeconds: 60, maxHoldSeconds: 604800, custody: true },
     });
   });
 
@@ -92,6 +95,164 @@ describe('defaults', () => {
         ],
       ],
     ]);
+  });
+});
+
+describe('governance', () => {
+  it('defaults: USD and EUR issued by the first org, every org compliance for its own customers', () => {
+    const t = parseTopologyYaml('orgs: [{ name: Bank, mspId: BankMSP }, { name: Shop, mspId: ShopMSP }]\n');
+    expect(governanceOf(t)).toEqual({
+      issuers: { USD: ['Bank'], EUR: ['Bank'] },
+      compliance: { Bank: ['Bank'], Shop: ['Shop'] },
+      maxClockSkewSeconds: 60,
+      maxHoldSeconds: 604800,
+      custody: true,
+    });
+  });
+
+  it('takes what the file states; given compliance replaces the default entirely', () => {
+    const t = parseTopologyYaml(
+      [
+        'orgs: [{ name: Org1, mspId: Org1MSP }, { name: Org2, mspId: Org2MSP }, { name: Org3, mspId: Org3MSP }]',
+        'governance:',
+        '  issuers: { USD: [Org1, Org3], JPY: [] }',
+        '  compliance: { Org2: [Org1, Org2] }',
+        '  maxClockSkewSeconds: 5',
+        '  maxHoldSeconds: 3600',
+        '  custody: false',
+        '',
+      ].join('\n'),
+    );
+    expect(governanceOf(t)).toEqual({
+      issuers: { USD: ['Org1', 'Org3'], JPY: [] },
+      compliance: { Org2: ['Org1', 'Org2'] },
+      maxClockSkewSeconds: 5,
+      maxHoldSeconds: 3600,
+      custody: false,
+    });
+  });
+
+  it('fills the scalar defaults inside a partial section', () => {
+    const t = parseTopologyYaml('governance: { issuers: { GBP: [Org2] } }\n');
+    expect(t.governance).toEqual({
+      issuers: { GBP: ['Org2'] },
+      maxClockSkewSeconds: 60,
+      maxHoldSeconds: 604800,
+      custody: true,
+    });
+    expect(governanceOf(t).compliance).toEqual({ Org1: ['Org1'], Org2: ['Org2'] });
+  });
+
+  it('the repository topology.yaml and the fixtures state USD and EUR issued by Org1', () => {
+    const files = [
+      defaultTopologyFile(),
+      join(__dirname, '..', '..', 'test', 'fixtures', 'topology.yaml'),
+      join(__dirname, '..', '..', 'test', 'fixtures', 'five-orderers.yaml'),
+      join(__dirname, '..', '..', 'test', 'fixtures', 'three-orgs.yaml'),
+      join(__dirname, '..', '..', 'test', 'bench', 'topology.yaml'),
+    ];
+    for (const file of files) {
+      const t = loadTopology(file);
+      expect([file, t.governance.issuers]).toEqual([file, { USD: ['Org1'], EUR: ['Org1'] }]);
+      expect([file, t.governance.custody]).toEqual([file, true]);
+    }
+  });
+
+  it('the three-org fixture: one peer each, one orderer, erin an issuer by attribute only', () => {
+    const t = loadTopology(join(__dirname, '..', '..', 'test', 'fixtures', 'three-orgs.yaml'));
+    expect(t.ordererOrg.orderers).toBe(1);
+    expect(t.orgs.map((o) => [o.name, o.mspId, o.peers, o.users.map((u) => u.name)])).toEqual([
+      ['Org1', 'Org1MSP', 1, ['alice', 'bob']],
+      ['Org2', 'Org2MSP', 1, ['carol', 'dave']],
+      ['Org3', 'Org3MSP', 1, ['erin', 'frank']],
+    ]);
+    expect(t.orgs[2]?.users[0]?.attributes).toEqual({ 'payments.role': 'issuer' });
+    expect(governanceOf(t).compliance).toEqual({ Org1: ['Org1'], Org2: ['Org2'], Org3: ['Org3'] });
+  });
+
+  it('fixture and bench port plans do not overlap and stay below the ephemeral range', () => {
+    const files = ['topology.yaml', 'five-orderers.yaml', 'three-orgs.yaml']
+      .map((f) => join(__dirname, '..', '..', 'test', 'fixtures', f))
+      .concat(join(__dirname, '..', '..', 'test', 'bench', 'topology.yaml'));
+    const owner = new Map<number, string>();
+    for (const file of files) {
+      for (const { port } of planPorts(loadTopology(file)).all) {
+        expect([port, owner.get(port)]).toEqual([port, undefined]);
+        owner.set(port, file);
+        expect(port).toBeLessThan(32768);
+      }
+    }
+  });
+
+  const cases: [string, string, string][] = [
+    [
+      'lower-case currency code',
+      'governance: { issuers: { usd: [Org1] } }\n',
+      'topology.yaml: governance.issuers.usd: "usd" is not a currency code: expected three upper-case letters (ISO 4217) such as USD',
+    ],
+    [
+      'unknown issuer org',
+      'governance: { issuers: { USD: [Org3] } }\n',
+      'topology.yaml: governance.issuers.USD[0]: unknown organisation "Org3": expected one of Org1, Org2',
+    ],
+    [
+      'org name in the wrong case',
+      'governance: { issuers: { EUR: [org1] } }\n',
+      'topology.yaml: governance.issuers.EUR[0]: unknown organisation "org1" (did you mean "Org1"?)',
+    ],
+    [
+      'the orderer org',
+      'governance: { issuers: { EUR: [OrdererOrg] } }\n',
+      'topology.yaml: governance.issuers.EUR[0]: "OrdererOrg" is the orderer organisation; governance names peer organisations (Org1, Org2)',
+    ],
+    [
+      'an org twice',
+      'governance: { issuers: { EUR: [Org1, Org2, Org1] } }\n',
+      'topology.yaml: governance.issuers.EUR[2]: organisation "Org1" is listed twice',
+    ],
+    [
+      'unknown compliance org',
+      'governance: { compliance: { Org7: [Org1] } }\n',
+      'topology.yaml: governance.compliance.Org7: unknown organisation "Org7": expected one of Org1, Org2',
+    ],
+    [
+      'unknown org a compliance org acts for',
+      'governance: { compliance: { Org2: [Org1, Bank] } }\n',
+      'topology.yaml: governance.compliance.Org2[1]: unknown organisation "Bank": expected one of Org1, Org2',
+    ],
+    [
+      'issuers as a list',
+      'governance: { issuers: [Org1] }\n',
+      'topology.yaml: governance.issuers: expected a map of currency codes to lists of organisation names, got a list of 1',
+    ],
+    [
+      'an issuer list as a string',
+      'governance: { issuers: { USD: Org1 } }\n',
+      'topology.yaml: governance.issuers.USD: expected a list of organisation names, got "Org1"',
+    ],
+    [
+      'custody as "on"',
+      'governance: { custody: on }\n',
+      'topology.yaml: governance.custody: expected true or false, got "on"',
+    ],
+    [
+      'clock skew out of range',
+      'governance: { maxClockSkewSeconds: 0 }\n',
+      'topology.yaml: governance.maxClockSkewSeconds: expected a whole number from 1 to 3600, got 0',
+    ],
+    [
+      'hold too short',
+      'governance: { maxHoldSeconds: 30 }\n',
+      'topology.yaml: governance.maxHoldSeconds: expected a whole number from 60 to 31622400, got 30',
+    ],
+    [
+      'misspelt field',
+      'governance: { issuer: { USD: [Org1] } }\n',
+      'topology.yaml: governance.issuer: unknown field (check the spelling)',
+    ],
+  ];
+  it.each(cases)('refuses %s', (_label, text, expected) => {
+    expect(errorsOf(text)).toContain(expected);
   });
 });
 

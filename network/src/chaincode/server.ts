@@ -2,8 +2,10 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import net from 'node:net';
 import { repoRoot } from '@fabpay/topology';
+import { GENESIS_ENV } from '@fabpay/chaincode/dist/endorser';
 import { chaincodeFiles } from '../layout';
 import type { NetworkContext } from '../context';
+import { genesisDigest } from '../governance/terms';
 import { logTail, runningPid, startProcess, stopProcess } from '../nodes/processes';
 import { waitFor } from '../util/wait';
 import { chaincodePort, chaincodeTls } from './endpoints';
@@ -14,8 +16,12 @@ export function chaincodeEntry(ctx: NetworkContext): string {
 }
 
 /**
- * Starts (or restarts, when the package ID changed) the organisation's chaincode server: one
- * Node process serving the payments contract over TLS, known to the peers by `packageId`.
+ * Starts (or restarts, when the package ID or the genesis governance digest changed) the
+ * organisation's chaincode server: one Node process serving the payments contract over TLS, known
+ * to the peers by `packageId`, configured with the digest of the topology's genesis governance
+ * (FABPAY_GOVERNANCE_GENESIS_SHA256; without it the server endorses no initGovernance). The package
+ * ID and the digest it runs with are recorded next to its PID file (`server.pid.ccid`,
+ * `server.pid.genesis`), so a server started before either changed is restarted.
  */
 export async function startChaincodeServer(
   ctx: NetworkContext,
@@ -31,9 +37,16 @@ export async function startChaincodeServer(
   }
   const running = runningPid(files.pid);
   const idFile = `${files.pid}.ccid`;
+  const genesisFile = `${files.pid}.genesis`;
+  const genesis = genesisDigest(ctx.topology);
   if (running !== undefined) {
-    const current = existsSync(idFile) ? readFileSync(idFile, 'utf8').trim() : '';
-    if (current === packageId) return;
+    const recorded = (file: string): string => (existsSync(file) ? readFileSync(file, 'utf8').trim() : '');
+    if (recorded(idFile) === packageId && recorded(genesisFile) === genesis) return;
+    ctx.progress(
+      recorded(idFile) === packageId
+        ? `chaincode: restarting ${org}'s server: its genesis governance digest is not the topology's`
+        : `chaincode: restarting ${org}'s server for package ${packageId}`,
+    );
     await stopProcess(files.pid, `${org} chaincode server`);
   }
   const port = chaincodePort(ctx, org);
@@ -51,11 +64,13 @@ export async function startChaincodeServer(
       CHAINCODE_ID: packageId,
       CHAINCODE_TLS_CERT_FILE: tls.cert,
       CHAINCODE_TLS_KEY_FILE: tls.key,
+      [GENESIS_ENV]: genesis,
     },
     logFile: files.log,
     pidFile: files.pid,
   });
   writeFileSync(idFile, `${packageId}\n`);
+  writeFileSync(genesisFile, `${genesis}\n`);
   await waitFor(
     `${org}'s chaincode server to listen on 127.0.0.1:${port}`,
     async () => {
