@@ -15,7 +15,10 @@ const project = (name, extra = {}) => ({
   testMatch: ['<rootDir>/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   // Workspaces import each other by package name; tests use their sources, never a stale dist/.
-  moduleNameMapper: { '^@fabpay/(topology|ca|network|gateway-client)$': path.join(__dirname, '$1', 'src') },
+  moduleNameMapper: {
+    '^@fabpay/(topology|ca|network|gateway-client)$': path.join(__dirname, '$1', 'src'),
+    '^@fabpay/chaincode/dist/(.*)$': path.join(__dirname, 'chaincode', 'src', '$1'),
+  },
   ...extra,
 });
 
