@@ -3,7 +3,9 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PaymentsContract } from './payments-contract';
-import { TestFabric } from '../testing/fabric';
+import { SUBMIT_TRANSACTIONS } from './decorators';
+import { KEY } from '../keys';
+import { Endorsement, TestFabric } from '../testing/fabric';
 import { funded } from '../testing/fixtures';
 
 // fabric-shim's bootstrap validates a supplied META-INF/metadata.json with
@@ -15,36 +17,50 @@ const Bootstrap = require('fabric-shim/lib/contract-spi/bootstrap') as {
 
 const EXPECTED_SUBMIT = [
   'approve',
+  'approveGovernance',
   'authorizeHold',
   'captureHold',
   'closeAccount',
   'expireHold',
   'foldCredits',
   'freezeAccount',
+  'initGovernance',
   'issue',
   'openAccount',
   'pay',
   'payFrom',
   'payWithCredits',
+  'proposeGovernance',
   'redeem',
   'refund',
   'releaseHold',
+  'setComplianceLimits',
   'setLimits',
   'unfreezeAccount',
 ];
+/** The one key the admission checks of a submit transaction read (members, clock skew bound). */
+const GOVERNANCE_KEY = `\u0000${KEY.governance}\u0000`;
+
+/** State the transaction read beyond the admission's governance read. */
+const readsBeyondAdmission = (e: Endorsement) => [...e.rw.reads.keys()].filter((k) => k !== GOVERNANCE_KEY);
+
 const EXPECTED_EVALUATE = [
   'conservationReport',
   'getAccount',
   'getAllowance',
   'getBalance',
+  'getGovernance',
+  'getGovernanceProposal',
   'getHold',
   'getLimits',
+  'getOperation',
   'getPayment',
   'getPaymentHistory',
   'getRefund',
   'getSupply',
   'listAccountsByOwner',
   'listCurrencies',
+  'listGovernanceProposals',
   'listPendingCredits',
   'whoami',
 ];
@@ -65,6 +81,10 @@ describe('contract metadata', () => {
         .sort();
     expect(tagged('SUBMIT')).toEqual(EXPECTED_SUBMIT);
     expect(tagged('EVALUATE')).toEqual(EXPECTED_EVALUATE);
+  });
+
+  test('the admission checks (members only, trusted time) cover exactly the submit transactions', () => {
+    expect([...SUBMIT_TRANSACTIONS].sort()).toEqual(EXPECTED_SUBMIT);
   });
 
   test.each(EXPECTED_SUBMIT.concat(EXPECTED_EVALUATE))(
@@ -135,12 +155,19 @@ describe('malformed input is rejected before transaction code runs', () => {
     '[5]',
     '{"a":1}',
     'null',
-  ])('amount %p → INVALID_AMOUNT, no state read', async (amount) => {
+  ])('amount %p → INVALID_AMOUNT, no account state read', async (amount) => {
     const { f, c } = await funded();
     const e = await f.endorse(c.alice, 'pay', ['p1', 'A', 'M', amount, 'USD', '']);
     expect(e.ok).toBe(false);
     expect(e.message).toMatch(/^INVALID_AMOUNT: /);
-    expect(e.rw.reads.size).toBe(0);
+    // Schema failures read nothing at all; an amount that fits the schema but
+    // exceeds MAX_AMOUNT passes admission (which reads governance) first.
+    expect(readsBeyondAdmission(e)).toEqual([]);
+    if (amount.length <= 25 && /^[1-9][0-9]*$/.test(amount)) {
+      expect([...e.rw.reads.keys()]).toEqual([GOVERNANCE_KEY]);
+    } else {
+      expect(e.rw.reads.size).toBe(0);
+    }
   });
 
   test.each([
@@ -153,6 +180,14 @@ describe('malformed input is rejected before transaction code runs', () => {
     ['listAccountsByOwner', ['', '0', '']],
     ['listAccountsByOwner', ['', '101x', '']],
     ['foldCredits', ['M', 'x.1']],
+    ['foldCredits', ['M', 'p.p1']],
+    ['captureHold', ['A', 'h 1', '1']],
+    ['getPayment', ['A', '']],
+    ['getOperation', ['1MSP', 'USD', 'op1']],
+    ['initGovernance', ['[1]']],
+    ['proposeGovernance', ['g 1', '{}']],
+    ['approveGovernance', ['Org1MSP:x', 'g1']],
+    ['getGovernanceProposal', ['Org1MSP', 'g/1']],
   ])('%s %j → INVALID_ARGUMENT, no state read', async (fn, args) => {
     const { f, c } = await funded();
     const e = await f.endorse(c.alice, fn, args);
@@ -160,10 +195,21 @@ describe('malformed input is rejected before transaction code runs', () => {
     expect(e.rw.reads.size).toBe(0);
   });
 
-  test('a wrong parameter count is rejected by fabric-contract-api', async () => {
+  test('approve: a malformed expected allowance is INVALID_AMOUNT before any state read', async () => {
     const { f, c } = await funded();
-    expect(await f.reject(c.alice, 'pay', 'p1', 'A', 'M', '1', 'USD')).toMatch(
-      /Expected 6 parameters, but 5/,
+    const e = await f.endorse(c.alice, 'approve', ['A', c.bob.owner, '-1', '5']);
+    expect(e.message).toMatch(/^INVALID_AMOUNT: /);
+    expect(e.rw.reads.size).toBe(0);
+  });
+
+  test('a wrong parameter count is rejected by fabric-contract-api, with a stable code', async () => {
+    const { f, c } = await funded();
+    expect(await f.reject(c.alice, 'pay', 'p1', 'A', 'M', '1', 'USD')).toBe(
+      'INVALID_ARGUMENT: expected 6 arguments, got 5',
     );
+    expect(await f.reject(c.alice, 'approve', 'A', c.bob.owner, '5')).toBe(
+      'INVALID_ARGUMENT: expected 4 arguments, got 3',
+    );
+    expect(await f.reject(c.alice, 'getBalance')).toBe('INVALID_ARGUMENT: expected 1 arguments, got 0');
   });
 });

@@ -1,6 +1,12 @@
 import '../testing/quiet';
 import { Account, Page } from '../model';
-import { funded } from '../testing/fixtures';
+import { KEY } from '../keys';
+import { defaultTerms, TestFabric } from '../testing/fabric';
+import { cast, funded } from '../testing/fixtures';
+import { identity } from '../testing/identities';
+
+const keyOf = (type: string, attributes: string[]) =>
+  `\u0000${type}\u0000${attributes.map((a) => `${a}\u0000`).join('')}`;
 
 describe('accounts', () => {
   test('open: owner is the caller, active, zero balance, one currency', async () => {
@@ -55,11 +61,11 @@ describe('accounts', () => {
     await f.ok(c.carol, 'openAccount', 'C', 'USD', '');
     await f.ok(c.alice, 'pay', 'p1', 'A', 'C', '10', 'USD', '');
     expect(await f.reject(c.carol, 'closeAccount', 'C')).toMatch(/^BALANCE_NOT_ZERO: .*1 pending/);
-    await f.ok(c.carol, 'foldCredits', 'C', 'p.p1');
+    await f.ok(c.carol, 'foldCredits', 'C', 'p:A:p1');
     expect(await f.reject(c.carol, 'closeAccount', 'C')).toMatch(/^BALANCE_NOT_ZERO: /);
     await f.ok(c.carol, 'authorizeHold', 'h1', 'C', 'M', '10', 'USD', '2026-03-02T00:00:00Z');
     expect(await f.reject(c.carol, 'closeAccount', 'C')).toMatch(/^BALANCE_NOT_ZERO: .*held 10/);
-    await f.ok(c.merchant, 'captureHold', 'h1', '10');
+    await f.ok(c.merchant, 'captureHold', 'C', 'h1', '10');
     expect(await f.reject(c.bob, 'closeAccount', 'C')).toMatch(/^FORBIDDEN: /);
     expect(await f.ok<Account>(c.carol, 'closeAccount', 'C')).toMatchObject({ status: 'closed' });
     expect(await f.reject(c.carol, 'closeAccount', 'C')).toMatch(/^ACCOUNT_CLOSED: /);
@@ -83,5 +89,38 @@ describe('accounts', () => {
     const payment = await f.endorse(c.alice, 'pay', ['p1', 'A', 'C', '10', 'USD', '']);
     expect(f.commit(payment).commit).toBe('VALID');
     expect(f.commit(close).commit).toBe('PHANTOM_READ_CONFLICT');
+  });
+
+  test("custody: the descriptor and balance of a new account carry the owner org's policy (governance custody on)", async () => {
+    const { f, c } = await funded();
+    const opened = await f.submit(c.merchant, 'openAccount', 'M2', 'USD', '');
+    expect(opened.commit).toBe('VALID');
+    expect([...opened.rw.policies.keys()].sort()).toEqual(
+      [keyOf(KEY.account, ['M2']), keyOf(KEY.balance, ['M2'])].sort(),
+    );
+    expect(f.ledger.policyOf(keyOf(KEY.balance, ['M2']))).toBeDefined();
+    expect(f.ledger.policyOf(keyOf(KEY.owner, [c.merchant.owner, 'M2']))).toBeUndefined();
+    // Org1 alone (or with nobody from Org2) cannot close or otherwise rewrite Org2's account.
+    const close = await f.endorse(c.merchant, 'closeAccount', ['M2']);
+    expect(f.commit(close, ['Org1MSP']).commit).toBe('ENDORSEMENT_POLICY_FAILURE');
+    expect(f.commit(close, ['Org1MSP', 'Org2MSP']).commit).toBe('VALID');
+  });
+
+  test('custody off in governance: new account keys carry no policy of their own', async () => {
+    const c = await cast();
+    const f = new TestFabric({ governance: { ...defaultTerms(), custody: false } });
+    const opened = await f.submit(c.carol, 'openAccount', 'C', 'USD', '');
+    expect(opened.commit).toBe('VALID');
+    expect(opened.rw.policies.size).toBe(0);
+    expect(f.ledger.policyOf(keyOf(KEY.balance, ['C']))).toBeUndefined();
+  });
+
+  test('identities of MSPs outside governance cannot open accounts', async () => {
+    const { f, c } = await funded();
+    const outsider = await identity({ mspId: 'Org3MSP', cn: 'zed' });
+    expect(await f.reject(outsider, 'openAccount', 'Z', 'USD', '')).toMatch(
+      /^FORBIDDEN: MSP Org3MSP is not a member/,
+    );
+    expect(await f.reject(c.alice, 'getAccount', 'Z')).toMatch(/^ACCOUNT_NOT_FOUND: /);
   });
 });

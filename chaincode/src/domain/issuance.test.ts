@@ -1,6 +1,10 @@
 import '../testing/quiet';
-import { eventOf, resultOf } from '../testing/fabric';
-import { funded } from '../testing/fixtures';
+import { defaultTerms, eventOf, resultOf, TestFabric } from '../testing/fabric';
+import { cast, funded } from '../testing/fixtures';
+import { identity } from '../testing/identities';
+
+const issuerOf = (mspId: string) =>
+  identity({ mspId, cn: `issuer-${mspId}`, attrs: { 'payments.role': 'issuer' } });
 
 describe('issuance', () => {
   test('issue mints a pending credit and counts it in the supply', async () => {
@@ -37,6 +41,77 @@ describe('issuance', () => {
       );
       expect(await f.reject(who, 'redeem', 'op2', 'A', '1')).toMatch(/^FORBIDDEN: /);
     }
+  });
+
+  test('the issuer attribute grants nothing to an MSP governance does not name for the currency', async () => {
+    const { f, c } = await funded();
+    const org2Issuer = await issuerOf('Org2MSP');
+    expect(await f.reject(org2Issuer, 'issue', 'op1', 'M', '1')).toMatch(
+      /^FORBIDDEN: MSP Org2MSP is not granted issuance of USD/,
+    );
+    expect(await f.reject(org2Issuer, 'redeem', 'op1', 'M', '1')).toMatch(
+      /^FORBIDDEN: MSP Org2MSP is not granted issuance of USD/,
+    );
+    // An identity of a non-member MSP is refused before anything else.
+    expect(await f.reject(await issuerOf('Org3MSP'), 'issue', 'op1', 'A', '1')).toMatch(
+      /^FORBIDDEN: MSP Org3MSP is not a member/,
+    );
+    expect(await f.query(c.alice, 'getSupply', 'USD')).toMatchObject({ issued: '15000' });
+  });
+
+  test('grants are per currency', async () => {
+    const c = await cast();
+    const terms = defaultTerms();
+    const f = new TestFabric({ governance: { ...terms, issuers: { ...terms.issuers, EUR: ['Org2MSP'] } } });
+    const org2Issuer = await issuerOf('Org2MSP');
+    await f.ok(c.alice, 'openAccount', 'A', 'USD', '');
+    await f.ok(c.alice, 'openAccount', 'E', 'EUR', '');
+    expect(await f.reject(c.issuer, 'issue', 'op1', 'E', '1')).toMatch(/^FORBIDDEN: .*issuance of EUR/);
+    expect(await f.reject(org2Issuer, 'issue', 'op1', 'A', '1')).toMatch(/^FORBIDDEN: .*issuance of USD/);
+    await f.ok(org2Issuer, 'issue', 'op1', 'E', '7');
+    await f.ok(c.issuer, 'issue', 'op1', 'A', '9');
+    expect(await f.query(c.alice, 'getBalance', 'E')).toMatchObject({ pending: '7' });
+    expect(await f.query(c.alice, 'getBalance', 'A')).toMatchObject({ pending: '9' });
+  });
+
+  test('operation IDs are scoped within the issuing MSP: another MSP cannot claim or read into one', async () => {
+    const c = await cast();
+    const terms = defaultTerms();
+    const f = new TestFabric({
+      governance: { ...terms, issuers: { ...terms.issuers, USD: ['Org1MSP', 'Org2MSP'] } },
+    });
+    const org2Issuer = await issuerOf('Org2MSP');
+    await f.ok(c.alice, 'openAccount', 'A', 'USD', '');
+    await f.ok(c.issuer, 'issue', 'op1', 'A', '100');
+    // The same operation ID from Org2's issuer is its own operation, not a replay of Org1's.
+    expect(await f.ok(org2Issuer, 'issue', 'op1', 'A', '5')).toMatchObject({ amount: '5' });
+    expect(await f.query(c.alice, 'getOperation', 'Org1MSP', 'USD', 'op1')).toMatchObject({ amount: '100' });
+    expect(await f.query(c.alice, 'getOperation', 'Org2MSP', 'USD', 'op1')).toMatchObject({ amount: '5' });
+    const credits = await f.query<{ items: { creditId: string }[] }>(
+      c.alice,
+      'listPendingCredits',
+      'A',
+      '10',
+      '',
+    );
+    expect(credits.items.map((x) => x.creditId)).toEqual(['i:Org1MSP:op1', 'i:Org2MSP:op1']);
+    // Someone without the role replaying Org1's request learns nothing: the role is checked first.
+    expect(await f.reject(c.alice, 'issue', 'op1', 'A', '100')).toMatch(
+      /^FORBIDDEN: requires payments.role=issuer/,
+    );
+  });
+
+  test("redeem only from accounts of the issuer's own MSP", async () => {
+    const { f, c } = await funded();
+    await f.ok(c.alice, 'pay', 'p1', 'A', 'M', '100', 'USD', '');
+    await f.ok(c.merchant, 'foldCredits', 'M', 'p:A:p1');
+    expect(await f.reject(c.issuer, 'redeem', 'op1', 'M', '100')).toMatch(
+      /^FORBIDDEN: an issuer of Org1MSP may redeem only from its own MSP's accounts/,
+    );
+    // The holder pays an account of the issuer's org, which is then redeemed.
+    await f.ok(c.merchant, 'pay', 'm1', 'M', 'B', '100', 'USD', '');
+    await f.ok(c.bob, 'foldCredits', 'B', 'p:M:m1');
+    expect(await f.ok(c.issuer, 'redeem', 'op1', 'B', '100')).toMatchObject({ kind: 'redeem' });
   });
 
   test('idempotent: the same issue again returns the original and writes nothing', async () => {

@@ -59,14 +59,76 @@ describe('queries', () => {
       redeemed: '0',
       outstanding: '0',
     });
-    expect(await f.query(c.alice, 'getLimits', 'A')).toEqual({ accountId: 'A', perPayment: '', perDay: '' });
+    const none = { perPayment: '', perDay: '' };
+    expect(await f.query(c.alice, 'getLimits', 'A')).toEqual({
+      accountId: 'A',
+      compliance: none,
+      owner: none,
+      effective: none,
+    });
+    expect(await f.query(c.alice, 'getAllowance', 'A', c.bob.owner)).toEqual({
+      accountId: 'A',
+      spender: c.bob.owner,
+      amount: '0',
+    });
     const cur = await f.query<{ items: { code: string; exponent: number }[] }>(c.alice, 'listCurrencies');
     expect(cur.items).toContainEqual({ code: 'JPY', exponent: 0 });
     expect(cur.items).toContainEqual({ code: 'KWD', exponent: 3 });
-    expect(await f.reject(c.alice, 'getPayment', 'nope')).toMatch(/^PAYMENT_NOT_FOUND: /);
-    expect(await f.reject(c.alice, 'getHold', 'nope')).toMatch(/^HOLD_NOT_FOUND: /);
+    expect(await f.reject(c.alice, 'getPayment', 'A', 'nope')).toMatch(/^PAYMENT_NOT_FOUND: /);
+    expect(await f.reject(c.alice, 'getHold', 'A', 'nope')).toMatch(/^HOLD_NOT_FOUND: /);
+    expect(await f.reject(c.alice, 'getRefund', 'A', 'nope', 'nope')).toMatch(/^REFUND_NOT_FOUND: /);
+    expect(await f.reject(c.alice, 'getOperation', 'Org1MSP', 'USD', 'nope')).toMatch(
+      /^OPERATION_NOT_FOUND: /,
+    );
+    expect(await f.reject(c.alice, 'getLimits', 'nope')).toMatch(/^ACCOUNT_NOT_FOUND: /);
     expect(await f.reject(c.alice, 'getAccount', 'nope')).toMatch(/^ACCOUNT_NOT_FOUND: /);
     expect(await f.reject(c.alice, 'getSupply', 'ABC')).toMatch(/^UNSUPPORTED_CURRENCY: /);
+  });
+
+  test('getOperation: operation IDs are scoped within the issuing MSP and currency', async () => {
+    const { f, c } = await funded();
+    expect(await f.query(c.bob, 'getOperation', 'Org1MSP', 'USD', 'mint-A')).toMatchObject({
+      operationId: 'mint-A',
+      kind: 'issue',
+      accountId: 'A',
+      currency: 'USD',
+      amount: '10000',
+      initiator: c.issuer.owner,
+    });
+    // The same ID in another currency or of another MSP is another operation.
+    await f.ok(c.issuer, 'issue', 'mint-A', 'E', '5');
+    expect(await f.query(c.bob, 'getOperation', 'Org1MSP', 'EUR', 'mint-A')).toMatchObject({
+      accountId: 'E',
+      amount: '5',
+    });
+    expect(await f.reject(c.bob, 'getOperation', 'Org2MSP', 'USD', 'mint-A')).toMatch(
+      /^OPERATION_NOT_FOUND: /,
+    );
+    expect(await f.reject(c.bob, 'getOperation', 'Org1MSP', 'XYZ', 'mint-A')).toMatch(
+      /^UNSUPPORTED_CURRENCY: /,
+    );
+  });
+
+  test('getGovernance and the proposal queries', async () => {
+    const { f, c } = await funded();
+    expect(await f.query(c.alice, 'getGovernance')).toEqual({
+      members: ['Org1MSP', 'Org2MSP'],
+      issuers: expect.objectContaining({ USD: ['Org1MSP'], EUR: ['Org1MSP'] }),
+      compliance: { Org1MSP: ['Org1MSP'], Org2MSP: ['Org2MSP'] },
+      maxClockSkewSeconds: 60,
+      maxHoldSeconds: 604800,
+      custody: true,
+      version: 1,
+      updatedAt: '2026-03-01T10:00:00.000Z',
+    });
+    expect(await f.query(c.alice, 'listGovernanceProposals', '10', '')).toEqual({
+      items: [],
+      bookmark: '',
+      count: 0,
+    });
+    expect(await f.reject(c.alice, 'getGovernanceProposal', 'Org1MSP', 'g1')).toMatch(
+      /^PROPOSAL_NOT_FOUND: /,
+    );
   });
 
   test('whoami reports owner, role and admin flag', async () => {
@@ -88,6 +150,9 @@ describe('queries', () => {
       ['listAccountsByOwner', ['', '10', '']],
       ['listPendingCredits', ['M', '10', '']],
       ['conservationReport', []],
+      ['getGovernance', []],
+      ['listGovernanceProposals', ['10', '']],
+      ['getOperation', ['Org1MSP', 'USD', 'mint-A']],
     ] as const) {
       const e = await f.endorse(c.alice, fn, [...args]);
       expect(e.ok).toBe(true);

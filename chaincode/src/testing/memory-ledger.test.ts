@@ -1,4 +1,6 @@
+import { custodyPolicy } from '../custody';
 import { MemoryLedger, MemoryStub } from './memory-ledger';
+import { majorityEndorsed, satisfies } from './policy';
 
 const creator = { mspid: 'Org1MSP', idBytes: Buffer.from('') };
 const T = new Date('2026-01-01T00:00:00Z');
@@ -107,5 +109,59 @@ describe('in-memory Fabric stub', () => {
     expect(d.getDateTimestamp().toISOString()).toBe(T.toISOString());
     const it = await tx(ledger).getHistoryForKey('k');
     expect((await it.next()).value?.isDelete).toBe(false);
+  });
+
+  test('endorsement policies: a key-level policy replaces the chaincode majority for that key, from the next transaction on', async () => {
+    const channelOrgs = ['Org1MSP', 'Org2MSP', 'Org3MSP'];
+    const ledger = new MemoryLedger();
+    const policy = custodyPolicy('Org1MSP', channelOrgs);
+    const create = tx(ledger);
+    await create.putState('bal', buf('1'));
+    await create.setStateValidationParameter('bal', policy);
+    // The policy set by the creating transaction does not judge that transaction: the majority does.
+    expect(ledger.commit(create.rw, 'c', T, { orgs: ['Org2MSP', 'Org3MSP'], channelOrgs })).toBe('VALID');
+    expect(ledger.policyOf('bal')).toEqual(Buffer.from(policy));
+    const write = async () => {
+      const w = tx(ledger);
+      await w.putState('bal', buf('2'));
+      return w.rw;
+    };
+    // A majority of orgs without the owner's org no longer suffices; the owner alone neither.
+    expect(ledger.commit(await write(), 'w1', T, { orgs: ['Org2MSP', 'Org3MSP'], channelOrgs })).toBe(
+      'ENDORSEMENT_POLICY_FAILURE',
+    );
+    expect(ledger.commit(await write(), 'w2', T, { orgs: ['Org1MSP'], channelOrgs })).toBe(
+      'ENDORSEMENT_POLICY_FAILURE',
+    );
+    expect(ledger.commit(await write(), 'w3', T, { orgs: ['Org1MSP', 'Org3MSP'], channelOrgs })).toBe(
+      'VALID',
+    );
+    // A later write keeps the policy.
+    expect(ledger.policyOf('bal')).toEqual(Buffer.from(policy));
+    // Keys without a policy need the chaincode's (a majority of the channel's orgs).
+    const blind = tx(ledger);
+    await blind.putState('credit', buf('5'));
+    expect(ledger.commit(blind.rw, 'b1', T, { orgs: ['Org2MSP'], channelOrgs })).toBe(
+      'ENDORSEMENT_POLICY_FAILURE',
+    );
+    expect(ledger.commit(blind.rw, 'b2', T, { orgs: ['Org2MSP', 'Org3MSP'], channelOrgs })).toBe('VALID');
+    expect(ledger.policyOf('credit')).toBeUndefined();
+    // Without endorsers the commit skips policy validation (a transaction endorsed as the gateway plans it).
+    expect(ledger.commit(await write(), 'w4', T)).toBe('VALID');
+  });
+
+  test('policy evaluation counts each endorsement once (cauthdsl), as Fabric does', () => {
+    const members = ['Org1MSP', 'Org2MSP', 'Org3MSP', 'Org4MSP', 'Org5MSP'];
+    // Owner Org1 and a majority (3 of 5) in all: Org1 plus two others.
+    const policy = custodyPolicy('Org1MSP', members);
+    expect(satisfies(policy, ['Org1MSP', 'Org2MSP', 'Org3MSP'])).toBe(true);
+    expect(satisfies(policy, ['Org1MSP', 'Org2MSP'])).toBe(false);
+    expect(satisfies(policy, ['Org2MSP', 'Org3MSP', 'Org4MSP', 'Org5MSP'])).toBe(false);
+    // Two peers of the owner's org are not two orgs.
+    expect(satisfies(policy, ['Org1MSP', 'Org1MSP', 'Org2MSP'])).toBe(false);
+    // With one member the owner alone suffices.
+    expect(satisfies(custodyPolicy('Org1MSP', ['Org1MSP']), ['Org1MSP'])).toBe(true);
+    expect(majorityEndorsed(['Org1MSP', 'Org2MSP', 'Org3MSP'], ['Org1MSP', 'Org1MSP'])).toBe(false);
+    expect(majorityEndorsed(['Org1MSP', 'Org2MSP', 'Org3MSP'], ['Org1MSP', 'Org4MSP', 'Org2MSP'])).toBe(true);
   });
 });
