@@ -57,6 +57,14 @@ function hasAdminOU(idBytes: Uint8Array): boolean {
  * governance, which only a majority of member orgs can change.
  */
 
+/**
+ * The MSP IDs granted under `key` in a governance map. An own-property
+ * lookup: MSP IDs such as "constructor" must not reach Object.prototype.
+ */
+export function grantsOf(grants: Readonly<Record<string, string[]>>, key: string): readonly string[] {
+  return Object.prototype.hasOwnProperty.call(grants, key) ? (grants[key] ?? []) : [];
+}
+
 /** Throws FORBIDDEN unless the caller's MSP is a member of the governance. */
 export function requireMember(caller: Caller, governance: Governance): void {
   if (!governance.members.includes(caller.mspId)) {
@@ -77,7 +85,7 @@ export function requireIssuer(caller: Caller, governance: Governance, currency: 
   if (caller.role !== 'issuer') {
     throw fail('FORBIDDEN', `requires ${ROLE_ATTRIBUTE}=issuer`);
   }
-  if (!(governance.issuers[currency] ?? []).includes(caller.mspId)) {
+  if (!grantsOf(governance.issuers, currency).includes(caller.mspId)) {
     throw fail('FORBIDDEN', `MSP ${caller.mspId} is not granted issuance of ${currency} by governance`);
   }
 }
@@ -91,7 +99,7 @@ export function requireComplianceFor(caller: Caller, governance: Governance, acc
     throw fail('FORBIDDEN', `requires ${ROLE_ATTRIBUTE}=compliance`);
   }
   const ownerMsp = mspOfOwner(account.owner);
-  if (!(governance.compliance[caller.mspId] ?? []).includes(ownerMsp)) {
+  if (!grantsOf(governance.compliance, caller.mspId).includes(ownerMsp)) {
     throw fail(
       'FORBIDDEN',
       `MSP ${caller.mspId} is not granted compliance over accounts of ${ownerMsp} by governance`,

@@ -17,7 +17,9 @@ import {
  * Event name → payload type. Each state-changing transaction sets exactly one
  * chaincode event (Fabric keeps only the last setEvent of a transaction); the
  * payload is canonical JSON of the listed type, which is also the
- * transaction's return value.
+ * transaction's return value, except GovernanceChanged: the proposal or
+ * approval that applied a change returns the proposal and emits the proposal
+ * together with the resulting governance.
  */
 export interface EventPayloads {
   AccountOpened: Account;

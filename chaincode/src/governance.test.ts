@@ -140,8 +140,11 @@ describe('governance', () => {
     );
     expect(page.items.map((p) => [p.proposer, p.proposalId, p.status])).toEqual([
       ['Org1MSP', 'x', 'applied'],
-      ['Org2MSP', 'x', 'open'],
+      ['Org2MSP', 'x', 'stale'],
     ]);
+    expect(await f.query(a.Org3MSP!, 'getGovernanceProposal', 'Org2MSP', 'x')).toMatchObject({
+      status: 'stale',
+    });
   });
 
   test('membership: removing an org stops its identities; its accounts stay readable', async () => {
@@ -166,6 +169,32 @@ describe('governance', () => {
     f.skewMs = 10 * 60_000;
     expect(await f.query(alice, 'getAccount', 'A')).toMatchObject({ accountId: 'A' });
   });
+});
+
+test('grants are own properties: an MSP named like an Object.prototype member gets no grant', async () => {
+  const orgs = ['Org1MSP', 'constructor'];
+  const f = new TestFabric({
+    channelOrgs: orgs,
+    governance: { ...defaultTerms(orgs), compliance: { Org1MSP: ['Org1MSP'] } },
+  });
+  const alice = await identity({ mspId: 'Org1MSP', cn: 'alice' });
+  const odd = await identity({ mspId: 'constructor', cn: 'c', attrs: { 'payments.role': 'compliance' } });
+  await f.ok(alice, 'openAccount', 'A', 'USD', '');
+  expect(await f.reject(odd, 'freezeAccount', 'A', 'x')).toMatch(/^FORBIDDEN: /);
+  expect(await f.reject(odd, 'setComplianceLimits', 'A', '1', '1')).toMatch(/^FORBIDDEN: /);
+});
+
+test('freezing a frozen account for the same reason and unfreezing an active one write nothing', async () => {
+  const f = new TestFabric();
+  const alice = await identity({ mspId: 'Org1MSP', cn: 'alice' });
+  const compliance = await identity({ mspId: 'Org1MSP', cn: 'co', attrs: { 'payments.role': 'compliance' } });
+  await f.ok(alice, 'openAccount', 'A', 'USD', '');
+  const unfreeze = await f.submit(compliance, 'unfreezeAccount', 'A');
+  expect([unfreeze.ok, unfreeze.rw.writes.size, unfreeze.events.length]).toEqual([true, 0, 0]);
+  await f.ok(compliance, 'freezeAccount', 'A', 'review');
+  const again = await f.submit(compliance, 'freezeAccount', 'A', 'review');
+  expect([again.ok, again.rw.writes.size, again.events.length]).toEqual([true, 0, 0]);
+  expect((await f.submit(compliance, 'freezeAccount', 'A', 'other reason')).rw.writes.size).toBe(1);
 });
 
 describe('custody policy', () => {

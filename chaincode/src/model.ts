@@ -186,8 +186,13 @@ export interface Governance extends GovernanceTerms {
   updatedAt: string;
 }
 
-/** Proposal lifecycle: open until a majority approves (applied) or another change lands first (stale). */
-export type ProposalStatus = 'open' | 'applied';
+/**
+ * Proposal lifecycle: open until a majority approves (applied). A proposal
+ * still open when another change applies can never apply (it was made on an
+ * older version); queries report it as stale (it is not rewritten, so no
+ * transaction has to touch every open proposal).
+ */
+export type ProposalStatus = 'open' | 'applied' | 'stale';
 
 /** A proposed governance change: the complete new terms, against a base version. */
 export interface GovernanceProposal {

@@ -140,7 +140,7 @@ const proposal = obj({
   baseVersion: i,
   terms: obj(termsProps),
   approvals: { type: 'array', items: s },
-  status: { type: 'string', enum: ['open', 'applied'] },
+  status: { type: 'string', enum: ['open', 'applied', 'stale'] },
   createdAt: s,
   decidedAt: s,
 });

@@ -267,21 +267,28 @@ export function getGovernance(ctx: PaymentsContext): Promise<Governance> {
   return ctx.governance();
 }
 
-/** One proposal. */
-export function getGovernanceProposal(
+/** An open proposal made on an older version than the current one can no longer apply. */
+function withStatus(p: GovernanceProposal, current: Governance | null): GovernanceProposal {
+  return p.status === 'open' && current && p.baseVersion !== current.version ? { ...p, status: 'stale' } : p;
+}
+
+/** One proposal (an open one made on an older version is reported stale). */
+export async function getGovernanceProposal(
   ctx: PaymentsContext,
   proposer: string,
   proposalId: string,
 ): Promise<GovernanceProposal> {
   requireId(proposalId, 'proposalId');
-  return loadProposal(ctx, proposer, proposalId);
+  return withStatus(await loadProposal(ctx, proposer, proposalId), await ctx.governanceOrNull());
 }
 
-/** Proposals (open and applied), by proposing MSP then ID. */
-export function listGovernanceProposals(
+/** Proposals (open, applied and stale), by proposing MSP then ID. */
+export async function listGovernanceProposals(
   ctx: PaymentsContext,
   pageSize: string,
   bookmark: string,
 ): Promise<Page<GovernanceProposal>> {
-  return ctx.state.page<GovernanceProposal>(KEY.proposal, [], pageSizeOf(pageSize), bookmark);
+  const page = await ctx.state.page<GovernanceProposal>(KEY.proposal, [], pageSizeOf(pageSize), bookmark);
+  const current = await ctx.governanceOrNull();
+  return { ...page, items: page.items.map((p) => withStatus(p, current)) };
 }

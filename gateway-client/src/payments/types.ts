@@ -152,7 +152,8 @@ export interface Governance extends GovernanceTerms {
   updatedAt: string;
 }
 
-export type ProposalStatus = 'open' | 'applied';
+/** Open until a majority approves (applied); an open one made on an older governance version is reported stale. */
+export type ProposalStatus = 'open' | 'applied' | 'stale';
 
 /** A proposed governance change: complete new terms against a base version. */
 export interface GovernanceProposal {
