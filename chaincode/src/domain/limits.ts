@@ -42,6 +42,30 @@ export async function loadLimits(ctx: PaymentsContext, accountId: string): Promi
   return (await ctx.state.get<Limits>(KEY.limits, [accountId])) ?? limitsOf(accountId, NONE, NONE);
 }
 
+/**
+ * The one write path for limits: loads the account, authorises the caller,
+ * computes the new limits from the stored ones and writes them (a new key
+ * gets the custody policy).
+ */
+async function changeLimits(
+  ctx: PaymentsContext,
+  accountId: string,
+  authorise: (account: Account) => Promise<void> | void,
+  next: (current: Limits) => Limits,
+): Promise<Limits> {
+  const account = await loadAccount(ctx, accountId);
+  await authorise(account);
+  requireNotClosed(account);
+  const stored = await ctx.state.get<Limits>(KEY.limits, [accountId]);
+  const limits = next(stored ?? limitsOf(accountId, NONE, NONE));
+  await ctx.state.put(KEY.limits, [accountId], limits);
+  if (!stored) {
+    await protectNewKey(ctx, account, KEY.limits, [accountId]);
+  }
+  emit(ctx.stub, 'LimitsSet', limits);
+  return limits;
+}
+
 /** What a debit must do after it succeeds, and which day it was counted on ("" = none). */
 export interface LimitCheck {
   record: () => Promise<void>;
@@ -119,16 +143,6 @@ function pairOf(perPayment: string, perDay: string): LimitPair {
   return { perPayment: p === null ? '' : p.toString(), perDay: d === null ? '' : d.toString() };
 }
 
-async function store(ctx: PaymentsContext, account: Account, limits: Limits): Promise<Limits> {
-  const existed = (await ctx.state.get<Limits>(KEY.limits, [account.accountId])) !== null;
-  await ctx.state.put(KEY.limits, [account.accountId], limits);
-  if (!existed) {
-    await protectNewKey(ctx, account, KEY.limits, [account.accountId]);
-  }
-  emit(ctx.stub, 'LimitsSet', limits);
-  return limits;
-}
-
 /**
  * Sets the owner's own limits ("" = none of its own). Each may only be
  * tighter than (or equal to) compliance's; a looser one is refused, so an
@@ -142,17 +156,20 @@ export async function setLimits(
 ): Promise<Limits> {
   requireId(accountId, 'accountId');
   const owner = pairOf(perPayment, perDay);
-  const account = await loadAccount(ctx, accountId);
-  requireOwner(ctx.caller, account);
-  requireNotClosed(account);
-  const current = await loadLimits(ctx, accountId);
-  for (const k of ['perPayment', 'perDay'] as const) {
-    const bound = current.compliance[k];
-    if (bound !== '' && owner[k] !== '' && parseStored(owner[k]) > parseStored(bound)) {
-      throw fail('FORBIDDEN', `owner ${k} ${owner[k]} would be looser than compliance's ${bound}`);
-    }
-  }
-  return store(ctx, account, limitsOf(accountId, current.compliance, owner));
+  return changeLimits(
+    ctx,
+    accountId,
+    (account) => requireOwner(ctx.caller, account),
+    (current) => {
+      for (const k of ['perPayment', 'perDay'] as const) {
+        const bound = current.compliance[k];
+        if (bound !== '' && owner[k] !== '' && parseStored(owner[k]) > parseStored(bound)) {
+          throw fail('FORBIDDEN', `owner ${k} ${owner[k]} would be looser than compliance's ${bound}`);
+        }
+      }
+      return limitsOf(accountId, current.compliance, owner);
+    },
+  );
 }
 
 /** Sets compliance's limits on an account ("" = none); only compliance granted over the owner's MSP. */
@@ -164,9 +181,11 @@ export async function setComplianceLimits(
 ): Promise<Limits> {
   requireId(accountId, 'accountId');
   const bounds = pairOf(perPayment, perDay);
-  const account = await loadAccount(ctx, accountId);
-  requireComplianceFor(ctx.caller, await ctx.governance(), account);
-  requireNotClosed(account);
-  const current = await loadLimits(ctx, accountId);
-  return store(ctx, account, limitsOf(accountId, bounds, current.owner));
+  const governance = await ctx.governance();
+  return changeLimits(
+    ctx,
+    accountId,
+    (account) => requireComplianceFor(ctx.caller, governance, account),
+    (current) => limitsOf(accountId, bounds, current.owner),
+  );
 }
