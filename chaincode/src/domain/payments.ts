@@ -94,7 +94,8 @@ function sameRequest(p: Payment, r: PayRequest): boolean {
  * On a replay the initiator is checked before any content: a stranger gets
  * FORBIDDEN whether or not its guess of the request matches.
  *
- * Keys read: the payment ID, both account descriptors (status and currency;
+ * Keys read: the governance (admission; written only by governance
+ * changes), the payment ID, both account descriptors (status and currency;
  * only open/close/freeze write them), the payer's balance, limits, day
  * counter and (payFrom) allowance. Keys written: the payment, the payer's
  * balance/day counter/allowance, and blind writes of the payee's credit and
