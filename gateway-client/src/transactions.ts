@@ -22,7 +22,7 @@ import {
 } from './errors';
 import type { Logger } from './logger';
 import type { ClientMetrics } from './metrics';
-import type { ConnectionPool, Lease } from './pool/pool';
+import type { AcquireOptions, ConnectionPool, Lease } from './pool/pool';
 import { classify, type Classification } from './retry/classify';
 import { backoffMs, CONFLICT_CODES, decide, type RetryPolicy, type Stage } from './retry/policy';
 
@@ -232,11 +232,14 @@ export class TransactionRunner {
           counters.resubmits++;
         }
         sentOnce = true;
-        const lease = await this.pool
-          .acquire({ exclude, deadline, admitted: true, stage: 'submit' })
-          .catch((e) => {
-            throw unknown('no endpoint to (re)send the envelope to', e);
-          });
+        const lease = await acquireSafely(this.pool, {
+          exclude,
+          deadline,
+          admitted: true,
+          stage: 'submit',
+        }).catch((e) => {
+          throw unknown('no endpoint to (re)send the envelope to', e);
+        });
         const result = await this.attempt('submit', lease, async (gateway) => {
           const tx = envelope ? gateway.newTransaction(envelope) : transaction;
           try {
@@ -277,11 +280,14 @@ export class TransactionRunner {
     for (;;) {
       const request = commitRequest;
       if (!request) throw unknown('no commit status request');
-      const lease = await this.pool
-        .acquire({ exclude, deadline, admitted: true, stage: 'commitStatus' })
-        .catch((e) => {
-          throw unknown('no endpoint to ask for the commit status', e);
-        });
+      const lease = await acquireSafely(this.pool, {
+        exclude,
+        deadline,
+        admitted: true,
+        stage: 'commitStatus',
+      }).catch((e) => {
+        throw unknown('no endpoint to ask for the commit status', e);
+      });
       const result = await this.attempt('commitStatus', lease, (gateway) =>
         gateway.newCommit(request).getStatus({ deadline: deadline.forStage(d.commitStatusMs) }),
       );
@@ -337,6 +343,11 @@ export class TransactionRunner {
       return { ok: false, error, failure };
     }
   }
+}
+
+/** pool.acquire, with any synchronous throw turned into a rejection the caller's `.catch` sees. */
+function acquireSafely(pool: ConnectionPool, options: AcquireOptions): Promise<Lease> {
+  return Promise.resolve().then(() => pool.acquire(options));
 }
 
 function newCounters(): Counters {

@@ -176,8 +176,21 @@ export class ConnectionPool {
     this.probeTimer.unref();
   }
 
-  /** Waits for a slot on a healthy endpoint (FIFO), or fails fast when the queue is full. */
+  /**
+   * Waits for a slot on a healthy endpoint (FIFO), or fails fast when the
+   * queue is full. Never throws: every failure is a rejected promise, so a
+   * caller's `.catch` sees it (a synchronous throw once escaped the submit
+   * path's "outcome unknown" handling).
+   */
   acquire(options: AcquireOptions): Promise<Lease> {
+    try {
+      return this.acquireOrThrow(options);
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
+  private acquireOrThrow(options: AcquireOptions): Promise<Lease> {
     if (this.closed) return Promise.reject(new ClientClosedError());
     const queue = options.admitted ? this.priorityWaiters : this.waiters;
     // Only take a slot directly when nobody is queued ahead, to keep FIFO fairness.
