@@ -5,11 +5,27 @@
  */
 import { status as grpcStatus } from '@grpc/grpc-js';
 import { Deadline } from './deadlines';
-import { TransactionOutcomeUnknownError } from './errors';
+import {
+  DeadlineExceededError,
+  EndpointsUnavailableError,
+  GatewayRequestError,
+  TransactionOutcomeUnknownError,
+} from './errors';
+import { provesNotAccepted } from './outcomes';
 import type { AcquireOptions, ConnectionPool } from './pool/pool';
 import { startHarness, type Harness } from './testing/harness';
 
 jest.setTimeout(30_000);
+
+/** How a Fabric v3.1.5 gateway reports an orderer's 4xx refusal (internal/pkg/gateway/submit.go). */
+const BAD_REQUEST = {
+  code: grpcStatus.ABORTED,
+  message: 'received unsuccessful response from orderer: status=BAD_REQUEST, info=bad envelope',
+};
+const MVCC_READ_CONFLICT = 11;
+const ordererDown = [
+  { address: 'orderer0:7050', mspId: 'OrdererMSP', message: 'rpc error: code = Unavailable' },
+];
 
 /** The client's pool (private), for spying on acquire. */
 const poolOf = (h: Harness) => (h.client as unknown as { pool: ConnectionPool }).pool;
@@ -40,6 +56,94 @@ describe('outcome rules', () => {
     expect(txId).toMatch(/^[0-9a-f]{64}$/);
     expect(h.ledger.envelopes.has(txId)).toBe(true);
   });
+
+  it.each([
+    ['INTERNAL', grpcStatus.INTERNAL],
+    ['UNKNOWN', grpcStatus.UNKNOWN],
+  ])('reports %s on the first send as unknown with the transaction ID', async (_name, code) => {
+    h = await startHarness(1);
+    h.peers[0]!.inject('submit', { code, message: 'gateway failed after forwarding' });
+    const err = await h.client.submit({ chaincode: 'cc', transaction: 'Pay' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TransactionOutcomeUnknownError);
+    expect((err as TransactionOutcomeUnknownError).transactionId).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('reports an orderer BAD_REQUEST on the first send as a definite failure with the transaction ID', async () => {
+    h = await startHarness(1);
+    h.peers[0]!.inject('submit', BAD_REQUEST);
+    const err = await h.client.submit({ chaincode: 'cc', transaction: 'Pay' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(GatewayRequestError);
+    expect((err as GatewayRequestError).transactionId).toMatch(/^[0-9a-f]{64}$/);
+    expect(h.ledger.applied).toEqual([]);
+  });
+
+  it('reports a BAD_REQUEST after a resend of the same envelope as unknown (the first copy may commit)', async () => {
+    h = await startHarness(1);
+    h.peers[0]!.inject('submit', { code: grpcStatus.UNAVAILABLE, details: ordererDown });
+    h.peers[0]!.inject('submit', BAD_REQUEST);
+    const err = await h.client.submit({ chaincode: 'cc', transaction: 'Pay' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TransactionOutcomeUnknownError);
+  });
+
+  it('reports a clear rejection of a fresh proposal as definite after an earlier proposal needed resends', async () => {
+    h = await startHarness(1);
+    // First proposal: one resend, then it commits as an MVCC conflict.
+    h.peers[0]!.inject('submit', { code: grpcStatus.UNAVAILABLE, details: ordererDown });
+    h.ledger.nextValidationCodes.push(MVCC_READ_CONFLICT);
+    // The retry's first send, on the fresh proposal, is refused by the orderer.
+    let sends = 0;
+    h.peers[0]!.faultFor = (method) => (method === 'submit' && ++sends === 2 ? BAD_REQUEST : undefined);
+    const err = await h.client.submit({ chaincode: 'cc', transaction: 'Pay' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(GatewayRequestError);
+    const txId = (err as GatewayRequestError).transactionId;
+    expect(txId).toMatch(/^[0-9a-f]{64}$/);
+    // The error names the fresh proposal, not the one that conflicted.
+    expect([...h.ledger.envelopes.keys()]).toHaveLength(1);
+    expect(h.ledger.envelopes.has(txId!)).toBe(false);
+  });
+
+  it('gives every submit error the transaction ID once a proposal exists', async () => {
+    h = await startHarness(1, { deadlines: { endorseMs: 100 }, retry: { maxEndpointAttempts: 2 } });
+    h.peers[0]!.inject('endorse', { code: grpcStatus.PERMISSION_DENIED });
+    const denied = await h.client.submit({ chaincode: 'cc', transaction: 'Pay' }).catch((e: unknown) => e);
+    expect(denied).toBeInstanceOf(GatewayRequestError);
+    expect((denied as GatewayRequestError).transactionId).toMatch(/^[0-9a-f]{64}$/);
+
+    h.peers[0]!.inject('endorse', { code: grpcStatus.UNAVAILABLE, details: ordererDown }, 2);
+    const down = await h.client.submit({ chaincode: 'cc', transaction: 'Pay' }).catch((e: unknown) => e);
+    expect(down).toBeInstanceOf(EndpointsUnavailableError);
+    expect((down as EndpointsUnavailableError).transactionId).toMatch(/^[0-9a-f]{64}$/);
+
+    h.peers[0]!.inject('endorse', { delayMs: 300 }, 2);
+    const slow = await h.client.submit({ chaincode: 'cc', transaction: 'Pay' }).catch((e: unknown) => e);
+    expect(slow).toBeInstanceOf(DeadlineExceededError);
+    expect((slow as DeadlineExceededError).transactionId).toMatch(/^[0-9a-f]{64}$/);
+  });
 });
 
-export { grpcStatus };
+describe('provesNotAccepted (Fabric v3.1.5 internal/pkg/gateway/submit.go)', () => {
+  it('accepts only answers given before broadcasting or the orderer 4xx refusals', async () => {
+    const { GatewayError } = await import('@hyperledger/fabric-gateway');
+    const e = (code: number, message: string) =>
+      new GatewayError({ code, message, details: [], cause: new Error(message) as never });
+    expect(provesNotAccepted(e(grpcStatus.ABORTED, BAD_REQUEST.message))).toBe(true);
+    expect(provesNotAccepted(e(grpcStatus.UNAVAILABLE, 'no orderer nodes available'))).toBe(true);
+    expect(provesNotAccepted(e(grpcStatus.INVALID_ARGUMENT, 'prepared transaction must be signed'))).toBe(
+      true,
+    );
+    expect(provesNotAccepted(e(grpcStatus.INTERNAL, 'x'))).toBe(false);
+    expect(provesNotAccepted(e(grpcStatus.UNKNOWN, 'x'))).toBe(false);
+    expect(
+      provesNotAccepted(e(grpcStatus.UNAVAILABLE, 'no orderers could successfully process transaction')),
+    ).toBe(false);
+    expect(
+      provesNotAccepted(
+        e(
+          grpcStatus.ABORTED,
+          'received unsuccessful response from orderer: status=SERVICE_UNAVAILABLE, info=x',
+        ),
+      ),
+    ).toBe(false);
+    expect(provesNotAccepted(new Error('not a gateway error'))).toBe(false);
+  });
+});

@@ -3,7 +3,6 @@
  * deadlines, classification, and the retry policy of retry/policy.ts.
  */
 import {
-  GatewayError,
   StatusCode,
   type Gateway,
   type ProposalOptions,
@@ -11,18 +10,11 @@ import {
   type Transaction,
 } from '@hyperledger/fabric-gateway';
 import { Deadline, sleepWithin, type Deadlines } from './deadlines';
-import {
-  ChaincodeError,
-  DeadlineExceededError,
-  EndpointsUnavailableError,
-  FabpayError,
-  GatewayRequestError,
-  TransactionInvalidError,
-  TransactionOutcomeUnknownError,
-} from './errors';
+import { DeadlineExceededError, EndpointsUnavailableError, TransactionInvalidError } from './errors';
 import type { Logger } from './logger';
 import type { ClientMetrics } from './metrics';
 import type { AcquireOptions, ConnectionPool, Lease } from './pool/pool';
+import { EnvelopeOutcome, toTypedError, withTransactionId } from './outcomes';
 import { classify, type Classification } from './retry/classify';
 import { backoffMs, CONFLICT_CODES, decide, type RetryPolicy, type Stage } from './retry/policy';
 
@@ -102,16 +94,24 @@ export class TransactionRunner {
     const d = { ...this.deadlines, ...req.deadlines };
     const deadline = new Deadline(d.overallMs);
     const counters = newCounters();
+    // The transaction ID of the latest proposal: every error carries it once one exists.
+    let txId: string | undefined;
     for (;;) {
       const transaction = await this.onEndpoints(
         'endorse',
         deadline,
         counters,
         counters.conflicts > 0,
-        (gateway) => this.proposal(gateway, req).endorse({ deadline: deadline.forStage(d.endorseMs) }),
-      );
+        (gateway) => {
+          const proposal = this.proposal(gateway, req);
+          txId = proposal.getTransactionId();
+          return proposal.endorse({ deadline: deadline.forStage(d.endorseMs) });
+        },
+      ).catch((e: unknown) => {
+        throw withTransactionId(e, txId);
+      });
+      txId = transaction.getTransactionId();
       const status = await this.submitAndWait(transaction, deadline, d, counters);
-      const txId = transaction.getTransactionId();
       if (status.successful) {
         return {
           result: transaction.getResult(),
@@ -135,11 +135,14 @@ export class TransactionRunner {
           { txId, codeName, retry: counters.conflicts + 1 },
           'read conflict; retrying with a fresh proposal',
         );
+        // The conflicting transaction committed invalid: failing here is definite.
         await sleepWithin(
           backoffMs(counters.conflicts, this.policy.conflictBackoffMs, this.random),
           deadline,
           'commit',
-        );
+        ).catch((e: unknown) => {
+          throw withTransactionId(e, txId);
+        });
         counters.conflicts++;
         continue;
       }
@@ -208,7 +211,8 @@ export class TransactionRunner {
 
   /**
    * Submits and waits for the commit status. After the first submit attempt
-   * only the same signed envelope is ever sent again.
+   * only the same signed envelope is ever sent again. Which error a failure
+   * becomes (definite or "outcome unknown") is decided by {@link EnvelopeOutcome}.
    */
   private async submitAndWait(
     transaction: Transaction,
@@ -216,30 +220,28 @@ export class TransactionRunner {
     d: Deadlines,
     counters: Counters,
   ): Promise<Status> {
-    const txId = transaction.getTransactionId();
+    const outcome = new EnvelopeOutcome(transaction.getTransactionId());
+    const txId = outcome.transactionId;
     let envelope: Uint8Array | undefined;
     let commitRequest: Uint8Array | undefined;
-    let sentOnce = false;
-    const unknown = (why: string, cause?: unknown) =>
-      new TransactionOutcomeUnknownError(txId, `outcome of transaction ${txId} unknown: ${why}`, { cause });
 
     const send = async (): Promise<void> => {
       const exclude = new Set<string>();
       for (;;) {
-        if (sentOnce) {
+        if (outcome.sent) {
           if (counters.resubmits >= this.policy.maxResubmits)
-            throw unknown(`gave up after ${counters.resubmits} resends`);
+            throw outcome.failure(`gave up after ${counters.resubmits} resends`, undefined);
           counters.resubmits++;
         }
-        sentOnce = true;
         const lease = await acquireSafely(this.pool, {
           exclude,
           deadline,
           admitted: true,
           stage: 'submit',
-        }).catch((e) => {
-          throw unknown('no endpoint to (re)send the envelope to', e);
+        }).catch((e: unknown) => {
+          throw outcome.failure('no endpoint to (re)send the envelope to', e);
         });
+        outcome.sending();
         const result = await this.attempt('submit', lease, async (gateway) => {
           const tx = envelope ? gateway.newTransaction(envelope) : transaction;
           try {
@@ -250,15 +252,16 @@ export class TransactionRunner {
           }
         });
         if (result.ok) {
+          outcome.acknowledged();
           commitRequest = result.value.getBytes();
           return;
         }
         if (decide('submit', result.failure) === 'fail') {
-          // A clear rejection of the first send means nothing was ordered;
-          // after resends, an earlier copy may still commit.
-          if (counters.resubmits === 0) throw toTypedError('submit', result.error, result.failure, txId);
-          throw unknown('a resend was rejected', result.error);
+          throw outcome.failure('the gateway failed the send', result.error, () =>
+            toTypedError('submit', result.error, result.failure, txId),
+          );
         }
+        outcome.sendMayHaveFailed(result.error);
         this.metrics.retries.inc({ stage: 'submit', reason: result.failure.reason });
         this.logger.warn(
           { txId, endpoint: lease.endpoint, reason: result.failure.reason },
@@ -269,8 +272,8 @@ export class TransactionRunner {
           backoffMs(counters.resubmits, this.policy.resubmitBackoffMs, this.random),
           deadline,
           'submit',
-        ).catch((e) => {
-          throw unknown('overall deadline passed while resending', e);
+        ).catch((e: unknown) => {
+          throw outcome.failure('overall deadline passed while resending', e);
         });
       }
     };
@@ -279,23 +282,23 @@ export class TransactionRunner {
     const exclude = new Set<string>();
     for (;;) {
       const request = commitRequest;
-      if (!request) throw unknown('no commit status request');
+      if (!request) throw outcome.failure('no commit status request', undefined);
       const lease = await acquireSafely(this.pool, {
         exclude,
         deadline,
         admitted: true,
         stage: 'commitStatus',
-      }).catch((e) => {
-        throw unknown('no endpoint to ask for the commit status', e);
+      }).catch((e: unknown) => {
+        throw outcome.failure('no endpoint to ask for the commit status', e);
       });
       const result = await this.attempt('commitStatus', lease, (gateway) =>
         gateway.newCommit(request).getStatus({ deadline: deadline.forStage(d.commitStatusMs) }),
       );
       if (result.ok) return result.value;
       const action = decide('commitStatus', result.failure);
-      if (action === 'fail') throw unknown('commit status lookup failed', result.error);
+      if (action === 'fail') throw outcome.failure('commit status lookup failed', result.error);
       if (deadline.expired())
-        throw unknown('overall deadline passed waiting for the commit status', result.error);
+        throw outcome.failure('overall deadline passed waiting for the commit status', result.error);
       this.metrics.retries.inc({ stage: 'commitStatus', reason: result.failure.reason });
       if (action === 'resend-envelope') {
         // No commit within the wait: the transaction may have been lost (e.g.
@@ -306,15 +309,15 @@ export class TransactionRunner {
       } else {
         counters.statusLookups++;
         if (counters.statusLookups > this.policy.maxStatusAttempts) {
-          throw unknown('commit status unavailable from every endpoint', result.error);
+          throw outcome.failure('commit status unavailable from every endpoint', result.error);
         }
         if (result.failure.endpointFault) exclude.add(lease.endpoint);
         await sleepWithin(
           backoffMs(counters.statusLookups, this.policy.transportBackoffMs, this.random),
           deadline,
           'commitStatus',
-        ).catch((e) => {
-          throw unknown('overall deadline passed waiting for the commit status', e);
+        ).catch((e: unknown) => {
+          throw outcome.failure('overall deadline passed waiting for the commit status', e);
         });
       }
     }
@@ -354,46 +357,4 @@ function newCounters(): Counters {
   return { endpoint: 0, conflicts: 0, resubmits: 0, statusLookups: 0 };
 }
 
-function describe(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
-/** Converts a final failure into the library's typed errors. */
-export function toTypedError(stage: Stage, error: unknown, failure: Classification, txId?: string): Error {
-  if (error instanceof FabpayError) return error;
-  const transactionId = txId ?? (error as { transactionId?: string }).transactionId;
-  if (failure.kind === 'chaincode') {
-    return new ChaincodeError(
-      failure.chaincodeCode ?? 'CHAINCODE_ERROR',
-      failure.chaincodeMessage ?? '',
-      transactionId,
-      {
-        cause: error,
-      },
-    );
-  }
-  if (failure.kind === 'deadline') {
-    return new DeadlineExceededError(stage, `${stage} deadline exceeded: ${describe(error)}`, {
-      cause: error,
-    });
-  }
-  if (failure.kind === 'transport' || failure.kind === 'overloaded') {
-    return new EndpointsUnavailableError(
-      stage,
-      `${stage} failed on every endpoint tried: ${describe(error)}`,
-      {
-        cause: error,
-      },
-    );
-  }
-  const details = error instanceof GatewayError ? error.details : [];
-  return new GatewayRequestError(
-    stage,
-    failure.grpcCode ?? 'CLIENT',
-    `${stage} failed: ${describe(error)}`,
-    details,
-    {
-      cause: error,
-    },
-  );
-}
+export { toTypedError } from './outcomes';
