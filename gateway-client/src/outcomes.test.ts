@@ -102,6 +102,22 @@ describe('outcome rules', () => {
     expect(h.ledger.envelopes.has(txId!)).toBe(false);
   });
 
+  it('gives each proposal its own resend budget', async () => {
+    h = await startHarness(1, { retry: { maxResubmits: 1 } });
+    // First proposal: one resend (its whole budget), then an MVCC conflict.
+    h.peers[0]!.inject('submit', { code: grpcStatus.UNAVAILABLE, details: ordererDown });
+    h.ledger.nextValidationCodes.push(MVCC_READ_CONFLICT);
+    // The fresh proposal needs one resend too.
+    let sends = 0;
+    h.peers[0]!.faultFor = (method) =>
+      method === 'submit' && ++sends === 2
+        ? { code: grpcStatus.UNAVAILABLE, details: ordererDown }
+        : undefined;
+    const result = await h.client.submit({ chaincode: 'cc', transaction: 'Pay' });
+    expect(h.ledger.applied).toEqual([result.transactionId]);
+    expect(result.retries).toMatchObject({ conflicts: 1, resubmits: 2 });
+  });
+
   it('gives every submit error the transaction ID once a proposal exists', async () => {
     h = await startHarness(1, { deadlines: { endorseMs: 100 }, retry: { maxEndpointAttempts: 2 } });
     h.peers[0]!.inject('endorse', { code: grpcStatus.PERMISSION_DENIED });

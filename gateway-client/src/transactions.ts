@@ -222,6 +222,10 @@ export class TransactionRunner {
   ): Promise<Status> {
     const outcome = new EnvelopeOutcome(transaction.getTransactionId());
     const txId = outcome.transactionId;
+    // Budgets are per proposal: a fresh proposal after a conflict starts
+    // afresh; `counters` only sums them for the result.
+    let resubmits = 0;
+    let statusLookups = 0;
     let envelope: Uint8Array | undefined;
     let commitRequest: Uint8Array | undefined;
 
@@ -229,8 +233,9 @@ export class TransactionRunner {
       const exclude = new Set<string>();
       for (;;) {
         if (outcome.sent) {
-          if (counters.resubmits >= this.policy.maxResubmits)
-            throw outcome.failure(`gave up after ${counters.resubmits} resends`, undefined);
+          if (resubmits >= this.policy.maxResubmits)
+            throw outcome.failure(`gave up after ${resubmits} resends`, undefined);
+          resubmits++;
           counters.resubmits++;
         }
         const lease = await acquireSafely(this.pool, {
@@ -269,7 +274,7 @@ export class TransactionRunner {
         );
         if (result.failure.endpointFault) exclude.add(lease.endpoint);
         await sleepWithin(
-          backoffMs(counters.resubmits, this.policy.resubmitBackoffMs, this.random),
+          backoffMs(resubmits, this.policy.resubmitBackoffMs, this.random),
           deadline,
           'submit',
         ).catch((e: unknown) => {
@@ -307,13 +312,14 @@ export class TransactionRunner {
         this.logger.warn({ txId }, 'no commit status in time; resending the same envelope');
         await send();
       } else {
+        statusLookups++;
         counters.statusLookups++;
-        if (counters.statusLookups > this.policy.maxStatusAttempts) {
+        if (statusLookups > this.policy.maxStatusAttempts) {
           throw outcome.failure('commit status unavailable from every endpoint', result.error);
         }
         if (result.failure.endpointFault) exclude.add(lease.endpoint);
         await sleepWithin(
-          backoffMs(counters.statusLookups, this.policy.transportBackoffMs, this.random),
+          backoffMs(statusLookups, this.policy.transportBackoffMs, this.random),
           deadline,
           'commitStatus',
         ).catch((e: unknown) => {
