@@ -163,3 +163,46 @@ describe('provesNotAccepted (Fabric v3.1.5 internal/pkg/gateway/submit.go)', () 
     expect(provesNotAccepted(new Error('not a gateway error'))).toBe(false);
   });
 });
+
+describe('endpoint health under request-level failures', () => {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+
+  it('lets one request fail with a stream-level error without ejecting a peer or failing 100 others', async () => {
+    h = await startHarness(2);
+    for (const p of h.peers) {
+      p.faultFor = (method, fn) =>
+        fn === 'Poison' ? { code: grpcStatus.UNAVAILABLE, message: 'Stream refused by server' } : undefined;
+    }
+    const poison = h.client.evaluate({ chaincode: 'cc', transaction: 'Poison' }).then(
+      () => 'ok',
+      (e: unknown) => e,
+    );
+    const others = Array.from({ length: 100 }, (_, i) =>
+      i % 2 === 0
+        ? h!.client.evaluate({ chaincode: 'cc', transaction: 'Ping', args: [`${i}`] })
+        : h!.client.submit({ chaincode: 'cc', transaction: 'Pay', args: [`p${i}`] }),
+    );
+    const results = await Promise.allSettled(others);
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+    expect(await poison).toBeInstanceOf(EndpointsUnavailableError);
+    for (const e of h.client.status().endpoints) {
+      expect(e.stats.ejections).toBe(0);
+      expect(e.state).toBe('ready');
+    }
+  });
+
+  it('never counts a commit-status wait that timed out against the peer', async () => {
+    h = await startHarness(1, { deadlines: { commitStatusMs: 200 } });
+    // Two copies lost (as in a Raft election): two status waits time out.
+    h.peers[0]!.inject('submit', { lose: true }, 2);
+    const result = await h.client.submit({ chaincode: 'cc', transaction: 'Pay' });
+    expect(h.ledger.applied).toEqual([result.transactionId]);
+    const e = h.client.status().endpoints[0]!;
+    expect(e.stats.ejections).toBe(0);
+    expect(e.stats.failures).toBe(0);
+  });
+});

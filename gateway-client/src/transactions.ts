@@ -187,10 +187,11 @@ export class TransactionRunner {
     call: (gateway: Gateway) => Promise<T>,
   ): Promise<T> {
     const exclude = new Set<string>();
+    const blamed = new Set<string>();
     let last: Attempt<T> | undefined;
     for (let attempt = 0; attempt < this.policy.maxEndpointAttempts; attempt++) {
       const lease = await this.pool.acquire({ exclude, deadline, admitted: admitted || attempt > 0, stage });
-      const result = await this.attempt(stage, lease, call);
+      const result = await this.attempt(stage, lease, call, blamed);
       if (result.ok) return result.value;
       last = result;
       if (decide(stage, result.failure) === 'fail') throw toTypedError(stage, result.error, result.failure);
@@ -226,6 +227,7 @@ export class TransactionRunner {
     // afresh; `counters` only sums them for the result.
     let resubmits = 0;
     let statusLookups = 0;
+    const blamed = new Set<string>();
     let envelope: Uint8Array | undefined;
     let commitRequest: Uint8Array | undefined;
 
@@ -247,15 +249,20 @@ export class TransactionRunner {
           throw outcome.failure('no endpoint to (re)send the envelope to', e);
         });
         outcome.sending();
-        const result = await this.attempt('submit', lease, async (gateway) => {
-          const tx = envelope ? gateway.newTransaction(envelope) : transaction;
-          try {
-            return await tx.submit({ deadline: deadline.forStage(d.submitMs) });
-          } finally {
-            // Signed during submit(): from now on the exact same bytes are resent.
-            envelope ??= tx.getBytes();
-          }
-        });
+        const result = await this.attempt(
+          'submit',
+          lease,
+          async (gateway) => {
+            const tx = envelope ? gateway.newTransaction(envelope) : transaction;
+            try {
+              return await tx.submit({ deadline: deadline.forStage(d.submitMs) });
+            } finally {
+              // Signed during submit(): from now on the exact same bytes are resent.
+              envelope ??= tx.getBytes();
+            }
+          },
+          blamed,
+        );
         if (result.ok) {
           outcome.acknowledged();
           commitRequest = result.value.getBytes();
@@ -296,8 +303,11 @@ export class TransactionRunner {
       }).catch((e: unknown) => {
         throw outcome.failure('no endpoint to ask for the commit status', e);
       });
-      const result = await this.attempt('commitStatus', lease, (gateway) =>
-        gateway.newCommit(request).getStatus({ deadline: deadline.forStage(d.commitStatusMs) }),
+      const result = await this.attempt(
+        'commitStatus',
+        lease,
+        (gateway) => gateway.newCommit(request).getStatus({ deadline: deadline.forStage(d.commitStatusMs) }),
+        blamed,
       );
       if (result.ok) return result.value;
       const action = decide('commitStatus', result.failure);
@@ -329,11 +339,19 @@ export class TransactionRunner {
     }
   }
 
-  /** One stage call on a lease: timing, health accounting, classification. */
+  /**
+   * One stage call on a lease: timing, health accounting, classification.
+   * Health: only connection-level failures count against an endpoint (the
+   * pool also checks the connection is really down), plus timeouts of cheap
+   * calls (evaluate), never long waits (endorse, submit, commit status). One
+   * request counts a timeout against an endpoint at most once (`blamed`), so
+   * no single request can eject a peer whatever its payload.
+   */
   private async attempt<T>(
     stage: Stage,
     lease: Lease,
     call: (gateway: Gateway) => Promise<T>,
+    blamed: Set<string> = new Set(),
   ): Promise<Attempt<T>> {
     const end = this.metrics.stageSeconds.startTimer({ stage });
     try {
@@ -343,11 +361,13 @@ export class TransactionRunner {
       return { ok: true, value };
     } catch (error) {
       const failure = classify(error);
+      // A timeout may be the request's own doing (a slow query), so each
+      // request counts it once per endpoint; connection failures always count.
+      const timeout = failure.kind === 'deadline' && stage === 'evaluate' && !blamed.has(lease.endpoint);
+      if (timeout) blamed.add(lease.endpoint);
+      const fault = failure.endpointFault || timeout;
       // A chaincode error proves the peer works; orderer trouble is not the peer's fault.
-      lease.release(
-        failure.endpointFault ? 'endpoint-failure' : failure.kind === 'chaincode' ? 'success' : 'neutral',
-        error,
-      );
+      lease.release(fault ? 'endpoint-failure' : failure.kind === 'chaincode' ? 'success' : 'neutral', error);
       end({ outcome: failure.reason });
       return { ok: false, error, failure };
     }

@@ -9,7 +9,7 @@
  * queue and are exempt from the queue limit, so an endorsed transaction is
  * never dropped for backpressure half way through.
  */
-import type * as grpc from '@grpc/grpc-js';
+import * as grpc from '@grpc/grpc-js';
 import { connect, type Gateway, type Hash, type Identity, type Signer } from '@hyperledger/fabric-gateway';
 import { ClientClosedError, DeadlineExceededError, QueueFullError } from '../errors';
 import type { Deadline } from '../deadlines';
@@ -113,10 +113,17 @@ class Endpoint {
 
   /** Round robin over the endpoint's connections. */
   nextGateway(): Gateway {
-    const gateway = this.gateways[this.next % this.gateways.length];
+    return this.nextConnection().gateway;
+  }
+
+  /** The next connection (round robin) and its gRPC client. */
+  nextConnection(): { gateway: Gateway; client: grpc.Client } {
+    const i = this.next % this.gateways.length;
     this.next++;
-    if (!gateway) throw new Error('endpoint has no connections');
-    return gateway;
+    const gateway = this.gateways[i];
+    const client = this.clients[i];
+    if (!gateway || !client) throw new Error('endpoint has no connections');
+    return { gateway, client };
   }
 }
 
@@ -328,14 +335,20 @@ export class ConnectionPool {
     endpoint.calls++;
     this.metrics.inFlight.set({ endpoint: endpoint.config.name }, endpoint.inFlight);
     let released = false;
+    const connection = endpoint.nextConnection();
     return {
       endpoint: endpoint.config.name,
-      gateway: endpoint.nextGateway(),
-      release: (outcome, error) => {
+      gateway: connection.gateway,
+      release: (reported, error) => {
         if (released) return;
         released = true;
         endpoint.inFlight--;
         this.metrics.inFlight.set({ endpoint: endpoint.config.name }, endpoint.inFlight);
+        // Only a connection-level failure counts against the peer: if the
+        // connection the call used is still up, the failure was that call's
+        // own (its payload, its stream), and other calls are unaffected.
+        const outcome =
+          reported === 'endpoint-failure' && connectionUp(connection.client) ? 'neutral' : reported;
         if (outcome === 'success') {
           endpoint.successes++;
           const before = endpoint.health.state;
@@ -436,4 +449,9 @@ export class ConnectionPool {
   private publishQueue(): void {
     this.metrics.queueLength.set(this.waiters.length + this.priorityWaiters.length);
   }
+}
+
+/** Is the client's HTTP/2 connection established right now? */
+function connectionUp(client: grpc.Client): boolean {
+  return client.getChannel().getConnectivityState(false) === grpc.connectivityState.READY;
 }

@@ -106,6 +106,19 @@ describe('classify + decide', () => {
     expect(classify(gwError(status.RESOURCE_EXHAUSTED, 'x')).kind).toBe('overloaded');
   });
 
+  it('a stream-level failure or a timeout is never the endpoint’s fault', () => {
+    for (const c of [
+      classify(gwError(status.UNAVAILABLE, 'Stream refused by server')),
+      classify(
+        gwError(status.INTERNAL, 'Received RST_STREAM with code 2 triggered by internal client error'),
+      ),
+      classify(gwError(status.RESOURCE_EXHAUSTED, 'Received message larger than max (5000000 vs 4194304)')),
+      classify(gwError(status.DEADLINE_EXCEEDED, 'Deadline exceeded')),
+    ]) {
+      expect(c.endpointFault).toBe(false);
+    }
+  });
+
   it('a commit-status timeout means resend the same envelope', () => {
     const c = classify(gwError(status.DEADLINE_EXCEEDED, 'Deadline exceeded'));
     expect(decide('commitStatus', c)).toBe('resend-envelope');

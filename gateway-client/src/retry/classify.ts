@@ -65,6 +65,13 @@ export function parseChaincodeError(text: string): { code: string; message: stri
   return { code: 'CHAINCODE_ERROR', message: body };
 }
 
+/** grpc-js messages for a failure of one stream (request), not of the connection. */
+function isStreamLevel(text: string): boolean {
+  return /Stream refused by server|Received RST_STREAM|RST_STREAM with code|Received message larger than max|Response message parsing error/i.test(
+    text,
+  );
+}
+
 /** True for the peer gateway's concurrency-limit refusal. */
 function isTooManyRequests(text: string): boolean {
   return /too many requests/i.test(text);
@@ -90,6 +97,13 @@ export function classify(err: unknown): Classification {
       };
     }
   }
+  // Failures of one stream on a working connection (the server refused or
+  // reset this stream, or this response was too big): they say nothing
+  // about the peer, and another request on the same connection is fine.
+  if (texts.some(isStreamLevel)) {
+    const kind = err.code === GrpcStatus.RESOURCE_EXHAUSTED ? 'overloaded' : 'transport';
+    return { kind, endpointFault: false, grpcCode, reason: 'stream_error' };
+  }
   switch (err.code) {
     case GrpcStatus.UNAVAILABLE:
     case GrpcStatus.CANCELLED:
@@ -98,7 +112,10 @@ export function classify(err: unknown): Classification {
       // With details, the peer answered and is reporting on others.
       return { kind: 'transport', endpointFault: err.details.length === 0, grpcCode, reason: 'unavailable' };
     case GrpcStatus.DEADLINE_EXCEEDED:
-      return { kind: 'deadline', endpointFault: err.details.length === 0, grpcCode, reason: 'deadline' };
+      // A deadline says the call took too long, not that the peer is down:
+      // commit-status waits and endorsements are long by nature. The runner
+      // counts repeated timeouts of cheap calls (evaluate) itself.
+      return { kind: 'deadline', endpointFault: false, grpcCode, reason: 'deadline' };
     case GrpcStatus.RESOURCE_EXHAUSTED:
       return { kind: 'overloaded', endpointFault: false, grpcCode, reason: 'overloaded' };
     case GrpcStatus.ABORTED:
