@@ -105,6 +105,7 @@ export class FabpayClient {
   private readonly streams = new Set<ChaincodeEventStream>();
   private readonly random: () => number;
   private closing = false;
+  private closed: Promise<boolean> | undefined;
 
   constructor(options: FabpayClientOptions) {
     this.logger = options.logger ?? silentLogger();
@@ -116,6 +117,10 @@ export class FabpayClient {
     this.random = options.random ?? Math.random;
     this.signer = newNodeSigner(options.identity.privateKey);
     const health = { ...DEFAULT_HEALTH_OPTIONS, ...options.health };
+    // Validate everything that can throw before the pool opens connections
+    // and starts its probe timer, so a bad option leaks nothing.
+    const deadlines = resolveDeadlines(options.deadlines);
+    const retry = resolveRetryPolicy(options.retry);
     this.pool = new ConnectionPool(
       options.endpoints,
       options.identity.mspId,
@@ -138,8 +143,8 @@ export class FabpayClient {
     this.runner = new TransactionRunner(
       this.pool,
       options.channel,
-      resolveDeadlines(options.deadlines),
-      resolveRetryPolicy(options.retry),
+      deadlines,
+      retry,
       this.metrics,
       this.logger,
       this.random,
@@ -245,13 +250,16 @@ export class FabpayClient {
   /**
    * Graceful shutdown: refuse new work, stop event streams, let in-flight
    * requests finish (up to the drain timeout), then close every connection.
-   * Returns whether everything finished before the timeout.
+   * Returns whether everything finished before the timeout. Calling it again
+   * (while closing or after) returns the first call's answer, bounded by the
+   * first call's drain timeout.
    */
-  async close(options: CloseOptions = {}): Promise<boolean> {
-    if (this.closing) {
-      await Promise.allSettled([...this.active]);
-      return true;
-    }
+  close(options: CloseOptions = {}): Promise<boolean> {
+    this.closed ??= this.closeOnce(options);
+    return this.closed;
+  }
+
+  private async closeOnce(options: CloseOptions): Promise<boolean> {
     this.closing = true;
     this.logger.info({ active: this.active.size }, 'closing: draining in-flight requests');
     await Promise.all([...this.streams].map((s) => s.stop()));

@@ -13,7 +13,10 @@ import {
 } from './errors';
 import { provesNotAccepted } from './outcomes';
 import type { AcquireOptions, ConnectionPool } from './pool/pool';
-import { startHarness, type Harness } from './testing/harness';
+import { FabpayClient } from './client';
+import * as connections from './pool/connections';
+import { TEST_CERT, TEST_KEY } from './testing/fixtures';
+import { eventually, startHarness, type Harness } from './testing/harness';
 
 jest.setTimeout(30_000);
 
@@ -204,5 +207,50 @@ describe('endpoint health under request-level failures', () => {
     const e = h.client.status().endpoints[0]!;
     expect(e.stats.ejections).toBe(0);
     expect(e.stats.failures).toBe(0);
+  });
+});
+
+describe('closing', () => {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    jest.restoreAllMocks();
+    await h?.close();
+    h = undefined;
+  });
+
+  it('returns from a second close() while a submit is in flight, bounded, with the same answer', async () => {
+    h = await startHarness(1);
+    // The envelope is lost: the submit waits for a commit status for 30 s.
+    h.peers[0]!.inject('submit', { lose: true });
+    const submit = h.client.submit({ chaincode: 'cc', transaction: 'Pay' }).catch((e: unknown) => e);
+    await eventually(() => h!.peers[0]!.calls.commitStatus > 0, 5_000, 'commit status wait');
+    const started = Date.now();
+    const [first, second] = await Promise.all([
+      h.client.close({ drainTimeoutMs: 200 }),
+      h.client.close({ drainTimeoutMs: 200 }),
+    ]);
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(first).toBe(false);
+    expect(second).toBe(false);
+    await h.peers[0]!.stop();
+    expect(await submit).toBeInstanceOf(Error);
+  });
+
+  it('validates every option before opening a connection', () => {
+    const opened = jest.spyOn(connections, 'openConnections');
+    const base = {
+      endpoints: [{ name: 'peer0', address: '127.0.0.1:1', mspId: 'Org1MSP' }],
+      identity: { mspId: 'Org1MSP', certificate: TEST_CERT, privateKey: TEST_KEY },
+      channel: 'payments',
+    };
+    expect(() => new FabpayClient({ ...base, deadlines: { overallMs: -1 } })).toThrow(RangeError);
+    expect(
+      () =>
+        new FabpayClient({
+          ...base,
+          endpoints: [...base.endpoints, { name: 'peer0', address: '127.0.0.1:2', mspId: 'Org1MSP' }],
+        }),
+    ).toThrow(RangeError);
+    expect(opened).not.toHaveBeenCalled();
   });
 });

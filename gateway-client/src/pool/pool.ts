@@ -163,9 +163,11 @@ export class ConnectionPool {
     if (options.connectionsPerEndpoint < 1) throw new RangeError('connectionsPerEndpoint must be >= 1');
     if (options.maxInFlightPerEndpoint < 1) throw new RangeError('maxInFlightPerEndpoint must be >= 1');
     const names = new Set<string>();
-    this.endpoints = configs.map((config) => {
+    for (const config of configs) {
       if (names.has(config.name)) throw new RangeError(`duplicate endpoint name ${config.name}`);
       names.add(config.name);
+    }
+    this.endpoints = configs.map((config) => {
       const clients = openConnections(config, options.connection, options.connectionsPerEndpoint);
       const gateways = clients.map((client) => connect({ client, ...credentials }));
       const endpoint = new Endpoint(
