@@ -167,6 +167,46 @@ describe('provesNotAccepted (Fabric v3.1.5 internal/pkg/gateway/submit.go)', () 
   });
 });
 
+describe('endorsement with the chaincode unavailable', () => {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+
+  const unreachable = {
+    code: grpcStatus.ABORTED,
+    message: 'failed to endorse transaction, see attached details for more info',
+    details: [
+      {
+        address: 'peer0.org1:7051',
+        mspId: 'Org1MSP',
+        message:
+          'error in simulation: failed to execute transaction 5a1e: could not launch chaincode payments_1.0:ab12: chaincode registration failed: connect: connection refused',
+      },
+    ],
+  };
+
+  it('endorses again on another peer, then after backoff, and commits once', async () => {
+    h = await startHarness(2, { retry: { maxEndpointAttempts: 2 } });
+    // The CCaaS server is down for longer than the endpoint attempts last.
+    for (const p of h.peers) p.inject('endorse', unreachable, 3);
+    const result = await h.client.submit({ chaincode: 'cc', transaction: 'Pay' });
+    expect(h.ledger.applied).toEqual([result.transactionId]);
+    expect(h.peers[0]!.calls.endorse + h.peers[1]!.calls.endorse).toBe(7);
+    for (const e of h.client.status().endpoints) expect(e.stats.ejections).toBe(0);
+  });
+
+  it('gives up at the deadline with a definite failure carrying the transaction ID', async () => {
+    h = await startHarness(1, { deadlines: { overallMs: 500 } });
+    h.peers[0]!.always('endorse', unreachable);
+    const err = await h.client.submit({ chaincode: 'cc', transaction: 'Pay' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DeadlineExceededError);
+    expect((err as DeadlineExceededError).transactionId).toMatch(/^[0-9a-f]{64}$/);
+    expect(h.ledger.envelopes.size).toBe(0);
+  });
+});
+
 describe('endpoint health under request-level failures', () => {
   let h: Harness | undefined;
   afterEach(async () => {

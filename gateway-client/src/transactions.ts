@@ -189,12 +189,18 @@ export class TransactionRunner {
     const exclude = new Set<string>();
     const blamed = new Set<string>();
     let last: Attempt<T> | undefined;
-    for (let attempt = 0; attempt < this.policy.maxEndpointAttempts; attempt++) {
+    // Attempts that count against maxEndpointAttempts. Waiting for an
+    // unavailable chaincode does not: it is retried, with the longer resend
+    // backoff, for as long as the deadline allows.
+    let counted = 0;
+    for (let attempt = 0; counted < this.policy.maxEndpointAttempts; attempt++) {
       const lease = await this.pool.acquire({ exclude, deadline, admitted: admitted || attempt > 0, stage });
       const result = await this.attempt(stage, lease, call, blamed);
       if (result.ok) return result.value;
       last = result;
       if (decide(stage, result.failure) === 'fail') throw toTypedError(stage, result.error, result.failure);
+      const waitForChaincode = result.failure.reason === 'chaincode_unavailable';
+      if (!waitForChaincode) counted++;
       this.metrics.retries.inc({ stage, reason: result.failure.reason });
       this.logger.debug(
         { stage, endpoint: lease.endpoint, reason: result.failure.reason },
@@ -202,8 +208,9 @@ export class TransactionRunner {
       );
       exclude.add(lease.endpoint);
       counters.endpoint++;
-      if (attempt + 1 < this.policy.maxEndpointAttempts) {
-        await sleepWithin(backoffMs(attempt, this.policy.transportBackoffMs, this.random), deadline, stage);
+      if (counted < this.policy.maxEndpointAttempts) {
+        const limits = waitForChaincode ? this.policy.resubmitBackoffMs : this.policy.transportBackoffMs;
+        await sleepWithin(backoffMs(attempt, limits, this.random), deadline, stage);
       }
     }
     if (last && !last.ok) throw toTypedError(stage, last.error, last.failure);

@@ -72,6 +72,25 @@ function isStreamLevel(text: string): boolean {
   );
 }
 
+/**
+ * The chaincode (or the peer's link to it) was unavailable during
+ * simulation: nothing was endorsed or ordered, so endorsing again (on
+ * another peer, after a backoff) is safe. Fabric v3.1.5 reports it as the
+ * endorser's error, not a chaincode response: core/endorser/endorser.go
+ * "error in simulation: ..." wrapping core/chaincode/chaincode_support.go
+ * "failed to execute transaction <txid>: ..." with "could not launch
+ * chaincode <ccid>: ..." (a CCaaS server that refuses connections:
+ * "chaincode registration failed", "connect: connection refused"), or
+ * handler.go "chaincode stream terminated" (it died mid-call), or "timeout
+ * expired while executing transaction". The gateway returns it as ABORTED
+ * "failed to endorse transaction, see attached details" (responseStatus in
+ * internal/pkg/gateway/apiutils.go: status 500 without payload means the
+ * peer, not the chaincode, produced it). A chaincode's own rejection always
+ * comes as "chaincode response <status>, ..." and is handled before this.
+ */
+const CHAINCODE_UNAVAILABLE =
+  /could not launch chaincode|chaincode stream terminated|chaincode registration failed|error in simulation: failed to execute transaction|timeout expired while executing transaction/;
+
 /** True for the peer gateway's concurrency-limit refusal. */
 function isTooManyRequests(text: string): boolean {
   return /too many requests/i.test(text);
@@ -129,10 +148,16 @@ export function classify(err: unknown): Classification {
       if (texts.some((t) => /ProposalResponsePayloads do not match/.test(t))) {
         return { kind: 'transport', endpointFault: false, grpcCode, reason: 'endorsement_mismatch' };
       }
+      if (texts.some((t) => CHAINCODE_UNAVAILABLE.test(t))) {
+        return { kind: 'transport', endpointFault: false, grpcCode, reason: 'chaincode_unavailable' };
+      }
       return { kind: 'fatal', endpointFault: false, grpcCode, reason: 'aborted' };
     case GrpcStatus.UNKNOWN:
       if (texts.some(isTooManyRequests)) {
         return { kind: 'overloaded', endpointFault: false, grpcCode, reason: 'overloaded' };
+      }
+      if (texts.some((t) => CHAINCODE_UNAVAILABLE.test(t))) {
+        return { kind: 'transport', endpointFault: false, grpcCode, reason: 'chaincode_unavailable' };
       }
       return { kind: 'fatal', endpointFault: false, grpcCode, reason: 'unknown' };
     case GrpcStatus.FAILED_PRECONDITION:
