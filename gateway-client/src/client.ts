@@ -14,6 +14,7 @@ import { silentLogger, type Logger } from './logger';
 import { ClientMetrics, type MetricsOptions } from './metrics';
 import { DEFAULT_CONNECTION_OPTIONS, type ConnectionOptions } from './pool/connections';
 import { DEFAULT_HEALTH_OPTIONS, type HealthOptions } from './pool/health';
+import { resolution, type TransactionResolution } from './outcomes';
 import { ConnectionPool, type PoolStatus } from './pool/pool';
 import type { SelectionStrategy } from './pool/selection';
 import {
@@ -231,6 +232,18 @@ export class FabpayClient {
     return this.track('status', () =>
       this.runner.lookupStatus(this.commitStatusRequest(transactionId), timeoutMs),
     );
+  }
+
+  /**
+   * Resolves an unknown outcome by transaction ID (the ID a
+   * `TransactionOutcomeUnknownError` carries): `committed` (VALID, with its
+   * block), `invalid` (committed with another validation code, so it never
+   * applies) or `not-found` (not committed within `timeoutMs`, default 5 s).
+   * Uses the same signed commit-status request as `getTransactionStatus`;
+   * the outcome rules are in outcomes.ts.
+   */
+  async resolve(transactionId: string, timeoutMs = 5_000): Promise<TransactionResolution> {
+    return resolution(transactionId, await this.getTransactionStatus(transactionId, timeoutMs));
   }
 
   /** Opens a checkpointed chaincode event stream; stop it with `stream.stop()`. */

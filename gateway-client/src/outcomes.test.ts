@@ -9,6 +9,7 @@ import {
   DeadlineExceededError,
   EndpointsUnavailableError,
   GatewayRequestError,
+  TransactionInvalidError,
   TransactionOutcomeUnknownError,
 } from './errors';
 import { provesNotAccepted } from './outcomes';
@@ -26,6 +27,7 @@ const BAD_REQUEST = {
   message: 'received unsuccessful response from orderer: status=BAD_REQUEST, info=bad envelope',
 };
 const MVCC_READ_CONFLICT = 11;
+const ENDORSEMENT_POLICY_FAILURE = 10;
 const ordererDown = [
   { address: 'orderer0:7050', mspId: 'OrdererMSP', message: 'rpc error: code = Unavailable' },
 ];
@@ -292,5 +294,48 @@ describe('closing', () => {
         }),
     ).toThrow(RangeError);
     expect(opened).not.toHaveBeenCalled();
+  });
+});
+
+describe('resolve(transactionId)', () => {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+
+  it('answers committed (with block), invalid (with validation code) or not-found', async () => {
+    h = await startHarness(1);
+    const ok = await h.client.submit({ chaincode: 'cc', transaction: 'Pay' });
+    await expect(h.client.resolve(ok.transactionId)).resolves.toEqual({
+      state: 'committed',
+      transactionId: ok.transactionId,
+      validationCode: 'VALID',
+      blockNumber: ok.blockNumber,
+    });
+    h.peers[0]!.inject('submit', { validationCode: ENDORSEMENT_POLICY_FAILURE });
+    const invalid = await h.client.submit({ chaincode: 'cc', transaction: 'Pay' }).catch((e: unknown) => e);
+    expect(invalid).toBeInstanceOf(TransactionInvalidError);
+    const txId = (invalid as TransactionInvalidError).transactionId;
+    await expect(h.client.resolve(txId)).resolves.toMatchObject({
+      state: 'invalid',
+      validationCode: 'ENDORSEMENT_POLICY_FAILURE',
+      blockNumber: 2n,
+    });
+    await expect(h.client.resolve('f'.repeat(64), 200)).resolves.toEqual({
+      state: 'not-found',
+      transactionId: 'f'.repeat(64),
+    });
+  });
+
+  it('resolves an unknown outcome whose transaction did commit', async () => {
+    h = await startHarness(1);
+    // The envelope is ordered, but the commit status cannot be read.
+    h.peers[0]!.inject('commitStatus', { code: grpcStatus.INTERNAL, message: 'status lookup broke' });
+    const err = await h.client.submit({ chaincode: 'cc', transaction: 'Pay' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TransactionOutcomeUnknownError);
+    const txId = (err as TransactionOutcomeUnknownError).transactionId;
+    await expect(h.client.resolve(txId)).resolves.toMatchObject({ state: 'committed', transactionId: txId });
+    expect(h.ledger.applied).toEqual([txId]);
   });
 });

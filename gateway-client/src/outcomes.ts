@@ -26,9 +26,20 @@
  *
  * Every error a submit raises carries the transaction ID once one exists
  * (`error.transactionId`), definite failures included.
+ *
+ * Resolving an unknown outcome ({@link resolution}): the commit status of
+ * the transaction ID says `committed` (VALID, with its block), `invalid`
+ * (committed with another validation code: it will never apply), or
+ * `not-found` (not committed within the wait). A transaction ID is
+ * committed at most once, so `committed` and `invalid` are final.
+ * `not-found` is final only once no copy of the envelope can still be
+ * ordered (the peer gateway's broadcast is bounded by its
+ * BroadcastTimeout, and the orderer's queue drains within a few blocks);
+ * before that, ask again, or use the payment ID, which makes resubmitting
+ * the payment safe either way.
  */
 import { status as GrpcStatus } from '@grpc/grpc-js';
-import { GatewayError } from '@hyperledger/fabric-gateway';
+import { GatewayError, StatusCode, type Status } from '@hyperledger/fabric-gateway';
 import {
   ChaincodeError,
   DeadlineExceededError,
@@ -39,6 +50,52 @@ import {
 } from './errors';
 import type { Classification } from './retry/classify';
 import type { Stage } from './retry/policy';
+
+/** Name of a Fabric validation code. */
+export function validationCodeName(code: number): string {
+  return VALIDATION_CODE_NAMES.get(code) ?? `CODE_${code}`;
+}
+
+const VALIDATION_CODE_NAMES = new Map<number, string>(
+  Object.entries(StatusCode).map(([name, code]) => [code as number, name]),
+);
+
+/** What the ledger says about a transaction ID (see `FabpayClient.resolve`). */
+export type TransactionResolution =
+  | {
+      /** Committed VALID: its writes applied. */
+      readonly state: 'committed';
+      readonly transactionId: string;
+      readonly validationCode: 'VALID';
+      readonly blockNumber: bigint;
+    }
+  | {
+      /** Committed with another validation code: it never applies. */
+      readonly state: 'invalid';
+      readonly transactionId: string;
+      /** e.g. `MVCC_READ_CONFLICT`, `ENDORSEMENT_POLICY_FAILURE`, `DUPLICATE_TXID`. */
+      readonly validationCode: string;
+      readonly blockNumber: bigint;
+    }
+  | {
+      /** Not committed within the wait (see the rules above for when this is final). */
+      readonly state: 'not-found';
+      readonly transactionId: string;
+    };
+
+/** The resolution of a transaction ID from its commit status (undefined: not committed within the wait). */
+export function resolution(transactionId: string, status: Status | undefined): TransactionResolution {
+  if (!status) return { state: 'not-found', transactionId };
+  if (status.successful) {
+    return { state: 'committed', transactionId, validationCode: 'VALID', blockNumber: status.blockNumber };
+  }
+  return {
+    state: 'invalid',
+    transactionId,
+    validationCode: validationCodeName(status.code),
+    blockNumber: status.blockNumber,
+  };
+}
 
 /**
  * Orderer statuses (common.Status names) that the peer gateway returns as

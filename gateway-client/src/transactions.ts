@@ -3,7 +3,6 @@
  * deadlines, classification, and the retry policy of retry/policy.ts.
  */
 import {
-  StatusCode,
   type Gateway,
   type ProposalOptions,
   type Status,
@@ -14,7 +13,7 @@ import { DeadlineExceededError, EndpointsUnavailableError, TransactionInvalidErr
 import type { Logger } from './logger';
 import type { ClientMetrics } from './metrics';
 import type { AcquireOptions, ConnectionPool, Lease } from './pool/pool';
-import { EnvelopeOutcome, toTypedError, withTransactionId } from './outcomes';
+import { EnvelopeOutcome, toTypedError, validationCodeName, withTransactionId } from './outcomes';
 import { classify, type Classification } from './retry/classify';
 import { backoffMs, CONFLICT_CODES, decide, type RetryPolicy, type Stage } from './retry/policy';
 
@@ -49,15 +48,6 @@ export interface SubmitResult {
     readonly statusLookups: number;
   };
 }
-
-/** Name of a Fabric validation code. */
-export function validationCodeName(code: number): string {
-  return VALIDATION_CODE_NAMES.get(code) ?? `CODE_${code}`;
-}
-
-const VALIDATION_CODE_NAMES = new Map<number, string>(
-  Object.entries(StatusCode).map(([name, code]) => [code as number, name]),
-);
 
 type Attempt<T> = { ok: true; value: T } | { ok: false; error: unknown; failure: Classification };
 
@@ -390,4 +380,4 @@ function newCounters(): Counters {
   return { endpoint: 0, conflicts: 0, resubmits: 0, statusLookups: 0 };
 }
 
-export { toTypedError } from './outcomes';
+export { toTypedError, validationCodeName } from './outcomes';
