@@ -3,7 +3,7 @@
  * is told "done" only for what committed, "failed" only for what can never
  * commit, and "unknown" (with the transaction ID) otherwise.
  */
-import { status as grpcStatus } from '@grpc/grpc-js';
+import { connectivityState, status as grpcStatus, type Client } from '@grpc/grpc-js';
 import { Deadline } from './deadlines';
 import {
   DeadlineExceededError,
@@ -294,6 +294,36 @@ describe('closing', () => {
         }),
     ).toThrow(RangeError);
     expect(opened).not.toHaveBeenCalled();
+  });
+});
+
+describe('a client that cannot be built', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it('closes the connections already opened when opening another fails', () => {
+    const real = connections.openConnections;
+    const made: Client[] = [];
+    jest.spyOn(connections, 'openConnections').mockImplementation((config, options, count) => {
+      if (config.name === 'peer1') throw new Error('bad TLS certificate');
+      const clients = real(config, options, count);
+      made.push(...clients);
+      return clients;
+    });
+    expect(
+      () =>
+        new FabpayClient({
+          endpoints: [
+            { name: 'peer0', address: '127.0.0.1:1', mspId: 'Org1MSP' },
+            { name: 'peer1', address: '127.0.0.1:2', mspId: 'Org1MSP' },
+          ],
+          identity: { mspId: 'Org1MSP', certificate: TEST_CERT, privateKey: TEST_KEY },
+          channel: 'payments',
+        }),
+    ).toThrow('bad TLS certificate');
+    expect(made.length).toBeGreaterThan(0);
+    for (const c of made) {
+      expect(c.getChannel().getConnectivityState(false)).toBe(connectivityState.SHUTDOWN);
+    }
   });
 });
 

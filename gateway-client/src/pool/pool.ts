@@ -167,19 +167,28 @@ export class ConnectionPool {
       if (names.has(config.name)) throw new RangeError(`duplicate endpoint name ${config.name}`);
       names.add(config.name);
     }
-    this.endpoints = configs.map((config) => {
-      const clients = openConnections(config, options.connection, options.connectionsPerEndpoint);
-      const gateways = clients.map((client) => connect({ client, ...credentials }));
-      const endpoint = new Endpoint(
-        config,
-        config.mspId === ownMspId ? 0 : 1,
-        clients,
-        gateways,
-        options.health,
-      );
-      this.publishState(endpoint);
-      return endpoint;
-    });
+    // Opening a connection can throw (e.g. a bad TLS certificate); close the
+    // ones already opened so a failed constructor leaks nothing.
+    const opened: grpc.Client[] = [];
+    try {
+      this.endpoints = configs.map((config) => {
+        const clients = openConnections(config, options.connection, options.connectionsPerEndpoint);
+        opened.push(...clients);
+        const gateways = clients.map((client) => connect({ client, ...credentials }));
+        const endpoint = new Endpoint(
+          config,
+          config.mspId === ownMspId ? 0 : 1,
+          clients,
+          gateways,
+          options.health,
+        );
+        this.publishState(endpoint);
+        return endpoint;
+      });
+    } catch (err) {
+      for (const c of opened) c.close();
+      throw err;
+    }
     this.probeTimer = setInterval(() => this.probeEjected(), options.health.probeIntervalMs);
     // The prober must never keep a process alive on its own.
     this.probeTimer.unref();
