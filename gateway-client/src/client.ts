@@ -14,6 +14,7 @@ import { silentLogger, type Logger } from './logger';
 import { ClientMetrics, type MetricsOptions } from './metrics';
 import { DEFAULT_CONNECTION_OPTIONS, type ConnectionOptions } from './pool/connections';
 import { DEFAULT_HEALTH_OPTIONS, type HealthOptions } from './pool/health';
+import { resolution, type TransactionResolution } from './outcomes';
 import { ConnectionPool, type PoolStatus } from './pool/pool';
 import type { SelectionStrategy } from './pool/selection';
 import {
@@ -105,6 +106,7 @@ export class FabpayClient {
   private readonly streams = new Set<ChaincodeEventStream>();
   private readonly random: () => number;
   private closing = false;
+  private closed: Promise<boolean> | undefined;
 
   constructor(options: FabpayClientOptions) {
     this.logger = options.logger ?? silentLogger();
@@ -116,6 +118,10 @@ export class FabpayClient {
     this.random = options.random ?? Math.random;
     this.signer = newNodeSigner(options.identity.privateKey);
     const health = { ...DEFAULT_HEALTH_OPTIONS, ...options.health };
+    // Validate everything that can throw before the pool opens connections
+    // and starts its probe timer, so a bad option leaks nothing.
+    const deadlines = resolveDeadlines(options.deadlines);
+    const retry = resolveRetryPolicy(options.retry);
     this.pool = new ConnectionPool(
       options.endpoints,
       options.identity.mspId,
@@ -138,8 +144,8 @@ export class FabpayClient {
     this.runner = new TransactionRunner(
       this.pool,
       options.channel,
-      resolveDeadlines(options.deadlines),
-      resolveRetryPolicy(options.retry),
+      deadlines,
+      retry,
       this.metrics,
       this.logger,
       this.random,
@@ -228,6 +234,18 @@ export class FabpayClient {
     );
   }
 
+  /**
+   * Resolves an unknown outcome by transaction ID (the ID a
+   * `TransactionOutcomeUnknownError` carries): `committed` (VALID, with its
+   * block), `invalid` (committed with another validation code, so it never
+   * applies) or `not-found` (not committed within `timeoutMs`, default 5 s).
+   * Uses the same signed commit-status request as `getTransactionStatus`;
+   * the outcome rules are in outcomes.ts.
+   */
+  async resolve(transactionId: string, timeoutMs = 5_000): Promise<TransactionResolution> {
+    return resolution(transactionId, await this.getTransactionStatus(transactionId, timeoutMs));
+  }
+
   /** Opens a checkpointed chaincode event stream; stop it with `stream.stop()`. */
   chaincodeEvents(options: ChaincodeEventStreamOptions): ChaincodeEventStream {
     if (this.closing) throw new ClientClosedError();
@@ -245,13 +263,16 @@ export class FabpayClient {
   /**
    * Graceful shutdown: refuse new work, stop event streams, let in-flight
    * requests finish (up to the drain timeout), then close every connection.
-   * Returns whether everything finished before the timeout.
+   * Returns whether everything finished before the timeout. Calling it again
+   * (while closing or after) returns the first call's answer, bounded by the
+   * first call's drain timeout.
    */
-  async close(options: CloseOptions = {}): Promise<boolean> {
-    if (this.closing) {
-      await Promise.allSettled([...this.active]);
-      return true;
-    }
+  close(options: CloseOptions = {}): Promise<boolean> {
+    this.closed ??= this.closeOnce(options);
+    return this.closed;
+  }
+
+  private async closeOnce(options: CloseOptions): Promise<boolean> {
     this.closing = true;
     this.logger.info({ active: this.active.size }, 'closing: draining in-flight requests');
     await Promise.all([...this.streams].map((s) => s.stop()));

@@ -4,15 +4,28 @@
  * parsing messages.
  */
 
+/** Options every error takes. */
+export interface FabpayErrorOptions {
+  readonly cause?: unknown;
+  /** The transaction the failed request had created, if any. */
+  readonly transactionId?: string;
+}
+
 /** Base class of every error this library throws on purpose. */
 export class FabpayError extends Error {
+  /**
+   * The transaction ID, once the request had one (a submit has one from its
+   * first proposal on). Set on every error a submit raises after that point.
+   */
+  transactionId?: string;
+
   constructor(
     /** Stable machine-readable code. */
     readonly code: string,
     message: string,
-    options?: { cause?: unknown },
+    options?: FabpayErrorOptions,
   ) {
-    super(message, options);
+    super(message, options?.cause !== undefined ? { cause: options.cause } : undefined);
     this.name = new.target.name;
   }
 }
@@ -29,9 +42,10 @@ export class DeadlineExceededError extends FabpayError {
   constructor(
     readonly stage: string,
     message: string,
-    options?: { cause?: unknown },
+    options?: FabpayErrorOptions,
   ) {
     super('DEADLINE_EXCEEDED', message, options);
+    if (options?.transactionId) this.transactionId = options.transactionId;
   }
 }
 
@@ -47,9 +61,10 @@ export class EndpointsUnavailableError extends FabpayError {
   constructor(
     readonly stage: string,
     message: string,
-    options?: { cause?: unknown },
+    options?: FabpayErrorOptions,
   ) {
     super('ENDPOINTS_UNAVAILABLE', message, options);
+    if (options?.transactionId) this.transactionId = options.transactionId;
   }
 }
 
@@ -62,7 +77,7 @@ export class ChaincodeError extends FabpayError {
   constructor(
     readonly chaincodeCode: string,
     readonly chaincodeMessage: string,
-    readonly transactionId?: string,
+    override readonly transactionId?: string,
     options?: { cause?: unknown },
   ) {
     super('CHAINCODE_ERROR', `${chaincodeCode}: ${chaincodeMessage}`, options);
@@ -74,7 +89,7 @@ export class TransactionInvalidError extends FabpayError {
   constructor(
     /** Fabric validation code name, e.g. `MVCC_READ_CONFLICT`. */
     readonly validationCode: string,
-    readonly transactionId: string,
+    override readonly transactionId: string,
     readonly blockNumber: bigint,
     message?: string,
   ) {
@@ -87,14 +102,16 @@ export class TransactionInvalidError extends FabpayError {
 }
 
 /**
- * The transaction may or may not have been committed: it was (possibly)
- * handed to the orderer, but no commit status arrived within the deadline.
- * Check later with `client.getTransactionStatus(transactionId)`, or rely on
- * the business idempotency key (payment ID) and resubmit the payment.
+ * The transaction may or may not have been committed: its envelope was
+ * (possibly) handed to the orderer, and neither a commit status nor an
+ * answer proving it was rejected arrived (see outcomes.ts for the rules).
+ * Resolve it later with `client.resolve(transactionId)` (committed /
+ * invalid / not found), or rely on the business idempotency key (payment
+ * ID: `payments.resolvePayment`) and resubmit the payment.
  */
 export class TransactionOutcomeUnknownError extends FabpayError {
   constructor(
-    readonly transactionId: string,
+    override readonly transactionId: string,
     message: string,
     options?: { cause?: unknown },
   ) {
@@ -110,8 +127,9 @@ export class GatewayRequestError extends FabpayError {
     readonly grpcCode: string,
     message: string,
     readonly details: readonly { address: string; mspId: string; message: string }[] = [],
-    options?: { cause?: unknown },
+    options?: FabpayErrorOptions,
   ) {
     super('GATEWAY_ERROR', message, options);
+    if (options?.transactionId) this.transactionId = options.transactionId;
   }
 }

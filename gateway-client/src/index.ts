@@ -22,6 +22,13 @@ export type {
 export type { SubmitResult, TransactionRequest } from './transactions';
 export { validationCodeName } from './transactions';
 export {
+  outcomeUnknown,
+  provesNotAccepted,
+  resolution,
+  withTransactionId,
+  type TransactionResolution,
+} from './outcomes';
+export {
   ChaincodeError,
   ClientClosedError,
   DeadlineExceededError,

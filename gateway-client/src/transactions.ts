@@ -3,26 +3,17 @@
  * deadlines, classification, and the retry policy of retry/policy.ts.
  */
 import {
-  GatewayError,
-  StatusCode,
   type Gateway,
   type ProposalOptions,
   type Status,
   type Transaction,
 } from '@hyperledger/fabric-gateway';
 import { Deadline, sleepWithin, type Deadlines } from './deadlines';
-import {
-  ChaincodeError,
-  DeadlineExceededError,
-  EndpointsUnavailableError,
-  FabpayError,
-  GatewayRequestError,
-  TransactionInvalidError,
-  TransactionOutcomeUnknownError,
-} from './errors';
+import { DeadlineExceededError, EndpointsUnavailableError, TransactionInvalidError } from './errors';
 import type { Logger } from './logger';
 import type { ClientMetrics } from './metrics';
-import type { ConnectionPool, Lease } from './pool/pool';
+import type { AcquireOptions, ConnectionPool, Lease } from './pool/pool';
+import { EnvelopeOutcome, toTypedError, validationCodeName, withTransactionId } from './outcomes';
 import { classify, type Classification } from './retry/classify';
 import { backoffMs, CONFLICT_CODES, decide, type RetryPolicy, type Stage } from './retry/policy';
 
@@ -57,15 +48,6 @@ export interface SubmitResult {
     readonly statusLookups: number;
   };
 }
-
-/** Name of a Fabric validation code. */
-export function validationCodeName(code: number): string {
-  return VALIDATION_CODE_NAMES.get(code) ?? `CODE_${code}`;
-}
-
-const VALIDATION_CODE_NAMES = new Map<number, string>(
-  Object.entries(StatusCode).map(([name, code]) => [code as number, name]),
-);
 
 type Attempt<T> = { ok: true; value: T } | { ok: false; error: unknown; failure: Classification };
 
@@ -102,16 +84,24 @@ export class TransactionRunner {
     const d = { ...this.deadlines, ...req.deadlines };
     const deadline = new Deadline(d.overallMs);
     const counters = newCounters();
+    // The transaction ID of the latest proposal: every error carries it once one exists.
+    let txId: string | undefined;
     for (;;) {
       const transaction = await this.onEndpoints(
         'endorse',
         deadline,
         counters,
         counters.conflicts > 0,
-        (gateway) => this.proposal(gateway, req).endorse({ deadline: deadline.forStage(d.endorseMs) }),
-      );
+        (gateway) => {
+          const proposal = this.proposal(gateway, req);
+          txId = proposal.getTransactionId();
+          return proposal.endorse({ deadline: deadline.forStage(d.endorseMs) });
+        },
+      ).catch((e: unknown) => {
+        throw withTransactionId(e, txId);
+      });
+      txId = transaction.getTransactionId();
       const status = await this.submitAndWait(transaction, deadline, d, counters);
-      const txId = transaction.getTransactionId();
       if (status.successful) {
         return {
           result: transaction.getResult(),
@@ -135,11 +125,14 @@ export class TransactionRunner {
           { txId, codeName, retry: counters.conflicts + 1 },
           'read conflict; retrying with a fresh proposal',
         );
+        // The conflicting transaction committed invalid: failing here is definite.
         await sleepWithin(
           backoffMs(counters.conflicts, this.policy.conflictBackoffMs, this.random),
           deadline,
           'commit',
-        );
+        ).catch((e: unknown) => {
+          throw withTransactionId(e, txId);
+        });
         counters.conflicts++;
         continue;
       }
@@ -184,13 +177,20 @@ export class TransactionRunner {
     call: (gateway: Gateway) => Promise<T>,
   ): Promise<T> {
     const exclude = new Set<string>();
+    const blamed = new Set<string>();
     let last: Attempt<T> | undefined;
-    for (let attempt = 0; attempt < this.policy.maxEndpointAttempts; attempt++) {
+    // Attempts that count against maxEndpointAttempts. Waiting for an
+    // unavailable chaincode does not: it is retried, with the longer resend
+    // backoff, for as long as the deadline allows.
+    let counted = 0;
+    for (let attempt = 0; counted < this.policy.maxEndpointAttempts; attempt++) {
       const lease = await this.pool.acquire({ exclude, deadline, admitted: admitted || attempt > 0, stage });
-      const result = await this.attempt(stage, lease, call);
+      const result = await this.attempt(stage, lease, call, blamed);
       if (result.ok) return result.value;
       last = result;
       if (decide(stage, result.failure) === 'fail') throw toTypedError(stage, result.error, result.failure);
+      const waitForChaincode = result.failure.reason === 'chaincode_unavailable';
+      if (!waitForChaincode) counted++;
       this.metrics.retries.inc({ stage, reason: result.failure.reason });
       this.logger.debug(
         { stage, endpoint: lease.endpoint, reason: result.failure.reason },
@@ -198,8 +198,9 @@ export class TransactionRunner {
       );
       exclude.add(lease.endpoint);
       counters.endpoint++;
-      if (attempt + 1 < this.policy.maxEndpointAttempts) {
-        await sleepWithin(backoffMs(attempt, this.policy.transportBackoffMs, this.random), deadline, stage);
+      if (counted < this.policy.maxEndpointAttempts) {
+        const limits = waitForChaincode ? this.policy.resubmitBackoffMs : this.policy.transportBackoffMs;
+        await sleepWithin(backoffMs(attempt, limits, this.random), deadline, stage);
       }
     }
     if (last && !last.ok) throw toTypedError(stage, last.error, last.failure);
@@ -208,7 +209,8 @@ export class TransactionRunner {
 
   /**
    * Submits and waits for the commit status. After the first submit attempt
-   * only the same signed envelope is ever sent again.
+   * only the same signed envelope is ever sent again. Which error a failure
+   * becomes (definite or "outcome unknown") is decided by {@link EnvelopeOutcome}.
    */
   private async submitAndWait(
     transaction: Transaction,
@@ -216,46 +218,59 @@ export class TransactionRunner {
     d: Deadlines,
     counters: Counters,
   ): Promise<Status> {
-    const txId = transaction.getTransactionId();
+    const outcome = new EnvelopeOutcome(transaction.getTransactionId());
+    const txId = outcome.transactionId;
+    // Budgets are per proposal: a fresh proposal after a conflict starts
+    // afresh; `counters` only sums them for the result.
+    let resubmits = 0;
+    let statusLookups = 0;
+    const blamed = new Set<string>();
     let envelope: Uint8Array | undefined;
     let commitRequest: Uint8Array | undefined;
-    let sentOnce = false;
-    const unknown = (why: string, cause?: unknown) =>
-      new TransactionOutcomeUnknownError(txId, `outcome of transaction ${txId} unknown: ${why}`, { cause });
 
     const send = async (): Promise<void> => {
       const exclude = new Set<string>();
       for (;;) {
-        if (sentOnce) {
-          if (counters.resubmits >= this.policy.maxResubmits)
-            throw unknown(`gave up after ${counters.resubmits} resends`);
+        if (outcome.sent) {
+          if (resubmits >= this.policy.maxResubmits)
+            throw outcome.failure(`gave up after ${resubmits} resends`, undefined);
+          resubmits++;
           counters.resubmits++;
         }
-        sentOnce = true;
-        const lease = await this.pool
-          .acquire({ exclude, deadline, admitted: true, stage: 'submit' })
-          .catch((e) => {
-            throw unknown('no endpoint to (re)send the envelope to', e);
-          });
-        const result = await this.attempt('submit', lease, async (gateway) => {
-          const tx = envelope ? gateway.newTransaction(envelope) : transaction;
-          try {
-            return await tx.submit({ deadline: deadline.forStage(d.submitMs) });
-          } finally {
-            // Signed during submit(): from now on the exact same bytes are resent.
-            envelope ??= tx.getBytes();
-          }
+        const lease = await acquireSafely(this.pool, {
+          exclude,
+          deadline,
+          admitted: true,
+          stage: 'submit',
+        }).catch((e: unknown) => {
+          throw outcome.failure('no endpoint to (re)send the envelope to', e);
         });
+        outcome.sending();
+        const result = await this.attempt(
+          'submit',
+          lease,
+          async (gateway) => {
+            const tx = envelope ? gateway.newTransaction(envelope) : transaction;
+            try {
+              return await tx.submit({ deadline: deadline.forStage(d.submitMs) });
+            } finally {
+              // Signed during submit(): from now on the exact same bytes are resent.
+              envelope ??= tx.getBytes();
+            }
+          },
+          blamed,
+        );
         if (result.ok) {
+          outcome.acknowledged();
           commitRequest = result.value.getBytes();
           return;
         }
         if (decide('submit', result.failure) === 'fail') {
-          // A clear rejection of the first send means nothing was ordered;
-          // after resends, an earlier copy may still commit.
-          if (counters.resubmits === 0) throw toTypedError('submit', result.error, result.failure, txId);
-          throw unknown('a resend was rejected', result.error);
+          throw outcome.failure('the gateway failed the send', result.error, () =>
+            toTypedError('submit', result.error, result.failure, txId),
+          );
         }
+        outcome.sendMayHaveFailed(result.error);
         this.metrics.retries.inc({ stage: 'submit', reason: result.failure.reason });
         this.logger.warn(
           { txId, endpoint: lease.endpoint, reason: result.failure.reason },
@@ -263,11 +278,11 @@ export class TransactionRunner {
         );
         if (result.failure.endpointFault) exclude.add(lease.endpoint);
         await sleepWithin(
-          backoffMs(counters.resubmits, this.policy.resubmitBackoffMs, this.random),
+          backoffMs(resubmits, this.policy.resubmitBackoffMs, this.random),
           deadline,
           'submit',
-        ).catch((e) => {
-          throw unknown('overall deadline passed while resending', e);
+        ).catch((e: unknown) => {
+          throw outcome.failure('overall deadline passed while resending', e);
         });
       }
     };
@@ -276,20 +291,26 @@ export class TransactionRunner {
     const exclude = new Set<string>();
     for (;;) {
       const request = commitRequest;
-      if (!request) throw unknown('no commit status request');
-      const lease = await this.pool
-        .acquire({ exclude, deadline, admitted: true, stage: 'commitStatus' })
-        .catch((e) => {
-          throw unknown('no endpoint to ask for the commit status', e);
-        });
-      const result = await this.attempt('commitStatus', lease, (gateway) =>
-        gateway.newCommit(request).getStatus({ deadline: deadline.forStage(d.commitStatusMs) }),
+      if (!request) throw outcome.failure('no commit status request', undefined);
+      const lease = await acquireSafely(this.pool, {
+        exclude,
+        deadline,
+        admitted: true,
+        stage: 'commitStatus',
+      }).catch((e: unknown) => {
+        throw outcome.failure('no endpoint to ask for the commit status', e);
+      });
+      const result = await this.attempt(
+        'commitStatus',
+        lease,
+        (gateway) => gateway.newCommit(request).getStatus({ deadline: deadline.forStage(d.commitStatusMs) }),
+        blamed,
       );
       if (result.ok) return result.value;
       const action = decide('commitStatus', result.failure);
-      if (action === 'fail') throw unknown('commit status lookup failed', result.error);
+      if (action === 'fail') throw outcome.failure('commit status lookup failed', result.error);
       if (deadline.expired())
-        throw unknown('overall deadline passed waiting for the commit status', result.error);
+        throw outcome.failure('overall deadline passed waiting for the commit status', result.error);
       this.metrics.retries.inc({ stage: 'commitStatus', reason: result.failure.reason });
       if (action === 'resend-envelope') {
         // No commit within the wait: the transaction may have been lost (e.g.
@@ -298,27 +319,36 @@ export class TransactionRunner {
         this.logger.warn({ txId }, 'no commit status in time; resending the same envelope');
         await send();
       } else {
+        statusLookups++;
         counters.statusLookups++;
-        if (counters.statusLookups > this.policy.maxStatusAttempts) {
-          throw unknown('commit status unavailable from every endpoint', result.error);
+        if (statusLookups > this.policy.maxStatusAttempts) {
+          throw outcome.failure('commit status unavailable from every endpoint', result.error);
         }
         if (result.failure.endpointFault) exclude.add(lease.endpoint);
         await sleepWithin(
-          backoffMs(counters.statusLookups, this.policy.transportBackoffMs, this.random),
+          backoffMs(statusLookups, this.policy.transportBackoffMs, this.random),
           deadline,
           'commitStatus',
-        ).catch((e) => {
-          throw unknown('overall deadline passed waiting for the commit status', e);
+        ).catch((e: unknown) => {
+          throw outcome.failure('overall deadline passed waiting for the commit status', e);
         });
       }
     }
   }
 
-  /** One stage call on a lease: timing, health accounting, classification. */
+  /**
+   * One stage call on a lease: timing, health accounting, classification.
+   * Health: only connection-level failures count against an endpoint (the
+   * pool also checks the connection is really down), plus timeouts of cheap
+   * calls (evaluate), never long waits (endorse, submit, commit status). One
+   * request counts a timeout against an endpoint at most once (`blamed`), so
+   * no single request can eject a peer whatever its payload.
+   */
   private async attempt<T>(
     stage: Stage,
     lease: Lease,
     call: (gateway: Gateway) => Promise<T>,
+    blamed: Set<string> = new Set(),
   ): Promise<Attempt<T>> {
     const end = this.metrics.stageSeconds.startTimer({ stage });
     try {
@@ -328,61 +358,26 @@ export class TransactionRunner {
       return { ok: true, value };
     } catch (error) {
       const failure = classify(error);
+      // A timeout may be the request's own doing (a slow query), so each
+      // request counts it once per endpoint; connection failures always count.
+      const timeout = failure.kind === 'deadline' && stage === 'evaluate' && !blamed.has(lease.endpoint);
+      if (timeout) blamed.add(lease.endpoint);
+      const fault = failure.endpointFault || timeout;
       // A chaincode error proves the peer works; orderer trouble is not the peer's fault.
-      lease.release(
-        failure.endpointFault ? 'endpoint-failure' : failure.kind === 'chaincode' ? 'success' : 'neutral',
-        error,
-      );
+      lease.release(fault ? 'endpoint-failure' : failure.kind === 'chaincode' ? 'success' : 'neutral', error);
       end({ outcome: failure.reason });
       return { ok: false, error, failure };
     }
   }
 }
 
+/** pool.acquire, with any synchronous throw turned into a rejection the caller's `.catch` sees. */
+function acquireSafely(pool: ConnectionPool, options: AcquireOptions): Promise<Lease> {
+  return Promise.resolve().then(() => pool.acquire(options));
+}
+
 function newCounters(): Counters {
   return { endpoint: 0, conflicts: 0, resubmits: 0, statusLookups: 0 };
 }
 
-function describe(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
-/** Converts a final failure into the library's typed errors. */
-export function toTypedError(stage: Stage, error: unknown, failure: Classification, txId?: string): Error {
-  if (error instanceof FabpayError) return error;
-  const transactionId = txId ?? (error as { transactionId?: string }).transactionId;
-  if (failure.kind === 'chaincode') {
-    return new ChaincodeError(
-      failure.chaincodeCode ?? 'CHAINCODE_ERROR',
-      failure.chaincodeMessage ?? '',
-      transactionId,
-      {
-        cause: error,
-      },
-    );
-  }
-  if (failure.kind === 'deadline') {
-    return new DeadlineExceededError(stage, `${stage} deadline exceeded: ${describe(error)}`, {
-      cause: error,
-    });
-  }
-  if (failure.kind === 'transport' || failure.kind === 'overloaded') {
-    return new EndpointsUnavailableError(
-      stage,
-      `${stage} failed on every endpoint tried: ${describe(error)}`,
-      {
-        cause: error,
-      },
-    );
-  }
-  const details = error instanceof GatewayError ? error.details : [];
-  return new GatewayRequestError(
-    stage,
-    failure.grpcCode ?? 'CLIENT',
-    `${stage} failed: ${describe(error)}`,
-    details,
-    {
-      cause: error,
-    },
-  );
-}
+export { toTypedError, validationCodeName } from './outcomes';

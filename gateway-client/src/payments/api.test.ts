@@ -197,6 +197,27 @@ describe('PaymentsClient', () => {
     expect(map('NOT_A_CODE')).toMatchObject({ category: 'unknown', paymentCode: 'NOT_A_CODE' });
   });
 
+  it('resolves a payment by payment ID: settled with the payment, or not found', async () => {
+    h = await startHarness(
+      1,
+      {},
+      new FakeLedger((fn, args) => {
+        if (fn === 'getPayment' && args[1] === 'pay1') {
+          return JSON.stringify({ paymentId: 'pay1', from: args[0], txId: 'ab'.repeat(32) });
+        }
+        if (fn === 'getPayment')
+          throw new Error(`PAYMENT_NOT_FOUND: payment ${args[1]} of ${args[0]} not found`);
+        throw new Error(`FORBIDDEN: ${fn}`);
+      }),
+    );
+    const p = new PaymentsClient(h.client);
+    await expect(p.resolvePayment('payer', 'pay1')).resolves.toMatchObject({
+      state: 'settled',
+      payment: { paymentId: 'pay1', txId: 'ab'.repeat(32) },
+    });
+    await expect(p.resolvePayment('payer', 'pay2')).resolves.toEqual({ state: 'not-found' });
+  });
+
   it('sends the scoped IDs every changed transaction takes, in the chaincode’s order', async () => {
     const calls: { fn: string; args: string[] }[] = [];
     h = await startHarness(1, {}, echo(calls));

@@ -8,7 +8,7 @@
 import type { FabpayClient } from '../client';
 import type { ChaincodeEventStream, ChaincodeEventStreamOptions } from '../events/stream';
 import type { Deadlines } from '../deadlines';
-import { AllowanceMismatchError, toPaymentsError } from './errors';
+import { AllowanceMismatchError, PaymentNotFoundError, toPaymentsError } from './errors';
 import type {
   Account,
   Allowance,
@@ -325,6 +325,29 @@ export class PaymentsClient {
   /** A payment by its payer account and payment ID (payment IDs are scoped within the payer). */
   getPayment(from: string, paymentId: string): Promise<Payment> {
     return this.evaluate('getPayment', from, paymentId);
+  }
+  /**
+   * Resolves an unknown payment outcome by payment ID: `settled` with the
+   * payment if it is on the ledger (its `txId` names the transaction that
+   * applied it), else `not-found`. Payment IDs are idempotency keys, so after
+   * `not-found` resubmitting the same payment is safe: the chaincode replays
+   * a payment ID it already holds (same request: the original payment, no
+   * writes), so a late-committing earlier attempt and the retry never both
+   * apply.
+   * The answer is the queried peer's view (it may be a block behind).
+   */
+  async resolvePayment(
+    from: string,
+    paymentId: string,
+  ): Promise<{ readonly state: 'settled'; readonly payment: Payment } | { readonly state: 'not-found' }> {
+    try {
+      return { state: 'settled', payment: await this.getPayment(from, paymentId) };
+    } catch (err) {
+      if (err instanceof PaymentNotFoundError && err.paymentCode === 'PAYMENT_NOT_FOUND') {
+        return { state: 'not-found' };
+      }
+      throw err;
+    }
   }
   getPaymentHistory(accountId: string, p?: PageRequest): Promise<Page<HistoryEntry>> {
     return this.evaluate('getPaymentHistory', accountId, ...page(p));

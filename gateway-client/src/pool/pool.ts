@@ -9,7 +9,7 @@
  * queue and are exempt from the queue limit, so an endorsed transaction is
  * never dropped for backpressure half way through.
  */
-import type * as grpc from '@grpc/grpc-js';
+import * as grpc from '@grpc/grpc-js';
 import { connect, type Gateway, type Hash, type Identity, type Signer } from '@hyperledger/fabric-gateway';
 import { ClientClosedError, DeadlineExceededError, QueueFullError } from '../errors';
 import type { Deadline } from '../deadlines';
@@ -113,10 +113,17 @@ class Endpoint {
 
   /** Round robin over the endpoint's connections. */
   nextGateway(): Gateway {
-    const gateway = this.gateways[this.next % this.gateways.length];
+    return this.nextConnection().gateway;
+  }
+
+  /** The next connection (round robin) and its gRPC client. */
+  nextConnection(): { gateway: Gateway; client: grpc.Client } {
+    const i = this.next % this.gateways.length;
     this.next++;
-    if (!gateway) throw new Error('endpoint has no connections');
-    return gateway;
+    const gateway = this.gateways[i];
+    const client = this.clients[i];
+    if (!gateway || !client) throw new Error('endpoint has no connections');
+    return { gateway, client };
   }
 }
 
@@ -156,28 +163,52 @@ export class ConnectionPool {
     if (options.connectionsPerEndpoint < 1) throw new RangeError('connectionsPerEndpoint must be >= 1');
     if (options.maxInFlightPerEndpoint < 1) throw new RangeError('maxInFlightPerEndpoint must be >= 1');
     const names = new Set<string>();
-    this.endpoints = configs.map((config) => {
+    for (const config of configs) {
       if (names.has(config.name)) throw new RangeError(`duplicate endpoint name ${config.name}`);
       names.add(config.name);
-      const clients = openConnections(config, options.connection, options.connectionsPerEndpoint);
-      const gateways = clients.map((client) => connect({ client, ...credentials }));
-      const endpoint = new Endpoint(
-        config,
-        config.mspId === ownMspId ? 0 : 1,
-        clients,
-        gateways,
-        options.health,
-      );
-      this.publishState(endpoint);
-      return endpoint;
-    });
+    }
+    // Opening a connection can throw (e.g. a bad TLS certificate); close the
+    // ones already opened so a failed constructor leaks nothing.
+    const opened: grpc.Client[] = [];
+    try {
+      this.endpoints = configs.map((config) => {
+        const clients = openConnections(config, options.connection, options.connectionsPerEndpoint);
+        opened.push(...clients);
+        const gateways = clients.map((client) => connect({ client, ...credentials }));
+        const endpoint = new Endpoint(
+          config,
+          config.mspId === ownMspId ? 0 : 1,
+          clients,
+          gateways,
+          options.health,
+        );
+        this.publishState(endpoint);
+        return endpoint;
+      });
+    } catch (err) {
+      for (const c of opened) c.close();
+      throw err;
+    }
     this.probeTimer = setInterval(() => this.probeEjected(), options.health.probeIntervalMs);
     // The prober must never keep a process alive on its own.
     this.probeTimer.unref();
   }
 
-  /** Waits for a slot on a healthy endpoint (FIFO), or fails fast when the queue is full. */
+  /**
+   * Waits for a slot on a healthy endpoint (FIFO), or fails fast when the
+   * queue is full. Never throws: every failure is a rejected promise, so a
+   * caller's `.catch` sees it (a synchronous throw once escaped the submit
+   * path's "outcome unknown" handling).
+   */
   acquire(options: AcquireOptions): Promise<Lease> {
+    try {
+      return this.acquireOrThrow(options);
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
+  private acquireOrThrow(options: AcquireOptions): Promise<Lease> {
     if (this.closed) return Promise.reject(new ClientClosedError());
     const queue = options.admitted ? this.priorityWaiters : this.waiters;
     // Only take a slot directly when nobody is queued ahead, to keep FIFO fairness.
@@ -315,14 +346,20 @@ export class ConnectionPool {
     endpoint.calls++;
     this.metrics.inFlight.set({ endpoint: endpoint.config.name }, endpoint.inFlight);
     let released = false;
+    const connection = endpoint.nextConnection();
     return {
       endpoint: endpoint.config.name,
-      gateway: endpoint.nextGateway(),
-      release: (outcome, error) => {
+      gateway: connection.gateway,
+      release: (reported, error) => {
         if (released) return;
         released = true;
         endpoint.inFlight--;
         this.metrics.inFlight.set({ endpoint: endpoint.config.name }, endpoint.inFlight);
+        // Only a connection-level failure counts against the peer: if the
+        // connection the call used is still up, the failure was that call's
+        // own (its payload, its stream), and other calls are unaffected.
+        const outcome =
+          reported === 'endpoint-failure' && connectionUp(connection.client) ? 'neutral' : reported;
         if (outcome === 'success') {
           endpoint.successes++;
           const before = endpoint.health.state;
@@ -423,4 +460,9 @@ export class ConnectionPool {
   private publishQueue(): void {
     this.metrics.queueLength.set(this.waiters.length + this.priorityWaiters.length);
   }
+}
+
+/** Is the client's HTTP/2 connection established right now? */
+function connectionUp(client: grpc.Client): boolean {
+  return client.getChannel().getConnectivityState(false) === grpc.connectivityState.READY;
 }

@@ -106,6 +106,43 @@ describe('classify + decide', () => {
     expect(classify(gwError(status.RESOURCE_EXHAUSTED, 'x')).kind).toBe('overloaded');
   });
 
+  it('an endorsement that failed because the chaincode was unavailable is transient; chaincode rejections never are', () => {
+    const unreachable = [
+      'error in simulation: failed to execute transaction 5a1e: could not launch chaincode payments_1.0:ab12: chaincode registration failed: connection error: desc = "transport: error while dialing: dial tcp 127.0.0.1:9999: connect: connection refused"',
+      'error in simulation: failed to execute transaction 5a1e: chaincode stream terminated',
+      'error in simulation: failed to execute transaction 5a1e: timeout expired while executing transaction',
+    ];
+    for (const detail of unreachable) {
+      const c = classify(
+        gwError(status.ABORTED, 'failed to endorse transaction, see attached details for more info', [
+          detail,
+        ]),
+      );
+      expect(c).toMatchObject({ kind: 'transport', endpointFault: false, reason: 'chaincode_unavailable' });
+      expect(decide('endorse', c)).toBe('retry-elsewhere');
+    }
+    const rejected = classify(
+      gwError(status.ABORTED, 'failed to endorse transaction, see attached details for more info', [
+        'chaincode response 500, FORBIDDEN: caller may not pay from this account',
+      ]),
+    );
+    expect(rejected).toMatchObject({ kind: 'chaincode', chaincodeCode: 'FORBIDDEN' });
+    expect(decide('endorse', rejected)).toBe('fail');
+  });
+
+  it('a stream-level failure or a timeout is never the endpoint’s fault', () => {
+    for (const c of [
+      classify(gwError(status.UNAVAILABLE, 'Stream refused by server')),
+      classify(
+        gwError(status.INTERNAL, 'Received RST_STREAM with code 2 triggered by internal client error'),
+      ),
+      classify(gwError(status.RESOURCE_EXHAUSTED, 'Received message larger than max (5000000 vs 4194304)')),
+      classify(gwError(status.DEADLINE_EXCEEDED, 'Deadline exceeded')),
+    ]) {
+      expect(c.endpointFault).toBe(false);
+    }
+  });
+
   it('a commit-status timeout means resend the same envelope', () => {
     const c = classify(gwError(status.DEADLINE_EXCEEDED, 'Deadline exceeded'));
     expect(decide('commitStatus', c)).toBe('resend-envelope');

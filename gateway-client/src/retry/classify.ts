@@ -65,6 +65,32 @@ export function parseChaincodeError(text: string): { code: string; message: stri
   return { code: 'CHAINCODE_ERROR', message: body };
 }
 
+/** grpc-js messages for a failure of one stream (request), not of the connection. */
+function isStreamLevel(text: string): boolean {
+  return /Stream refused by server|Received RST_STREAM|RST_STREAM with code|Received message larger than max|Response message parsing error/i.test(
+    text,
+  );
+}
+
+/**
+ * The chaincode (or the peer's link to it) was unavailable during
+ * simulation: nothing was endorsed or ordered, so endorsing again (on
+ * another peer, after a backoff) is safe. Fabric v3.1.5 reports it as the
+ * endorser's error, not a chaincode response: core/endorser/endorser.go
+ * "error in simulation: ..." wrapping core/chaincode/chaincode_support.go
+ * "failed to execute transaction <txid>: ..." with "could not launch
+ * chaincode <ccid>: ..." (a CCaaS server that refuses connections:
+ * "chaincode registration failed", "connect: connection refused"), or
+ * handler.go "chaincode stream terminated" (it died mid-call), or "timeout
+ * expired while executing transaction". The gateway returns it as ABORTED
+ * "failed to endorse transaction, see attached details" (responseStatus in
+ * internal/pkg/gateway/apiutils.go: status 500 without payload means the
+ * peer, not the chaincode, produced it). A chaincode's own rejection always
+ * comes as "chaincode response <status>, ..." and is handled before this.
+ */
+const CHAINCODE_UNAVAILABLE =
+  /could not launch chaincode|chaincode stream terminated|chaincode registration failed|error in simulation: failed to execute transaction|timeout expired while executing transaction/;
+
 /** True for the peer gateway's concurrency-limit refusal. */
 function isTooManyRequests(text: string): boolean {
   return /too many requests/i.test(text);
@@ -90,6 +116,13 @@ export function classify(err: unknown): Classification {
       };
     }
   }
+  // Failures of one stream on a working connection (the server refused or
+  // reset this stream, or this response was too big): they say nothing
+  // about the peer, and another request on the same connection is fine.
+  if (texts.some(isStreamLevel)) {
+    const kind = err.code === GrpcStatus.RESOURCE_EXHAUSTED ? 'overloaded' : 'transport';
+    return { kind, endpointFault: false, grpcCode, reason: 'stream_error' };
+  }
   switch (err.code) {
     case GrpcStatus.UNAVAILABLE:
     case GrpcStatus.CANCELLED:
@@ -98,7 +131,10 @@ export function classify(err: unknown): Classification {
       // With details, the peer answered and is reporting on others.
       return { kind: 'transport', endpointFault: err.details.length === 0, grpcCode, reason: 'unavailable' };
     case GrpcStatus.DEADLINE_EXCEEDED:
-      return { kind: 'deadline', endpointFault: err.details.length === 0, grpcCode, reason: 'deadline' };
+      // A deadline says the call took too long, not that the peer is down:
+      // commit-status waits and endorsements are long by nature. The runner
+      // counts repeated timeouts of cheap calls (evaluate) itself.
+      return { kind: 'deadline', endpointFault: false, grpcCode, reason: 'deadline' };
     case GrpcStatus.RESOURCE_EXHAUSTED:
       return { kind: 'overloaded', endpointFault: false, grpcCode, reason: 'overloaded' };
     case GrpcStatus.ABORTED:
@@ -112,10 +148,16 @@ export function classify(err: unknown): Classification {
       if (texts.some((t) => /ProposalResponsePayloads do not match/.test(t))) {
         return { kind: 'transport', endpointFault: false, grpcCode, reason: 'endorsement_mismatch' };
       }
+      if (texts.some((t) => CHAINCODE_UNAVAILABLE.test(t))) {
+        return { kind: 'transport', endpointFault: false, grpcCode, reason: 'chaincode_unavailable' };
+      }
       return { kind: 'fatal', endpointFault: false, grpcCode, reason: 'aborted' };
     case GrpcStatus.UNKNOWN:
       if (texts.some(isTooManyRequests)) {
         return { kind: 'overloaded', endpointFault: false, grpcCode, reason: 'overloaded' };
+      }
+      if (texts.some((t) => CHAINCODE_UNAVAILABLE.test(t))) {
+        return { kind: 'transport', endpointFault: false, grpcCode, reason: 'chaincode_unavailable' };
       }
       return { kind: 'fatal', endpointFault: false, grpcCode, reason: 'unknown' };
     case GrpcStatus.FAILED_PRECONDITION:

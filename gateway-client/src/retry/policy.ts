@@ -20,6 +20,13 @@
  * DUPLICATE_TXID by the committer and never applied.
  *
  * Chaincode errors are never retried: the same input fails the same way.
+ * An endorsement that failed because the chaincode itself was unavailable
+ * (classify.ts reason `chaincode_unavailable`) is transport-kind: endorsed
+ * again elsewhere, then after the resend backoff, until the deadline,
+ * without using up `maxEndpointAttempts`.
+ *
+ * "fail" at the submit and commitStatus stages does not say whether the
+ * caller is told "failed" or "outcome unknown": outcomes.ts decides that.
  */
 import type { Classification } from './classify';
 

@@ -29,6 +29,13 @@ export interface Fault {
   readonly validationCode?: number;
 }
 
+/**
+ * Picks a fault for one call from what it asks for (evaluate and endorse:
+ * the chaincode function and arguments), so a single request can be made to
+ * fail on every peer while others go through.
+ */
+export type FaultSelector = (method: FakeMethod, fn: string, args: string[]) => Fault | undefined;
+
 /** A fake chaincode: return a payload, or throw to reject (message becomes the chaincode error). */
 export type FakeChaincode = (fn: string, args: string[]) => string;
 
@@ -127,6 +134,8 @@ export class FakeGatewayPeer {
     chaincodeEvents: [],
   };
   private readonly sticky: Partial<Record<FakeMethod, Fault>> = {};
+  /** Per-request faults, consulted when no queued or sticky fault applies. */
+  faultFor: FaultSelector | undefined;
   private server: grpc.Server | undefined;
   private readonly streams = new Set<grpc.ServerWritableStream<unknown, unknown>>();
 
@@ -213,7 +222,7 @@ export class FakeGatewayPeer {
       this.connections.add(call.getPeer());
       this.concurrent++;
       this.maxConcurrent = Math.max(this.maxConcurrent, this.concurrent);
-      const fault = this.takeFault(method);
+      const fault = this.takeFault(method) ?? this.selectFault(method, call.request);
       const finish = (err: Partial<grpc.StatusObject> | null, res?: Res) => {
         this.concurrent--;
         if (err) callback(err);
@@ -240,18 +249,19 @@ export class FakeGatewayPeer {
     };
   }
 
+  private selectFault(method: FakeMethod, request: unknown): Fault | undefined {
+    if (!this.faultFor) return undefined;
+    if (request instanceof gateway.EvaluateRequest || request instanceof gateway.EndorseRequest) {
+      const [fn = '', ...args] = proposalArgs(request.getProposedTransaction());
+      return this.faultFor(method, fn, args);
+    }
+    return this.faultFor(method, '', []);
+  }
+
   private runChaincode(
     signedProposal: peer.SignedProposal | undefined,
   ): { ok: true; payload: string } | { ok: false; message: string } {
-    const proposal = peer.Proposal.deserializeBinary(
-      signedProposal?.getProposalBytes_asU8() ?? new Uint8Array(),
-    );
-    const payload = peer.ChaincodeProposalPayload.deserializeBinary(proposal.getPayload_asU8());
-    const spec = peer.ChaincodeInvocationSpec.deserializeBinary(payload.getInput_asU8());
-    const args = (spec.getChaincodeSpec()?.getInput()?.getArgsList_asU8() ?? []).map((a) =>
-      Buffer.from(a).toString(),
-    );
-    const [fn = '', ...rest] = args;
+    const [fn = '', ...rest] = proposalArgs(signedProposal);
     try {
       return { ok: true, payload: this.ledger.chaincode(fn, rest) };
     } catch (err) {
@@ -387,6 +397,18 @@ export class FakeGatewayPeer {
     call.on('close', unsubscribe);
     pump();
   }
+}
+
+/** The chaincode function and arguments of a signed proposal. */
+function proposalArgs(signedProposal: peer.SignedProposal | undefined): string[] {
+  const proposal = peer.Proposal.deserializeBinary(
+    signedProposal?.getProposalBytes_asU8() ?? new Uint8Array(),
+  );
+  const payload = peer.ChaincodeProposalPayload.deserializeBinary(proposal.getPayload_asU8());
+  const spec = peer.ChaincodeInvocationSpec.deserializeBinary(payload.getInput_asU8());
+  return (spec.getChaincodeSpec()?.getInput()?.getArgsList_asU8() ?? []).map((a) =>
+    Buffer.from(a).toString(),
+  );
 }
 
 /** A gRPC error carrying gateway ErrorDetails the way a Fabric peer sends them. */
