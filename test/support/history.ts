@@ -263,7 +263,7 @@ export interface HistoryReport {
     readonly inFlight: number;
   };
   readonly payments: number;
-  /** Payments with an unknown operation (and no ok one), by what the ledger said. */
+  /** Payments with an unknown operation, by what the ledger said (resubmitted ones included). */
   readonly unknownResolved: {
     readonly committed: number;
     readonly notCommitted: number;
@@ -387,7 +387,7 @@ export async function check(
     } else {
       resolution = record ? 'committed' : 'not-committed';
     }
-    if (ok.length === 0 && unknown.length > 0) {
+    if (unknown.length > 0) {
       if (resolution === 'committed') unknownResolved.committed++;
       else if (resolution === 'not-committed') unknownResolved.notCommitted++;
       else unknownResolved.unresolved++;
