@@ -245,6 +245,7 @@ describe('history checker', () => {
     expect(report.problems.map((p) => [p.kind, p.subject])).toEqual([
       ['failed-committed', paymentKey(spec(6))],
     ]);
+    expect(report.problems[0]!.detail).toMatch(/transaction tx6, which operation \d+ was told failed/);
   });
 
   it('fails when a failure that committed was resubmitted: the replay gets the original, not its own commit', async () => {
