@@ -9,7 +9,9 @@
  * - the client's busiest gateway peer is SIGKILLed while payments run: the client fails over and
  *   every payment commits exactly once;
  * - the restarted peer reaches the same height and answers the same balances as the others;
- * - replaying every payment ID of the run moves no money and returns the original results.
+ * - replaying every payment ID of the run moves no money and returns the original results; the
+ *   whole history holds, and the same history with a misreport injected (an ok turned failed, an
+ *   ok payment the ledger never saw) fails the check on this ledger.
  *
  * Every payment call is recorded in a history (support/history.ts: invoked, then ok, failed or
  * unknown) that is checked against the ledger after each step, cumulatively: a payment the client
@@ -21,7 +23,7 @@
  */
 import type { NodeSpec } from '@fabpay/network';
 import type { Balance, Payment } from '@fabpay/gateway-client';
-import { History } from '../support/history';
+import { check, History, ledgerView, paymentKey } from '../support/history';
 import { liveNetwork } from '../support/live-network';
 import {
   balancesOf,
@@ -305,5 +307,28 @@ describe('faults: orderer leader and gateway peer crashes', () => {
     const report = await expectHistoryHolds(payer, 'whole run');
     expect(report.payments).toBe(PAYERS + AFTER_RUN + PEER_RUN);
     process.stderr.write(`[faults] replayed ${replays.length} payment IDs: no balance or supply changed\n`);
+
+    // Negative controls on this ledger: the same history with a misreport injected fails the check.
+    const balances = { before: holdingsBefore!, after: await holdingsOf(payer, accounts) };
+    const ledger = ledgerView(payer.payments);
+    // A payment that committed, its first caller told it failed (a later replay got the original).
+    const flipped = history.events.find((e) => e.type === 'ok')!;
+    const misreported = history.events.map((e) =>
+      e === flipped ? { ...e, type: 'failed' as const, result: undefined, error: 'injected misreport' } : e,
+    );
+    const caught = await check(misreported, ledger, { balances });
+    expect(caught.problems.map((p) => [p.kind, p.subject])).toEqual([
+      ['failed-committed', paymentKey(flipped.payment)],
+    ]);
+    // A payment reported committed that the ledger never saw.
+    const ghost = { ...flipped.payment, paymentId: `${run}-ghost` };
+    const lost = [
+      ...history.events,
+      { index: history.events.length, op: -1, type: 'invoked' as const, at: Date.now(), payment: ghost },
+      { ...flipped, index: history.events.length + 1, op: -1, payment: ghost },
+    ];
+    expect((await check(lost, ledger, { balances })).problems.map((p) => [p.kind, p.subject])).toEqual([
+      ['ok-missing', paymentKey(ghost)],
+    ]);
   }, 175_000);
 });
