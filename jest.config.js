@@ -34,10 +34,14 @@ module.exports = {
     project('ca'),
     project('network'),
     project('gateway-client'),
-    // Live suites share one Fabric network; the test script runs them in band.
+    // Live suites share one Fabric network; the test script runs them in band. The tests of the
+    // suites' own helpers (test/support) need no network: they are the unit project below.
     project('test', {
+      testPathIgnorePatterns: ['/node_modules/', '/dist/', '<rootDir>/support/'],
       globalSetup: path.join(__dirname, 'test', 'support', 'global-setup.ts'),
       globalTeardown: path.join(__dirname, 'test', 'support', 'global-teardown.ts'),
     }),
+    // The live suites' helpers checked without Fabric (the history checker): no global setup.
+    project('test', { displayName: 'test-support', testMatch: ['<rootDir>/support/**/*.test.ts'] }),
   ],
 };

@@ -2,37 +2,46 @@
  * Issue 7, faults on the shared native network, each bounded in time:
  *
  * - the Raft leader is SIGKILLed with at least 500 payments in flight: every payment the client
- *   reported committed is on the ledger exactly once, every other one was reported failed to its
- *   caller, money is conserved, a new leader takes over and new payments commit; the orderer is
- *   restarted and catches up;
+ *   reported committed is on the ledger exactly once, none it reported failed is on it, every one
+ *   whose outcome it did not know resolves on the ledger, money is conserved; the callers resubmit
+ *   the rest and each commits once; a new leader takes over and new payments commit; the orderer
+ *   is restarted and catches up;
  * - the client's busiest gateway peer is SIGKILLed while payments run: the client fails over and
  *   every payment commits exactly once;
  * - the restarted peer reaches the same height and answers the same balances as the others;
- * - replaying every payment ID of the run moves no money and returns the original results.
+ * - replaying every payment ID of the run moves no money and returns the original results; the
+ *   whole history holds, and the same history with a misreport injected (an ok turned failed, an
+ *   ok payment the ledger never saw) fails the check on this ledger.
+ *
+ * Every payment call is recorded in a history (support/history.ts: invoked, then ok, failed or
+ * unknown) that is checked against the ledger after each step, cumulatively: a payment the client
+ * misreported (committed but reported failed, reported committed but lost, applied twice) fails
+ * the suite, even after a resubmission of the same payment ID returned the original record.
  *
  * Payments are conflict-free: each payer its own funded account, merchants receive blind credits.
  * The suite leaves every node running and every peer at the same height (afterAll heals).
  */
 import type { NodeSpec } from '@fabpay/network';
 import type { Balance, Payment } from '@fabpay/gateway-client';
+import { check, History, ledgerView, paymentKey } from '../support/history';
 import { liveNetwork } from '../support/live-network';
 import {
   balancesOf,
   closeParties,
   committedEverywhere,
   describeError,
+  expectHistory,
   fundAccounts,
   healNetwork,
   holdings,
+  holdingsOf,
   kill,
   lastBlock,
-  lastOutcomeBlock,
-  ledgerPayments,
   mapLimit,
   openAccounts,
   openParty,
   ordererCaughtUp,
-  paymentKey,
+  payOnce,
   queryOnPeer,
   raftLeader,
   restart,
@@ -59,8 +68,13 @@ const leaderRunAmount = (i: number): bigint => 100n + BigInt(i % 7);
 const peerRunAmount = (i: number): bigint => 200n + BigInt(i % 11);
 const afterRunAmount = (i: number): bigint => 50n + BigInt(i % 3);
 
+/** Payments not reported committed, with what their callers were told. */
 const failures = (outcomes: readonly PaymentOutcome[]): string[] =>
-  outcomes.flatMap((o) => (o.status === 'failed' ? [`${o.spec.paymentId}: ${describeError(o.error)}`] : []));
+  outcomes.flatMap((o) =>
+    o.status === 'committed' ? [] : [`${o.spec.paymentId}: ${o.status} ${describeError(o.error)}`],
+  );
+const count = (outcomes: readonly PaymentOutcome[], status: PaymentOutcome['status']): number =>
+  outcomes.filter((o) => o.status === status).length;
 
 describe('faults: orderer leader and gateway peer crashes', () => {
   const ctx = liveNetwork();
@@ -73,6 +87,10 @@ describe('faults: orderer leader and gateway peer crashes', () => {
   let dave: Party | undefined;
   let issued = 0n;
   let supplyBefore = 0n;
+  /** Every payment call of the suite, as its caller saw it (checked against the ledger after each step). */
+  const history = new History();
+  /** Holdings of every account once funded, before the first payment of the history. */
+  let holdingsBefore: Map<string, bigint> | undefined;
   /** What each payment's caller was finally told, by payment ID (after resubmitting failures). */
   const final = new Map<string, PaymentOutcome>();
   /** Amount each payer has paid in total, by payer index. */
@@ -92,6 +110,11 @@ describe('faults: orderer leader and gateway peer crashes', () => {
       amount: amount(i),
       currency: CURRENCY,
     }));
+  /** The history so far holds: nothing misreported, lost or doubled; money conserved. */
+  const expectHistoryHolds = (reader: Party, label: string) => {
+    if (!holdingsBefore) throw new Error('no balances before the run (beforeAll failed)');
+    return expectHistory(ctx, reader, history, holdingsBefore, `faults history, ${label}`);
+  };
   const record = (outcomes: readonly PaymentOutcome[]): void => {
     for (const o of outcomes) {
       final.set(o.spec.paymentId, o);
@@ -125,33 +148,6 @@ describe('faults: orderer leader and gateway peer crashes', () => {
     return balances;
   }
 
-  /** Payments the caller was told committed are on the ledger once, under the transaction it was told. */
-  async function expectOnLedgerOnce(reader: Party, outcomes: readonly PaymentOutcome[]): Promise<void> {
-    await everywhere(lastOutcomeBlock(outcomes));
-    const ledger = await ledgerPayments(
-      reader,
-      outcomes.map((o) => o.spec),
-    );
-    const problems = outcomes.flatMap((o) => {
-      const onLedger = ledger.get(paymentKey(o.spec));
-      if (o.status !== 'committed') return [];
-      if (!onLedger) return [`${o.spec.paymentId}: reported committed but not on the ledger`];
-      // The record under the ID is the one the caller got back (a resubmission gets the original).
-      if (JSON.stringify({ ...onLedger, refunded: '0' }) !== JSON.stringify(o.committed.value))
-        return [
-          `${o.spec.paymentId}: ledger ${JSON.stringify(onLedger)}, caller got ${JSON.stringify(o.committed.value)}`,
-        ];
-      if (
-        onLedger.amount !== o.spec.amount.toString() ||
-        onLedger.from !== o.spec.from ||
-        onLedger.to !== o.spec.to
-      )
-        return [`${o.spec.paymentId}: ledger record differs from the request`];
-      return [];
-    });
-    expect(problems).toEqual([]);
-  }
-
   beforeAll(async () => {
     alice = await openParty(ctx, 'Org1', 'alice');
     bob = await openParty(ctx, 'Org1', 'bob');
@@ -161,6 +157,7 @@ describe('faults: orderer leader and gateway peer crashes', () => {
     await openAccounts(dave, merchants, CURRENCY, everywhere);
     const funding = await fundAccounts(alice, bob, payers, FUNDING, CURRENCY, run, everywhere);
     issued = funding.issued;
+    holdingsBefore = await holdingsOf(bob, accounts);
     process.stderr.write(`[faults] ${PAYERS} payers funded with ${funding.transactions} transactions\n`);
   }, 170_000);
 
@@ -175,36 +172,36 @@ describe('faults: orderer leader and gateway peer crashes', () => {
     const survivors = ctx.orderers.filter((o) => o !== leader);
     const specs = specsFor('L', PAYERS, leaderRunAmount);
 
-    const paymentRun = startPayments(payer, specs, 170_000);
+    const paymentRun = startPayments(payer, specs, 170_000, history);
     await paymentRun.committedAtLeast(1, 60_000);
     const inFlight = payer.client.status().activeRequests;
     await kill(leader);
     expect(inFlight).toBeGreaterThanOrEqual(IN_FLIGHT_AT_KILL);
     const outcomes = await paymentRun.outcomes;
-    const firstTry = outcomes.filter((o) => o.status === 'committed').length;
     process.stderr.write(
-      `[faults] killed Raft leader ${leader.host} with ${inFlight} payments in flight: ${firstTry} committed, ` +
-        `${outcomes.length - firstTry} reported failed (${failures(outcomes).slice(0, 3).join('; ')}); ` +
-        `retries ${JSON.stringify(await retryCounts(payer))}\n`,
+      `[faults] killed Raft leader ${leader.host} with ${inFlight} payments in flight: ${count(outcomes, 'committed')} committed, ` +
+        `${count(outcomes, 'failed')} reported failed, ${count(outcomes, 'unknown')} unknown ` +
+        `(${failures(outcomes).slice(0, 3).join('; ')}); retries ${JSON.stringify(await retryCounts(payer))}\n`,
     );
 
-    // Every payment the client reported committed is on the ledger exactly once.
-    await expectOnLedgerOnce(payer, outcomes);
-    // Every other one was reported failed to its caller (with an error), and resubmitting the same
-    // payment ID settles it once: a failure whose transaction did commit replays the original.
-    expect(outcomes.every((o) => o.status === 'committed' || o.error instanceof Error)).toBe(true);
-    const settled = await settleFailures(payer, outcomes);
+    // What the callers were told, against the ledger: every payment reported committed is on it
+    // once and as asked, none reported failed is on it, every unknown is resolved (on it or not).
+    await expectHistoryHolds(payer, 'leader run');
+    // The callers resubmit what did not commit, under the same payment IDs: each commits once (a
+    // resubmission of an unknown that did commit gets the original record back). The history keeps
+    // the first reports, so a "failed" payment that had committed still fails the check below.
+    const settled = await settleFailures(payer, outcomes, history);
     expect(failures(settled)).toEqual([]);
-    await expectOnLedgerOnce(payer, settled);
+    await expectHistoryHolds(payer, 'leader run settled');
     record(settled);
 
     // A new leader among the survivors; new payments commit.
     const newLeader = await raftLeader(ctx, survivors);
     expect(newLeader.host).not.toBe(leader.host);
-    const after = startPayments(payer, specsFor('A', AFTER_RUN, afterRunAmount), 60_000);
+    const after = startPayments(payer, specsFor('A', AFTER_RUN, afterRunAmount), 60_000, history);
     const afterOutcomes = await after.outcomes;
+    await expectHistoryHolds(payer, 'after the election');
     expect(failures(afterOutcomes)).toEqual([]);
-    await expectOnLedgerOnce(payer, afterOutcomes);
     record(afterOutcomes);
     await expectBooksBalance(payer);
 
@@ -217,7 +214,7 @@ describe('faults: orderer leader and gateway peer crashes', () => {
   it('fails over when the client’s busiest gateway peer is SIGKILLed: every payment commits once', async () => {
     const payer = need(bob);
     const specs = specsFor('G', PEER_RUN, peerRunAmount);
-    const paymentRun = startPayments(payer, specs, 150_000);
+    const paymentRun = startPayments(payer, specs, 150_000, history);
     await paymentRun.committedAtLeast(20, 60_000);
     // The client's current gateway: the ready endpoint carrying the most calls right now.
     const endpoints = payer.client.status().endpoints.filter((e) => e.state === 'ready');
@@ -228,6 +225,7 @@ describe('faults: orderer leader and gateway peer crashes', () => {
     expect(busiest.inFlight).toBeGreaterThan(0);
     await kill(victim);
     const outcomes = await paymentRun.outcomes;
+    await expectHistoryHolds(payer, 'gateway peer run');
     const status = payer.client.status().endpoints.find((e) => e.name === victim.host)!;
     process.stderr.write(
       `[faults] killed gateway peer ${victim.host} with ${busiest.inFlight} calls in flight on it: ` +
@@ -236,7 +234,6 @@ describe('faults: orderer leader and gateway peer crashes', () => {
     );
     expect(failures(outcomes)).toEqual([]);
     expect(status.state).not.toBe('ready');
-    await expectOnLedgerOnce(payer, outcomes);
     record(outcomes);
     await expectBooksBalance(payer);
   }, 175_000);
@@ -287,10 +284,17 @@ describe('faults: orderer leader and gateway peer crashes', () => {
     const before = await expectBooksBalance(payer);
     const supply = await payer.payments.getSupply(CURRENCY);
 
+    // Replays are payment calls like any other: recorded, and checked with the rest of the history.
     const replays = await mapLimit(outcomes, 500, async (o) => {
       if (o.status !== 'committed') throw new Error(`${o.spec.paymentId} never committed`);
-      const again = await payer.payments.pay({ ...o.spec, reference: 'live test' });
-      return { original: o.committed.value, replay: again.value as Payment, committed: again };
+      const again = await payOnce(payer, o.spec, history);
+      if (again.status !== 'committed')
+        throw new Error(`replay of ${o.spec.paymentId}: ${again.status} ${describeError(again.error)}`);
+      return {
+        original: o.committed.value,
+        replay: again.committed.value as Payment,
+        committed: again.committed,
+      };
     });
     await everywhere(lastBlock(replays.map((r) => r.committed)));
     const differing = replays.filter((r) => JSON.stringify(r.replay) !== JSON.stringify(r.original));
@@ -300,6 +304,31 @@ describe('faults: orderer leader and gateway peer crashes', () => {
     expect(after).toEqual(before);
     expect(await payer.payments.getSupply(CURRENCY)).toEqual(supply);
     await expectBooksBalance(payer);
+    const report = await expectHistoryHolds(payer, 'whole run');
+    expect(report.payments).toBe(PAYERS + AFTER_RUN + PEER_RUN);
     process.stderr.write(`[faults] replayed ${replays.length} payment IDs: no balance or supply changed\n`);
+
+    // Negative controls on this ledger: the same history with a misreport injected fails the check.
+    const balances = { before: holdingsBefore!, after: await holdingsOf(payer, accounts) };
+    const ledger = ledgerView(payer.payments);
+    // A payment that committed, its first caller told it failed (a later replay got the original).
+    const flipped = history.events.find((e) => e.type === 'ok')!;
+    const misreported = history.events.map((e) =>
+      e === flipped ? { ...e, type: 'failed' as const, result: undefined, error: 'injected misreport' } : e,
+    );
+    const caught = await check(misreported, ledger, { balances });
+    expect(caught.problems.map((p) => [p.kind, p.subject])).toEqual([
+      ['failed-committed', paymentKey(flipped.payment)],
+    ]);
+    // A payment reported committed that the ledger never saw.
+    const ghost = { ...flipped.payment, paymentId: `${run}-ghost` };
+    const lost = [
+      ...history.events,
+      { index: history.events.length, op: -1, type: 'invoked' as const, at: Date.now(), payment: ghost },
+      { ...flipped, index: history.events.length + 1, op: -1, payment: ghost },
+    ];
+    expect((await check(lost, ledger, { balances })).problems.map((p) => [p.kind, p.subject])).toEqual([
+      ['ok-missing', paymentKey(ghost)],
+    ]);
   }, 175_000);
 });

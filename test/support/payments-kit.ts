@@ -1,7 +1,8 @@
 /**
  * Helpers for the live gateway and end-to-end suites: clients for the topology's identities,
  * bounded polling, conflict-free funding of many payer accounts, concurrent payment runs that
- * record what every caller was told, ledger checks, and node fault/recovery helpers.
+ * record what every caller was told in a history (./history.ts), the history check against the
+ * ledger, and node fault/recovery helpers.
  *
  * Everything polls with a timeout that names what it waits for; nothing sleeps for a fixed time.
  */
@@ -17,6 +18,15 @@ import {
   type FabpayClientOptions,
   type Payment,
 } from '@fabpay/gateway-client';
+import {
+  assertHistory,
+  classifyError,
+  ledgerView,
+  summarize,
+  type History,
+  type HistoryReport,
+  type PaymentSpec,
+} from './history';
 import {
   connectionProfileFile,
   crashNode,
@@ -248,27 +258,34 @@ export async function fundAccounts(
 
 // ---------------------------------------------------------------- payment runs
 
-export interface PaymentSpec {
-  readonly paymentId: string;
-  readonly from: string;
-  readonly to: string;
-  readonly amount: bigint;
-  readonly currency: string;
-}
+export type { PaymentSpec } from './history';
 
-/** What the caller of one payment was told. */
+/**
+ * What the caller of one payment was told: committed; failed (the client says it did not commit);
+ * or unknown (it cannot say: OUTCOME_UNKNOWN, or an untyped error). See classifyError.
+ */
 export type PaymentOutcome =
   | { readonly spec: PaymentSpec; readonly status: 'committed'; readonly committed: Committed<Payment> }
-  | { readonly spec: PaymentSpec; readonly status: 'failed'; readonly error: unknown };
+  | {
+      readonly spec: PaymentSpec;
+      readonly status: 'failed' | 'unknown';
+      readonly error: unknown;
+      readonly transactionId?: string;
+    };
 
-/** One payment; the outcome records what the caller was told (never throws). */
-export async function payOnce(payer: Party, spec: PaymentSpec): Promise<PaymentOutcome> {
+/** One payment, recorded in `history`; the outcome is what the caller was told (never throws). */
+export async function payOnce(payer: Party, spec: PaymentSpec, history: History): Promise<PaymentOutcome> {
+  const op = history.invoke(spec);
+  let committed: Committed<Payment>;
   try {
-    const committed = await payer.payments.pay({ ...spec, amount: spec.amount, reference: 'live test' });
-    return { spec, status: 'committed', committed };
+    committed = await payer.payments.pay({ ...spec, amount: spec.amount, reference: 'live test' });
   } catch (error) {
-    return { spec, status: 'failed', error };
+    history.error(op, error);
+    const { type, transactionId } = classifyError(error);
+    return { spec, status: type, error, ...(transactionId ? { transactionId } : {}) };
   }
+  history.ok(op, committed);
+  return { spec, status: 'committed', committed };
 }
 
 export interface PaymentRun {
@@ -280,12 +297,17 @@ export interface PaymentRun {
   committedAtLeast(count: number, timeoutMs?: number): Promise<void>;
 }
 
-/** Starts every payment at once (the client's pool bounds what reaches the peers). */
-export function startPayments(payer: Party, specs: readonly PaymentSpec[], timeoutMs: number): PaymentRun {
+/** Starts every payment at once (the client's pool bounds what reaches the peers), recorded in `history`. */
+export function startPayments(
+  payer: Party,
+  specs: readonly PaymentSpec[],
+  timeoutMs: number,
+  history: History,
+): PaymentRun {
   let committed = 0;
   const waiters: { count: number; resolve: () => void }[] = [];
   const all = specs.map((spec) =>
-    payOnce(payer, spec).then((o) => {
+    payOnce(payer, spec, history).then((o) => {
       if (o.status === 'committed') {
         committed++;
         // Wake waiters at once (not on a polling tick), so a fault can be injected right there.
@@ -332,47 +354,62 @@ export const lastOutcomeBlock = (outcomes: readonly PaymentOutcome[]): bigint =>
   lastBlock(outcomes.flatMap((o) => (o.status === 'committed' ? [o.committed] : [])));
 
 /**
- * Resubmits the payments whose caller was told they failed (what a real caller does with an
- * idempotent payment ID), until each has committed or `attempts` are used up.
+ * Resubmits the payments whose caller was told they failed or did not learn the outcome (what a
+ * real caller does with an idempotent payment ID), until each has committed or `attempts` are used
+ * up. Every resubmission is a new operation of `history`: the first report stays on record, so a
+ * payment that committed although its caller was told it failed still fails the history check.
  */
 export async function settleFailures(
   payer: Party,
   outcomes: readonly PaymentOutcome[],
+  history: History,
   attempts = 3,
 ): Promise<PaymentOutcome[]> {
   let current = [...outcomes];
-  for (let a = 0; a < attempts && current.some((o) => o.status === 'failed'); a++) {
-    current = await Promise.all(current.map((o) => (o.status === 'committed' ? o : payOnce(payer, o.spec))));
+  for (let a = 0; a < attempts && current.some((o) => o.status !== 'committed'); a++) {
+    current = await Promise.all(
+      current.map((o) => (o.status === 'committed' ? o : payOnce(payer, o.spec, history))),
+    );
   }
   return current;
 }
 
-/** A payment's ledger address: payment IDs are scoped within the payer account. */
-export interface PaymentRef {
-  readonly from: string;
-  readonly paymentId: string;
+/** Holdings (available + held) of accounts, by ID: the balance window of a history check. */
+export async function holdingsOf(reader: Party, ids: readonly string[]): Promise<Map<string, bigint>> {
+  const balances = await balancesOf(reader, ids);
+  return new Map(ids.map((id) => [id, holdings(balances.get(id)!)]));
 }
 
-/** Key of {@link ledgerPayments}' map. */
-export const paymentKey = (p: PaymentRef): string => `${p.from}/${p.paymentId}`;
+/**
+ * Waits until every running peer has every block any running peer has, so that reads through any
+ * peer see all that committed (the history check reads only once the run has settled).
+ */
+export async function settledEverywhere(ctx: NetworkContext, timeoutMs = 60_000): Promise<void> {
+  const channel = ctx.topology.channel.name;
+  const running = ctx.peers.filter((p) => runningPid(p.process.pidFile) !== undefined);
+  const heights = await Promise.all(running.map((p) => ledgerHeight(p, channel)));
+  const top = Math.max(0, ...heights.map((h) => h ?? 0));
+  if (top > 0) await committedEverywhere(ctx, BigInt(top - 1), timeoutMs);
+}
 
 /**
- * Ledger view of a set of payments: the record of each (payer, payment ID), or undefined if not
- * found, keyed by {@link paymentKey}.
+ * The history check (./history.ts) of a settled run: every ok payment on the ledger as asked, no
+ * failed payment on it, every unknown resolved, each account's holdings changed by exactly what
+ * the committed payments move since `before` (the holdings of every account the payments touch,
+ * read before the first of them), and every currency conserved. Fails the test otherwise.
  */
-export async function ledgerPayments(
+export async function expectHistory(
+  ctx: NetworkContext,
   reader: Party,
-  refs: readonly PaymentRef[],
-): Promise<Map<string, Payment | undefined>> {
-  const found = await mapLimit(refs, 200, async (ref) => {
-    try {
-      return await reader.payments.getPayment(ref.from, ref.paymentId);
-    } catch (err) {
-      if ((err as { paymentCode?: string }).paymentCode === 'PAYMENT_NOT_FOUND') return undefined;
-      throw err;
-    }
-  });
-  return new Map(refs.map((ref, i) => [paymentKey(ref), found[i]]));
+  history: History,
+  before: ReadonlyMap<string, bigint>,
+  label = 'history',
+): Promise<HistoryReport> {
+  await settledEverywhere(ctx);
+  const after = await holdingsOf(reader, [...before.keys()]);
+  const report = await assertHistory(history, ledgerView(reader.payments), { balances: { before, after } });
+  process.stderr.write(`[${label}] ${summarize(report)}\n`);
+  return report;
 }
 
 /** Balances of accounts, by ID. */
