@@ -36,7 +36,18 @@ export async function createChannel(ctx: NetworkContext): Promise<void> {
     ]);
   }
   for (const orderer of ctx.orderers) {
-    const listed = await osnadmin(orderer, ['list'], { allowFailure: true });
+    // /healthz on the operations port can answer before the admin (channel participation)
+    // listener accepts connections (seen after `down` then `up` on a busy machine): wait for the
+    // very endpoint the join uses.
+    const listed = await waitFor(
+      `${orderer.host}'s admin endpoint (channel participation, port ${orderer.second})`,
+      async () => {
+        const res = await osnadmin(orderer, ['list'], { allowFailure: true });
+        if (res.code === 0) return res;
+        throw new Error(res.stderr.trim().split('\n').slice(-1).join(' '));
+      },
+      { timeoutMs: 60_000, intervalMs: 500 },
+    );
     if (listed.stdout.includes(`"name":"${channel}"`) || listed.stdout.includes(`"name": "${channel}"`))
       continue;
     ctx.progress(`channel ${channel}: ${orderer.host} joins (osnadmin)`);
