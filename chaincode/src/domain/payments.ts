@@ -5,7 +5,7 @@ import { requireCurrency } from '../currencies';
 import { fail } from '../errors';
 import { emit } from '../events';
 import { KEY } from '../keys';
-import { Account, Allowance, Payment, PaymentVia } from '../model';
+import { Account, Allowance, Payment, PaymentVia } from '@fabpay/model';
 import {
   loadAccount,
   loadBalance,
