@@ -8,6 +8,7 @@
 import type { FabpayClient } from '../client';
 import type { ChaincodeEventStream, ChaincodeEventStreamOptions } from '../events/stream';
 import type { Deadlines } from '../deadlines';
+import { EVENT_NAMES } from '@fabpay/model';
 import { AccountQueue, type AccountOrderingOptions } from './account-queue';
 import { AllowanceMismatchError, PaymentNotFoundError, toPaymentsError } from './errors';
 import type {
@@ -122,20 +123,12 @@ export function governanceTermsJson(terms: GovernanceTerms): string {
 }
 
 /*
- * Credit IDs: incoming money is a pending credit named by its source's full scope (the chaincode's
- * creditIdOf), which is what foldCredits and payWithCredits take. listPendingCredits returns them
- * too; these build the ID of a credit the caller knows it caused without a query.
+ * Credit IDs: incoming money is a pending credit named by its source's full scope, which is what
+ * foldCredits and payWithCredits take. listPendingCredits returns them too; these build the ID of
+ * a credit the caller knows it caused without a query (the format is @fabpay/model's, the
+ * chaincode's own).
  */
-
-/** The payee's credit from payment `paymentId` of payer account `from`. */
-export const paymentCreditId = (from: string, paymentId: string): string => `p:${from}:${paymentId}`;
-/** The payer's credit from refund `refundId` of its payment `paymentId`. */
-export const refundCreditId = (paymentId: string, refundId: string): string => `r:${paymentId}:${refundId}`;
-/** The payee's credit from capturing hold `holdId` of payer account `from`. */
-export const captureCreditId = (from: string, holdId: string): string => `h:${from}:${holdId}`;
-/** The account's credit from issue `operationId` by an issuer of MSP `issuerMspId`. */
-export const issueCreditId = (issuerMspId: string, operationId: string): string =>
-  `i:${issuerMspId}:${operationId}`;
+export { captureCreditId, issueCreditId, paymentCreditId, refundCreditId } from '@fabpay/model';
 
 export class PaymentsClient {
   readonly chaincode: string;
@@ -553,31 +546,8 @@ export class PaymentsClient {
   }
 }
 
-/** Every payments event name (a Record, so the compiler checks the list is complete). */
-const EVENT_NAMES: Record<PaymentEventName, true> = {
-  AccountOpened: true,
-  AccountClosed: true,
-  AccountFrozen: true,
-  AccountUnfrozen: true,
-  LimitsSet: true,
-  Issued: true,
-  Redeemed: true,
-  AllowanceApproved: true,
-  PaymentSettled: true,
-  HoldAuthorized: true,
-  HoldCaptured: true,
-  HoldReleased: true,
-  HoldExpired: true,
-  PaymentRefunded: true,
-  CreditsFolded: true,
-  GovernanceInitialized: true,
-  GovernanceProposed: true,
-  GovernanceApproved: true,
-  GovernanceChanged: true,
-};
-
-/** The event names {@link PaymentsClient.events} decodes (others are skipped). */
-export const PAYMENT_EVENT_NAMES = Object.keys(EVENT_NAMES) as readonly PaymentEventName[];
+/** The event names {@link PaymentsClient.events} decodes (others are skipped): @fabpay/model's. */
+export const PAYMENT_EVENT_NAMES: readonly PaymentEventName[] = EVENT_NAMES;
 
 const KNOWN_EVENTS: ReadonlySet<string> = new Set<string>(PAYMENT_EVENT_NAMES);
 
