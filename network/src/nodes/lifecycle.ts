@@ -4,7 +4,7 @@ import type { NetworkContext } from '../context';
 import { nodeFiles } from '../layout';
 import { httpGet } from '../util/http';
 import { waitFor } from '../util/wait';
-import { killProcess, logTail, runningPid, startProcess, stopProcess } from './processes';
+import { killProcess, logTail, runningPid, startProcess, stopProcess } from '@fabpay/topology';
 import type { NodeSpec } from './specs';
 
 /** Thrown when a port the network needs is taken by another process. */
@@ -52,7 +52,7 @@ export async function nodeHealth(node: NodeSpec): Promise<{ ok: boolean; detail:
 
 /** Starts one node unless it is running, then waits for its /healthz. */
 export async function startNode(ctx: NetworkContext, node: NodeSpec): Promise<boolean> {
-  if (runningPid(node.process.pidFile) !== undefined) return false;
+  if (runningPid(node.process) !== undefined) return false;
   await checkPorts(node);
   mkdirSync(nodeFiles(ctx.layout, node.host).data, { recursive: true });
   startProcess(node.process);
@@ -65,7 +65,7 @@ export async function waitHealthy(node: NodeSpec, timeoutMs = 60_000): Promise<v
   await waitFor(
     `${node.host} to report healthy on 127.0.0.1:${node.operations}/healthz`,
     async () => {
-      if (runningPid(node.process.pidFile) === undefined) {
+      if (runningPid(node.process) === undefined) {
         throw new Error(`${node.host} exited; its log ends:\n${logTail(node.process.logFile)}`);
       }
       const h = await nodeHealth(node);
@@ -80,10 +80,10 @@ export async function waitHealthy(node: NodeSpec, timeoutMs = 60_000): Promise<v
 }
 
 export function stopNode(node: NodeSpec): Promise<boolean> {
-  return stopProcess(node.process.pidFile, node.host);
+  return stopProcess(node.process);
 }
 
 /** SIGKILLs a node (fault injection). Returns the killed pid. */
 export function crashNode(node: NodeSpec): Promise<number | undefined> {
-  return killProcess(node.process.pidFile, node.host);
+  return killProcess(node.process);
 }
