@@ -1,12 +1,11 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import net from 'node:net';
 import { logTail, repoRoot, runningPid, startProcess, stopProcess, type ProcessRef } from '@fabpay/topology';
 import { GENESIS_ENV } from '@fabpay/chaincode/dist/endorser';
 import { chaincodeFiles } from '../layout';
 import type { NetworkContext } from '../context';
 import { genesisDigest } from '../governance/terms';
-import { waitFor } from '../util/wait';
+import { waitForPort } from '../util/tcp';
 import { chaincodePort, chaincodeTls } from './endpoints';
 
 /** The CCaaS entry point of the chaincode workspace. */
@@ -52,9 +51,21 @@ export async function startChaincodeServer(
   const idFile = `${files.pid}.ccid`;
   const genesisFile = `${files.pid}.genesis`;
   const genesis = genesisDigest(ctx.topology);
+  const port = chaincodePort(ctx, org);
+  // The peers are about to connect to it (started now, or by an earlier `up` that was cut short).
+  const listening = (): Promise<void> =>
+    waitForPort(`${org}'s chaincode server`, port, {
+      timeoutMs: 30_000,
+      stillRunning: () => {
+        if (runningPid(proc) === undefined) {
+          throw new Error(`the chaincode server exited; its log ends:\n${logTail(files.log)}`);
+        }
+      },
+      describeLast: () => logTail(files.log),
+    });
   if (running !== undefined) {
     const recorded = (file: string): string => (existsSync(file) ? readFileSync(file, 'utf8').trim() : '');
-    if (recorded(idFile) === packageId && recorded(genesisFile) === genesis) return;
+    if (recorded(idFile) === packageId && recorded(genesisFile) === genesis) return listening();
     ctx.progress(
       recorded(idFile) === packageId
         ? `chaincode: restarting ${org}'s server: its genesis governance digest is not the topology's`
@@ -62,7 +73,6 @@ export async function startChaincodeServer(
     );
     await stopProcess(proc);
   }
-  const port = chaincodePort(ctx, org);
   const tls = chaincodeTls(ctx, org);
   ctx.progress(`chaincode: starting ${org}'s server on 127.0.0.1:${port}`);
   startProcess({
@@ -81,29 +91,9 @@ export async function startChaincodeServer(
   });
   writeFileSync(idFile, `${packageId}\n`);
   writeFileSync(genesisFile, `${genesis}\n`);
-  await waitFor(
-    `${org}'s chaincode server to listen on 127.0.0.1:${port}`,
-    async () => {
-      if (runningPid(proc) === undefined) {
-        throw new Error(`the chaincode server exited; its log ends:\n${logTail(files.log)}`);
-      }
-      return (await canConnect(port)) ? true : undefined;
-    },
-    { timeoutMs: 30_000, describeLast: () => logTail(files.log) },
-  );
+  await listening();
 }
 
 export async function stopChaincodeServer(ctx: NetworkContext, org: string): Promise<boolean> {
   return stopProcess(chaincodeProcess(ctx, org));
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
