@@ -14,7 +14,7 @@ import {
   type ProcessSpec,
 } from './control';
 import { bootId, parseStat, procSnapshot, processAlive } from './procfs';
-import { readPidRecord, writePidRecord } from './record';
+import { readPidRecord, removePidRecordIfSame, writePidRecord } from './record';
 
 let dir: string;
 const children: ChildProcess[] = [];
@@ -203,5 +203,25 @@ describe('/proc/<pid>/stat', () => {
     const fields = Array.from({ length: 50 }, (_, i) => String(i + 3));
     fields[0] = 'S';
     expect(parseStat(7, `7 (a) (b c) ${fields.join(' ')}`)).toEqual({ pid: 7, state: 'S', startTime: 22 });
+  });
+});
+
+describe('the PID file', () => {
+  it('reads a legacy bare PID, and writes line 1 as the bare PID', () => {
+    const file = path.join(dir, 'a.pid');
+    writeFileSync(file, '4242\n');
+    expect(readPidRecord(file)).toEqual({ pid: 4242 });
+    writePidRecord(file, { pid: 4243, startTime: 9, bootId: 'b', command: 'peer node start' });
+    expect(readFileSync(file, 'utf8').split('\n')[0]).toBe('4243');
+    expect(readPidRecord(file)).toEqual({ pid: 4243, startTime: 9, bootId: 'b', command: 'peer node start' });
+  });
+
+  it('is removed as stale only while it still holds the stale record (not one written since)', () => {
+    const file = path.join(dir, 'b.pid');
+    writePidRecord(file, { pid: 4243, startTime: 10, bootId: 'b' });
+    removePidRecordIfSame(file, { pid: 4243, startTime: 9, bootId: 'b' });
+    expect(existsSync(file)).toBe(true);
+    removePidRecordIfSame(file, { pid: 4243, startTime: 10, bootId: 'b' });
+    expect(existsSync(file)).toBe(false);
   });
 });

@@ -21,6 +21,7 @@ import {
   isVerifiable,
   readPidRecord,
   removePidRecord,
+  removePidRecordIfSame,
   writePidRecord,
   type PidRecord,
   type VerifiableRecord,
@@ -123,7 +124,7 @@ export function processState(ref: ProcessRef): ProcessState {
   const record = readPidRecord(ref.pidFile);
   if (!record) return { status: 'absent' };
   const stale = (reason: string): ProcessState => {
-    removePidRecord(ref.pidFile);
+    removePidRecordIfSame(ref.pidFile, record);
     return { status: 'stale', record, reason };
   };
   const snap = procSnapshot(record.pid);

@@ -73,3 +73,12 @@ export function writePidRecord(pidFile: string, record: PidRecord): void {
 export function removePidRecord(pidFile: string): void {
   rmSync(pidFile, { force: true });
 }
+
+/**
+ * Removes a PID file only if it still holds `record`: another process may have started the
+ * server again and written a new record since this one was read.
+ */
+export function removePidRecordIfSame(pidFile: string, record: PidRecord): void {
+  const now = readPidRecord(pidFile);
+  if (now && now.pid === record.pid && now.startTime === record.startTime) removePidRecord(pidFile);
+}
