@@ -290,6 +290,16 @@ describe('checkpointed chaincode event stream', () => {
       await expect(stream.done).resolves.toBeUndefined();
     });
 
+    it('resolves done on stop() at once while the start block is being read', async () => {
+      h = await startHarness(1);
+      h.peers[0]!.always('evaluate', { delayMs: 3_000 });
+      const stream = openStream(h);
+      await eventually(() => h!.peers[0]!.calls.evaluate >= 1, 10_000, 'the ledger height asked for');
+      await within(stream.stop(), 1_000, 'stop');
+      await expect(stream.done).resolves.toBeUndefined();
+      expect(h.peers[0]!.calls.chaincodeEvents).toBe(0);
+    });
+
     it('resolves done on stop() while connected', async () => {
       h = await startHarness(1);
       const stream = openStream(h);

@@ -92,6 +92,9 @@ export class ChaincodeEventStream {
   private stopped = false;
   private current: { close(): void } | undefined;
   private wakeSleep: (() => void) | undefined;
+  private signalStop: () => void = () => undefined;
+  /** Resolves on stop(): waits that cannot be cancelled (reading the height) race it. */
+  private readonly stopSignal = new Promise<void>((resolve) => (this.signalStop = resolve));
   private _stats: MutableStats = { handled: 0, reconnects: 0, replaysDropped: 0 };
   /**
    * Settles when the stream stops: resolves after stop(); rejects with
@@ -120,6 +123,7 @@ export class ChaincodeEventStream {
   /** Stops the stream and waits for the loop to end. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.signalStop();
     this.current?.close();
     this.wakeSleep?.();
     await this.done.catch(() => undefined);
@@ -150,9 +154,11 @@ export class ChaincodeEventStream {
       }
       this._stats.endpoint = picked.endpoint;
       try {
-        const startBlock = this._stats.startBlock ?? (await this.pinStart(picked.gateway, checkpointer));
+        const startBlock =
+          this._stats.startBlock ??
+          (await Promise.race([this.pinStart(picked.gateway, checkpointer), this.stopSignal]));
+        if (this.stopped || startBlock === undefined) break;
         delivered.startAt(startBlock);
-        if (this.stopped) break;
         // fabric-gateway ignores startBlock once the checkpointer has a position; it only
         // matters if the checkpointer could not record the pinned block.
         const events = await picked.gateway
@@ -226,6 +232,8 @@ export class ChaincodeEventStream {
     let start = checkpointer.getBlockNumber() ?? this.options.startBlock;
     if (start === undefined) {
       start = await ledgerHeight(gateway, this.channel, PIN_TIMEOUT_MS);
+      // Stopped meanwhile: the checkpoint may already belong to a newer stream on the same file.
+      if (this.stopped) return start;
       // checkpointBlock(n) means "resume at n + 1"; a height is never 0 (the genesis block).
       if (start > 0n) await checkpointer.checkpointBlock(start - 1n);
     }
