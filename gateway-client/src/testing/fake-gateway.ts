@@ -106,6 +106,18 @@ export class FakeLedger {
     for (const l of this.eventListeners) l();
   }
 
+  /** Appends one block holding one event per payload, each from its own transaction, in order. */
+  emitBlock(name: string, payloads: readonly string[]): void {
+    const block = ++this.height;
+    payloads.forEach((payload, i) => this.events.push({ block, txId: `tx-${block}-${i}`, name, payload }));
+    for (const l of this.eventListeners) l();
+  }
+
+  /** Blocks on the channel, genesis included: what qscc GetChainInfo reports as the height. */
+  get blockHeight(): number {
+    return this.height + 1;
+  }
+
   onEvent(listener: () => void): () => void {
     this.eventListeners.add(listener);
     return () => this.eventListeners.delete(listener);
@@ -136,6 +148,11 @@ export class FakeGatewayPeer {
   private readonly sticky: Partial<Record<FakeMethod, Fault>> = {};
   /** Per-request faults, consulted when no queued or sticky fault applies. */
   faultFor: FaultSelector | undefined;
+  /**
+   * Event streams ignore after_transaction_id and send the whole start block
+   * again, as a peer that replays a block would.
+   */
+  replayStartBlock = false;
   private server: grpc.Server | undefined;
   private readonly streams = new Set<grpc.ServerWritableStream<unknown, unknown>>();
 
@@ -270,6 +287,8 @@ export class FakeGatewayPeer {
   }
 
   private evaluate(req: gateway.EvaluateRequest): gateway.EvaluateResponse {
+    const chainInfo = this.systemQuery(req);
+    if (chainInfo) return chainInfo;
     const outcome = this.runChaincode(req.getProposedTransaction());
     if (!outcome.ok) {
       const detail = `chaincode response 500, ${outcome.message}`;
@@ -280,6 +299,22 @@ export class FakeGatewayPeer {
     const response = new peer.Response();
     response.setStatus(200);
     response.setPayload(Buffer.from(outcome.payload));
+    const res = new gateway.EvaluateResponse();
+    res.setResult(response);
+    return res;
+  }
+
+  /** qscc GetChainInfo, answered from the shared ledger as a peer would; undefined for other calls. */
+  private systemQuery(req: gateway.EvaluateRequest): gateway.EvaluateResponse | undefined {
+    const proposed = req.getProposedTransaction();
+    if (proposalChaincode(proposed) !== 'qscc') return undefined;
+    const [fn] = proposalArgs(proposed);
+    if (fn !== 'GetChainInfo') return undefined;
+    const info = new common.BlockchainInfo();
+    info.setHeight(this.ledger.blockHeight);
+    const response = new peer.Response();
+    response.setStatus(200);
+    response.setPayload(info.serializeBinary());
     const res = new gateway.EvaluateResponse();
     res.setResult(response);
     return res;
@@ -359,12 +394,10 @@ export class FakeGatewayPeer {
     const startBlock = start?.hasSpecified()
       ? (start.getSpecified()?.getNumber() ?? 0)
       : Number.POSITIVE_INFINITY;
-    const afterTx = request.getAfterTransactionId();
+    const afterTx = this.replayStartBlock ? '' : request.getAfterTransactionId();
     let skipping = afterTx !== '';
-    // With no specified start, deliver from the next block.
-    let next = Number.isFinite(startBlock)
-      ? startBlock
-      : this.ledger.events.reduce((h, e) => Math.max(h, e.block), 0) + 1;
+    // With no specified start, deliver from the next block (the ledger height, as a peer does).
+    let next = Number.isFinite(startBlock) ? startBlock : this.ledger.blockHeight;
     let index = 0;
     const pump = () => {
       while (index < this.ledger.events.length) {
@@ -409,6 +442,17 @@ function proposalArgs(signedProposal: peer.SignedProposal | undefined): string[]
   return (spec.getChaincodeSpec()?.getInput()?.getArgsList_asU8() ?? []).map((a) =>
     Buffer.from(a).toString(),
   );
+}
+
+/** The chaincode name a signed proposal invokes. */
+function proposalChaincode(signedProposal: peer.SignedProposal | undefined): string {
+  const proposal = peer.Proposal.deserializeBinary(
+    signedProposal?.getProposalBytes_asU8() ?? new Uint8Array(),
+  );
+  const header = common.Header.deserializeBinary(proposal.getHeader_asU8());
+  const channelHeader = common.ChannelHeader.deserializeBinary(header.getChannelHeader_asU8());
+  const extension = peer.ChaincodeHeaderExtension.deserializeBinary(channelHeader.getExtension_asU8());
+  return extension.getChaincodeId()?.getName() ?? '';
 }
 
 /** A gRPC error carrying gateway ErrorDetails the way a Fabric peer sends them. */
