@@ -18,14 +18,22 @@ import {
   assertHistory,
   check,
   classifyError,
+  closeInFlight,
+  eventFromJson,
+  eventsFromLines,
+  eventToJson,
   History,
   HistoryCheckError,
   ledgerView,
+  mergeHistories,
+  operationsOf,
   paymentKey,
   type BalanceWindow,
+  type HistoryEvent,
   type LedgerView,
   type PaymentSpec,
   type ProblemKind,
+  type TransactionState,
 } from './history';
 
 const spec = (n: number, amount = 100n + BigInt(n)): PaymentSpec => ({
@@ -61,6 +69,8 @@ const committed = (s: PaymentSpec, txId: string, value = record(s, txId)) => ({
 class FakeLedger implements LedgerView {
   readonly payments = new Map<string, Payment>();
   readonly unreadable = new Set<string>();
+  /** Commit status by transaction ID, when the view resolves them (see `withStatuses`). */
+  statuses: Map<string, TransactionState> | undefined;
   lines: ConservationLine[] = [
     {
       currency: 'USD',
@@ -84,6 +94,16 @@ class FakeLedger implements LedgerView {
   }
   conservationReport(): Promise<ConservationLine[]> {
     return Promise.resolve(this.lines);
+  }
+  /** Resolves transaction IDs too: every payment's applying transaction committed, plus `extra`. */
+  withStatuses(extra: Record<string, TransactionState> = {}): LedgerView {
+    this.statuses = new Map([...[...this.payments.values()].map((p) => [p.txId, 'committed'] as const)]);
+    for (const [tx, st] of Object.entries(extra)) this.statuses.set(tx, st);
+    return {
+      getPayment: (from, id) => this.getPayment(from, id),
+      conservationReport: () => this.conservationReport(),
+      transactionState: (tx) => Promise.resolve(this.statuses!.get(tx) ?? 'not-found'),
+    };
   }
 }
 
@@ -183,20 +203,81 @@ describe('history recording', () => {
     });
   });
 
-  it('reads PAYMENT_NOT_FOUND as absent and rethrows any other lookup error', async () => {
+  it('reads the ledger through resolvePayment (not-found is absent, errors propagate) and resolve', async () => {
     const found = record(spec(0), 'tx0');
-    const view = ledgerView({
-      getPayment: (_from, paymentId) =>
+    const payments = {
+      resolvePayment: (_from: string, paymentId: string) =>
         paymentId === 'pay0'
-          ? Promise.resolve(found)
+          ? Promise.resolve({ state: 'settled' as const, payment: found })
           : paymentId === 'pay1'
-            ? Promise.reject(new PaymentsError('PAYMENT_NOT_FOUND', 'not-found', 'no such payment'))
+            ? Promise.resolve({ state: 'not-found' as const })
             : Promise.reject(new EndpointsUnavailableError('evaluate', 'down')),
       conservationReport: () => Promise.resolve([]),
-    });
+    };
+    const waits: (number | undefined)[] = [];
+    const view = ledgerView(
+      payments,
+      {
+        resolve: (transactionId: string, timeoutMs?: number) => {
+          waits.push(timeoutMs);
+          return Promise.resolve(
+            transactionId === 'tx0'
+              ? { state: 'committed', transactionId, validationCode: 'VALID', blockNumber: 3n }
+              : { state: 'not-found', transactionId },
+          );
+        },
+      },
+      1_500,
+    );
     await expect(view.getPayment('payer0', 'pay0')).resolves.toBe(found);
     await expect(view.getPayment('payer1', 'pay1')).resolves.toBeUndefined();
     await expect(view.getPayment('payer2', 'pay2')).rejects.toThrow(EndpointsUnavailableError);
+    await expect(view.transactionState!('tx0')).resolves.toBe('committed');
+    await expect(view.transactionState!('tx9')).resolves.toBe('not-found');
+    expect(waits).toEqual([1_500, 1_500]);
+    expect(ledgerView(payments).transactionState).toBeUndefined();
+  });
+
+  it('keeps a history in JSON lines: every event as it happens, a torn last line dropped', () => {
+    const lines: string[] = [];
+    const history = new History(
+      () => 7,
+      (e) => lines.push(eventToJson(e)),
+    );
+    const a = history.invoke(spec(0, 12345678901234567890n));
+    history.ok(a, committed(spec(0, 12345678901234567890n), 'tx0'));
+    const b = history.invoke(spec(1));
+    history.error(b, new TransactionOutcomeUnknownError('tx1', 'lost'));
+    history.invoke(spec(2));
+    expect(lines.map(eventFromJson)).toEqual(history.events);
+    const text = lines.map((l) => `${l}\n`).join('');
+    expect(eventsFromLines(text)).toEqual(history.events);
+    expect(eventsFromLines(text + lines[0]!.slice(0, 20))).toEqual(history.events);
+    expect(() => eventFromJson('{"index":0}')).toThrow(/not a history event/);
+  });
+
+  it('closes the operations of a killed client as unknown and merges it with the next client', () => {
+    const first = new History(() => 1);
+    const a = first.invoke(spec(0));
+    first.ok(a, committed(spec(0), 'tx0'));
+    first.invoke(spec(1));
+    first.invoke(spec(2));
+    const closed = closeInFlight(first.events, 'client killed', 5);
+    expect(closed.slice(first.events.length).map((e) => [e.op, e.type, e.at, e.error])).toEqual([
+      [1, 'unknown', 5, 'client killed'],
+      [2, 'unknown', 5, 'client killed'],
+    ]);
+    const second = new History(() => 9);
+    const c = second.invoke(spec(1));
+    second.ok(c, committed(spec(1), 'tx1'));
+    const merged: HistoryEvent[] = mergeHistories(closed, second);
+    expect(merged.map((e) => e.index)).toEqual(merged.map((_, i) => i));
+    expect(operationsOf(merged).map((o) => [o.op, o.payment.paymentId, o.completion?.type])).toEqual([
+      [0, 'pay0', 'ok'],
+      [1, 'pay1', 'unknown'],
+      [2, 'pay2', 'unknown'],
+      [3, 'pay1', 'ok'],
+    ]);
   });
 });
 
@@ -327,6 +408,101 @@ describe('history checker', () => {
     ledger.commit(record(spec(0), 'tx-from-elsewhere'));
     const report = await check(history, ledger, { balances: balancesFor(ledger, accounts) });
     expect(kinds(report.problems)).toEqual(['differs', 'unexplained-commit']);
+  });
+
+  it('resolves failed and unknown transaction IDs by commit status and passes a correct history', async () => {
+    const { history, ledger } = correctRun();
+    const view = ledger.withStatuses();
+    const report = await assertHistory(history, view, { balances: balancesFor(ledger, accounts) });
+    // tx2 and tx5 (unknown, committed); tx3 (unknown, never committed); pay1 and pay4's failures carried none.
+    expect(report.transactions).toEqual({ committed: 2, invalid: 0, notFound: 1, unresolved: 0 });
+  });
+
+  it('fails when a transaction reported failed committed VALID, even one that wrote nothing (a replay)', async () => {
+    // Payment 6 committed as tx6; a later call under the same ID replayed it (a VALID read-only
+    // transaction tx6b) but its caller was told failed: the payment is right, the report is not.
+    const { history, ledger } = correctRun();
+    let op = history.invoke(spec(6));
+    ledger.commit(record(spec(6), 'tx6'));
+    history.ok(op, committed(spec(6), 'tx6'));
+    op = history.invoke(spec(6));
+    history.error(op, new EndpointsUnavailableError('submit', 'no orderer', { transactionId: 'tx6b' }));
+    const balances = balancesFor(ledger, accounts);
+    // Without commit statuses the ledger's record explains everything.
+    expect((await check(history, ledger, { balances })).problems).toEqual([]);
+    const report = await check(history, ledger.withStatuses({ tx6b: 'committed' }), { balances });
+    expect(report.problems.map((p) => [p.kind, p.subject])).toEqual([
+      ['failed-committed', paymentKey(spec(6))],
+    ]);
+    expect(report.problems[0]!.detail).toMatch(/its transaction tx6b committed VALID/);
+    // An invalid commit of the failed transaction is what "failed" promised.
+    const fine = await check(history, ledger.withStatuses({ tx6b: 'invalid' }), { balances });
+    expect(fine.problems).toEqual([]);
+    expect(fine.transactions.invalid).toBe(1);
+  });
+
+  it('names a failed payment once when both its record and its commit status show the misreport', async () => {
+    const { history, ledger } = correctRun();
+    const op = history.invoke(spec(6));
+    ledger.commit(record(spec(6), 'tx6'));
+    history.error(op, new TransactionInvalidError('MVCC_READ_CONFLICT', 'tx6', 8n));
+    const report = await check(history, ledger.withStatuses(), { balances: balancesFor(ledger, accounts) });
+    expect(report.problems.map((p) => [p.kind, p.subject])).toEqual([
+      ['failed-committed', paymentKey(spec(6))],
+    ]);
+  });
+
+  it('fails when the ledger names an unknown transaction that its commit status says did not commit', async () => {
+    const { history, ledger } = correctRun();
+    const report = await check(history, ledger.withStatuses({ tx2: 'not-found' }), {
+      balances: balancesFor(ledger, accounts),
+    });
+    expect(report.problems.map((p) => [p.kind, p.subject])).toEqual([
+      ['status-mismatch', paymentKey(spec(2))],
+    ]);
+  });
+
+  it('fails when the commit status of a transaction reported failed cannot be read', async () => {
+    const { history, ledger } = correctRun();
+    const op = history.invoke(spec(6));
+    history.error(op, new TransactionInvalidError('MVCC_READ_CONFLICT', 'tx6', 8n));
+    const view = ledger.withStatuses();
+    const report = await check(
+      history,
+      {
+        ...view,
+        transactionState: (tx) =>
+          tx === 'tx6' ? Promise.reject(new Error('down')) : view.transactionState!(tx),
+      },
+      { balances: balancesFor(ledger, accounts) },
+    );
+    expect(report.problems.map((p) => [p.kind, p.subject])).toEqual([['unresolved', paymentKey(spec(6))]]);
+    expect(report.transactions.unresolved).toBe(1);
+  });
+
+  it('checks a killed client’s history joined with its successor’s: crashed operations resolve on the ledger', async () => {
+    const { history, ledger } = correctRun();
+    // The killed client had payments 6 and 7 in flight: 6 committed, 7 never reached the orderer.
+    history.invoke(spec(6));
+    ledger.commit(record(spec(6), 'tx6'));
+    history.invoke(spec(7));
+    const closed = closeInFlight(history.events, 'client process killed');
+    // The next client found 6 on the ledger and replayed 7 under its ID.
+    const next = new History();
+    const op = next.invoke(spec(7));
+    ledger.commit(record(spec(7), 'tx7'));
+    next.ok(op, committed(spec(7), 'tx7'));
+    const merged = mergeHistories(closed, next);
+    const balances = balancesFor(ledger, accounts);
+    const report = await assertHistory(merged, ledger.withStatuses(), { balances });
+    expect(report.unknownResolved).toEqual({ committed: 4, notCommitted: 1, unresolved: 0 });
+    // The same history without the closing completions is not settled (and 6's commit unexplained).
+    const open = await check(mergeHistories(history.events, next), ledger, { balances });
+    expect(open.problems.map((p) => [p.kind, p.subject])).toEqual([
+      ['in-flight', paymentKey(spec(6))],
+      ['unexplained-commit', paymentKey(spec(6))],
+      ['in-flight', paymentKey(spec(7))],
+    ]);
   });
 
   it('names every problem in the assertion message', async () => {

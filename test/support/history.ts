@@ -21,10 +21,18 @@
  * - an unknown that cannot be resolved: still in flight, or its ledger lookup failed. An unknown
  *   whose payment is on the ledger is resolved committed, one whose payment is absent (after every
  *   operation settled) resolved not committed;
+ * - when the view can resolve transaction IDs (the client's `resolve`, by commit status): a
+ *   transaction an operation was told failed that committed VALID, and a payment on the ledger
+ *   whose applying transaction's commit status does not say committed;
  * - a currency whose conservation report does not balance.
  *
  * The checker itself needs no network: it reads through a {@link LedgerView}, which a suite builds
  * from a PaymentsClient with {@link ledgerView} (its self-test, history.test.ts, uses a fake one).
+ *
+ * Histories can outlive the client that recorded them: a client process appends each event as a
+ * JSON line ({@link eventToJson}, {@link eventFromJson}); when it is killed, its operations still in
+ * flight are completed unknown ({@link closeInFlight}: the caller never learned the outcome) and
+ * its history is joined with the next client's ({@link mergeHistories}) before the check.
  */
 import {
   FabpayError,
@@ -32,6 +40,7 @@ import {
   type Committed,
   type ConservationLine,
   type Payment,
+  type TransactionResolution,
 } from '@fabpay/gateway-client';
 
 /** One payment as the caller asked for it; payment IDs are scoped within the payer account `from`. */
@@ -104,7 +113,15 @@ export class History {
   private readonly open = new Map<number, HistoryEvent>();
   private nextOp = 0;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  /**
+   * @param now clock for event times
+   * @param onEvent called synchronously with every event as it is recorded (a client process
+   *   appends each to a file, so its history survives the process)
+   */
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly onEvent?: (event: HistoryEvent) => void,
+  ) {}
 
   get events(): readonly HistoryEvent[] {
     return this.log;
@@ -116,6 +133,7 @@ export class History {
     const event: HistoryEvent = { index: this.log.length, op, type: 'invoked', at: this.now(), payment };
     this.log.push(event);
     this.open.set(op, event);
+    this.onEvent?.(event);
     return op;
   }
 
@@ -132,7 +150,16 @@ export class History {
     const invoked = this.open.get(op);
     if (!invoked) throw new Error(`operation ${op} is not in flight (never invoked, or completed already)`);
     this.open.delete(op);
-    this.log.push({ index: this.log.length, op, type, at: this.now(), payment: invoked.payment, ...details });
+    const event: HistoryEvent = {
+      index: this.log.length,
+      op,
+      type,
+      at: this.now(),
+      payment: invoked.payment,
+      ...details,
+    };
+    this.log.push(event);
+    this.onEvent?.(event);
   }
 
   /** The client said the payment committed. */
@@ -185,30 +212,122 @@ export function operationsOf(events: readonly HistoryEvent[]): Operation[] {
   return [...ops.entries()].map(([op, o]) => ({ op, payment: o.invoked.payment, ...o }));
 }
 
+// ---------------------------------------------------------------- histories across client processes
+
+/** One event as a JSON line (amounts as decimal strings). */
+export function eventToJson(event: HistoryEvent): string {
+  return JSON.stringify({ ...event, payment: { ...event.payment, amount: event.payment.amount.toString() } });
+}
+
+/** An event from {@link eventToJson}'s line; fails on anything else (a harness bug, not a finding). */
+export function eventFromJson(line: string): HistoryEvent {
+  const e = JSON.parse(line) as Omit<HistoryEvent, 'payment'> & {
+    payment: Omit<PaymentSpec, 'amount'> & { amount: string };
+  };
+  if (
+    typeof e.index !== 'number' ||
+    typeof e.op !== 'number' ||
+    !['invoked', 'ok', 'failed', 'unknown'].includes(e.type) ||
+    typeof e.payment?.paymentId !== 'string' ||
+    typeof e.payment.amount !== 'string'
+  )
+    throw new Error(`not a history event: ${line}`);
+  return { ...e, payment: { ...e.payment, amount: BigInt(e.payment.amount) } };
+}
+
+/**
+ * Parses a history file written one event per line. A process killed mid-write leaves at most a
+ * partial last line: it is dropped (that event never happened as far as anyone learned).
+ */
+export function eventsFromLines(text: string): HistoryEvent[] {
+  // The piece after the last newline is empty, or the partial line of a killed writer.
+  return text
+    .split('\n')
+    .slice(0, -1)
+    .filter((l) => l.trim() !== '')
+    .map(eventFromJson);
+}
+
+/**
+ * Completes every operation still in flight as `unknown`: its caller (a client process that was
+ * killed) never learned the outcome, so the check resolves it on the ledger like any unknown.
+ */
+export function closeInFlight(
+  events: readonly HistoryEvent[],
+  reason: string,
+  at = Date.now(),
+): HistoryEvent[] {
+  const out = [...events];
+  for (const o of operationsOf(events)) {
+    if (o.completion) continue;
+    out.push({ index: out.length, op: o.op, type: 'unknown', at, payment: o.payment, error: reason });
+  }
+  return out;
+}
+
+/** Joins the histories of several clients (in order) into one; operation numbers stay distinct. */
+export function mergeHistories(...parts: readonly (History | readonly HistoryEvent[])[]): HistoryEvent[] {
+  const out: HistoryEvent[] = [];
+  let base = 0;
+  for (const part of parts) {
+    const events = part instanceof History ? part.events : part;
+    let top = -1;
+    for (const e of events) {
+      out.push({ ...e, index: out.length, op: base + e.op });
+      top = Math.max(top, e.op);
+    }
+    base += top + 1;
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------- the ledger, as the checker reads it
+
+/** What the commit status of a transaction ID says (`FabpayClient.resolve`). */
+export type TransactionState = TransactionResolution['state'];
 
 /** What the checker reads from the ledger. */
 export interface LedgerView {
   /** The payment recorded under (payer, payment ID), or undefined when there is none. */
   getPayment(from: string, paymentId: string): Promise<Payment | undefined>;
   conservationReport(): Promise<readonly ConservationLine[]>;
+  /**
+   * The commit status of a transaction ID (optional). With it the checker also holds "failed"
+   * reports to the transaction they name, and cross-checks each ledger record's `txId`.
+   */
+  transactionState?(transactionId: string): Promise<TransactionState>;
 }
 
-/** A ledger view over a PaymentsClient: PAYMENT_NOT_FOUND is "absent", other errors propagate. */
-export function ledgerView(payments: {
-  getPayment(from: string, paymentId: string): Promise<Payment>;
-  conservationReport(): Promise<ConservationLine[]>;
-}): LedgerView {
+/**
+ * A ledger view through the client's own resolution API: a payment by payer and payment ID with
+ * `PaymentsClient.resolvePayment` (settled, or not-found; other errors propagate), and, given the
+ * FabpayClient of the identity that submitted the payments, a transaction ID by its commit status
+ * with `FabpayClient.resolve` (committed, invalid, or not found within `statusWaitMs`; the checker
+ * runs once every peer has every block, so a transaction not committed by then is not found).
+ */
+export function ledgerView(
+  payments: {
+    resolvePayment(
+      from: string,
+      paymentId: string,
+    ): Promise<{ readonly state: 'settled'; readonly payment: Payment } | { readonly state: 'not-found' }>;
+    conservationReport(): Promise<ConservationLine[]>;
+  },
+  transactions?: { resolve(transactionId: string, timeoutMs?: number): Promise<TransactionResolution> },
+  statusWaitMs = 2_000,
+): LedgerView {
   return {
     async getPayment(from, paymentId) {
-      try {
-        return await payments.getPayment(from, paymentId);
-      } catch (err) {
-        if ((err as { paymentCode?: string }).paymentCode === 'PAYMENT_NOT_FOUND') return undefined;
-        throw err;
-      }
+      const found = await payments.resolvePayment(from, paymentId);
+      return found.state === 'settled' ? found.payment : undefined;
     },
     conservationReport: () => payments.conservationReport(),
+    ...(transactions
+      ? {
+          transactionState: async (transactionId: string) =>
+            (await transactions.resolve(transactionId, statusWaitMs)).state,
+        }
+      : {}),
   };
 }
 
@@ -227,6 +346,7 @@ export type ProblemKind =
   | 'failed-committed'
   | 'unexplained-commit'
   | 'unresolved'
+  | 'status-mismatch'
   | 'balance'
   | 'conservation';
 
@@ -267,6 +387,16 @@ export interface HistoryReport {
   readonly unknownResolved: {
     readonly committed: number;
     readonly notCommitted: number;
+    readonly unresolved: number;
+  };
+  /**
+   * Transaction IDs carried by failed and unknown operations, by their commit status (all zero
+   * when the ledger view cannot resolve transaction IDs).
+   */
+  readonly transactions: {
+    readonly committed: number;
+    readonly invalid: number;
+    readonly notFound: number;
     readonly unresolved: number;
   };
   /** Payments on the ledger. */
@@ -341,6 +471,34 @@ export async function check(
     }
   });
 
+  // Transaction IDs the client reported failed or unknown, by commit status (when the view can say).
+  const carried = new Set<string>();
+  for (const o of operations) {
+    const c = o.completion;
+    if (c && c.type !== 'ok' && c.transactionId) carried.add(c.transactionId);
+  }
+  const states = new Map<string, { state?: TransactionState; error?: string }>();
+  const transactions = { committed: 0, invalid: 0, notFound: 0, unresolved: 0 };
+  const stateOf = ledger.transactionState?.bind(ledger);
+  if (stateOf) {
+    const ids = [...carried];
+    const found = await mapLimit(ids, options.concurrency ?? 200, async (id) => {
+      try {
+        return { state: await stateOf(id) };
+      } catch (err) {
+        return { error: errorText(err) };
+      }
+    });
+    ids.forEach((id, i) => {
+      const f = found[i]!;
+      states.set(id, f);
+      if (f.state === 'committed') transactions.committed++;
+      else if (f.state === 'invalid') transactions.invalid++;
+      else if (f.state === 'not-found') transactions.notFound++;
+      else transactions.unresolved++;
+    });
+  }
+
   const verdicts: PaymentVerdict[] = [];
   const unknownResolved = { committed: 0, notCommitted: 0, unresolved: 0 };
   /** Net movement of committed payments per account. */
@@ -400,6 +558,21 @@ export async function check(
       ...(error !== undefined ? { lookupError: error } : {}),
       resolution,
     });
+    // Every transaction an operation was told failed: never committed VALID (a transaction ID
+    // commits at most once, so "failed" and a VALID commit contradict, whatever it wrote).
+    const flagged = new Set<string>();
+    for (const o of failed) {
+      const tx = o.completion!.transactionId;
+      const st = tx ? states.get(tx) : undefined;
+      if (tx && st?.state === 'committed') {
+        flagged.add(tx);
+        add(
+          'failed-committed',
+          `operation ${o.op} was told failed (${o.completion!.error}), but its transaction ${tx} committed VALID`,
+        );
+      } else if (st?.error !== undefined)
+        add('unresolved', `commit status of transaction ${tx} (operation ${o.op}, told failed): ${st.error}`);
+    }
     if (error !== undefined) return;
 
     if (!record) {
@@ -434,16 +607,26 @@ export async function check(
     const explained =
       ok.some((o) => o.completion!.transactionId === record.txId) ||
       unknown.some((o) => o.completion!.transactionId === record.txId || !o.completion!.transactionId);
-    if (failedBy)
-      add(
-        'failed-committed',
-        `committed by transaction ${record.txId}, which operation ${failedBy.op} was told failed (${failedBy.completion!.error})`,
-      );
-    else if (!explained)
+    if (failedBy) {
+      // Already named above when its commit status said so.
+      if (!flagged.has(record.txId))
+        add(
+          'failed-committed',
+          `committed by transaction ${record.txId}, which operation ${failedBy.op} was told failed (${failedBy.completion!.error})`,
+        );
+    } else if (!explained)
       add(
         failed.length > 0 ? 'failed-committed' : 'unexplained-commit',
         `committed by transaction ${record.txId}, which no ok or unknown operation carried (${describeCounts(counts)}` +
           `${failed.length > 0 ? `; failed: ${failed.map((o) => `${o.op} ${o.completion!.transactionId ?? 'no tx'} ${o.completion!.error}`).join('; ')}` : ''})`,
+      );
+
+    // The transaction the ledger names, if the client reported it unknown: its commit status agrees.
+    const applied = states.get(record.txId);
+    if (applied?.state !== undefined && applied.state !== 'committed')
+      add(
+        'status-mismatch',
+        `the ledger's record names transaction ${record.txId}, whose commit status says ${applied.state}`,
       );
 
     const amount = BigInt(record.amount);
@@ -514,6 +697,7 @@ export async function check(
     completions,
     payments: keys.length,
     unknownResolved,
+    transactions,
     committed: verdicts.filter((v) => v.resolution === 'committed').length,
     verdicts,
     problems,
@@ -532,10 +716,13 @@ const describeCounts = (c: PaymentVerdict['ops']): string =>
 export function summarize(report: HistoryReport): string {
   const c = report.completions;
   const u = report.unknownResolved;
+  const t = report.transactions;
   return (
     `${report.operations} operations (${c.ok} ok, ${c.failed} failed, ${c.unknown} unknown, ${c.inFlight} in flight) ` +
     `on ${report.payments} payments, ${report.committed} on the ledger; unknowns resolved: ${u.committed} committed, ` +
-    `${u.notCommitted} not committed, ${u.unresolved} unresolved; ${report.problems.length} problem(s)`
+    `${u.notCommitted} not committed, ${u.unresolved} unresolved; failed/unknown transaction IDs by commit status: ` +
+    `${t.committed} committed, ${t.invalid} invalid, ${t.notFound} not found, ${t.unresolved} unresolved; ` +
+    `${report.problems.length} problem(s)`
   );
 }
 

@@ -407,7 +407,9 @@ export async function expectHistory(
 ): Promise<HistoryReport> {
   await settledEverywhere(ctx);
   const after = await holdingsOf(reader, [...before.keys()]);
-  const report = await assertHistory(history, ledgerView(reader.payments), { balances: { before, after } });
+  const report = await assertHistory(history, ledgerView(reader.payments, reader.client), {
+    balances: { before, after },
+  });
   process.stderr.write(`[${label}] ${summarize(report)}\n`);
   return report;
 }
