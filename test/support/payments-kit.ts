@@ -24,6 +24,7 @@ import {
   ledgerView,
   summarize,
   type History,
+  type HistoryEvent,
   type HistoryReport,
   type PaymentSpec,
 } from './history';
@@ -401,7 +402,7 @@ export async function settledEverywhere(ctx: NetworkContext, timeoutMs = 60_000)
 export async function expectHistory(
   ctx: NetworkContext,
   reader: Party,
-  history: History,
+  history: History | readonly HistoryEvent[],
   before: ReadonlyMap<string, bigint>,
   label = 'history',
 ): Promise<HistoryReport> {

@@ -1,0 +1,103 @@
+/**
+ * Fault helpers beyond a node's SIGKILL (payments-kit.ts): stalling a node with SIGSTOP and
+ * resuming it, SIGKILLing an organisation's chaincode server and starting it again through the
+ * network API, the client's busiest gateway peer, and healing all of it in afterAll.
+ *
+ * Everything waits by polling with a bound that names what it waits for.
+ */
+import {
+  deploy,
+  processAlive,
+  queryCommitted,
+  runningPid,
+  status,
+  type NetworkContext,
+  type NodeSpec,
+} from '@fabpay/network';
+import { networkOptions } from './live-network';
+import { eventually, healNetwork, type Party } from './payments-kit';
+
+/** The ready endpoint of the party's pool carrying the most calls right now, as a peer of the topology. */
+export function busiestGatewayPeer(ctx: NetworkContext, party: Party): { peer: NodeSpec; inFlight: number } {
+  const endpoints = party.client.status().endpoints.filter((e) => e.state === 'ready');
+  const busiest = [...endpoints].sort((a, b) => b.inFlight - a.inFlight)[0];
+  if (!busiest) throw new Error(`${party.label}'s client has no ready endpoint`);
+  const peer = ctx.peers.find((p) => p.host === busiest.name);
+  if (!peer) throw new Error(`endpoint ${busiest.name} is not a peer of the topology`);
+  return { peer, inFlight: busiest.inFlight };
+}
+
+/** Processes stopped with SIGSTOP and not resumed yet (afterAll resumes them). */
+const stopped = new Set<number>();
+
+/** SIGSTOPs a running node (it keeps its sockets, answers nothing); returns its pid. */
+export function pauseNode(node: NodeSpec): number {
+  const pid = runningPid(node.process.pidFile);
+  if (pid === undefined) throw new Error(`${node.host} is not running, nothing to stop`);
+  process.kill(pid, 'SIGSTOP');
+  stopped.add(pid);
+  return pid;
+}
+
+/** SIGCONTs a process stopped by {@link pauseNode}. */
+export function resumeProcess(pid: number): void {
+  stopped.delete(pid);
+  if (processAlive(pid)) process.kill(pid, 'SIGCONT');
+}
+
+/** A fixed pause: the length of a fault (never a wait for a condition). */
+export const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The pid of an organisation's chaincode server, from the network's status. */
+export async function chaincodeServerPid(org: string): Promise<number | undefined> {
+  const name = `${org} chaincode server`;
+  const entry = (await status(networkOptions())).processes.find((p) => p.name === name);
+  if (!entry) throw new Error(`the network's status lists no ${name}`);
+  return entry.pid;
+}
+
+/**
+ * SIGKILLs an organisation's chaincode server, by the pid {@link chaincodeServerPid} found before
+ * the load started (the status query takes a while), and waits until it is gone.
+ */
+export async function killChaincodeServer(org: string, pid: number): Promise<void> {
+  if (!processAlive(pid))
+    throw new Error(`${org}'s chaincode server (pid ${pid}) is not running, nothing to kill`);
+  process.kill(pid, 'SIGKILL');
+  await eventually(
+    `${org}'s chaincode server (pid ${pid}) to exit`,
+    () => (processAlive(pid) ? undefined : true),
+    {
+      timeoutMs: 15_000,
+      intervalMs: 50,
+    },
+  );
+}
+
+/**
+ * Starts every chaincode server that is not running, as the network started them: `deploy` of the
+ * committed version (the same package, so the same package ID; nothing to install, approve or
+ * commit) starts a missing server and waits until the chaincode answers on every peer.
+ */
+export async function restartChaincodeServers(ctx: NetworkContext): Promise<void> {
+  const committed = await queryCommitted(ctx);
+  if (!committed) throw new Error('no chaincode is committed on the channel');
+  const result = await deploy({ ...networkOptions(), version: committed.version });
+  if (result.changed || result.sequence !== committed.sequence)
+    throw new Error(
+      `restarting the chaincode servers changed the definition: ${JSON.stringify(committed)} -> ${result.version} (sequence ${result.sequence})`,
+    );
+}
+
+/**
+ * {@link healNetwork}, after resuming anything still stopped and restarting any chaincode server
+ * that is down: every node and chaincode server running, every peer at the same height.
+ */
+export async function healAll(ctx: NetworkContext): Promise<void> {
+  for (const pid of [...stopped]) resumeProcess(pid);
+  const down = await Promise.all(
+    ctx.topology.orgs.map(async (o) => (await chaincodeServerPid(o.name)) === undefined),
+  );
+  if (down.some(Boolean)) await restartChaincodeServers(ctx);
+  await healNetwork(ctx);
+}
