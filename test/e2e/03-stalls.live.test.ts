@@ -83,6 +83,14 @@ const failures = (outcomes: readonly PaymentOutcome[]): string[] =>
 const count = (outcomes: readonly PaymentOutcome[], status: PaymentOutcome['status']): number =>
   outcomes.filter((o) => o.status === status).length;
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+/** How long after their invocation the failed operations of a history were reported failed. */
+function failedAfter(history: History): string {
+  const spans = history
+    .operations()
+    .flatMap((o) => (o.completion?.type === 'failed' ? [o.completion.at - o.invoked.at] : []));
+  if (spans.length === 0) return 'none failed';
+  return `failed ${seconds(Math.min(...spans))} to ${seconds(Math.max(...spans))} after their invocation`;
+}
 
 describe('faults: a stalled peer, a crashed chaincode server, a crashed client process', () => {
   const ctx = liveNetwork();
@@ -179,8 +187,9 @@ describe('faults: a stalled peer, a crashed chaincode server, a crashed client p
       `[stalls] SIGKILLed Org1's chaincode server (pid ${pid}) with ${inFlight} payments in flight, back after ${seconds(outage)} ` +
         `(deadline ${seconds(DEADLINE_MS)}): ${count(outcomes, 'committed')} committed, ${count(outcomes, 'failed')} reported failed, ` +
         `${count(outcomes, 'unknown')} unknown (resolved: ${report.unknownResolved.committed} committed, ` +
-        `${report.unknownResolved.notCommitted} not) in ${seconds(Date.now() - started)} ` +
-        `(${failures(outcomes).slice(0, 3).join('; ')}); retries ${JSON.stringify(await retryCounts(payer))}\n`,
+        `${report.unknownResolved.notCommitted} not) in ${seconds(Date.now() - started)}, killed ${seconds(killedAt - started)} ` +
+        `after the start, ${failedAfter(history)} (${failures(outcomes).slice(0, 3).join('; ')}); ` +
+        `retries ${JSON.stringify(await retryCounts(payer))}\n`,
     );
     // While the deadline allows, an outage of the chaincode is no reason to give up: nothing failed.
     expect(failures(outcomes.filter((o) => o.status === 'failed'))).toEqual([]);
