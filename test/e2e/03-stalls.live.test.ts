@@ -233,7 +233,8 @@ describe('faults: a stalled peer, a crashed chaincode server, a crashed client p
       const found = await mapLimit(specs, 200, (s) => next!.payments.resolvePayment(s.from, s.paymentId));
       const history = new History();
       const absent = specs.filter((_, i) => found[i]!.state === 'not-found');
-      const replays = await mapLimit(absent, 500, (s) => payOnce(next!, s, history));
+      // At most 200 replays at once: the fault is over, nothing gains from flooding the peers.
+      const replays = await mapLimit(absent, 200, (s) => payOnce(next!, s, history));
       const settled = await settleFailures(next, replays, history);
       expect(failures(settled)).toEqual([]);
 
@@ -297,7 +298,7 @@ describe('faults: a stalled peer, a crashed chaincode server, a crashed client p
       await child?.dispose();
     }
     expect(await sameHeightEverywhere(ctx)).toBeGreaterThan(0);
-  }, 240_000);
+  }, 300_000);
 
   it('leaves the books balanced: every payer paid exactly its three payments, merchants hold the rest', async () => {
     const reader = need(bob);
