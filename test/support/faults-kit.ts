@@ -5,15 +5,8 @@
  *
  * Everything waits by polling with a bound that names what it waits for.
  */
-import {
-  deploy,
-  processAlive,
-  queryCommitted,
-  runningPid,
-  status,
-  type NetworkContext,
-  type NodeSpec,
-} from '@fabpay/network';
+import { deploy, queryCommitted, status, type NetworkContext, type NodeSpec } from '@fabpay/network';
+import { processAlive, processState, signalRecorded, type VerifiableRecord } from '@fabpay/topology';
 import { networkOptions } from './live-network';
 import { eventually, healNetwork, type Party } from './payments-kit';
 
@@ -27,22 +20,26 @@ export function busiestGatewayPeer(ctx: NetworkContext, party: Party): { peer: N
   return { peer, inFlight: busiest.inFlight };
 }
 
-/** Processes stopped with SIGSTOP and not resumed yet (afterAll resumes them). */
-const stopped = new Set<number>();
+/** Processes stopped with SIGSTOP and not resumed yet, by pid (afterAll resumes them). */
+const stopped = new Map<number, VerifiableRecord>();
 
-/** SIGSTOPs a running node (it keeps its sockets, answers nothing); returns its pid. */
+/**
+ * SIGSTOPs a running node (it keeps its sockets, answers nothing); returns its pid. The signal is
+ * sent only while the PID still is the recorded process (topology's process control).
+ */
 export function pauseNode(node: NodeSpec): number {
-  const pid = runningPid(node.process.pidFile);
-  if (pid === undefined) throw new Error(`${node.host} is not running, nothing to stop`);
-  process.kill(pid, 'SIGSTOP');
-  stopped.add(pid);
-  return pid;
+  const state = processState(node.process);
+  if (state.status !== 'running') throw new Error(`${node.host} is not running, nothing to stop`);
+  if (!signalRecorded(state.record, 'SIGSTOP')) throw new Error(`${node.host} exited before SIGSTOP`);
+  stopped.set(state.record.pid, state.record);
+  return state.record.pid;
 }
 
-/** SIGCONTs a process stopped by {@link pauseNode}. */
+/** SIGCONTs a process stopped by {@link pauseNode} (if it is still that process). */
 export function resumeProcess(pid: number): void {
+  const record = stopped.get(pid);
   stopped.delete(pid);
-  if (processAlive(pid)) process.kill(pid, 'SIGCONT');
+  if (record) signalRecorded(record, 'SIGCONT');
 }
 
 /** A fixed pause: the length of a fault (never a wait for a condition). */
@@ -94,7 +91,7 @@ export async function restartChaincodeServers(ctx: NetworkContext): Promise<void
  * that is down: every node and chaincode server running, every peer at the same height.
  */
 export async function healAll(ctx: NetworkContext): Promise<void> {
-  for (const pid of [...stopped]) resumeProcess(pid);
+  for (const pid of [...stopped.keys()]) resumeProcess(pid);
   const down = await Promise.all(
     ctx.topology.orgs.map(async (o) => (await chaincodeServerPid(o.name)) === undefined),
   );
