@@ -16,7 +16,7 @@ const project = (name, extra = {}) => ({
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   // Workspaces import each other by package name; tests use their sources, never a stale dist/.
   moduleNameMapper: {
-    '^@fabpay/(topology|ca|network|gateway-client)$': path.join(__dirname, '$1', 'src'),
+    '^@fabpay/(model|topology|ca|network|gateway-client)$': path.join(__dirname, '$1', 'src'),
     '^@fabpay/chaincode/dist/(.*)$': path.join(__dirname, 'chaincode', 'src', '$1'),
   },
   ...extra,
@@ -29,6 +29,7 @@ module.exports = {
   testSequencer: path.join(__dirname, 'test', 'support', 'sequencer.js'),
   reporters: ['default', path.join(__dirname, 'test', 'support', 'summary-reporter.js')],
   projects: [
+    project('model'),
     project('topology'),
     project('chaincode'),
     project('ca'),

@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync 
 import { join } from 'node:path';
 import { webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
-import { planPorts, type PathEnv, type Topology } from '@fabpay/topology';
+import { findOrganization, planPorts, type PathEnv, type Topology } from '@fabpay/topology';
 import {
   basicConstraints,
   certAttributes,
@@ -118,10 +118,14 @@ describe('setup', () => {
     }
   });
 
-  it('makes the intermediate a CA with path length 0', () => {
+  it('makes the intermediate a CA with path length 0, named after its host (CN=ica.<domain>, O=<org>)', () => {
     for (const o of first.orgs) {
       const { intermediate, root } = orgCaCerts(o.paths);
       expect(basicConstraints(intermediate)).toEqual({ ca: true, pathLength: 0 });
+      const subject = new x509.X509Certificate(intermediate).subjectName;
+      const domain = findOrganization(topology, o.org)!.domain;
+      expect(subject.getField('CN')).toEqual([`ica.${domain}`]);
+      expect(subject.getField('O')).toEqual([o.org]);
       expect(basicConstraints(root).ca).toBe(true);
     }
   });
@@ -212,7 +216,7 @@ describe('setup', () => {
     const o = org1();
     expect(statSync(o.secrets).mode & 0o777).toBe(0o600);
     expect(statSync(o.servers.intermediate.config).mode & 0o777).toBe(0o600);
-    // The intermediate's log repeats its config, with the root admin's credentials in the parent URL.
+    // The intermediate's log repeats its config, with its enrollment secret at the root in the parent URL.
     expect(statSync(o.servers.intermediate.logFile).mode & 0o777).toBe(0o600);
     expect(statSync(o.servers.intermediate.home).mode & 0o777).toBe(0o700);
     const ports = planPorts(topology).orgs.find((p) => p.org === 'Org1')!.cas;

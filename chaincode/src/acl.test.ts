@@ -11,7 +11,7 @@ import {
   requireMemberAdmin,
   resolveCaller,
 } from './acl';
-import { Account, Governance } from './model';
+import { Account, Governance } from '@fabpay/model';
 import { defaultTerms } from './testing/fabric';
 import { identity } from './testing/identities';
 

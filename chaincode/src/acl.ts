@@ -1,6 +1,6 @@
 import { Certificate } from '@fidm/x509';
 import { fail } from './errors';
-import { Account, CallerInfo, Governance } from './model';
+import { Account, CallerInfo, Governance } from '@fabpay/model';
 
 /** Certificate attribute (registered `:ecert` by the Fabric CA) carrying the payments role. */
 export const ROLE_ATTRIBUTE = 'payments.role';

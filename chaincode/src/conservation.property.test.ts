@@ -2,18 +2,22 @@ import './testing/quiet';
 import fc from 'fast-check';
 import { canonicalJson } from './canonical';
 import { KEY } from './keys';
+import { BalanceRecord } from './state-records';
 import {
   Account,
-  BalanceRecord,
   ConservationLine,
   Credit,
+  EVENT_SCHEMAS,
   Governance,
   GovernanceProposal,
   GovernanceTerms,
   Hold,
   Issuance,
+  isErrorCode,
+  isEventName,
   Payment,
-} from './model';
+  schemaErrors,
+} from '@fabpay/model';
 import { defaultTerms, Endorsement, Submitted, TestFabric } from './testing/fabric';
 import { MemoryLedger } from './testing/memory-ledger';
 import { identity, TestIdentity } from './testing/identities';
@@ -570,6 +574,10 @@ function commit(p: Pending): void {
   for (const ev of p.e.events) {
     tally(eventsSeen, ev.name);
     const payload = JSON.parse(ev.payload.toString('utf8')) as Record<string, unknown>;
+    // Clients decode events by @fabpay/model: every name and payload shape must be the model's.
+    invariant(isEventName(ev.name), `event ${ev.name} is not in @fabpay/model`);
+    const shape = isEventName(ev.name) ? schemaErrors(EVENT_SCHEMAS[ev.name], payload) : [];
+    invariant(shape.length === 0, `${ev.name} payload differs from @fabpay/model: ${shape.join('; ')}`);
     switch (ev.name) {
       case 'Issued':
       case 'Redeemed': {
@@ -849,6 +857,8 @@ test('conservation, custody, frozen funds, role grants and governance majorities
   expect(Object.fromEntries(codes.map((code) => [code, (refused[code] ?? 0) > 0]))).toEqual(
     Object.fromEntries(codes.map((code) => [code, true])),
   );
+  // Clients map refusals by @fabpay/model's codes: no refusal may carry another.
+  expect(Object.keys(refused).filter((code) => !isErrorCode(code))).toEqual([]);
   expect(wrongOrgRoleRefusals).toBeGreaterThan(0);
   expect(eventsSeen.GovernanceChanged ?? 0).toBeGreaterThanOrEqual(5);
   expect(outcomes.MVCC_READ_CONFLICT ?? 0).toBeGreaterThan(0);

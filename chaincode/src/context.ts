@@ -2,7 +2,7 @@ import { Context } from 'fabric-contract-api';
 import { Caller, resolveCaller } from './acl';
 import { fail } from './errors';
 import { KEY } from './keys';
-import { Governance } from './model';
+import { Governance } from '@fabpay/model';
 import { State } from './state';
 
 /**

@@ -1,3 +1,4 @@
+import type { Currency } from '@fabpay/model';
 import { fail } from './errors';
 
 /**
@@ -27,12 +28,6 @@ export const CURRENCIES: Readonly<Record<string, number>> = Object.freeze({
 
 /** Schema pattern for a currency parameter. */
 export const CURRENCY_PATTERN = '^[A-Z]{3}$';
-
-/** A currency from the table. */
-export interface Currency {
-  code: string;
-  exponent: number;
-}
 
 /** Returns the currency or throws `UNSUPPORTED_CURRENCY`. */
 export function requireCurrency(code: string): Currency {

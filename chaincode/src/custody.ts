@@ -2,7 +2,7 @@ import { common, msp } from '@hyperledger/fabric-protos';
 import { mspOfOwner } from './acl';
 import { PaymentsContext } from './context';
 import { majorityOf } from './domain/governance';
-import { Account } from './model';
+import { Account } from '@fabpay/model';
 
 /**
  * Org custody through key-level (state-based) endorsement.

@@ -1,7 +1,7 @@
 import './testing/quiet';
 import { canonicalJson } from './canonical';
 import { termsDigest } from './domain/governance';
-import { ERROR_CODES, ErrorCode } from './errors';
+import { ERROR_CODES, ErrorCode } from '@fabpay/model';
 import { MAX_MESSAGE_LENGTH } from './guard';
 import { KEY } from './keys';
 import { defaultTerms, TestFabric } from './testing/fabric';

@@ -1,53 +1,9 @@
-/**
- * The one documented list of rejection codes. Every error the chaincode
- * throws on purpose is a {@link ChaincodeError} whose message starts with
- * `CODE: `, so clients can map rejections to typed errors without parsing
- * free text.
+/*
+ * Every error the chaincode throws on purpose is a {@link ChaincodeError}
+ * whose message is `CODE: detail`; the codes and the format are
+ * @fabpay/model's, shared with the clients that map them to typed errors.
  */
-export const ERROR_CODES = [
-  'INVALID_ARGUMENT',
-  'INVALID_AMOUNT',
-  'UNSUPPORTED_CURRENCY',
-  'CURRENCY_MISMATCH',
-  'ACCOUNT_EXISTS',
-  'ACCOUNT_NOT_FOUND',
-  'ACCOUNT_FROZEN',
-  'ACCOUNT_CLOSED',
-  'BALANCE_NOT_ZERO',
-  'SAME_ACCOUNT',
-  'FORBIDDEN',
-  'INSUFFICIENT_FUNDS',
-  'INSUFFICIENT_ALLOWANCE',
-  'LIMIT_EXCEEDED',
-  'DAILY_LIMIT_EXCEEDED',
-  'DUPLICATE_PAYMENT',
-  'DUPLICATE_OPERATION',
-  'DUPLICATE_HOLD',
-  'DUPLICATE_REFUND',
-  'PAYMENT_NOT_FOUND',
-  'HOLD_NOT_FOUND',
-  'HOLD_NOT_ACTIVE',
-  'HOLD_EXPIRED',
-  'HOLD_NOT_EXPIRED',
-  'REFUND_NOT_FOUND',
-  'REFUND_EXCEEDS_PAYMENT',
-  'CREDIT_NOT_FOUND',
-  'UNKNOWN_TRANSACTION',
-  'CLOCK_SKEW',
-  'ALLOWANCE_MISMATCH',
-  'OPERATION_NOT_FOUND',
-  'GOVERNANCE_NOT_SET',
-  'GOVERNANCE_EXISTS',
-  'GENESIS_MISMATCH',
-  'DUPLICATE_PROPOSAL',
-  'PROPOSAL_NOT_FOUND',
-  'PROPOSAL_NOT_OPEN',
-  'PROPOSAL_STALE',
-  'INTERNAL',
-] as const;
-
-/** A stable rejection code. */
-export type ErrorCode = (typeof ERROR_CODES)[number];
+import { formatErrorMessage, isErrorCode, parseErrorMessage, type ErrorCode } from '@fabpay/model';
 
 /** An intentional rejection; `message` is `"<code>: <detail>"`. */
 export class ChaincodeError extends Error {
@@ -55,16 +11,16 @@ export class ChaincodeError extends Error {
   readonly code: ErrorCode;
 
   constructor(code: ErrorCode, detail: string) {
-    super(`${code}: ${detail}`);
+    super(formatErrorMessage(code, detail));
     this.name = 'ChaincodeError';
     this.code = code;
   }
 }
 
-/** True if `message` starts with a stable code and `": "`. */
+/** True if `message` starts with a known code and `": "` (what {@link ChaincodeError} makes). */
 export function hasStableCode(message: string): boolean {
-  const i = message.indexOf(': ');
-  return i > 0 && (ERROR_CODES as readonly string[]).includes(message.slice(0, i));
+  const parsed = parseErrorMessage(message);
+  return parsed !== undefined && isErrorCode(parsed.code) && message.startsWith(`${parsed.code}: `);
 }
 
 /**

@@ -3,7 +3,7 @@ import { canonicalJson } from './canonical';
 import { parseTerms, termsDigest } from './domain/governance';
 import { custodyPolicy } from './custody';
 import { KEY } from './keys';
-import { Governance, GovernanceProposal, GovernanceTerms } from './model';
+import { Governance, GovernanceProposal, GovernanceTerms } from '@fabpay/model';
 import { defaultTerms, eventOf, TestFabric } from './testing/fabric';
 import { identity, TestIdentity } from './testing/identities';
 import { satisfies } from './testing/policy';

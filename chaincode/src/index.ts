@@ -7,11 +7,10 @@ import { PaymentsContract } from './contract/payments-contract';
 
 export { PaymentsContract, CONTRACT_NAME } from './contract/payments-contract';
 export { serializers, FabpaySerializer } from './serializer';
-export { ERROR_CODES, ChaincodeError } from './errors';
-export type { ErrorCode } from './errors';
-export type { EventName, EventPayloads } from './events';
+export { ChaincodeError } from './errors';
 export { MAX_AMOUNT } from './amount';
-export * from './model';
+// The shared model (records, codes, events) stays importable from here for existing users.
+export * from '@fabpay/model';
 
 /** Contract classes served by this chaincode. */
 export const contracts = [PaymentsContract];

@@ -39,49 +39,6 @@ export const KEY = {
   history: 'fabpay.history',
 } as const;
 
-const ID_BODY = '[A-Za-z0-9][A-Za-z0-9._-]{0,63}';
-/** Schema pattern for caller-chosen IDs. */
-export const ID_PATTERN = `^${ID_BODY}$`;
-const ID_RE = new RegExp(ID_PATTERN);
-
-/** True for a valid caller-chosen ID (account, payment, hold, refund, operation, proposal). */
-export function isValidId(id: string): boolean {
-  return ID_RE.test(id);
-}
-
-/** MSP IDs as the topology and governance accept them (a letter first; no ":" or ","). */
-export const MSP_ID_PATTERN = '^[A-Za-z][A-Za-z0-9._-]{0,63}$';
-const MSP_ID_RE = new RegExp(MSP_ID_PATTERN);
-
-/** True for an MSP ID governance can name. */
-export function isValidMspId(id: string): boolean {
-  return MSP_ID_RE.test(id);
-}
-
-/**
- * A credit ID names its source by its full scope, so it is unique without
- * randomness even though caller-chosen IDs are only unique within their
- * scope: `p:<payer>:<paymentId>`, `r:<paymentId>:<refundId>` (credited to the
- * payer, whose payment IDs are unique), `h:<payer>:<holdId>` (capture),
- * `i:<issuing MSP>:<operationId>` (the account fixes the currency). ":"
- * cannot occur in an ID, so the parts never run into each other.
- */
-const CREDIT_ID_BODY = `[prhi]:${ID_BODY}:${ID_BODY}`;
-export const CREDIT_ID_PATTERN = `^${CREDIT_ID_BODY}$`;
-/** Longest credit ID: prefix, two IDs and two separators. */
-export const MAX_CREDIT_ID_LENGTH = 2 + 64 + 1 + 64;
-/** Comma-separated list of 1..100 credit IDs (the foldCredits parameter). */
-export const CREDIT_ID_LIST_PATTERN = `^${CREDIT_ID_BODY}(,${CREDIT_ID_BODY}){0,99}$`;
-
-/** Credit ID for a credit from `source`, scoped by `scope` (see {@link CREDIT_ID_PATTERN}). */
-export function creditIdOf(
-  source: 'payment' | 'refund' | 'capture' | 'issue',
-  scope: [string, string],
-): string {
-  const prefix = { payment: 'p', refund: 'r', capture: 'h', issue: 'i' }[source];
-  return `${prefix}:${scope[0]}:${scope[1]}`;
-}
-
 /** Largest epoch milliseconds we order by (year 2286); history keys sort by its complement. */
 const MAX_MILLIS = 9_999_999_999_999;
 

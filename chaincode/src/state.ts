@@ -1,6 +1,6 @@
 import type { ChaincodeStub, Iterators } from 'fabric-shim';
 import { fromBytes, toBytes } from './canonical';
-import { Page } from './model';
+import { Page } from '@fabpay/model';
 
 /** The part of ChaincodeStub the chaincode uses (the test stub implements exactly this). */
 export type LedgerStub = Pick<

@@ -76,5 +76,10 @@ export {
 export { ClientMetrics, type MetricsOptions } from './metrics';
 export type { Logger } from './logger';
 export * from './payments/api';
+export {
+  AccountQueue,
+  DEFAULT_MAX_QUEUED_PER_ACCOUNT,
+  type AccountOrderingOptions,
+} from './payments/account-queue';
 export * from './payments/errors';
 export type * from './payments/types';

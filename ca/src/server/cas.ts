@@ -123,6 +123,21 @@ export function caStatus(topology: Topology, opts: { env?: PathEnv; orgs?: strin
   );
 }
 
+/**
+ * The root CA identity the intermediate enrolls as: named after the intermediate's host, so its
+ * certificate reads `CN=ica.<domain>` (and every member certificate's issuer with it), not the
+ * root's bootstrap admin. Its secret is generated once and kept with the org's secrets.
+ */
+function intermediateEnrollment(ctx: OrgCaContext): { id: string; secret: string } {
+  const id = caHost('intermediate', ctx.org.domain);
+  let secret = ctx.secrets.identity('root', id);
+  if (!secret) {
+    secret = randomSecret();
+    ctx.secrets.setIdentity('root', id, secret);
+  }
+  return { id, secret };
+}
+
 function writeServerConfig(ctx: OrgCaContext, tier: CaTier): void {
   const sp = ctx.paths.servers[tier];
   mkdirSync(sp.home, { recursive: true, mode: 0o700 });
@@ -135,10 +150,11 @@ function writeServerConfig(ctx: OrgCaContext, tier: CaTier): void {
     adminId: BOOTSTRAP_ADMIN,
     adminSecret: ctx.secrets.bootstrap(tier),
     ...(tier === 'tls' ? {} : { tlsCertFile: sp.tlsCert, tlsKeyFile: sp.tlsKey }),
+    ...(tier === 'root' ? { childCa: intermediateEnrollment(ctx) } : {}),
     ...(tier === 'intermediate'
       ? {
           parent: {
-            url: caUrl(endpoint(ctx, 'root'), { id: BOOTSTRAP_ADMIN, secret: ctx.secrets.bootstrap('root') }),
+            url: caUrl(endpoint(ctx, 'root'), intermediateEnrollment(ctx)),
             tlsCaCertFile: ctx.paths.tlsCaCert,
           },
         }

@@ -29,6 +29,12 @@ export interface ServerConfigInput {
   tlsKeyFile?: string;
   /** Intermediate only: the root CA to enroll from. */
   parent?: { url: string; tlsCaCertFile: string };
+  /**
+   * Root only: the identity the intermediate enrolls as. Its enrollment ID becomes the
+   * intermediate certificate's CN, so it is the intermediate's host name (`ica.<domain>`), and it
+   * may do nothing but enroll as a CA (no registrar rights).
+   */
+  childCa?: { id: string; secret: string };
 }
 
 /** The CA name a tier gets, e.g. `ica-org1`. */
@@ -92,6 +98,17 @@ export function serverConfigYaml(input: ServerConfigInput): string {
             'hf.AffiliationMgr': true,
           },
         },
+        ...(input.childCa
+          ? [
+              {
+                name: input.childCa.id,
+                pass: input.childCa.secret,
+                type: 'client',
+                affiliation: '',
+                attrs: { 'hf.IntermediateCA': true },
+              },
+            ]
+          : []),
       ],
     },
     db: { type: 'sqlite3', datasource: 'fabric-ca-server.db', tls: { enabled: false } },
@@ -137,7 +154,8 @@ export function serverConfigYaml(input: ServerConfigInput): string {
       tls: { certfiles: [input.parent.tlsCaCertFile], client: { certfile: '', keyfile: '' } },
     };
     // fabric-ca-server refuses a CN for an intermediate: the subject comes from its enrollment at
-    // the root (as the root's bootstrap admin). The root's `ca` profile caps pathlen at 0.
+    // the root (as the root's `childCa` identity, CN=ica.<domain>). The root's `ca` profile caps
+    // pathlen at 0.
     const csr = config.csr as Record<string, unknown>;
     csr.cn = '';
     csr.ca = { expiry: '131400h', pathlength: 0 };

@@ -30,7 +30,7 @@ import {
   Payment,
   Refund,
   Supply,
-} from '../model';
+} from '@fabpay/model';
 import { Tx } from './decorators';
 import { P, R } from './schemas';
 

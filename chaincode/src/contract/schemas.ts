@@ -3,7 +3,34 @@ import { CURRENCY_PATTERN } from '../currencies';
 import { EXPIRES_AT_PATTERN } from '../domain/holds';
 import { PAGE_SIZE_PATTERN } from '../domain/queries';
 import { MAX_TERMS_LENGTH } from '../domain/governance';
-import { CREDIT_ID_LIST_PATTERN, ID_PATTERN, MAX_CREDIT_ID_LENGTH, MSP_ID_PATTERN } from '../keys';
+import {
+  ACCOUNT_SCHEMA,
+  ALLOWANCE_SCHEMA,
+  BALANCE_SCHEMA,
+  CALLER_INFO_SCHEMA,
+  CONSERVATION_LINE_SCHEMA,
+  CREDIT_ID_LIST_PATTERN,
+  CREDIT_SCHEMA,
+  CURRENCY_SCHEMA,
+  FOLD_SCHEMA,
+  GOVERNANCE_PROPOSAL_SCHEMA,
+  GOVERNANCE_SCHEMA,
+  HISTORY_ENTRY_SCHEMA,
+  HOLD_SCHEMA,
+  ID_PATTERN,
+  ISSUANCE_SCHEMA,
+  LIMITS_SCHEMA,
+  MAX_CREDIT_ID_LENGTH,
+  MSP_ID_PATTERN,
+  pageSchema,
+  PAYMENT_SCHEMA,
+  REFUND_SCHEMA,
+  SUPPLY_SCHEMA,
+  type Account,
+  type Credit,
+  type GovernanceProposal,
+  type HistoryEntry,
+} from '@fabpay/model';
 
 /**
  * JSON schemas of parameters and return values, published in the contract
@@ -54,155 +81,33 @@ export const AMOUNT_PATTERNS: ReadonlySet<string> = new Set([
   OPTIONAL_AMOUNT_PATTERN,
 ]);
 
-const s = { type: 'string' };
-const i = { type: 'integer' };
-const b = { type: 'boolean' };
+/** An object of fields, all required (for the result wrappers that are no record of the model). */
 const obj = (properties: Record<string, unknown>): JsonSchema => ({
   type: 'object',
   properties,
   required: Object.keys(properties),
 });
-const page = (item: JsonSchema): JsonSchema =>
-  obj({ items: { type: 'array', items: item }, bookmark: s, count: i });
+const items = (item: JsonSchema): JsonSchema => obj({ items: { type: 'array', items: item } });
 
-const account = obj({
-  accountId: s,
-  owner: s,
-  currency: s,
-  status: { type: 'string', enum: ['active', 'frozen', 'closed'] },
-  openedAt: s,
-  updatedAt: s,
-  frozenReason: s,
-});
-const payment = obj({
-  paymentId: s,
-  from: s,
-  to: s,
-  amount: s,
-  currency: s,
-  reference: s,
-  via: { type: 'string', enum: ['owner', 'allowance'] },
-  initiator: s,
-  status: { type: 'string', enum: ['settled'] },
-  refunded: s,
-  at: s,
-  txId: s,
-});
-const hold = obj({
-  holdId: s,
-  from: s,
-  to: s,
-  amount: s,
-  currency: s,
-  expiresAt: s,
-  status: { type: 'string', enum: ['authorized', 'captured', 'released', 'expired'] },
-  captured: s,
-  initiator: s,
-  createdAt: s,
-  closedAt: s,
-  limitDay: s,
-});
-const credit = obj({
-  creditId: s,
-  accountId: s,
-  amount: s,
-  currency: s,
-  source: { type: 'string', enum: ['payment', 'refund', 'capture', 'issue'] },
-  sourceId: s,
-  at: s,
-});
-const history = obj({
-  accountId: s,
-  kind: { type: 'string', enum: ['payment', 'refund', 'capture'] },
-  id: s,
-  direction: { type: 'string', enum: ['in', 'out'] },
-  counterparty: s,
-  amount: s,
-  currency: s,
-  at: s,
-});
-
-const limitPair = obj({ perPayment: s, perDay: s });
-const stringLists = { type: 'object', additionalProperties: { type: 'array', items: s } };
-const termsProps = {
-  members: { type: 'array', items: s },
-  issuers: stringLists,
-  compliance: stringLists,
-  maxClockSkewSeconds: i,
-  maxHoldSeconds: i,
-  custody: b,
-};
-const governance = obj({ ...termsProps, version: i, updatedAt: s });
-const proposal = obj({
-  proposalId: s,
-  proposer: s,
-  proposedBy: s,
-  baseVersion: i,
-  terms: obj(termsProps),
-  approvals: { type: 'array', items: s },
-  status: { type: 'string', enum: ['open', 'applied', 'stale'] },
-  createdAt: s,
-  decidedAt: s,
-});
-
-/** Return schemas by result type. */
+/** Return schemas by result type: the records' schemas are @fabpay/model's, which the clients read too. */
 export const R = {
-  account,
-  accountPage: page(account),
-  payment,
-  hold,
-  refund: obj({
-    refundId: s,
-    paymentId: s,
-    from: s,
-    to: s,
-    amount: s,
-    currency: s,
-    reason: s,
-    initiator: s,
-    at: s,
-  }),
-  issuance: obj({
-    operationId: s,
-    kind: { type: 'string', enum: ['issue', 'redeem'] },
-    accountId: s,
-    currency: s,
-    amount: s,
-    initiator: s,
-    at: s,
-  }),
-  allowance: obj({ accountId: s, spender: s, amount: s }),
-  limits: obj({ accountId: s, compliance: limitPair, owner: limitPair, effective: limitPair }),
-  governance,
-  proposal,
-  proposalPage: page(proposal),
-  supply: obj({ currency: s, issued: s, redeemed: s, outstanding: s }),
-  balance: obj({ accountId: s, currency: s, available: s, held: s, pending: s, pendingCount: i, settled: s }),
-  creditPage: page(credit),
-  historyPage: page(history),
-  fold: obj({ accountId: s, creditIds: { type: 'array', items: s }, amount: s, available: s, held: s }),
-  caller: obj({
-    owner: s,
-    mspId: s,
-    id: s,
-    role: { type: 'string', enum: ['', 'issuer', 'compliance'] },
-    admin: b,
-  }),
-  currencies: obj({ items: { type: 'array', items: obj({ code: s, exponent: i }) } }),
-  conservation: obj({
-    items: {
-      type: 'array',
-      items: obj({
-        currency: s,
-        available: s,
-        held: s,
-        pending: s,
-        total: s,
-        issued: s,
-        redeemed: s,
-        outstanding: s,
-        balanced: b,
-      }),
-    },
-  }),
+  account: ACCOUNT_SCHEMA,
+  accountPage: pageSchema<Account>(ACCOUNT_SCHEMA),
+  payment: PAYMENT_SCHEMA,
+  hold: HOLD_SCHEMA,
+  refund: REFUND_SCHEMA,
+  issuance: ISSUANCE_SCHEMA,
+  allowance: ALLOWANCE_SCHEMA,
+  limits: LIMITS_SCHEMA,
+  governance: GOVERNANCE_SCHEMA,
+  proposal: GOVERNANCE_PROPOSAL_SCHEMA,
+  proposalPage: pageSchema<GovernanceProposal>(GOVERNANCE_PROPOSAL_SCHEMA),
+  supply: SUPPLY_SCHEMA,
+  balance: BALANCE_SCHEMA,
+  creditPage: pageSchema<Credit>(CREDIT_SCHEMA),
+  historyPage: pageSchema<HistoryEntry>(HISTORY_ENTRY_SCHEMA),
+  fold: FOLD_SCHEMA,
+  caller: CALLER_INFO_SCHEMA,
+  currencies: items(CURRENCY_SCHEMA),
+  conservation: items(CONSERVATION_LINE_SCHEMA),
 } as const;

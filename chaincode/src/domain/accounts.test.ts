@@ -1,5 +1,5 @@
 import '../testing/quiet';
-import { Account, Page } from '../model';
+import { Account, Page } from '@fabpay/model';
 import { KEY } from '../keys';
 import { defaultTerms, TestFabric } from '../testing/fabric';
 import { cast, funded } from '../testing/fixtures';

@@ -5,7 +5,7 @@ import { requireCurrency } from '../currencies';
 import { fail } from '../errors';
 import { emit } from '../events';
 import { KEY } from '../keys';
-import { Account } from '../model';
+import { Account } from '@fabpay/model';
 import { loadAccount, loadBalance, requireId, requireOwnerOrAdmin } from './common';
 
 /**

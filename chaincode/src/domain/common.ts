@@ -2,13 +2,22 @@ import { parseStored } from '../amount';
 import { Caller, isAdminFor } from '../acl';
 import { PaymentsContext } from '../context';
 import { fail } from '../errors';
-import { creditIdOf, isValidId, KEY, invertedTime } from '../keys';
-import { Account, BalanceRecord, Credit, CreditSource, HistoryEntry } from '../model';
+import {
+  Account,
+  Credit,
+  creditIdOf,
+  CreditSource,
+  HistoryEntry,
+  ID_PATTERN,
+  isValidId,
+} from '@fabpay/model';
+import { KEY, invertedTime } from '../keys';
+import { BalanceRecord } from '../state-records';
 
 /** Throws INVALID_ARGUMENT unless `id` is a valid caller-chosen ID. */
 export function requireId(id: unknown, what: string): string {
   if (typeof id !== 'string' || !isValidId(id)) {
-    throw fail('INVALID_ARGUMENT', `${what} must match ^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`);
+    throw fail('INVALID_ARGUMENT', `${what} must match ${ID_PATTERN}`);
   }
   return id;
 }

@@ -1,5 +1,5 @@
 import '../testing/quiet';
-import { Account } from '../model';
+import { Account } from '@fabpay/model';
 import { funded } from '../testing/fixtures';
 import { identity } from '../testing/identities';
 

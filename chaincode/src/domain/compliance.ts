@@ -2,7 +2,7 @@ import { requireComplianceFor } from '../acl';
 import { PaymentsContext } from '../context';
 import { emit } from '../events';
 import { KEY } from '../keys';
-import { Account } from '../model';
+import { Account } from '@fabpay/model';
 import { loadAccount, requireId, requireNotClosed, requireText } from './common';
 
 /**

@@ -1,7 +1,14 @@
 import '../testing/quiet';
 import { SUBMIT_TRANSACTIONS } from '../contract/decorators';
 import { canonicalJson } from '../canonical';
-import { Governance, GovernanceProposal } from '../model';
+import {
+  EVENT_NAMES,
+  EVENT_SCHEMAS,
+  Governance,
+  GovernanceProposal,
+  isEventName,
+  schemaErrors,
+} from '@fabpay/model';
 import { defaultTerms, eventOf, resultOf, Submitted, TestFabric } from '../testing/fabric';
 import { cast, funded } from '../testing/fixtures';
 import { identity } from '../testing/identities';
@@ -9,12 +16,22 @@ import { termsDigest } from './governance';
 
 /** Transaction → event name, over every test in this file. */
 const seen: Record<string, string> = {};
+/** Every event name emitted, over every test in this file. */
+const emitted = new Set<string>();
+
+/** Clients decode events by @fabpay/model: the name must be one of its events, the payload its shape. */
+function conformsToModel(ev: { name: string; payload: unknown }): void {
+  expect({ name: ev.name, known: isEventName(ev.name) }).toEqual({ name: ev.name, known: true });
+  if (isEventName(ev.name)) expect(schemaErrors(EVENT_SCHEMAS[ev.name], ev.payload)).toEqual([]);
+  emitted.add(ev.name);
+}
 
 function check(r: Submitted, expected: string): void {
   expect(r.commit).toBe('VALID');
   const ev = eventOf(r);
   expect(ev.name).toBe(expected);
   expect(ev.payload).toEqual(resultOf(r));
+  conformsToModel(ev);
   seen[r.fn] = ev.name;
 }
 
@@ -93,11 +110,16 @@ test('governance events: initialized, proposed, approved; changed carries the pr
   const governance = await f.query<Governance>(admin4, 'getGovernance');
   expect(governance).toMatchObject({ version: 2, maxHoldSeconds: 3600 });
   expect(ev.payload).toEqual({ proposal, governance });
+  conformsToModel(ev);
   seen[applied.fn] = ev.name;
 });
 
 test('every submit transaction was covered above', () => {
   expect(Object.keys(seen).sort()).toEqual([...SUBMIT_TRANSACTIONS].sort());
+});
+
+test('every event of @fabpay/model was emitted above (the model lists no event the chaincode lacks)', () => {
+  expect([...emitted].sort()).toEqual([...EVENT_NAMES].sort());
 });
 
 test('queries and rejected transactions set no event', async () => {

@@ -2,8 +2,8 @@ import { parseStored } from '../amount';
 import { PaymentsContext } from '../context';
 import { fail } from '../errors';
 import { emit } from '../events';
-import { CREDIT_ID_PATTERN, KEY } from '../keys';
-import { Credit, Fold } from '../model';
+import { Credit, CREDIT_ID_PATTERN, Fold } from '@fabpay/model';
+import { KEY } from '../keys';
 import { loadAccount, loadBalance, requireId, requireOwnerOrAdmin, storeBalance } from './common';
 
 /** Most credits one fold may name (bounds the transaction's read set). */

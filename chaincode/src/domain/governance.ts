@@ -6,8 +6,8 @@ import { CURRENCIES } from '../currencies';
 import { endorser } from '../endorser';
 import { fail } from '../errors';
 import { emit } from '../events';
-import { isValidMspId, KEY } from '../keys';
-import { Governance, GovernanceProposal, GovernanceTerms, Page } from '../model';
+import { Governance, GovernanceProposal, GovernanceTerms, isValidMspId, Page } from '@fabpay/model';
+import { KEY } from '../keys';
 import { requireId } from './common';
 import { pageSizeOf } from './paging';
 

@@ -1,5 +1,5 @@
 import '../testing/quiet';
-import { Hold } from '../model';
+import { Hold } from '@fabpay/model';
 import { funded } from '../testing/fixtures';
 import { identity } from '../testing/identities';
 

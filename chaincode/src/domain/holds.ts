@@ -5,7 +5,7 @@ import { requireCurrency } from '../currencies';
 import { fail } from '../errors';
 import { emit } from '../events';
 import { KEY } from '../keys';
-import { Hold } from '../model';
+import { Hold } from '@fabpay/model';
 import {
   loadAccount,
   loadBalance,

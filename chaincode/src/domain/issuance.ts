@@ -4,7 +4,7 @@ import { PaymentsContext } from '../context';
 import { fail } from '../errors';
 import { emit } from '../events';
 import { KEY } from '../keys';
-import { Account, Issuance, Supply } from '../model';
+import { Account, Issuance, Supply } from '@fabpay/model';
 import { loadAccount, loadBalance, requireActive, requireId, storeBalance, writeCredit } from './common';
 
 async function loadSupply(

@@ -5,7 +5,7 @@ import { protectNewKey } from '../custody';
 import { fail } from '../errors';
 import { emit } from '../events';
 import { KEY } from '../keys';
-import { Account, LimitPair, Limits } from '../model';
+import { Account, LimitPair, Limits } from '@fabpay/model';
 import { dayOf, loadAccount, requireId, requireNotClosed, requireOwner } from './common';
 
 /*

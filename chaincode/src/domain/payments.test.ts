@@ -1,5 +1,5 @@
 import '../testing/quiet';
-import { HistoryEntry, Page, Payment } from '../model';
+import { HistoryEntry, Page, Payment } from '@fabpay/model';
 import { eventOf, resultOf } from '../testing/fabric';
 import { funded } from '../testing/fixtures';
 

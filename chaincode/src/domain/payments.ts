@@ -5,7 +5,7 @@ import { requireCurrency } from '../currencies';
 import { fail } from '../errors';
 import { emit } from '../events';
 import { KEY } from '../keys';
-import { Account, Allowance, Payment, PaymentVia } from '../model';
+import { Account, Allowance, Payment, PaymentVia } from '@fabpay/model';
 import {
   loadAccount,
   loadBalance,
@@ -63,14 +63,11 @@ export async function approve(
   return allowance;
 }
 
-interface PayRequest {
-  paymentId: string;
-  from: string;
-  to: string;
-  amount: string;
-  currency: string;
-  reference: string;
-  via: PaymentVia;
+/** The fields of a payment its caller chooses, which a replay must repeat. */
+interface PayRequest extends Pick<
+  Payment,
+  'paymentId' | 'from' | 'to' | 'amount' | 'currency' | 'reference' | 'via'
+> {
   /** Pending credits of `from` to fold into its balance first (not part of the idempotency comparison). */
   creditIds: string[];
 }

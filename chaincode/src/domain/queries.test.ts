@@ -1,5 +1,5 @@
 import '../testing/quiet';
-import { ConservationLine, HistoryEntry, Page } from '../model';
+import { ConservationLine, HistoryEntry, Page } from '@fabpay/model';
 import { funded } from '../testing/fixtures';
 
 describe('queries', () => {

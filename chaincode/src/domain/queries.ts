@@ -2,24 +2,25 @@ import { parseStored } from '../amount';
 import { PaymentsContext } from '../context';
 import { listCurrencies, requireCurrency } from '../currencies';
 import { fail } from '../errors';
-import { isValidMspId, KEY } from '../keys';
 import {
   Account,
   Allowance,
   Balance,
-  BalanceRecord,
   CallerInfo,
   ConservationLine,
   Credit,
   HistoryEntry,
   Hold,
   Issuance,
+  isValidMspId,
   Limits,
   Page,
   Payment,
   Refund,
   Supply,
-} from '../model';
+} from '@fabpay/model';
+import { KEY } from '../keys';
+import { BalanceRecord } from '../state-records';
 import { loadAccount, loadBalance, requireId } from './common';
 import { loadLimits } from './limits';
 import { pageSizeOf } from './paging';

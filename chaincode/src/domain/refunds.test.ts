@@ -1,5 +1,5 @@
 import '../testing/quiet';
-import { HistoryEntry, Page, Refund } from '../model';
+import { HistoryEntry, Page, Refund } from '@fabpay/model';
 import { funded } from '../testing/fixtures';
 
 describe('refunds', () => {

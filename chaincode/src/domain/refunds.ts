@@ -3,7 +3,7 @@ import { PaymentsContext } from '../context';
 import { fail } from '../errors';
 import { emit } from '../events';
 import { KEY } from '../keys';
-import { Payment, Refund } from '../model';
+import { Payment, Refund } from '@fabpay/model';
 import {
   loadAccount,
   loadBalance,

@@ -6,7 +6,7 @@ import { termsDigest, DEFAULT_MAX_CLOCK_SKEW_SECONDS, DEFAULT_MAX_HOLD_SECONDS }
 import { configureEndorser } from '../endorser';
 import { KEY } from '../keys';
 import { listCurrencies } from '../currencies';
-import { Governance, GovernanceTerms } from '../model';
+import { Governance, GovernanceTerms } from '@fabpay/model';
 import { CommitCode, Endorsers, MemoryLedger, MemoryStub, RwSet, StubEvent } from './memory-ledger';
 import { TestIdentity } from './identities';
 

@@ -252,7 +252,10 @@ describe('PaymentsClient', () => {
       { fn: 'releaseHold', args: ['payer', 'h2'] },
       { fn: 'expireHold', args: ['payer', 'h3'] },
       { fn: 'getHold', args: ['payer', 'h1'] },
+      // With debits ordered (the default), a refund first looks up the payee it debits.
+      { fn: 'getPayment', args: ['payer', 'pay1'] },
       { fn: 'refund', args: ['payer', 'pay1', 'r1', '40', 'damaged'] },
+      { fn: 'getPayment', args: ['payer', 'pay1'] },
       { fn: 'refund', args: ['payer', 'pay1', 'r2', '1', ''] },
       { fn: 'getRefund', args: ['payer', 'pay1', 'r1'] },
       { fn: 'getPayment', args: ['payer', 'pay1'] },

@@ -8,6 +8,8 @@
 import type { FabpayClient } from '../client';
 import type { ChaincodeEventStream, ChaincodeEventStreamOptions } from '../events/stream';
 import type { Deadlines } from '../deadlines';
+import { EVENT_NAMES } from '@fabpay/model';
+import { AccountQueue, type AccountOrderingOptions } from './account-queue';
 import { AllowanceMismatchError, PaymentNotFoundError, toPaymentsError } from './errors';
 import type {
   Account,
@@ -43,6 +45,16 @@ export interface PaymentsOptions {
   readonly contract?: string;
   /** Deadline overrides for every call made through this API. */
   readonly deadlines?: Partial<Deadlines>;
+  /**
+   * Sends the calls that debit the same account (pay, payWithCredits, payFrom, authorizeHold,
+   * captureHold, releaseHold, expireHold, refund, redeem, foldCredits) one after another, in the
+   * order they were made, so that a caller firing many payments from one account gets no
+   * MVCC_READ_CONFLICT failures. On by default; `false` sends every call at once. A queued call's
+   * deadlines start when it is sent; more than `maxQueuedPerAccount` waiting calls on one account
+   * are refused with QueueFullError before anything is sent. Ordering holds within this
+   * PaymentsClient: callers that share an account should share one.
+   */
+  readonly orderDebits?: boolean | AccountOrderingOptions;
 }
 
 /** Result of a state-changing call: the typed value plus where it committed. */
@@ -111,25 +123,19 @@ export function governanceTermsJson(terms: GovernanceTerms): string {
 }
 
 /*
- * Credit IDs: incoming money is a pending credit named by its source's full scope (the chaincode's
- * creditIdOf), which is what foldCredits and payWithCredits take. listPendingCredits returns them
- * too; these build the ID of a credit the caller knows it caused without a query.
+ * Credit IDs: incoming money is a pending credit named by its source's full scope, which is what
+ * foldCredits and payWithCredits take. listPendingCredits returns them too; these build the ID of
+ * a credit the caller knows it caused without a query (the format is @fabpay/model's, the
+ * chaincode's own).
  */
-
-/** The payee's credit from payment `paymentId` of payer account `from`. */
-export const paymentCreditId = (from: string, paymentId: string): string => `p:${from}:${paymentId}`;
-/** The payer's credit from refund `refundId` of its payment `paymentId`. */
-export const refundCreditId = (paymentId: string, refundId: string): string => `r:${paymentId}:${refundId}`;
-/** The payee's credit from capturing hold `holdId` of payer account `from`. */
-export const captureCreditId = (from: string, holdId: string): string => `h:${from}:${holdId}`;
-/** The account's credit from issue `operationId` by an issuer of MSP `issuerMspId`. */
-export const issueCreditId = (issuerMspId: string, operationId: string): string =>
-  `i:${issuerMspId}:${operationId}`;
+export { captureCreditId, issueCreditId, paymentCreditId, refundCreditId } from '@fabpay/model';
 
 export class PaymentsClient {
   readonly chaincode: string;
   private readonly contract: string | undefined;
   private readonly deadlines: Partial<Deadlines> | undefined;
+  /** Per-account ordering of debits; undefined when turned off. */
+  private readonly debits: AccountQueue | undefined;
 
   constructor(
     private readonly client: FabpayClient,
@@ -138,6 +144,8 @@ export class PaymentsClient {
     this.chaincode = options.chaincode ?? 'payments';
     this.contract = options.contract;
     this.deadlines = options.deadlines;
+    const ordering = options.orderDebits ?? true;
+    this.debits = ordering === false ? undefined : new AccountQueue(ordering === true ? {} : ordering);
   }
 
   // ---- accounts ----
@@ -164,7 +172,7 @@ export class PaymentsClient {
   }
   /** Redeems (destroys) money from an account (role `issuer`); idempotent by operationId. */
   redeem(operationId: string, accountId: string, value: Amount): Promise<Committed<Issuance>> {
-    return this.submit('redeem', operationId, accountId, amount(value));
+    return this.debit(accountId, 'redeem', operationId, accountId, amount(value));
   }
   getSupply(currency: string): Promise<Supply> {
     return this.evaluate('getSupply', currency);
@@ -212,7 +220,8 @@ export class PaymentsClient {
 
   /** Pays from an account the caller owns; idempotent by paymentId (scoped within `from`). */
   pay(req: PayRequest): Promise<Committed<Payment>> {
-    return this.submit(
+    return this.debit(
+      req.from,
       'pay',
       req.paymentId,
       req.from,
@@ -227,7 +236,8 @@ export class PaymentsClient {
    * transaction: how an account spends money it has just received without a separate fold.
    */
   payWithCredits(req: PayRequest & { readonly creditIds: readonly string[] }): Promise<Committed<Payment>> {
-    return this.submit(
+    return this.debit(
+      req.from,
       'payWithCredits',
       req.paymentId,
       req.from,
@@ -240,7 +250,8 @@ export class PaymentsClient {
   }
   /** Pays from someone else's account using an allowance; idempotent by paymentId. */
   payFrom(req: PayRequest): Promise<Committed<Payment>> {
-    return this.submit(
+    return this.debit(
+      req.from,
       'payFrom',
       req.paymentId,
       req.from,
@@ -357,7 +368,8 @@ export class PaymentsClient {
 
   authorizeHold(req: HoldRequest): Promise<Committed<Hold>> {
     const expiresAt = req.expiresAt instanceof Date ? req.expiresAt.toISOString() : req.expiresAt;
-    return this.submit(
+    return this.debit(
+      req.from,
       'authorizeHold',
       req.holdId,
       req.from,
@@ -375,15 +387,15 @@ export class PaymentsClient {
 
   /** Captures up to the held amount (payee's owner; payer and payee active); the rest is released. */
   captureHold(from: string, holdId: string, value: Amount): Promise<Committed<Hold>> {
-    return this.submit('captureHold', from, holdId, amount(value));
+    return this.debit(from, 'captureHold', from, holdId, amount(value));
   }
   /** Releases a hold in full (payee's owner only). */
   releaseHold(from: string, holdId: string): Promise<Committed<Hold>> {
-    return this.submit('releaseHold', from, holdId);
+    return this.debit(from, 'releaseHold', from, holdId);
   }
   /** Expires a hold once the transaction time is at or past expiresAt (anyone). */
   expireHold(from: string, holdId: string): Promise<Committed<Hold>> {
-    return this.submit('expireHold', from, holdId);
+    return this.debit(from, 'expireHold', from, holdId);
   }
   getHold(from: string, holdId: string): Promise<Hold> {
     return this.evaluate('getHold', from, holdId);
@@ -395,14 +407,22 @@ export class PaymentsClient {
    * Refunds (part of) payment `paymentId` of payer account `from` (payee's owner); refunds never
    * exceed the payment. Idempotent by refundId, which is scoped within the payment.
    */
-  refund(
+  async refund(
     from: string,
     paymentId: string,
     refundId: string,
     value: Amount,
     reason = '',
   ): Promise<Committed<Refund>> {
-    return this.submit('refund', from, paymentId, refundId, amount(value), reason);
+    const args = [from, paymentId, refundId, amount(value), reason];
+    if (!this.debits) return this.submit('refund', ...args);
+    // A refund debits the payee, which only the payment names: one query to find it. When the
+    // query fails, the refund goes out unordered and the chaincode answers for it.
+    const payee = await this.getPayment(from, paymentId).then(
+      (p) => p.to,
+      () => undefined,
+    );
+    return payee === undefined ? this.submit('refund', ...args) : this.debit(payee, 'refund', ...args);
   }
   getRefund(from: string, paymentId: string, refundId: string): Promise<Refund> {
     return this.evaluate('getRefund', from, paymentId, refundId);
@@ -445,7 +465,7 @@ export class PaymentsClient {
   }
   /** Folds pending credits (≤ 100 IDs) into the settled balance (owner, or an admin of its org); value-neutral. */
   foldCredits(accountId: string, creditIds: readonly string[]): Promise<Committed<Fold>> {
-    return this.submit('foldCredits', accountId, creditIds.join(','));
+    return this.debit(accountId, 'foldCredits', accountId, creditIds.join(','));
   }
   /** Per-currency totals: balances held vs money issued minus redeemed. */
   async conservationReport(): Promise<ConservationLine[]> {
@@ -509,6 +529,12 @@ export class PaymentsClient {
     }
   }
 
+  /** A submit that debits `account`: after the earlier debits of that account when ordering is on. */
+  private debit<T>(account: string, transaction: string, ...args: string[]): Promise<Committed<T>> {
+    if (!this.debits) return this.submit<T>(transaction, ...args);
+    return this.debits.run(account, () => this.submit<T>(transaction, ...args));
+  }
+
   private request(transaction: string, args: string[]) {
     return {
       chaincode: this.chaincode,
@@ -520,31 +546,8 @@ export class PaymentsClient {
   }
 }
 
-/** Every payments event name (a Record, so the compiler checks the list is complete). */
-const EVENT_NAMES: Record<PaymentEventName, true> = {
-  AccountOpened: true,
-  AccountClosed: true,
-  AccountFrozen: true,
-  AccountUnfrozen: true,
-  LimitsSet: true,
-  Issued: true,
-  Redeemed: true,
-  AllowanceApproved: true,
-  PaymentSettled: true,
-  HoldAuthorized: true,
-  HoldCaptured: true,
-  HoldReleased: true,
-  HoldExpired: true,
-  PaymentRefunded: true,
-  CreditsFolded: true,
-  GovernanceInitialized: true,
-  GovernanceProposed: true,
-  GovernanceApproved: true,
-  GovernanceChanged: true,
-};
-
-/** The event names {@link PaymentsClient.events} decodes (others are skipped). */
-export const PAYMENT_EVENT_NAMES = Object.keys(EVENT_NAMES) as readonly PaymentEventName[];
+/** The event names {@link PaymentsClient.events} decodes (others are skipped): @fabpay/model's. */
+export const PAYMENT_EVENT_NAMES: readonly PaymentEventName[] = EVENT_NAMES;
 
 const KNOWN_EVENTS: ReadonlySet<string> = new Set<string>(PAYMENT_EVENT_NAMES);
 

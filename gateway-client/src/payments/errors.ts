@@ -1,61 +1,18 @@
 /**
- * Typed errors for the payments chaincode's error codes (chaincode/src/errors.ts ERROR_CODES).
- * Each code maps to a category and a class, so callers can catch broadly
- * (`instanceof PaymentNotFoundError`) or precisely (`err.paymentCode === 'HOLD_EXPIRED'`).
- *
- * The list below restates the chaincode's list rather than importing it: the client is what
- * backend services install, and importing the chaincode package (even one leaf file of it) would
- * put fabric-shim, fabric-contract-api and their gRPC copy into every service's dependency tree.
- * codes-in-sync.test.ts loads the chaincode's own list and fails when the two differ in any way
- * (content or order), and `CATEGORY` below is typed over the list, so a code cannot be added
- * here without a category either.
+ * Typed errors for the payments chaincode's error codes (@fabpay/model's ERROR_CODES, the list
+ * the chaincode itself throws from). Each code maps to a category and a class, so callers can
+ * catch broadly (`instanceof PaymentNotFoundError`) or precisely
+ * (`err.paymentCode === 'HOLD_EXPIRED'`). `CATEGORY` below is a Record over the model's codes, so
+ * a code added to the model does not compile here until it has a category.
  */
+import { isErrorCode, type ErrorCode } from '@fabpay/model';
 import { ChaincodeError } from '../errors';
 
-/** Every error code the payments chaincode documents, in the chaincode's order. */
-export const PAYMENT_ERROR_CODES = [
-  'INVALID_ARGUMENT',
-  'INVALID_AMOUNT',
-  'UNSUPPORTED_CURRENCY',
-  'CURRENCY_MISMATCH',
-  'ACCOUNT_EXISTS',
-  'ACCOUNT_NOT_FOUND',
-  'ACCOUNT_FROZEN',
-  'ACCOUNT_CLOSED',
-  'BALANCE_NOT_ZERO',
-  'SAME_ACCOUNT',
-  'FORBIDDEN',
-  'INSUFFICIENT_FUNDS',
-  'INSUFFICIENT_ALLOWANCE',
-  'LIMIT_EXCEEDED',
-  'DAILY_LIMIT_EXCEEDED',
-  'DUPLICATE_PAYMENT',
-  'DUPLICATE_OPERATION',
-  'DUPLICATE_HOLD',
-  'DUPLICATE_REFUND',
-  'PAYMENT_NOT_FOUND',
-  'HOLD_NOT_FOUND',
-  'HOLD_NOT_ACTIVE',
-  'HOLD_EXPIRED',
-  'HOLD_NOT_EXPIRED',
-  'REFUND_NOT_FOUND',
-  'REFUND_EXCEEDS_PAYMENT',
-  'CREDIT_NOT_FOUND',
-  'UNKNOWN_TRANSACTION',
-  'CLOCK_SKEW',
-  'ALLOWANCE_MISMATCH',
-  'OPERATION_NOT_FOUND',
-  'GOVERNANCE_NOT_SET',
-  'GOVERNANCE_EXISTS',
-  'GENESIS_MISMATCH',
-  'DUPLICATE_PROPOSAL',
-  'PROPOSAL_NOT_FOUND',
-  'PROPOSAL_NOT_OPEN',
-  'PROPOSAL_STALE',
-  'INTERNAL',
-] as const;
+// Under the names this package has always exported them by.
+export { ERROR_CODES as PAYMENT_ERROR_CODES, isErrorCode as isPaymentErrorCode } from '@fabpay/model';
 
-export type PaymentErrorCode = (typeof PAYMENT_ERROR_CODES)[number];
+/** A documented payments error code. */
+export type PaymentErrorCode = ErrorCode;
 
 /**
  * Broad kinds of rejection, for callers that handle classes of errors alike.
@@ -120,7 +77,7 @@ const CATEGORY: Record<PaymentErrorCode, PaymentErrorCategory> = {
 
 /** The category of a chaincode code (`unknown` for codes this version does not know). */
 export function paymentErrorCategory(code: string): PaymentErrorCategory {
-  return isPaymentErrorCode(code) ? CATEGORY[code] : 'unknown';
+  return isErrorCode(code) ? CATEGORY[code] : 'unknown';
 }
 
 /** A payments chaincode rejection. `paymentCode` is the chaincode's code. */
@@ -175,10 +132,6 @@ const CODE_CLASS: Partial<Record<PaymentErrorCode, typeof PaymentsError>> = {
   INTERNAL: PaymentInternalError,
 };
 
-export function isPaymentErrorCode(code: string): code is PaymentErrorCode {
-  return (PAYMENT_ERROR_CODES as readonly string[]).includes(code);
-}
-
 /**
  * Converts a generic ChaincodeError into the typed payments error; other errors pass through
  * unchanged. fabric-contract-api's own parameter-count message (older chaincode versions; the
@@ -187,9 +140,8 @@ export function isPaymentErrorCode(code: string): code is PaymentErrorCode {
 export function toPaymentsError(err: unknown): unknown {
   if (!(err instanceof ChaincodeError) || err instanceof PaymentsError) return err;
   let code = err.chaincodeCode;
-  if (!isPaymentErrorCode(code) && /^Expected \d+ parameters/.test(err.chaincodeMessage))
-    code = 'INVALID_ARGUMENT';
+  if (!isErrorCode(code) && /^Expected \d+ parameters/.test(err.chaincodeMessage)) code = 'INVALID_ARGUMENT';
   const category = paymentErrorCategory(code);
-  const Class = (isPaymentErrorCode(code) ? CODE_CLASS[code] : undefined) ?? CLASS[category];
+  const Class = (isErrorCode(code) ? CODE_CLASS[code] : undefined) ?? CLASS[category];
   return new Class(code, category, err.chaincodeMessage, err.transactionId, { cause: err });
 }

@@ -5,6 +5,7 @@
  */
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { GatewayError } from '@hyperledger/fabric-gateway';
+import { parseErrorMessage } from '@fabpay/model';
 
 /** The kinds of failure the retry policy distinguishes. */
 export type FailureKind =
@@ -50,18 +51,17 @@ export function grpcCodeName(code: number): string {
 /**
  * Chaincode rejection inside a peer message. Fabric wraps the chaincode's
  * message as "chaincode response 500, <message>"; the payments chaincode
- * starts every message with a stable upper-case code.
+ * starts every message with a stable upper-case code (@fabpay/model's format).
  */
 const CHAINCODE_RESPONSE = /chaincode response (\d+), ?([\s\S]*)$/;
-const LEADING_CODE = /^([A-Z][A-Z0-9_]{2,}):\s*([\s\S]*)$/;
 
 /** Extracts `{code, message}` from a chaincode error text; undefined if it is not one. */
 export function parseChaincodeError(text: string): { code: string; message: string } | undefined {
   const wrapped = CHAINCODE_RESPONSE.exec(text);
   if (!wrapped) return undefined;
   const body = (wrapped[2] ?? '').trim();
-  const coded = LEADING_CODE.exec(body);
-  if (coded) return { code: coded[1] ?? 'CHAINCODE_ERROR', message: (coded[2] ?? '').trim() };
+  const coded = parseErrorMessage(body);
+  if (coded) return { code: coded.code, message: coded.detail };
   return { code: 'CHAINCODE_ERROR', message: body };
 }
 
