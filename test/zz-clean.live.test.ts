@@ -21,7 +21,7 @@ describe('clean', () => {
     await clean(networkOptions());
 
     expect(pids.filter((pid) => processAlive(pid))).toEqual([]);
-    expect(ctx.nodes.map((n) => runningPid(n.process.pidFile))).toEqual(ctx.nodes.map(() => undefined));
+    expect(ctx.nodes.map((n) => runningPid(n.process))).toEqual(ctx.nodes.map(() => undefined));
     expect(caStatus(ctx.topology).filter((c) => c.running)).toEqual([]);
     expect(existsSync(runDir())).toBe(false);
   });

@@ -69,6 +69,7 @@ export { newNodeSigner, type NodeSigner } from './signing';
 export {
   ChaincodeEventStream,
   EventHandlerError,
+  EventStreamFatalError,
   type ChaincodeEvent,
   type ChaincodeEventStreamOptions,
   type ChaincodeEventStreamStats,

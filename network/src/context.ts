@@ -1,6 +1,5 @@
-import type { Topology } from '@fabpay/topology';
+import { runningPid, type Topology } from '@fabpay/topology';
 import type { TopologyPaths } from '@fabpay/ca';
-import { runningPid } from './nodes/processes';
 import { networkLayout, type NetworkLayout } from './layout';
 import { nodeSpecs, type NodeSpec } from './nodes/specs';
 
@@ -44,7 +43,7 @@ export function peersOf(ctx: NetworkContext, org: string): NodeSpec[] {
  * a single orderer endpoint, so with one orderer down (a crash, a restart) it must not be that one.
  */
 export function runningOrderer(ctx: NetworkContext): NodeSpec {
-  const orderer = ctx.orderers.find((o) => runningPid(o.process.pidFile) !== undefined);
+  const orderer = ctx.orderers.find((o) => runningPid(o.process) !== undefined);
   if (!orderer) throw new Error('no orderer is running: start the network with `fabpay-network up`');
   return orderer;
 }

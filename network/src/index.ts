@@ -20,7 +20,8 @@ export {
 } from './network';
 export type { NetworkOptions, UpResult, NetworkStatus, ProcessStatus } from './network';
 export { crashNode, startNode, stopNode, waitHealthy, nodeHealth, PortInUseError } from './nodes/lifecycle';
-export { runningPid, processAlive } from './nodes/processes';
+// Process control lives in @fabpay/topology (shared with the CAs); re-exported for the suites.
+export { runningPid, processAlive } from '@fabpay/topology';
 export type { NodeSpec } from './nodes/specs';
 export type { NetworkContext } from './context';
 export { peersOf } from './context';

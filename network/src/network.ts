@@ -4,7 +4,15 @@
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { binaryPath, binDir, loadTopology, repoRoot, runDir, type Topology } from '@fabpay/topology';
+import {
+  binaryPath,
+  binDir,
+  loadTopology,
+  repoRoot,
+  runDir,
+  runningPid,
+  type Topology,
+} from '@fabpay/topology';
 import { caStatus, paths as caPaths, revokeIdentity, setupOrganizations, stopCAs } from '@fabpay/ca';
 import { createChannel, ordererChannelInfo, peerHeight } from './channel/channel';
 import { pushOrgCrls, type MspUpdateResult } from './channel/msp-update';
@@ -14,7 +22,7 @@ import {
   type DeployOptions,
   type DeployResult,
 } from './chaincode/lifecycle';
-import { stopChaincodeServer } from './chaincode/server';
+import { chaincodeProcess, stopChaincodeServer } from './chaincode/server';
 import { chaincodePort } from './chaincode/endpoints';
 import { networkContext, type NetworkContext } from './context';
 import {
@@ -29,7 +37,6 @@ import { chaincodeFiles } from './layout';
 import { defaultLayout } from './install';
 import { writePeerCoreYaml, writeOrdererYaml } from './nodes/config-files';
 import { nodeHealth, startNode, stopNode, waitHealthy } from './nodes/lifecycle';
-import { runningPid } from './nodes/processes';
 import type { NodeSpec } from './nodes/specs';
 import { writeProfiles } from './profiles';
 import { httpGet } from './util/http';
@@ -273,7 +280,7 @@ export async function status(opts: NetworkOptions = {}): Promise<NetworkStatus> 
   const channel = ctx.topology.channel.name;
   const processes: ProcessStatus[] = [];
   for (const node of ctx.nodes) {
-    const pid = runningPid(node.process.pidFile);
+    const pid = runningPid(node.process);
     const entry: ProcessStatus = {
       name: node.host,
       kind: node.kind,
@@ -303,7 +310,7 @@ export async function status(opts: NetworkOptions = {}): Promise<NetworkStatus> 
     processes.push(entry);
   }
   for (const org of ctx.topology.orgs) {
-    const pid = runningPid(chaincodeFiles(ctx.layout, org.name).pid);
+    const pid = runningPid(chaincodeProcess(ctx, org.name));
     processes.push({
       name: `${org.name} chaincode server`,
       kind: 'chaincode',
@@ -324,7 +331,7 @@ export async function status(opts: NetworkOptions = {}): Promise<NetworkStatus> 
   const leaders = processes.filter((p) => p.leader);
   const result: NetworkStatus = { channel, processes };
   if (leaders.length === 1) result.leader = leaders[0]!.name;
-  if (ctx.peers.some((p) => runningPid(p.process.pidFile) !== undefined)) {
+  if (ctx.peers.some((p) => runningPid(p.process) !== undefined)) {
     const committed = await queryCommitted(ctx).catch(() => undefined);
     if (committed) result.committed = committed;
   }

@@ -121,6 +121,9 @@ describe('payments end to end', () => {
     const me = await shop.payments.whoami();
     expect(me).toMatchObject({ mspId: 'Org2MSP', role: '', admin: false });
     expect(me.id).toContain(`CN=${shopLabel}`);
+    // Issued by Org2's intermediate CA, which is named after its host (ca/README.md).
+    const org2Domain = ctx.peers.find((p) => p.org === 'Org2')!.host.replace(/^[^.]+\./, '');
+    expect(me.id.split('::').at(-1)).toBe(`/C=US/ST=North Carolina/O=Org2/OU=client/CN=ica.${org2Domain}`);
 
     // Accounts and money: payers funded by issue, fan-out and fold (not part of the event check).
     await openAccounts(need(bob), payers, CURRENCY, everywhere);

@@ -145,12 +145,12 @@ describe('native Fabric network', () => {
 
   it('deploys a new chaincode version with sequence + 1 without restarting orderers or peers', async () => {
     const before = await queryCommitted(ctx);
-    const pids = ctx.nodes.map((n) => runningPid(n.process.pidFile));
+    const pids = ctx.nodes.map((n) => runningPid(n.process));
     const result = await deploy(networkOptions());
     expect(result.sequence).toBe(before!.sequence + 1);
     expect(await queryCommitted(ctx)).toEqual({ sequence: result.sequence, version: result.version });
     expect(result.version).not.toBe(before!.version);
-    expect(ctx.nodes.map((n) => runningPid(n.process.pidFile))).toEqual(pids);
+    expect(ctx.nodes.map((n) => runningPid(n.process))).toEqual(pids);
     await waitForChaincodeOnEveryPeer(ctx);
     // `up` afterwards resumes the deployed version and changes nothing.
     const again = await up(networkOptions());

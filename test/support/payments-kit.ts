@@ -386,7 +386,7 @@ export async function holdingsOf(reader: Party, ids: readonly string[]): Promise
  */
 export async function settledEverywhere(ctx: NetworkContext, timeoutMs = 60_000): Promise<void> {
   const channel = ctx.topology.channel.name;
-  const running = ctx.peers.filter((p) => runningPid(p.process.pidFile) !== undefined);
+  const running = ctx.peers.filter((p) => runningPid(p.process) !== undefined);
   const heights = await Promise.all(running.map((p) => ledgerHeight(p, channel)));
   const top = Math.max(0, ...heights.map((h) => h ?? 0));
   if (top > 0) await committedEverywhere(ctx, BigInt(top - 1), timeoutMs);
@@ -465,7 +465,7 @@ export async function committedEverywhere(
   await eventually(
     `every running peer to commit block ${block}`,
     async () => {
-      const running = ctx.peers.filter((p) => runningPid(p.process.pidFile) !== undefined);
+      const running = ctx.peers.filter((p) => runningPid(p.process) !== undefined);
       const heights = await Promise.all(running.map((p) => ledgerHeight(p, channel)));
       return heights.every((h) => h !== undefined && BigInt(h) > block) ? true : undefined;
     },
@@ -517,7 +517,7 @@ export async function kill(node: NodeSpec): Promise<number> {
   if (pid === undefined) throw new Error(`${node.host} was not running, nothing to kill`);
   await eventually(
     `${node.host} (pid ${pid}) to exit`,
-    () => (runningPid(node.process.pidFile) === undefined ? true : undefined),
+    () => (runningPid(node.process) === undefined ? true : undefined),
     {
       timeoutMs: 15_000,
       intervalMs: 50,
@@ -555,7 +555,7 @@ export function ordererCaughtUp(
  */
 export async function healNetwork(ctx: NetworkContext): Promise<void> {
   for (const node of ctx.nodes) {
-    if (runningPid(node.process.pidFile) === undefined) await restart(ctx, node);
+    if (runningPid(node.process) === undefined) await restart(ctx, node);
   }
   await sameHeightEverywhere(ctx);
 }

@@ -13,9 +13,14 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import {
   binaryPath,
+  logTail,
   organizations,
   planPorts,
+  runningPid,
+  startProcess,
+  stopProcess,
   type OrgInfo,
+  type ProcessSpec,
   type PathEnv,
   type Topology,
 } from '@fabpay/topology';
@@ -28,7 +33,6 @@ import { writeIfChanged } from '../msp/files';
 import { OrgSecrets, randomSecret, writePrivateFile } from '../secrets';
 import { caHost, caHosts, serverConfigYaml } from './config';
 import { probeCaInfo, probeHealthz, waitUntil } from './health';
-import { runningPid, startDetached, stopByPidFile, tailLog } from './process';
 
 /** Enrollment ID of every CA's bootstrap admin. */
 export const BOOTSTRAP_ADMIN = 'admin';
@@ -84,6 +88,25 @@ export function tierLabel(org: string, tier: CaTier): string {
   return `${org} ${{ tls: 'TLS CA', root: 'root CA', intermediate: 'intermediate CA' }[tier]}`;
 }
 
+/**
+ * The process of one CA server: the one place its command line, PID file and log are named, for
+ * starting it, telling whether it runs and stopping it.
+ */
+export function serverProcess(ctx: OrgCaContext, tier: CaTier): ProcessSpec {
+  const sp = ctx.paths.servers[tier];
+  return {
+    name: tierLabel(ctx.org.name, tier),
+    command: binaryPath('fabric-ca-server', ctx.env),
+    args: ['start', '-H', sp.home, '-c', sp.config],
+    cwd: sp.home,
+    logFile: sp.logFile,
+    // Owner-only: fabric-ca-server logs its configuration, including the parent CA URL with credentials.
+    logMode: 0o600,
+    pidFile: sp.pidFile,
+    env: { ...process.env, FABRIC_CA_SERVER_HOME: sp.home },
+  };
+}
+
 /** How clients reach one of the org's CA servers (every server's TLS certificate is from the TLS CA). */
 export function endpoint(ctx: OrgCaContext, tier: CaTier): CaEndpoint {
   return {
@@ -109,7 +132,7 @@ export interface CaStatus {
 export function caStatus(topology: Topology, opts: { env?: PathEnv; orgs?: string[] } = {}): CaStatus[] {
   return orgContexts(topology, opts).flatMap((ctx) =>
     CA_TIERS.map((tier) => {
-      const pid = runningPid(ctx.paths.servers[tier].pidFile);
+      const pid = runningPid(serverProcess(ctx, tier));
       return {
         org: ctx.org.name,
         tier,
@@ -176,12 +199,12 @@ export async function startServer(
   const sp = ctx.paths.servers[tier];
   const label = tierLabel(ctx.org.name, tier);
   const timeoutMs = opts.readyTimeoutMs ?? 60_000;
-  if (runningPid(sp.pidFile) !== undefined) {
+  const proc = serverProcess(ctx, tier);
+  if (runningPid(proc) !== undefined) {
     await waitReady(ctx, tier, timeoutMs, () => undefined);
     return 'running';
   }
-  const bin = binaryPath('fabric-ca-server', ctx.env);
-  if (!existsSync(bin)) throw new BinaryMissingError(bin);
+  if (!existsSync(proc.command)) throw new BinaryMissingError(proc.command);
   if (tier !== 'tls' && !(existsSync(sp.tlsCert) && existsSync(sp.tlsKey))) {
     throw new NotSetUpError(`the TLS certificate of the ${label} (${sp.tlsCert})`);
   }
@@ -189,19 +212,11 @@ export async function startServer(
   opts.onProgress?.(
     `starting ${label} on 127.0.0.1:${ctx.ports[tier].listen} (operations ${ctx.ports[tier].operations})`,
   );
-  const pid = startDetached({
-    label,
-    command: bin,
-    args: ['start', '-H', sp.home, '-c', sp.config],
-    cwd: sp.home,
-    logFile: sp.logFile,
-    pidFile: sp.pidFile,
-    env: { ...process.env, FABRIC_CA_SERVER_HOME: sp.home },
-  });
+  const { pid } = startProcess(proc);
   await waitReady(ctx, tier, timeoutMs, () => {
-    if (runningPid(sp.pidFile) === undefined) {
+    if (runningPid(proc) === undefined) {
       throw new CaStartError(
-        `${label} (pid ${pid}) exited during start-up; last lines of ${sp.logFile}:\n${tailLog(sp.logFile)}`,
+        `${label} (pid ${pid}) exited during start-up; last lines of ${sp.logFile}:\n${logTail(sp.logFile, 15)}`,
       );
     }
   });
@@ -239,13 +254,15 @@ async function waitReady(
     );
   } catch (e) {
     if (e instanceof CaStartError) throw e;
-    throw new CaStartError(`${(e as Error).message}\nlast lines of ${sp.logFile}:\n${tailLog(sp.logFile)}`);
+    throw new CaStartError(
+      `${(e as Error).message}\nlast lines of ${sp.logFile}:\n${logTail(sp.logFile, 15)}`,
+    );
   }
 }
 
-/** Stops one CA server (by its PID file) and waits for it to exit. @returns true if it was running. */
+/** Stops one CA server (by its PID record) and waits for it to exit. @returns true if it was running. */
 export async function stopServer(ctx: OrgCaContext, tier: CaTier, onProgress?: Progress): Promise<boolean> {
-  const stopped = await stopByPidFile(ctx.paths.servers[tier].pidFile);
+  const stopped = await stopProcess(serverProcess(ctx, tier), { graceMs: 10_000 });
   if (stopped) onProgress?.(`stopped ${tierLabel(ctx.org.name, tier)}`);
   return stopped;
 }

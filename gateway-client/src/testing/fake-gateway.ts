@@ -89,11 +89,6 @@ export class FakeLedger {
     else setImmediate(commit);
   }
 
-  /** Number of the last block (0: none yet). */
-  get blockHeight(): number {
-    return this.height;
-  }
-
   private commit(txId: string, validationCode: number | undefined): void {
     if (this.committed.has(txId)) {
       // A later copy is committed invalid in a block of its own, never applied.
@@ -146,6 +141,20 @@ export class FakeLedger {
     return () => this.blockListeners.delete(listener);
   }
 
+  /** Appends one block holding one event per payload, each from its own transaction, in order. */
+  emitBlock(name: string, payloads: readonly string[]): void {
+    const block = this.height + 1;
+    const txIds = payloads.map((_, i) => `tx-${block}-${i}`);
+    this.addBlock(txIds.map((txId) => ({ txId, code: peer.TxValidationCode.VALID })));
+    payloads.forEach((payload, i) => this.events.push({ block, txId: txIds[i]!, name, payload }));
+    for (const l of this.eventListeners) l();
+  }
+
+  /** Blocks on the channel, genesis included: what qscc GetChainInfo reports as the height. */
+  get blockHeight(): number {
+    return this.height + 1;
+  }
+
   onEvent(listener: () => void): () => void {
     this.eventListeners.add(listener);
     return () => this.eventListeners.delete(listener);
@@ -178,6 +187,11 @@ export class FakeGatewayPeer {
   private readonly sticky: Partial<Record<FakeMethod, Fault>> = {};
   /** Per-request faults, consulted when no queued or sticky fault applies. */
   faultFor: FaultSelector | undefined;
+  /**
+   * Event streams ignore after_transaction_id and send the whole start block
+   * again, as a peer that replays a block would.
+   */
+  replayStartBlock = false;
   private server: grpc.Server | undefined;
   private readonly streams = new Set<grpc.ServerWritableStream<unknown, unknown>>();
   private readonly deliverStreams = new Set<grpc.ServerDuplexStream<common.Envelope, peer.DeliverResponse>>();
@@ -335,6 +349,8 @@ export class FakeGatewayPeer {
   }
 
   private evaluate(req: gateway.EvaluateRequest): gateway.EvaluateResponse {
+    const chainInfo = this.systemQuery(req);
+    if (chainInfo) return chainInfo;
     const outcome = this.runChaincode(req.getProposedTransaction());
     if (!outcome.ok) {
       const detail = `chaincode response 500, ${outcome.message}`;
@@ -345,6 +361,22 @@ export class FakeGatewayPeer {
     const response = new peer.Response();
     response.setStatus(200);
     response.setPayload(Buffer.from(outcome.payload));
+    const res = new gateway.EvaluateResponse();
+    res.setResult(response);
+    return res;
+  }
+
+  /** qscc GetChainInfo, answered from the shared ledger as a peer would; undefined for other calls. */
+  private systemQuery(req: gateway.EvaluateRequest): gateway.EvaluateResponse | undefined {
+    const proposed = req.getProposedTransaction();
+    if (proposalChaincode(proposed) !== 'qscc') return undefined;
+    const [fn] = proposalArgs(proposed);
+    if (fn !== 'GetChainInfo') return undefined;
+    const info = new common.BlockchainInfo();
+    info.setHeight(this.ledger.blockHeight);
+    const response = new peer.Response();
+    response.setStatus(200);
+    response.setPayload(info.serializeBinary());
     const res = new gateway.EvaluateResponse();
     res.setResult(response);
     return res;
@@ -475,12 +507,10 @@ export class FakeGatewayPeer {
     const startBlock = start?.hasSpecified()
       ? (start.getSpecified()?.getNumber() ?? 0)
       : Number.POSITIVE_INFINITY;
-    const afterTx = request.getAfterTransactionId();
+    const afterTx = this.replayStartBlock ? '' : request.getAfterTransactionId();
     let skipping = afterTx !== '';
-    // With no specified start, deliver from the next block.
-    let next = Number.isFinite(startBlock)
-      ? startBlock
-      : this.ledger.events.reduce((h, e) => Math.max(h, e.block), 0) + 1;
+    // With no specified start, deliver from the next block (the ledger height, as a peer does).
+    let next = Number.isFinite(startBlock) ? startBlock : this.ledger.blockHeight;
     let index = 0;
     const pump = () => {
       while (index < this.ledger.events.length) {
@@ -536,14 +566,14 @@ const DELIVER_SERVICE: grpc.ServiceDefinition = Object.fromEntries(
   ]),
 );
 
-/** The first block a Deliver seek asks for (Fabric: next commit = the ledger height). */
+/** The first block a Deliver seek asks for (Fabric: next commit = the ledger height, genesis included). */
 function seekStart(envelope: common.Envelope, height: number): number {
   const payload = common.Payload.deserializeBinary(envelope.getPayload_asU8());
   const start = orderer.SeekInfo.deserializeBinary(payload.getData_asU8()).getStart();
   if (start?.hasSpecified()) return start.getSpecified()?.getNumber() ?? 0;
-  if (start?.hasNewest()) return Math.max(height, 1);
+  if (start?.hasNewest()) return Math.max(height - 1, 1);
   if (start?.hasOldest()) return 1;
-  return height + 1;
+  return height;
 }
 
 /** The chaincode function and arguments of a signed proposal. */
@@ -556,6 +586,17 @@ function proposalArgs(signedProposal: peer.SignedProposal | undefined): string[]
   return (spec.getChaincodeSpec()?.getInput()?.getArgsList_asU8() ?? []).map((a) =>
     Buffer.from(a).toString(),
   );
+}
+
+/** The chaincode name a signed proposal invokes. */
+function proposalChaincode(signedProposal: peer.SignedProposal | undefined): string {
+  const proposal = peer.Proposal.deserializeBinary(
+    signedProposal?.getProposalBytes_asU8() ?? new Uint8Array(),
+  );
+  const header = common.Header.deserializeBinary(proposal.getHeader_asU8());
+  const channelHeader = common.ChannelHeader.deserializeBinary(header.getChannelHeader_asU8());
+  const extension = peer.ChaincodeHeaderExtension.deserializeBinary(channelHeader.getExtension_asU8());
+  return extension.getChaincodeId()?.getName() ?? '';
 }
 
 /** A gRPC error carrying gateway ErrorDetails the way a Fabric peer sends them. */

@@ -6,10 +6,9 @@
  * the owner's org and a majority of the members) and wait for the commit event.
  */
 import path from 'node:path';
-import { binaryPath } from '@fabpay/topology';
+import { binaryPath, runningPid } from '@fabpay/topology';
 import { chaincodeTarget, peerAdminEnv } from '../admin-cli';
 import { peersOf, runningOrderer, type NetworkContext } from '../context';
-import { runningPid } from '../nodes/processes';
 import type { NodeSpec } from '../nodes/specs';
 import { CommandError, run } from '../util/run';
 
@@ -37,7 +36,7 @@ export class ChaincodeCallError extends Error {
 /** A peer of the organisation whose process runs (the first one when none does). */
 export function orgPeer(ctx: NetworkContext, org: string): NodeSpec {
   const peers = peersOf(ctx, org);
-  const peer = peers.find((p) => runningPid(p.process.pidFile) !== undefined) ?? peers[0];
+  const peer = peers.find((p) => runningPid(p.process) !== undefined) ?? peers[0];
   if (!peer) throw new Error(`organisation ${org} has no peers in the topology`);
   return peer;
 }

@@ -1,18 +1,29 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import net from 'node:net';
-import { repoRoot } from '@fabpay/topology';
+import { logTail, repoRoot, runningPid, startProcess, stopProcess, type ProcessRef } from '@fabpay/topology';
 import { GENESIS_ENV } from '@fabpay/chaincode/dist/endorser';
 import { chaincodeFiles } from '../layout';
 import type { NetworkContext } from '../context';
 import { genesisDigest } from '../governance/terms';
-import { logTail, runningPid, startProcess, stopProcess } from '../nodes/processes';
-import { waitFor } from '../util/wait';
+import { waitForPort } from '../util/tcp';
 import { chaincodePort, chaincodeTls } from './endpoints';
 
 /** The CCaaS entry point of the chaincode workspace. */
 export function chaincodeEntry(ctx: NetworkContext): string {
   return path.join(repoRoot(), ctx.topology.chaincode.path, 'dist', 'server.js');
+}
+
+/**
+ * The organisation's chaincode server process (`node <chaincode>/dist/server.js`), for starting,
+ * stopping and status: the one place its command and PID file are named.
+ */
+export function chaincodeProcess(ctx: NetworkContext, org: string): ProcessRef {
+  return {
+    name: `${org} chaincode server`,
+    command: process.execPath,
+    args: [chaincodeEntry(ctx)],
+    pidFile: chaincodeFiles(ctx.layout, org).pid,
+  };
 }
 
 /**
@@ -29,33 +40,43 @@ export async function startChaincodeServer(
   packageId: string,
 ): Promise<void> {
   const files = chaincodeFiles(ctx.layout, org);
+  const proc = chaincodeProcess(ctx, org);
   const entry = chaincodeEntry(ctx);
   if (!existsSync(entry)) {
     throw new Error(
       `chaincode server ${entry} does not exist: build the chaincode first (npx tsc -b ${ctx.topology.chaincode.path})`,
     );
   }
-  const running = runningPid(files.pid);
+  const running = runningPid(proc);
   const idFile = `${files.pid}.ccid`;
   const genesisFile = `${files.pid}.genesis`;
   const genesis = genesisDigest(ctx.topology);
+  const port = chaincodePort(ctx, org);
+  // The peers are about to connect to it (started now, or by an earlier `up` that was cut short).
+  const listening = (): Promise<void> =>
+    waitForPort(`${org}'s chaincode server`, port, {
+      timeoutMs: 30_000,
+      stillRunning: () => {
+        if (runningPid(proc) === undefined) {
+          throw new Error(`the chaincode server exited; its log ends:\n${logTail(files.log)}`);
+        }
+      },
+      describeLast: () => logTail(files.log),
+    });
   if (running !== undefined) {
     const recorded = (file: string): string => (existsSync(file) ? readFileSync(file, 'utf8').trim() : '');
-    if (recorded(idFile) === packageId && recorded(genesisFile) === genesis) return;
+    if (recorded(idFile) === packageId && recorded(genesisFile) === genesis) return listening();
     ctx.progress(
       recorded(idFile) === packageId
         ? `chaincode: restarting ${org}'s server: its genesis governance digest is not the topology's`
         : `chaincode: restarting ${org}'s server for package ${packageId}`,
     );
-    await stopProcess(files.pid, `${org} chaincode server`);
+    await stopProcess(proc);
   }
-  const port = chaincodePort(ctx, org);
   const tls = chaincodeTls(ctx, org);
   ctx.progress(`chaincode: starting ${org}'s server on 127.0.0.1:${port}`);
   startProcess({
-    name: `${org} chaincode server`,
-    command: process.execPath,
-    args: [entry],
+    ...proc,
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
@@ -67,33 +88,12 @@ export async function startChaincodeServer(
       [GENESIS_ENV]: genesis,
     },
     logFile: files.log,
-    pidFile: files.pid,
   });
   writeFileSync(idFile, `${packageId}\n`);
   writeFileSync(genesisFile, `${genesis}\n`);
-  await waitFor(
-    `${org}'s chaincode server to listen on 127.0.0.1:${port}`,
-    async () => {
-      if (runningPid(files.pid) === undefined) {
-        throw new Error(`the chaincode server exited; its log ends:\n${logTail(files.log)}`);
-      }
-      return (await canConnect(port)) ? true : undefined;
-    },
-    { timeoutMs: 30_000, describeLast: () => logTail(files.log) },
-  );
+  await listening();
 }
 
 export async function stopChaincodeServer(ctx: NetworkContext, org: string): Promise<boolean> {
-  return stopProcess(chaincodeFiles(ctx.layout, org).pid, `${org} chaincode server`);
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
+  return stopProcess(chaincodeProcess(ctx, org));
 }

@@ -65,8 +65,19 @@ export async function createChannel(ctx: NetworkContext): Promise<void> {
   }
   for (const peer of ctx.peers) {
     const org = ctx.caPaths.org(peer.org);
-    const list = await peerCli(ctx.layout, org, peer, ['channel', 'list'], { allowFailure: true });
-    if (list.code === 0 && list.stdout.split('\n').includes(channel)) continue;
+    // Retried until the peer answers: read once while its listener is not yet open, a failed
+    // list would send a peer that already has the channel to `join`, which then fails for good
+    // ("ledger already exists").
+    const list = await waitFor(
+      `${peer.host}'s peer endpoint (channel list, port ${peer.listen})`,
+      async () => {
+        const res = await peerCli(ctx.layout, org, peer, ['channel', 'list'], { allowFailure: true });
+        if (res.code === 0) return res;
+        throw new Error(res.stderr.trim().split('\n').slice(-1).join(' '));
+      },
+      { timeoutMs: 60_000, intervalMs: 500 },
+    );
+    if (list.stdout.split('\n').includes(channel)) continue;
     ctx.progress(`channel ${channel}: ${peer.host} joins`);
     await waitFor(
       `${peer.host} to join ${channel}`,

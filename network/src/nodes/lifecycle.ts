@@ -3,8 +3,9 @@ import { mkdirSync } from 'node:fs';
 import type { NetworkContext } from '../context';
 import { nodeFiles } from '../layout';
 import { httpGet } from '../util/http';
+import { waitForPort } from '../util/tcp';
 import { waitFor } from '../util/wait';
-import { killProcess, logTail, runningPid, startProcess, stopProcess } from './processes';
+import { killProcess, logTail, runningPid, startProcess, stopProcess } from '@fabpay/topology';
 import type { NodeSpec } from './specs';
 
 /** Thrown when a port the network needs is taken by another process. */
@@ -52,20 +53,43 @@ export async function nodeHealth(node: NodeSpec): Promise<{ ok: boolean; detail:
 
 /** Starts one node unless it is running, then waits for its /healthz. */
 export async function startNode(ctx: NetworkContext, node: NodeSpec): Promise<boolean> {
-  if (runningPid(node.process.pidFile) !== undefined) return false;
+  if (runningPid(node.process) !== undefined) return false;
   await checkPorts(node);
   mkdirSync(nodeFiles(ctx.layout, node.host).data, { recursive: true });
   startProcess(node.process);
   return true;
 }
 
-/** Waits until the node answers healthy on its operations port; fails with the tail of its log. */
+/**
+ * Waits until the node is ready for use: healthy on its operations port (/healthz), then
+ * accepting connections on the gRPC listeners clients use: the listen port and, for an orderer,
+ * the admin (channel participation) port. /healthz alone is not enough: it can answer before the
+ * other listeners are open. Fails with the tail of its log, at once if the process exits.
+ */
 export async function waitHealthy(node: NodeSpec, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  await waitOperationsHealthy(node, timeoutMs);
+  const listeners: [number, string][] = [[node.listen, 'listen']];
+  if (node.kind === 'orderer') listeners.push([node.second, 'admin']);
+  for (const [port, role] of listeners) {
+    await waitForPort(`${node.host}'s ${role} endpoint`, port, {
+      timeoutMs: Math.max(1_000, deadline - Date.now()),
+      stillRunning: () => {
+        if (runningPid(node.process) === undefined) {
+          throw new Error(`${node.host} exited; its log ends:\n${logTail(node.process.logFile)}`);
+        }
+      },
+      describeLast: () => `${node.host} log ends:\n${logTail(node.process.logFile)}`,
+    });
+  }
+}
+
+async function waitOperationsHealthy(node: NodeSpec, timeoutMs: number): Promise<void> {
   let last = '';
   await waitFor(
     `${node.host} to report healthy on 127.0.0.1:${node.operations}/healthz`,
     async () => {
-      if (runningPid(node.process.pidFile) === undefined) {
+      if (runningPid(node.process) === undefined) {
         throw new Error(`${node.host} exited; its log ends:\n${logTail(node.process.logFile)}`);
       }
       const h = await nodeHealth(node);
@@ -80,10 +104,10 @@ export async function waitHealthy(node: NodeSpec, timeoutMs = 60_000): Promise<v
 }
 
 export function stopNode(node: NodeSpec): Promise<boolean> {
-  return stopProcess(node.process.pidFile, node.host);
+  return stopProcess(node.process);
 }
 
 /** SIGKILLs a node (fault injection). Returns the killed pid. */
 export function crashNode(node: NodeSpec): Promise<number | undefined> {
-  return killProcess(node.process.pidFile, node.host);
+  return killProcess(node.process);
 }

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { binaryPath, organizations, planPorts, type Topology } from '@fabpay/topology';
 import type { TopologyPaths } from '@fabpay/ca';
 import { nodeFiles, type NetworkLayout } from '../layout';
-import type { ProcessSpec } from './processes';
+import type { ProcessSpec } from '@fabpay/topology';
 
 /** Everything the network needs to know about one orderer or peer. */
 export interface NodeSpec {
