@@ -28,7 +28,18 @@ import {
 } from './profile';
 import { resolveRetryPolicy, type RetryPolicy } from './retry/policy';
 import { newNodeSigner, type NodeSigner } from './signing';
-import { TransactionRunner, type SubmitResult, type TransactionRequest } from './transactions';
+import {
+  CommitTracker,
+  DEFAULT_COMMIT_TRACKER_OPTIONS,
+  type CommitTrackerOptions,
+  type CommitTrackerStatus,
+} from './commits/tracker';
+import {
+  TransactionRunner,
+  type CommitTracking,
+  type SubmitResult,
+  type TransactionRequest,
+} from './transactions';
 
 /** The identity transactions are signed with. */
 export interface ClientIdentity {
@@ -63,6 +74,18 @@ export interface FabpayClientOptions {
   readonly logger?: Logger;
   /** Random source for backoff jitter (tests pass a fixed one). */
   readonly random?: () => number;
+  /**
+   * How a submit learns its commit (default `stream`): `stream` watches one
+   * filtered block-event stream per channel (peer Deliver service) that
+   * answers every submit of this client, falling back to CommitStatus when
+   * it cannot (not started yet, a gap after a reconnect, down, or no commit
+   * within `deadlines.commitStatusMs`); `status` makes one CommitStatus call
+   * per transaction, holding a gateway slot for the whole wait. The
+   * outcome rules are the same either way.
+   */
+  readonly commitTracking?: CommitTracking;
+  /** Reconnect settings of the commit tracking stream. */
+  readonly commitStream?: Partial<CommitTrackerOptions>;
 }
 
 /** Options for {@link FabpayClient.fromProfile}. */
@@ -99,6 +122,7 @@ export class FabpayClient {
   readonly mspId: string;
   private readonly pool: ConnectionPool;
   private readonly runner: TransactionRunner;
+  private readonly tracker: CommitTracker | undefined;
   private readonly logger: Logger;
   private readonly identity: ClientIdentity;
   private readonly signer: NodeSigner;
@@ -141,6 +165,17 @@ export class FabpayClient {
       this.metrics,
       this.logger,
     );
+    this.tracker =
+      (options.commitTracking ?? 'stream') === 'stream'
+        ? new CommitTracker(
+            this.pool,
+            options.channel,
+            this.metrics,
+            this.logger,
+            { ...DEFAULT_COMMIT_TRACKER_OPTIONS, ...options.commitStream },
+            this.random,
+          )
+        : undefined;
     this.runner = new TransactionRunner(
       this.pool,
       options.channel,
@@ -149,6 +184,7 @@ export class FabpayClient {
       this.metrics,
       this.logger,
       this.random,
+      this.tracker,
     );
   }
 
@@ -255,9 +291,17 @@ export class FabpayClient {
     return stream;
   }
 
-  /** Pool snapshot: per-endpoint state, in-flight calls, stats, queue length. */
-  status(): PoolStatus & { readonly activeRequests: number } {
-    return { ...this.pool.status(), closed: this.closing, activeRequests: this.active.size };
+  /**
+   * Pool snapshot: per-endpoint state, in-flight calls, stats, queue length;
+   * and the commit tracking stream's state when `commitTracking` is `stream`.
+   */
+  status(): PoolStatus & { readonly activeRequests: number; readonly commitStream?: CommitTrackerStatus } {
+    return {
+      ...this.pool.status(),
+      closed: this.closing,
+      activeRequests: this.active.size,
+      ...(this.tracker ? { commitStream: this.tracker.status() } : {}),
+    };
   }
 
   /**
@@ -285,6 +329,11 @@ export class FabpayClient {
       }),
     ]);
     clearTimeout(timer);
+    // After the drain, so submits waiting on the stream could finish; any
+    // still waiting fall back to CommitStatus, which the pool now refuses
+    // ("outcome unknown", with the transaction ID).
+    this.pool.stopAccepting();
+    await this.tracker?.close();
     this.pool.close();
     this.logger.info({ drained }, 'closed');
     return drained;

@@ -133,3 +133,58 @@ export class GatewayRequestError extends FabpayError {
     if (options?.transactionId) this.transactionId = options.transactionId;
   }
 }
+
+/**
+ * The gateway refused an endorsement (the proposal was never endorsed, so
+ * nothing was submitted): a definite failure. A chaincode's own rejection is
+ * a {@link ChaincodeError} instead, and giving up after retries on every
+ * endpoint an {@link EndpointsUnavailableError} or a
+ * {@link DeadlineExceededError} with `stage` `endorse`. Like fabric-gateway's
+ * EndorseError, it carries the proposal's transaction ID.
+ */
+export class EndorseError extends GatewayRequestError {
+  constructor(
+    grpcCode: string,
+    message: string,
+    details: readonly { address: string; mspId: string; message: string }[] = [],
+    options?: FabpayErrorOptions,
+  ) {
+    super('endorse', grpcCode, message, details, options);
+  }
+}
+
+/**
+ * The gateway's Submit answer proves the envelope was not accepted for
+ * ordering (outcomes.ts `provesNotAccepted`), and no earlier send of it may
+ * have been: a definite failure, with the transaction ID. Any other Submit
+ * failure, once a send has started, is a
+ * {@link TransactionOutcomeUnknownError} (whose `cause` may be a
+ * SubmitError).
+ */
+export class SubmitError extends GatewayRequestError {
+  constructor(
+    grpcCode: string,
+    message: string,
+    details: readonly { address: string; mspId: string; message: string }[] = [],
+    options?: FabpayErrorOptions,
+  ) {
+    super('submit', grpcCode, message, details, options);
+  }
+}
+
+/**
+ * A CommitStatus call failed in a way that is not retried (e.g.
+ * PERMISSION_DENIED). Thrown as is by `getTransactionStatus` and `resolve`;
+ * inside a submit the envelope has already been sent, so the caller gets a
+ * {@link TransactionOutcomeUnknownError} with this error as its `cause`.
+ */
+export class CommitStatusError extends GatewayRequestError {
+  constructor(
+    grpcCode: string,
+    message: string,
+    details: readonly { address: string; mspId: string; message: string }[] = [],
+    options?: FabpayErrorOptions,
+  ) {
+    super('commitStatus', grpcCode, message, details, options);
+  }
+}

@@ -19,7 +19,12 @@ export type {
   FabpayClientOptions,
   FromProfileOptions,
 } from './client';
-export type { SubmitResult, TransactionRequest } from './transactions';
+export type { CommitTracking, SubmitResult, TransactionRequest } from './transactions';
+export {
+  DEFAULT_COMMIT_TRACKER_OPTIONS,
+  type CommitTrackerOptions,
+  type CommitTrackerStatus,
+} from './commits/tracker';
 export { validationCodeName } from './transactions';
 export {
   outcomeUnknown,
@@ -31,11 +36,14 @@ export {
 export {
   ChaincodeError,
   ClientClosedError,
+  CommitStatusError,
   DeadlineExceededError,
+  EndorseError,
   EndpointsUnavailableError,
   FabpayError,
   GatewayRequestError,
   QueueFullError,
+  SubmitError,
   TransactionInvalidError,
   TransactionOutcomeUnknownError,
 } from './errors';

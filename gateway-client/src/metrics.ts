@@ -27,6 +27,12 @@ export class ClientMetrics {
   readonly queueLength: Gauge;
   /** 1 for the endpoint's current state, 0 for the others. */
   readonly endpointState: Gauge<'endpoint' | 'state'>;
+  /** Commit outcomes learned, by source (`stream`: the block-event stream; `status`: a CommitStatus call). */
+  readonly commits: Counter<'source'>;
+  /** Submits that waited on the stream and fell back to CommitStatus, by reason (timeout, gap, down, closed). */
+  readonly commitFallbacks: Counter<'reason'>;
+  /** Interruptions of the commit tracking stream (each followed by a reconnect). */
+  readonly commitStreamReconnects: Counter;
 
   constructor(options: MetricsOptions = {}) {
     this.registry = options.registry ?? new Registry();
@@ -66,6 +72,23 @@ export class ClientMetrics {
       name: `${p}endpoint_state`,
       help: 'Endpoint health state (1 = current state)',
       labelNames: ['endpoint', 'state'],
+      registers,
+    });
+    this.commits = new Counter({
+      name: `${p}commits_total`,
+      help: 'Commit outcomes learned, by source (stream or status)',
+      labelNames: ['source'],
+      registers,
+    });
+    this.commitFallbacks = new Counter({
+      name: `${p}commit_fallbacks_total`,
+      help: 'Stream commit waits that fell back to CommitStatus, by reason',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.commitStreamReconnects = new Counter({
+      name: `${p}commit_stream_reconnects_total`,
+      help: 'Interruptions of the commit tracking block-event stream',
       registers,
     });
   }

@@ -1,7 +1,10 @@
 /**
- * The outcome rules of a submit, in one place. The submit path
- * (transactions.ts) asks this module what to tell the caller; nothing else
- * decides between "failed" and "unknown".
+ * The outcome rules of a submit, in one place. The submit path (the stages
+ * in stages/ and their orchestrator, transactions.ts) asks this module what
+ * to tell the caller; nothing else decides between "failed" and "unknown".
+ * A commit seen on the block-event stream (commits/) is as good as a commit
+ * status; a stream failure is never a reason to say "failed": the submit
+ * falls back to CommitStatus calls, and then to "unknown".
  *
  * A caller is told:
  *
@@ -42,10 +45,13 @@ import { status as GrpcStatus } from '@grpc/grpc-js';
 import { GatewayError, StatusCode, type Status } from '@hyperledger/fabric-gateway';
 import {
   ChaincodeError,
+  CommitStatusError,
   DeadlineExceededError,
+  EndorseError,
   EndpointsUnavailableError,
   FabpayError,
   GatewayRequestError,
+  SubmitError,
   TransactionOutcomeUnknownError,
 } from './errors';
 import type { Classification } from './retry/classify';
@@ -254,11 +260,17 @@ export function toTypedError(stage: Stage, error: unknown, failure: Classificati
     );
   }
   const details = error instanceof GatewayError ? error.details : [];
-  return new GatewayRequestError(
-    stage,
-    failure.grpcCode ?? 'CLIENT',
-    `${stage} failed: ${describe(error)}`,
-    details,
-    options,
-  );
+  const grpcCode = failure.grpcCode ?? 'CLIENT';
+  const message = `${stage} failed: ${describe(error)}`;
+  // Each stage's refusal is its own class (as in fabric-gateway), all of them GatewayRequestErrors.
+  switch (stage) {
+    case 'endorse':
+      return new EndorseError(grpcCode, message, details, options);
+    case 'submit':
+      return new SubmitError(grpcCode, message, details, options);
+    case 'commitStatus':
+      return new CommitStatusError(grpcCode, message, details, options);
+    case 'evaluate':
+      return new GatewayRequestError(stage, grpcCode, message, details, options);
+  }
 }

@@ -38,13 +38,35 @@ export interface BenchArgs {
   keep: boolean;
   jsonOnly: boolean;
   skipUpstream: boolean;
+  /**
+   * Commit tracking of this client; the first is the main one, every one is measured on uniform
+   * back to back (each with a client of its own, warmed up), for CPU per payment and slots held.
+   */
+  commit: CommitTracking[];
+  /**
+   * Per-payer ordering of debits (PaymentsClient orderDebits); the first is the main one, the
+   * others are measured on fanout at --fanout-concurrency right after the main fanout rows.
+   */
+  ordering: Ordering[];
+}
+
+export type CommitTracking = 'stream' | 'status';
+export type Ordering = 'on' | 'off';
+
+function choices<T extends string>(flag: string, value: string, allowed: readonly T[]): T[] {
+  const list = value.split(',').map((v) => v.trim());
+  for (const v of list)
+    if (!(allowed as readonly string[]).includes(v))
+      throw new Error(`--${flag}: expected ${allowed.join(' or ')}, got "${v}"`);
+  if (new Set(list).size !== list.length) throw new Error(`--${flag}: "${value}" repeats a value`);
+  return list as T[];
 }
 
 const USAGE = `usage: npm run bench -- [--payments N] [--workloads uniform,hot,fanout] [--concurrency C]
   [--sequential-payments N] [--sequential-seconds S] [--fanout-payments N] [--fanout-concurrency C]
   [--upstream-wave N] [--connections N] [--in-flight N] [--time-cap S] [--batch 250ms/500,1s/500]
   [--capability V2_0,V3_0] [--endorsement majority,any] [--custody on,off] [--payers N] [--warmup N]
-  [--skip-upstream] [--keep] [--json-only]`;
+  [--commit stream,status] [--ordering on,off] [--skip-upstream] [--keep] [--json-only]`;
 
 function int(name: string, v: string | undefined, dflt: number, min = 1): number {
   if (v === undefined) return dflt;
@@ -73,6 +95,8 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       endorsement: { type: 'string' },
       capability: { type: 'string' },
       custody: { type: 'string' },
+      commit: { type: 'string' },
+      ordering: { type: 'string' },
       payers: { type: 'string' },
       warmup: { type: 'string' },
       'skip-upstream': { type: 'boolean', default: false },
@@ -139,5 +163,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     keep: values.keep ?? false,
     jsonOnly: values['json-only'] ?? false,
     skipUpstream: values['skip-upstream'] ?? false,
+    commit: choices('commit', values.commit ?? 'stream,status', ['stream', 'status'] as const),
+    ordering: choices('ordering', values.ordering ?? 'on,off', ['on', 'off'] as const),
   };
 }

@@ -19,7 +19,24 @@ export interface PaymentSubmitter {
   conflictRetries(): Promise<number>;
   /** Every retry the client made itself so far, by `stage/reason` (empty for clients without retries). */
   retryCounts(): Promise<Record<string, number>>;
+  /**
+   * Gateway slots held so far: seconds of pool slots (one per stage call in flight: Evaluate,
+   * Endorse, Submit, CommitStatus) summed over calls, with the commits learned per source and the
+   * block-event streams open. Undefined for clients that do not keep these figures.
+   */
+  slots?(): Promise<SlotUsage>;
   close(): Promise<void>;
+}
+
+export interface SlotUsage {
+  /** Slot-seconds summed over every stage call, and those of CommitStatus calls alone. */
+  readonly slotSeconds: number;
+  readonly commitStatusSlotSeconds: number;
+  /** Commits learned from the block-event stream, and from CommitStatus calls. */
+  readonly commitsViaStream: number;
+  readonly commitsViaStatus: number;
+  /** Block-event streams this client holds open (each on one peer, outside the gateway slots). */
+  readonly streamsOpen: number;
 }
 
 export interface LoadOptions {

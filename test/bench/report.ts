@@ -1,7 +1,7 @@
 /** Turns load results into the report's JSON and a short human table. */
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { round, type CpuReport } from './cpu';
-import type { LoadResult } from './load';
+import type { LoadResult, SlotUsage } from './load';
 import { ratio, summarize, type LatencySummary } from './stats';
 
 export type ClientKind = 'fabpay' | 'upstream-sequential' | 'upstream-concurrent';
@@ -18,6 +18,23 @@ export interface RunReport {
   custody: string;
   concurrency: number;
   mode: 'workers' | 'waves';
+  /** This client's commit tracking and debit ordering ('' for the upstream clients). */
+  commitTracking: string;
+  ordering: string;
+  /**
+   * Gateway slots: slot-milliseconds per committed payment (a CommitStatus call holds its slot
+   * for the whole commit wait; the block-event stream holds none, and is counted in
+   * `streamsOpen`), the mean number of slots held over the run (slot-seconds / wall seconds), and
+   * where commits were learned. Null for clients that do not keep these figures.
+   */
+  gatewaySlots: {
+    slotMsPerPayment: number;
+    commitStatusSlotMsPerPayment: number;
+    meanSlotsHeld: number;
+    commitsViaStream: number;
+    commitsViaStatus: number;
+    streamsOpen: number;
+  } | null;
   payments: { attempted: number; committed: number; failed: number };
   committedPerSecond: number;
   latencyMs: LatencySummary;
@@ -54,8 +71,28 @@ export function runReport(args: {
   conflictRetries: number;
   clientRetries: Record<string, number>;
   cpu: CpuReport;
+  commitTracking?: string;
+  ordering?: string;
+  /** The client's slot figures before and after the run. */
+  slots?: { before: SlotUsage; after: SlotUsage };
 }): RunReport {
   const { load, cpu } = args;
+  const perCommitted = (x: number): number => (load.committed > 0 ? round(x / load.committed, 2) : 0);
+  const gatewaySlots = args.slots
+    ? {
+        slotMsPerPayment: perCommitted((args.slots.after.slotSeconds - args.slots.before.slotSeconds) * 1000),
+        commitStatusSlotMsPerPayment: perCommitted(
+          (args.slots.after.commitStatusSlotSeconds - args.slots.before.commitStatusSlotSeconds) * 1000,
+        ),
+        meanSlotsHeld:
+          load.wallSeconds > 0
+            ? round((args.slots.after.slotSeconds - args.slots.before.slotSeconds) / load.wallSeconds, 1)
+            : 0,
+        commitsViaStream: args.slots.after.commitsViaStream - args.slots.before.commitsViaStream,
+        commitsViaStatus: args.slots.after.commitsViaStatus - args.slots.before.commitsViaStatus,
+        streamsOpen: args.slots.after.streamsOpen,
+      }
+    : null;
   const perPayment: Record<string, number> = {};
   let total = 0;
   for (const [k, v] of Object.entries(cpu.seconds)) {
@@ -76,6 +113,9 @@ export function runReport(args: {
     custody: args.custody,
     concurrency: args.concurrency,
     mode: args.mode,
+    commitTracking: args.commitTracking ?? '',
+    ordering: args.ordering ?? '',
+    gatewaySlots,
     payments: { attempted: load.attempted, committed: load.committed, failed: load.failed },
     committedPerSecond: round(load.wallSeconds > 0 ? load.committed / load.wallSeconds : 0, 1),
     latencyMs: summarize(load.latenciesMs),
@@ -133,6 +173,9 @@ export function table(runs: readonly RunReport[]): string {
     'conflicts seen/to callers',
     'cpu s ord/peer/cc/client/other',
     'cpu ms/payment',
+    'client cpu ms/payment',
+    'slot ms/payment',
+    'mean slots held',
     'capacity/s',
   ];
   const rows = runs.map((r) => [
@@ -153,6 +196,9 @@ export function table(runs: readonly RunReport[]): string {
       .map((s) => s.toFixed(1))
       .join('/'),
     (r.cpu.msPerCommittedPayment.total ?? 0).toFixed(1),
+    (r.cpu.msPerCommittedPayment.client ?? 0).toFixed(2),
+    r.gatewaySlots ? r.gatewaySlots.slotMsPerPayment.toFixed(0) : '-',
+    r.gatewaySlots ? r.gatewaySlots.meanSlotsHeld.toFixed(1) : '-',
     r.cpu.capacityEstimatePerSecond.toFixed(0),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));

@@ -10,7 +10,10 @@
  *   (3) the same with naive concurrency: Promise.all over waves of payments on one connection;
  * and, with this client on the uniform (and hot) workload, other block-cutting settings (channel
  * config update), a one-org endorsement policy (chaincode upgrade) and, on uniform right after the
- * main uniform row, governance custody off as well as on (each on accounts opened under it).
+ * main uniform row, governance custody off as well as on (each on accounts opened under it); then
+ * uniform once per commit tracking mode (--commit: the block-event stream or one CommitStatus call
+ * per payment), back to back, each with a client of its own (client CPU per payment, gateway slots
+ * held); and, after the main fanout rows, fanout without per-payer debit ordering (--ordering).
  * Prints JSON on stdout (progress and a table on stderr) and, unless --keep, removes the network
  * at the end.
  */
@@ -18,7 +21,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { connectionProfileFile } from '@fabpay/network';
 import { CpuSampler } from './cpu';
-import { parseBenchArgs, type BenchArgs } from './args';
+import { parseBenchArgs, type BenchArgs, type CommitTracking, type Ordering } from './args';
 import { runLoad, type LoadOptions, type PaymentSubmitter } from './load';
 import {
   BENCH_HOME,
@@ -62,6 +65,24 @@ class Bench {
     readonly args: BenchArgs,
     readonly log: (line: string) => void,
   ) {}
+
+  /** This client with the given commit tracking and debit ordering (the main ones by default). */
+  openFabpay(
+    commitTracking: CommitTracking = this.args.commit[0]!,
+    ordering: Ordering = this.args.ordering[0]!,
+  ): Promise<FabpaySubmitter> {
+    return FabpaySubmitter.open({
+      profile: this.profile,
+      wallet: this.wallet,
+      identity: IDENTITY,
+      channel: CHANNEL,
+      chaincode: CHAINCODE,
+      connectionsPerEndpoint: this.args.connectionsPerEndpoint,
+      maxInFlightPerEndpoint: this.args.maxInFlightPerEndpoint,
+      commitTracking,
+      ordering,
+    });
+  }
 
   accountsFor(settings: Settings): Accounts {
     const accounts = this.accounts.get(settings.custody);
@@ -119,12 +140,14 @@ class Bench {
     const sampler = new CpuSampler(await trackedProcesses(() => undefined));
     const retriesBefore = await submitter.conflictRetries();
     const countsBefore = await submitter.retryCounts();
+    const slotsBefore = await submitter.slots?.();
     this.log(
       `[bench] run ${label}: up to ${opts.count} payments, ${opts.concurrency} ${opts.mode === 'waves' ? 'per Promise.all wave' : 'in flight'}, cap ${opts.timeCapMs / 1000} s`,
     );
     sampler.begin();
     const load = await runLoad(submitter, workload, opts);
     const cpu = sampler.end();
+    const slotsAfter = await submitter.slots?.();
     const retries = (await submitter.conflictRetries()) - retriesBefore;
     const clientRetries: Record<string, number> = {};
     for (const [k, v] of Object.entries(await submitter.retryCounts())) {
@@ -146,6 +169,10 @@ class Bench {
       conflictRetries: retries,
       clientRetries,
       cpu,
+      ...(submitter instanceof FabpaySubmitter
+        ? { commitTracking: submitter.commitTracking, ordering: submitter.ordering }
+        : {}),
+      ...(slotsBefore && slotsAfter ? { slots: { before: slotsBefore, after: slotsAfter } } : {}),
     });
     this.runs.push(report);
     this.log(
@@ -155,7 +182,7 @@ class Bench {
     return report;
   }
 
-  async warmup(settings: Settings): Promise<void> {
+  async warmup(settings: Settings, submitter: FabpaySubmitter = this.fabpay): Promise<void> {
     if (this.args.warmup === 0) return;
     const workload = makeWorkload(
       'uniform',
@@ -164,7 +191,7 @@ class Bench {
       7,
     );
     this.log(`[bench] warm-up: ${this.args.warmup} payments (${settingsLabel(settings)}), not measured`);
-    await runLoad(this.fabpay, workload, {
+    await runLoad(submitter, workload, {
       count: this.args.warmup,
       concurrency: this.args.concurrency,
       timeCapMs: 60_000,
@@ -261,15 +288,7 @@ async function main(): Promise<void> {
     const org = ctx.topology.orgs[0]!;
     bench.profile = connectionProfileFile(ctx, org.name);
     bench.wallet = ctx.caPaths.org(org.name).walletDir;
-    bench.fabpay = await FabpaySubmitter.open({
-      profile: bench.profile,
-      wallet: bench.wallet,
-      identity: IDENTITY,
-      channel: CHANNEL,
-      chaincode: CHAINCODE,
-      connectionsPerEndpoint: args.connectionsPerEndpoint,
-      maxInFlightPerEndpoint: args.maxInFlightPerEndpoint,
-    });
+    bench.fabpay = await bench.openFabpay();
 
     // Accounts per custody setting, the main one last so governance keeps it for the rest of the
     // run. A payment creates no key that takes a custody policy (payment records, credits and
@@ -290,6 +309,22 @@ async function main(): Promise<void> {
           await bench.warmup(other);
           await bench.measure('fabpay', bench.fabpay, w, bench.fabpayLoad(w), other);
         }
+        // Commit tracking, back to back, each mode with a client of its own and nothing else
+        // open in this process (an idle client's stream would still read every block, and its
+        // CPU would count against the run).
+        if (args.commit.length > 1) {
+          await bench.fabpay.close();
+          for (const commit of args.commit) {
+            const submitter = await bench.openFabpay(commit);
+            try {
+              await bench.warmup(main, submitter);
+              await bench.measure('fabpay', submitter, w, bench.fabpayLoad(w), main, `/commit-${commit}`);
+            } finally {
+              await submitter.close();
+            }
+          }
+          bench.fabpay = await bench.openFabpay();
+        }
         continue;
       }
       if (w !== 'fanout') {
@@ -304,8 +339,24 @@ async function main(): Promise<void> {
           w,
           { ...bench.fabpayLoad(w), concurrency },
           main,
-          `/c${concurrency}`,
+          `/c${concurrency}/ordering-${args.ordering[0]}`,
         );
+      }
+      // Per-payer debit ordering: the other settings, concurrently (one at a time it changes nothing).
+      for (const ordering of args.ordering.slice(1)) {
+        const submitter = await bench.openFabpay(undefined, ordering);
+        try {
+          await bench.measure(
+            'fabpay',
+            submitter,
+            w,
+            bench.fabpayLoad(w),
+            main,
+            `/c${args.fanoutConcurrency}/ordering-${ordering}`,
+          );
+        } finally {
+          await submitter.close();
+        }
       }
     }
     if (!args.skipUpstream) {

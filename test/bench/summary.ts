@@ -194,6 +194,38 @@ export function summary(
         note: 'against upstream sequential with the main settings (its rate is bound by the block latency), upstream concurrent with the same settings',
       }
     : null;
+  // Commit tracking: the uniform rows measured back to back, one client per mode.
+  const commitTracking = args.commit.map((mode) => {
+    const r = runs.find((x) => x.label.endsWith(`/commit-${mode}`));
+    return {
+      commitTracking: mode,
+      how:
+        mode === 'stream'
+          ? 'one filtered block-event stream per channel (peer Deliver service), CommitStatus only as fallback'
+          : 'one CommitStatus call per payment, holding a gateway slot for the whole commit wait',
+      committedPerSecond: r ? rate(r) : null,
+      p50: r?.latencyMs.p50 ?? null,
+      p99: r?.latencyMs.p99 ?? null,
+      failed: r?.payments.failed ?? null,
+      clientCpuMsPerPayment: r?.cpu.msPerCommittedPayment.client ?? null,
+      totalCpuMsPerPayment: r?.cpu.msPerCommittedPayment.total ?? null,
+      gatewaySlots: r?.gatewaySlots ?? null,
+      otherProcessesShareOfBusyCpu: r?.cpu.shareOfBusy.otherOnMachine ?? null,
+    };
+  });
+  // Per-payer debit ordering on fanout (one payer), at --fanout-concurrency.
+  const ordering = args.ordering.map((o) => {
+    const r = runs.find((x) => x.label.endsWith(`/c${args.fanoutConcurrency}/ordering-${o}`));
+    return {
+      ordering: o,
+      committedPerSecond: r ? rate(r) : null,
+      p50: r?.latencyMs.p50 ?? null,
+      p99: r?.latencyMs.p99 ?? null,
+      failed: r?.payments.failed ?? null,
+      conflicts: r?.conflicts ?? null,
+      clientCpuMsPerPayment: r?.cpu.msPerCommittedPayment.client ?? null,
+    };
+  });
   const limiter = uniform ? biggestSpender(uniform) : undefined;
   return {
     benchmark: 'fabpay end-to-end payments',
@@ -232,6 +264,14 @@ export function summary(
       settings: custody,
       cpuMsPerPaymentOnMinusOff: custodyCost,
       measuredOn: `fabpay client, uniform workload, ${main.capability}/${main.endorsement}/${mainBatch}, back to back`,
+    },
+    commitTracking: {
+      settings: commitTracking,
+      measuredOn: `fabpay client, uniform workload, ${main.capability}/${main.endorsement}/${mainBatch}/custody-${main.custody}, back to back, each mode a client of its own after a warm-up`,
+    },
+    ordering: {
+      settings: ordering,
+      measuredOn: `fabpay client, fanout workload (one payer), ${args.fanoutConcurrency} in flight`,
     },
     bestConfiguration,
     limits: uniform

@@ -8,6 +8,8 @@
  * | submit        | resend the SAME signed envelope            | fail      | fail  |
  * | commitStatus  | transport: ask another endpoint;           | -         | fail  |
  * |               | deadline: resend the SAME envelope, ask again |        |       |
+ * | commit stream | no commit within commitStatusMs: resend the SAME envelope, then |
+ * |               | ask CommitStatus; a gap or the stream down: ask CommitStatus   |
  *
  * Validation codes after commit: MVCC_READ_CONFLICT and PHANTOM_READ_CONFLICT
  * are retried with a FRESH proposal (new transaction ID, re-simulated against

@@ -5,14 +5,17 @@
  * submitted through one is visible through another, duplicates are detected
  * by transaction ID (DUPLICATE_TXID) and never applied twice, and failures
  * (UNAVAILABLE, delays, conflicts, chaincode errors, lost transactions,
- * dead peers) are injected per call.
+ * dead peers) are injected per call. Each commit is a block of its own,
+ * served as filtered blocks by the peer Deliver service (DeliverFiltered),
+ * as the commit tracking stream reads them.
  *
  * Test-only: not exported from the package index.
  */
 import * as grpc from '@grpc/grpc-js';
-import { common, gateway, google, peer } from '@hyperledger/fabric-protos';
+import { common, gateway, google, orderer, peer } from '@hyperledger/fabric-protos';
 
-export type FakeMethod = 'evaluate' | 'endorse' | 'submit' | 'commitStatus' | 'chaincodeEvents';
+export type FakeMethod =
+  'evaluate' | 'endorse' | 'submit' | 'commitStatus' | 'chaincodeEvents' | 'deliverFiltered';
 
 /** One injected behaviour for one call. */
 export interface Fault {
@@ -27,6 +30,16 @@ export interface Fault {
   readonly lose?: boolean;
   /** Submit only: accept and commit it with this validation code. */
   readonly validationCode?: number;
+  /** Submit only: accept, and commit it this much later (the block is cut late). */
+  readonly commitDelayMs?: number;
+  /** DeliverFiltered only: start this many blocks after the requested one (a gap). */
+  readonly skipBlocks?: number;
+}
+
+/** One block of the fake ledger: its transactions and their validation codes. */
+export interface FakeBlock {
+  readonly number: number;
+  readonly txs: readonly { readonly txId: string; readonly code: number }[];
 }
 
 /**
@@ -55,6 +68,9 @@ export class FakeLedger {
   /** Validation codes to use for the next commits, in order (then VALID). */
   readonly nextValidationCodes: number[] = [];
   readonly events: { block: number; txId: string; name: string; payload: string }[] = [];
+  /** Every block, in order (block N at index N - 1). */
+  readonly blocks: FakeBlock[] = [];
+  private readonly blockListeners = new Set<() => void>();
   private readonly committed = new Map<string, Committed>();
   private readonly waiters = new Map<string, ((c: Committed) => void)[]>();
   private readonly eventListeners = new Set<() => void>();
@@ -68,17 +84,23 @@ export class FakeLedger {
     this.envelopes.set(txId, copies);
     if (fault?.lose) return;
     // Order asynchronously, like a block being cut after the Submit returns.
-    setImmediate(() => this.commit(txId, fault?.validationCode));
+    const commit = () => this.commit(txId, fault?.validationCode);
+    if (fault?.commitDelayMs) setTimeout(commit, fault.commitDelayMs);
+    else setImmediate(commit);
   }
 
   private commit(txId: string, validationCode: number | undefined): void {
     if (this.committed.has(txId)) {
+      // A later copy is committed invalid in a block of its own, never applied.
       this.duplicates++;
+      this.addBlock([{ txId, code: peer.TxValidationCode.DUPLICATE_TXID }]);
       return;
     }
     const code = validationCode ?? this.nextValidationCodes.shift() ?? peer.TxValidationCode.VALID;
     const c = { code, block: ++this.height };
     this.committed.set(txId, c);
+    this.blocks.push({ number: c.block, txs: [{ txId, code }] });
+    for (const l of this.blockListeners) l();
     if (code === peer.TxValidationCode.VALID) {
       this.applied.push(txId);
       this.events.push({ block: c.block, txId, name: 'Committed', payload: txId });
@@ -101,15 +123,30 @@ export class FakeLedger {
 
   /** Appends an event in a block of its own (for event stream tests). */
   emitEvent(name: string, payload: string): void {
-    const block = ++this.height;
+    const block = this.addBlock([{ txId: `tx-${this.height + 1}`, code: peer.TxValidationCode.VALID }]);
     this.events.push({ block, txId: `tx-${block}`, name, payload });
     for (const l of this.eventListeners) l();
   }
 
+  /** Appends a block with these transactions; returns its number. */
+  addBlock(txs: FakeBlock['txs']): number {
+    const number = ++this.height;
+    this.blocks.push({ number, txs });
+    for (const l of this.blockListeners) l();
+    return number;
+  }
+
+  onBlock(listener: () => void): () => void {
+    this.blockListeners.add(listener);
+    return () => this.blockListeners.delete(listener);
+  }
+
   /** Appends one block holding one event per payload, each from its own transaction, in order. */
   emitBlock(name: string, payloads: readonly string[]): void {
-    const block = ++this.height;
-    payloads.forEach((payload, i) => this.events.push({ block, txId: `tx-${block}-${i}`, name, payload }));
+    const block = this.height + 1;
+    const txIds = payloads.map((_, i) => `tx-${block}-${i}`);
+    this.addBlock(txIds.map((txId) => ({ txId, code: peer.TxValidationCode.VALID })));
+    payloads.forEach((payload, i) => this.events.push({ block, txId: txIds[i]!, name, payload }));
     for (const l of this.eventListeners) l();
   }
 
@@ -132,6 +169,7 @@ export class FakeGatewayPeer {
     submit: 0,
     commitStatus: 0,
     chaincodeEvents: 0,
+    deliverFiltered: 0,
   };
   /** Client addresses (ip:port) seen: one per HTTP/2 connection. */
   readonly connections = new Set<string>();
@@ -144,6 +182,7 @@ export class FakeGatewayPeer {
     submit: [],
     commitStatus: [],
     chaincodeEvents: [],
+    deliverFiltered: [],
   };
   private readonly sticky: Partial<Record<FakeMethod, Fault>> = {};
   /** Per-request faults, consulted when no queued or sticky fault applies. */
@@ -155,6 +194,7 @@ export class FakeGatewayPeer {
   replayStartBlock = false;
   private server: grpc.Server | undefined;
   private readonly streams = new Set<grpc.ServerWritableStream<unknown, unknown>>();
+  private readonly deliverStreams = new Set<grpc.ServerDuplexStream<common.Envelope, peer.DeliverResponse>>();
 
   private constructor(
     readonly ledger: FakeLedger,
@@ -193,8 +233,22 @@ export class FakeGatewayPeer {
     if (!server) return;
     for (const s of this.streams) s.destroy(new Error('peer stopped'));
     this.streams.clear();
+    this.dropDeliverStreams();
     server.forceShutdown();
     await new Promise((r) => setImmediate(r));
+  }
+
+  /** Ends every open DeliverFiltered stream with UNAVAILABLE (the peer stays up). */
+  dropDeliverStreams(): void {
+    for (const s of this.deliverStreams) {
+      s.emit('error', statusError(grpc.status.UNAVAILABLE, 'deliver stream dropped', []));
+    }
+    this.deliverStreams.clear();
+  }
+
+  /** Open DeliverFiltered streams. */
+  get openDeliverStreams(): number {
+    return this.deliverStreams.size;
   }
 
   /** Restarts on the same port. */
@@ -217,6 +271,14 @@ export class FakeGatewayPeer {
           gateway.ChaincodeEventsResponse
         >,
       ) => this.chaincodeEvents(call),
+    });
+    server.addService(DELIVER_SERVICE, {
+      deliver: (call: grpc.ServerDuplexStream<common.Envelope, peer.DeliverResponse>) =>
+        call.emit('error', statusError(grpc.status.UNIMPLEMENTED, 'fake peer: full blocks not served', [])),
+      deliverFiltered: (call: grpc.ServerDuplexStream<common.Envelope, peer.DeliverResponse>) =>
+        this.deliverFiltered(call),
+      deliverWithPrivateData: (call: grpc.ServerDuplexStream<common.Envelope, peer.DeliverResponse>) =>
+        call.emit('error', statusError(grpc.status.UNIMPLEMENTED, 'fake peer: private data not served', [])),
     });
     this.port = await new Promise<number>((resolve, reject) =>
       server.bindAsync(`127.0.0.1:${this.port}`, grpc.ServerCredentials.createInsecure(), (err, port) =>
@@ -374,6 +436,57 @@ export class FakeGatewayPeer {
     return res;
   }
 
+  /** Serves filtered blocks from the requested position (peer Deliver service). */
+  private deliverFiltered(call: grpc.ServerDuplexStream<common.Envelope, peer.DeliverResponse>): void {
+    this.calls.deliverFiltered++;
+    const fault = this.takeFault('deliverFiltered');
+    if (fault?.code !== undefined) {
+      call.emit(
+        'error',
+        statusError(fault.code, fault.message ?? `injected ${grpc.status[fault.code]}`, fault.details ?? []),
+      );
+      return;
+    }
+    this.deliverStreams.add(call);
+    let unsubscribe: () => void = () => undefined;
+    const end = () => {
+      unsubscribe();
+      this.deliverStreams.delete(call);
+    };
+    call.on('cancelled', end);
+    call.on('error', end);
+    call.once('data', (envelope: common.Envelope) => {
+      let next = seekStart(envelope, this.ledger.blockHeight) + (fault?.skipBlocks ?? 0);
+      const channel = common.ChannelHeader.deserializeBinary(
+        common.Payload.deserializeBinary(envelope.getPayload_asU8()).getHeader()?.getChannelHeader_asU8() ??
+          new Uint8Array(),
+      ).getChannelId();
+      const pump = () => {
+        if (!this.deliverStreams.has(call)) return;
+        for (let b = this.ledger.blocks[next - 1]; b; b = this.ledger.blocks[next - 1]) {
+          const block = new peer.FilteredBlock();
+          block.setChannelId(channel);
+          block.setNumber(b.number);
+          block.setFilteredTransactionsList(
+            b.txs.map((t) => {
+              const tx = new peer.FilteredTransaction();
+              tx.setTxid(t.txId);
+              tx.setType(common.HeaderType.ENDORSER_TRANSACTION);
+              tx.setTxValidationCode(t.code as peer.TxValidationCodeMap[keyof peer.TxValidationCodeMap]);
+              return tx;
+            }),
+          );
+          const res = new peer.DeliverResponse();
+          res.setFilteredBlock(block);
+          call.write(res);
+          next++;
+        }
+      };
+      unsubscribe = this.ledger.onBlock(pump);
+      pump();
+    });
+  }
+
   /** Streams events from the requested position, skipping up to after_transaction_id. */
   private chaincodeEvents(
     call: grpc.ServerWritableStream<gateway.SignedChaincodeEventsRequest, gateway.ChaincodeEventsResponse>,
@@ -430,6 +543,37 @@ export class FakeGatewayPeer {
     call.on('close', unsubscribe);
     pump();
   }
+}
+
+/**
+ * The peer Deliver service. Defined here rather than taken from
+ * fabric-protos' generated one, whose serializers check `instanceof` and
+ * refuse messages built from another copy of the generated classes (jest
+ * can load more than one).
+ */
+const DELIVER_SERVICE: grpc.ServiceDefinition = Object.fromEntries(
+  ['Deliver', 'DeliverFiltered', 'DeliverWithPrivateData'].map((name) => [
+    name.charAt(0).toLowerCase() + name.slice(1),
+    {
+      path: `/protos.Deliver/${name}`,
+      requestStream: true,
+      responseStream: true,
+      requestSerialize: (m: common.Envelope) => Buffer.from(m.serializeBinary()),
+      requestDeserialize: (b: Buffer) => common.Envelope.deserializeBinary(new Uint8Array(b)),
+      responseSerialize: (m: peer.DeliverResponse) => Buffer.from(m.serializeBinary()),
+      responseDeserialize: (b: Buffer) => peer.DeliverResponse.deserializeBinary(new Uint8Array(b)),
+    },
+  ]),
+);
+
+/** The first block a Deliver seek asks for (Fabric: next commit = the ledger height, genesis included). */
+function seekStart(envelope: common.Envelope, height: number): number {
+  const payload = common.Payload.deserializeBinary(envelope.getPayload_asU8());
+  const start = orderer.SeekInfo.deserializeBinary(payload.getData_asU8()).getStart();
+  if (start?.hasSpecified()) return start.getSpecified()?.getNumber() ?? 0;
+  if (start?.hasNewest()) return Math.max(height - 1, 1);
+  if (start?.hasOldest()) return 1;
+  return height;
 }
 
 /** The chaincode function and arguments of a signed proposal. */

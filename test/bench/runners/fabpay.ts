@@ -11,7 +11,8 @@ import {
   PaymentsError,
   TransactionInvalidError,
 } from '@fabpay/gateway-client';
-import type { Outcome, PaymentSubmitter } from '../load';
+import type { CommitTracking, Ordering } from '../args';
+import type { Outcome, PaymentSubmitter, SlotUsage } from '../load';
 import type { PaymentSpec } from '../workloads';
 
 export interface FabpayRunnerOptions {
@@ -22,7 +23,14 @@ export interface FabpayRunnerOptions {
   chaincode: string;
   connectionsPerEndpoint: number;
   maxInFlightPerEndpoint: number;
+  /** How submits learn their commit (FabpayClient commitTracking). */
+  commitTracking: CommitTracking;
+  /** Per-payer ordering of debits (PaymentsClient orderDebits). */
+  ordering: Ordering;
 }
+
+/** Stage calls that each hold a pool slot (and one of the peer's gateway slots) while in flight. */
+const SLOT_STAGES = new Set(['evaluate', 'endorse', 'submit', 'commitStatus']);
 
 const CONFLICTS = new Set(['MVCC_READ_CONFLICT', 'PHANTOM_READ_CONFLICT']);
 
@@ -48,13 +56,17 @@ export function classifyFabpayError(err: unknown): Outcome {
 
 export class FabpaySubmitter implements PaymentSubmitter {
   readonly name: string;
+  readonly commitTracking: CommitTracking;
+  readonly ordering: Ordering;
 
   private constructor(
     readonly client: FabpayClient,
     readonly payments: PaymentsClient,
     options: FabpayRunnerOptions,
   ) {
-    this.name = `fabpay-gateway-client (${options.connectionsPerEndpoint} conn/peer, ${options.maxInFlightPerEndpoint} in flight/peer)`;
+    this.name = `fabpay-gateway-client (${options.connectionsPerEndpoint} conn/peer, ${options.maxInFlightPerEndpoint} in flight/peer, commit tracking ${options.commitTracking}, debit ordering ${options.ordering})`;
+    this.commitTracking = options.commitTracking;
+    this.ordering = options.ordering;
   }
 
   static async open(options: FabpayRunnerOptions): Promise<FabpaySubmitter> {
@@ -65,8 +77,13 @@ export class FabpaySubmitter implements PaymentSubmitter {
       channel: options.channel,
       connectionsPerEndpoint: options.connectionsPerEndpoint,
       maxInFlightPerEndpoint: options.maxInFlightPerEndpoint,
+      commitTracking: options.commitTracking,
     });
-    return new FabpaySubmitter(client, new PaymentsClient(client, { chaincode: options.chaincode }), options);
+    const payments = new PaymentsClient(client, {
+      chaincode: options.chaincode,
+      orderDebits: options.ordering === 'on',
+    });
+    return new FabpaySubmitter(client, payments, options);
   }
 
   async pay(p: PaymentSpec): Promise<Outcome> {
@@ -90,6 +107,27 @@ export class FabpaySubmitter implements PaymentSubmitter {
     for (const v of (await this.client.metrics.retries.get()).values)
       out[`${v.labels.stage}/${v.labels.reason}`] = v.value;
     return out;
+  }
+
+  async slots(): Promise<SlotUsage> {
+    let slotSeconds = 0;
+    let commitStatusSlotSeconds = 0;
+    for (const v of (await this.client.metrics.stageSeconds.get()).values) {
+      const stage = String(v.labels.stage);
+      if (v.metricName?.endsWith('_sum') !== true || !SLOT_STAGES.has(stage)) continue;
+      slotSeconds += v.value;
+      if (stage === 'commitStatus') commitStatusSlotSeconds += v.value;
+    }
+    const commits = (await this.client.metrics.commits.get()).values;
+    const via = (source: string) => commits.find((v) => v.labels.source === source)?.value ?? 0;
+    const stream = this.client.status().commitStream;
+    return {
+      slotSeconds,
+      commitStatusSlotSeconds,
+      commitsViaStream: via('stream'),
+      commitsViaStatus: via('status'),
+      streamsOpen: stream && stream.state !== 'idle' && stream.state !== 'closed' ? 1 : 0,
+    };
   }
 
   async close(): Promise<void> {
