@@ -209,6 +209,17 @@ describe('FabpayClient against fake gateways', () => {
     expect(overall).toBeInstanceOf(DeadlineExceededError);
   });
 
+  it('keeps endorsing past maxEndpointAttempts while endorsements time out and the overall deadline allows', async () => {
+    // A busy endorser (or one waiting for its chaincode to be relaunched) answers after the
+    // endorse stage deadline; nothing was ordered, so giving up early would fail a payment the
+    // caller's deadline still had room for.
+    h = await startHarness(2, { deadlines: { endorseMs: 100 }, retry: { maxEndpointAttempts: 2 } });
+    for (const p of h.peers) p.inject('endorse', { delayMs: 300 }, 3);
+    const res = await h.client.submit({ chaincode: 'cc', transaction: 'Pay' });
+    expect(h.ledger.applied).toEqual([res.transactionId]);
+    expect(h.peers[0]!.calls.endorse + h.peers[1]!.calls.endorse).toBe(7);
+  });
+
   it('bounds in-flight calls per endpoint, queues behind, and fails fast past the queue limit', async () => {
     h = await startHarness(1, { maxInFlightPerEndpoint: 2, maxQueueLength: 3 });
     h.peers[0]!.always('evaluate', { delayMs: 200 });

@@ -135,8 +135,12 @@ describe('outcome rules', () => {
     expect(down).toBeInstanceOf(EndpointsUnavailableError);
     expect((down as EndpointsUnavailableError).transactionId).toMatch(/^[0-9a-f]{64}$/);
 
-    h.peers[0]!.inject('endorse', { delayMs: 300 }, 2);
-    const slow = await h.client.submit({ chaincode: 'cc', transaction: 'Pay' }).catch((e: unknown) => e);
+    // Slow endorsements are retried until the overall deadline, which then fails it (nothing was sent).
+    h.peers[0]!.always('endorse', { delayMs: 300 });
+    const slow = await h.client
+      .submit({ chaincode: 'cc', transaction: 'Pay', deadlines: { overallMs: 1_000 } })
+      .catch((e: unknown) => e);
+    h.peers[0]!.always('endorse', undefined);
     expect(slow).toBeInstanceOf(DeadlineExceededError);
     expect((slow as DeadlineExceededError).transactionId).toMatch(/^[0-9a-f]{64}$/);
   });

@@ -56,7 +56,9 @@ export class AccountQueue {
     }
     const current: Lane = lane ?? { tail: Promise.resolve(), size: 0 };
     current.size++;
-    const result = current.tail.then(call);
+    // An idle account's call starts now, not a microtask later: the caller (and the pool's
+    // active-request count) sees it in flight as soon as it was made, as without ordering.
+    const result = lane ? current.tail.then(call) : new Promise<T>((resolve) => resolve(call()));
     const done = result.then(
       () => undefined,
       () => undefined,

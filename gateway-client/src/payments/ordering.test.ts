@@ -149,14 +149,33 @@ describe('AccountQueue', () => {
     expect(() => new AccountQueue({ maxQueuedPerAccount: 1.5 })).toThrow(/whole number/);
   });
 
+  it('starts a call on an idle account at once (no added latency), the next after it', async () => {
+    const q = new AccountQueue();
+    const started: string[] = [];
+    const first = q.run('a', () => (started.push('first'), Promise.resolve()));
+    const second = q.run('a', () => (started.push('second'), Promise.resolve()));
+    const other = q.run('b', () => (started.push('other'), Promise.resolve()));
+    expect(started).toEqual(['first', 'other']);
+    await Promise.all([first, second, other]);
+    expect(started).toEqual(['first', 'other', 'second']);
+  });
+
+  it('turns a call that throws synchronously into a rejection', async () => {
+    const q = new AccountQueue();
+    await expect(
+      q.run('a', () => {
+        throw new Error('sync');
+      }),
+    ).rejects.toThrow('sync');
+    expect(await q.run('a', () => Promise.resolve(1))).toBe(1);
+  });
+
   it('forgets an account once its calls are done', async () => {
     const q = new AccountQueue();
     let release: () => void = () => undefined;
     const first = q.run('a', () => new Promise<void>((r) => (release = r)));
     const second = q.run('a', () => Promise.resolve('second'));
     expect(q.depth('a')).toBe(2);
-    // The first call starts on a later microtask, once the (empty) lane before it settled.
-    await new Promise((r) => setImmediate(r));
     release();
     await first;
     expect(await second).toBe('second');

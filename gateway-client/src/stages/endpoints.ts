@@ -79,8 +79,12 @@ export async function onEndpoints<T>(
   const blamed = new Set<string>();
   let last: Attempt<T> | undefined;
   // Attempts that count against maxEndpointAttempts. Waiting for an
-  // unavailable chaincode does not: it is retried, with the longer resend
-  // backoff, for as long as the deadline allows.
+  // unavailable chaincode does not, nor does an endorsement that ran out of
+  // its stage deadline (a busy endorser, or one waiting on a chaincode being
+  // relaunched): nothing was ordered, so both are retried, with the longer
+  // resend backoff, for as long as the overall deadline allows. Giving up
+  // after a few slow endorsements would fail payments the deadline still
+  // had room for.
   let counted = 0;
   for (let n = 0; counted < ctx.policy.maxEndpointAttempts; n++) {
     const lease = await ctx.pool.acquire({ exclude, deadline, admitted: admitted || n > 0, stage });
@@ -88,7 +92,9 @@ export async function onEndpoints<T>(
     if (result.ok) return result.value;
     last = result;
     if (decide(stage, result.failure) === 'fail') throw toTypedError(stage, result.error, result.failure);
-    const waitForChaincode = result.failure.reason === 'chaincode_unavailable';
+    const waitForChaincode =
+      result.failure.reason === 'chaincode_unavailable' ||
+      (stage === 'endorse' && result.failure.kind === 'deadline');
     if (!waitForChaincode) counted++;
     ctx.metrics.retries.inc({ stage, reason: result.failure.reason });
     ctx.logger.debug(
