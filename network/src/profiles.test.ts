@@ -15,7 +15,7 @@ import { run } from './util/run';
 interface Entry {
   url: string;
   mspid?: string;
-  tlsCACerts: { path: string; pem: string[] };
+  tlsCACerts: { path: string; pem: string };
 }
 
 describe('connection profiles and admin env files', () => {
@@ -58,7 +58,12 @@ describe('connection profiles and admin env files', () => {
       organizations: Record<string, { certificateAuthorities?: string[] }>;
       certificateAuthorities: Record<
         string,
-        Entry & { caName: string; 'x-fabpay-registrar': { wallet: string; label: string } }
+        {
+          url: string;
+          caName: string;
+          tlsCACerts: { path: string; pem: string[] };
+          'x-fabpay-registrar': { wallet: string; label: string };
+        }
       >;
     };
 
@@ -86,7 +91,11 @@ describe('connection profiles and admin env files', () => {
     for (const [host, e] of entries) {
       const node = ctx.nodes.find((n) => n.host === host)!;
       expect(e.url).toBe(`grpcs://localhost:${node.listen}`);
-      expect(e.tlsCACerts.pem).toEqual([readFileSync(ctx.caPaths.org(node.org).tlsCaCert, 'utf8')]);
+      // One PEM string: fabric-common refuses an array for peers and orderers.
+      expect(e.tlsCACerts).toEqual({
+        path: ctx.caPaths.org(node.org).tlsCaCert,
+        pem: readFileSync(ctx.caPaths.org(node.org).tlsCaCert, 'utf8'),
+      });
     }
     expect(new Set(entries.map(([, e]) => e.url)).size).toBe(entries.length);
     expect(Object.values(p.orderers).every((o) => o.mspid === 'OrdererMSP')).toBe(true);

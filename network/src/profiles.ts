@@ -25,9 +25,13 @@ export function adminEnvFile(ctx: NetworkContext, org: string): string {
   return path.join(ctx.layout.profilesDir, `${org.toLowerCase()}-admin.env`);
 }
 
-/** A TLS root in both forms the profile format allows: a file path and the inline PEM. */
-function tlsRoot(file: string): { path: string; pem: string[] } {
-  return { path: file, pem: [readFileSync(file, 'utf8')] };
+/**
+ * A TLS root in both forms the profile format allows: a file path and the inline PEM. Node
+ * entries need the PEM as one string (fabric-common's Endpoint refuses an array); CA entries as
+ * an array, fabric-ca-client's `trustedRoots`, as in Fabric's own sample profiles.
+ */
+function tlsRoot(file: string): { path: string; pem: string } {
+  return { path: file, pem: readFileSync(file, 'utf8') };
 }
 
 /** A peer or orderer entry: one URL host (localhost), the org's TLS root, its TLS name. */
@@ -59,7 +63,7 @@ function certificateAuthority(ctx: NetworkContext, org: string): [string, Record
     {
       url: `https://${LOCAL_HOST}:${ports.cas.intermediate.listen}`,
       caName: caName('intermediate', org),
-      tlsCACerts: tlsRoot(orgPaths.tlsCaCert),
+      tlsCACerts: { path: orgPaths.tlsCaCert, pem: [tlsRoot(orgPaths.tlsCaCert).pem] },
       httpOptions: { verify: true },
       'x-fabpay-registrar': {
         wallet: orgPaths.registrarStore,
