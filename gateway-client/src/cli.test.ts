@@ -188,7 +188,7 @@ describe('fabpay CLI', () => {
       );
     });
 
-    it('refuses to guess: an identity in several orgs, an unknown one, or no network at all', async () => {
+    it('refuses to guess: an identity in several orgs, an unknown one, a stopped network, none at all', async () => {
       const home = await localNetwork();
       const twice = await cliIn(dir, ['balance', 'acct-1', '--identity', 'admin'], { FABPAY_HOME: home });
       expect(twice.code).toBe(2);
@@ -198,6 +198,17 @@ describe('fabpay CLI', () => {
       const unknown = await cliIn(dir, ['balance', 'acct-1', '--identity', 'zed'], { FABPAY_HOME: home });
       expect(unknown.code).toBe(2);
       expect(unknown.stderr).toMatch(/no identity "zed" .*Org1: admin, alice; Org2: admin/);
+
+      // A network that was brought down keeps its profiles; its PID files tell it is not running.
+      const pidFile = path.join(home, 'run', 'network', 'nodes', 'peer0.org1', 'node.pid');
+      await fs.mkdir(path.dirname(pidFile), { recursive: true });
+      await fs.writeFile(pidFile, '99999999\n'); // above any pid_max: no such process
+      const stopped = await cliIn(dir, ['balance', 'acct-1', '--identity', 'alice'], { FABPAY_HOME: home });
+      expect(stopped.code).toBe(2);
+      expect(stopped.stderr).toMatch(/local network in .* is not running .*npx fabpay-network up/);
+      await fs.writeFile(pidFile, `${process.pid}\n`);
+      const running = await cliIn(dir, ['balance', 'acct-1', '--identity', 'alice'], { FABPAY_HOME: home });
+      expect(running.code).toBe(0);
 
       const empty = path.join(dir, 'empty');
       await fs.mkdir(empty);

@@ -7,8 +7,10 @@
  *
  * - the fabpay home is `$FABPAY_HOME`, else the nearest `.fabric` directory at or above the
  *   working directory (the repository's git-ignored state directory);
- * - `<home>/run/network/profiles/connection-<org>.json` are the profiles of a network that is up
- *   (`fabpay-network down` removes the whole run directory);
+ * - `<home>/run/network/profiles/connection-<org>.json` are the profiles of a network that was
+ *   brought up (`down` keeps them, `clean` removes them); `<home>/run/network/nodes/<peer host>/
+ *   node.pid` says whether its peers run, so a stopped network is reported at once instead of
+ *   after the request deadline;
  * - each profile names its organisation's identity store in `x-fabpay.wallet`; identities are
  *   `<wallet>/<label>.id` files.
  *
@@ -43,6 +45,8 @@ export interface LocalProfile {
   readonly org: string;
   readonly mspId: string | undefined;
   readonly wallet: string | undefined;
+  /** Peer names (host names) of the profile. */
+  readonly peers: string[];
 }
 
 /** Directory holding the local network's profiles: `<home>/run/network/profiles`. */
@@ -74,6 +78,7 @@ function readProfile(file: string): LocalProfile {
     client?: { organization?: unknown };
     organizations?: Record<string, { mspid?: unknown }>;
     'x-fabpay'?: { wallet?: unknown };
+    peers?: Record<string, unknown>;
   };
   const org = typeof p.client?.organization === 'string' ? p.client.organization : path.basename(file);
   const mspId = p.organizations?.[org]?.mspid;
@@ -83,7 +88,34 @@ function readProfile(file: string): LocalProfile {
     org,
     mspId: typeof mspId === 'string' ? mspId : undefined,
     wallet: typeof wallet === 'string' ? path.resolve(path.dirname(file), wallet) : undefined,
+    peers: Object.keys(p.peers ?? {}),
   };
+}
+
+/** True when the PID is a live process (EPERM: alive, but another user's). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Whether any of the profile's peers runs, by the PID files the network tool keeps; undefined
+ * when there are none to judge by (another layout: let the connection find out).
+ */
+export function peersRunning(home: string, profile: LocalProfile): boolean | undefined {
+  let judged = false;
+  for (const host of profile.peers) {
+    const pidFile = path.join(home, 'run', 'network', 'nodes', host, 'node.pid');
+    if (!existsSync(pidFile)) continue;
+    judged = true;
+    const pid = Number(readFileSync(pidFile, 'utf8').trim());
+    if (Number.isInteger(pid) && pid > 0 && processAlive(pid)) return true;
+  }
+  return judged ? false : undefined;
 }
 
 /** The profiles of the local network in `home`, sorted by file name. */
@@ -166,6 +198,12 @@ export function resolveConnection(
 
   if (candidates.length === 1) {
     const picked = candidates[0]!;
+    if (peersRunning(home, picked) === false) {
+      throw new LocalNetworkError(
+        `the local network in ${home} is not running (none of ${picked.org}'s peers has a live process): ` +
+          'start it with `npx fabpay-network up`, or give --profile for another network',
+      );
+    }
     const wallet = given.wallet ?? picked.wallet!;
     return {
       profile: picked.file,
