@@ -114,13 +114,7 @@ export function nodeSpecs(topology: Topology, caPaths: TopologyPaths, layout: Ne
           CORE_PEER_CHAINCODEADDRESS: addr(p.chaincode),
           CORE_PEER_CHAINCODELISTENADDRESS: addr(p.chaincode),
           CORE_PEER_GOSSIP_BOOTSTRAP: (others.length ? others : [addr(p.listen)]).join(' '),
-          // What discovery hands to clients (the endpoint in the peer's gossip alive message). It is
-          // `localhost`, the one host name the connection profiles use too, so that fabric-network
-          // (whose discovery matches peers by URL, and with asLocalhost rewrites any discovered host
-          // to `localhost`) sees each profile peer once, with asLocalhost true or false. The TLS
-          // certificates name localhost. The internal endpoint stays 127.0.0.1: gossip skips an
-          // anchor peer (channel config: 127.0.0.1) whose address equals its own internal endpoint.
-          CORE_PEER_GOSSIP_EXTERNALENDPOINT: `localhost:${p.listen}`,
+          CORE_PEER_GOSSIP_EXTERNALENDPOINT: addr(p.listen),
           CORE_PEER_GOSSIP_ENDPOINT: addr(p.listen),
           CORE_PEER_LOCALMSPID: org.mspId,
           CORE_PEER_MSPCONFIGPATH: caPaths.node(node.host).msp,
