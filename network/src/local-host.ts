@@ -5,9 +5,8 @@
  * discovered peers to the profile's by URL, so any other name lists each peer twice. Every node and
  * CA TLS certificate names localhost.
  *
- * With `asLocalhost: false` discovery uses the peers' own gossip endpoints (127.0.0.1), so each
- * peer is then listed twice. Peers advertising `localhost` would fix that, but in a trial the peer
- * gateways then endorsed a 500-payment run about half as fast (many "Endorse call timed out"), for
- * a reason not yet found; the node addresses stay 127.0.0.1 until that is understood.
+ * Peers advertise the same name (./nodes/specs), so with `asLocalhost: false` discovery names
+ * them as the profile does too. Orderers are named by the channel configuration's endpoints
+ * (127.0.0.1), left unchanged, so with `asLocalhost: false` each orderer is listed twice.
  */
 export const LOCAL_HOST = 'localhost';
