@@ -114,6 +114,110 @@ describe('fabpay CLI', () => {
     expect(noIdentity.stderr).toMatch(/no such identity/);
   });
 
+  describe('without --profile: the local network', () => {
+    /** A fabpay home as `fabpay-network up` leaves it: a profile per org naming its wallet. */
+    const localNetwork = async (): Promise<string> => {
+      const home = path.join(dir, 'repo', '.fabric');
+      const profiles = path.join(home, 'run', 'network', 'profiles');
+      await fs.mkdir(profiles, { recursive: true });
+      const base = JSON.parse(await fs.readFile(env.FABPAY_PROFILE!, 'utf8')) as Record<string, unknown>;
+      for (const org of ['Org1', 'Org2']) {
+        const wallet = path.join(home, 'run', 'wallets', org);
+        await fs.mkdir(wallet, { recursive: true });
+        const id = await fs.readFile(path.join(env.FABPAY_WALLET!, 'appUser.id'), 'utf8');
+        await fs.writeFile(path.join(wallet, 'admin.id'), id, { mode: 0o600 });
+        if (org === 'Org1') await fs.writeFile(path.join(wallet, 'alice.id'), id, { mode: 0o600 });
+        await fs.writeFile(
+          path.join(profiles, `connection-${org.toLowerCase()}.json`),
+          JSON.stringify({
+            ...base,
+            client: { organization: org },
+            organizations: {
+              Org1: { mspid: 'Org1MSP', peers: org === 'Org1' ? ['peer0.org1'] : [] },
+              Org2: { mspid: 'Org2MSP', peers: org === 'Org2' ? ['peer0.org1'] : [] },
+            },
+            'x-fabpay': { wallet },
+          }),
+        );
+      }
+      return home;
+    };
+    const cliIn = async (cwd: string, args: string[], cliEnv: NodeJS.ProcessEnv = {}) => {
+      let stdout = '';
+      let stderr = '';
+      const io: CliIo = {
+        stdout: (t) => void (stdout += t),
+        stderr: (t) => void (stderr += t),
+        env: cliEnv,
+        cwd,
+      };
+      const code = await run(['node', 'fabpay', ...args], io);
+      return { code, stdout, stderr };
+    };
+
+    it('finds the profile and wallet of the org holding the identity, and says which', async () => {
+      const home = await localNetwork();
+      const sub = path.join(dir, 'repo', 'some', 'dir');
+      await fs.mkdir(sub, { recursive: true });
+      const res = await cliIn(sub, ['balance', 'acct-1', '--identity', 'alice', '--json']);
+      expect(res.code).toBe(0);
+      expect(JSON.parse(res.stdout)).toEqual({ accountId: 'acct-1', available: '42' });
+      const profile = path.join(home, 'run', 'network', 'profiles', 'connection-org1.json');
+      expect(res.stderr).toContain(`using the local network's connection profile ${profile} (Org1)`);
+      expect(res.stderr).toContain(`identity store ${path.join(home, 'run', 'wallets', 'Org1')}`);
+
+      // FABPAY_HOME names the home directly, from anywhere.
+      const viaHome = await cliIn(os.tmpdir(), ['balance', 'acct-2', '--identity', 'alice'], {
+        FABPAY_HOME: home,
+      });
+      expect(viaHome.code).toBe(0);
+      expect(viaHome.stderr).toContain(profile);
+    });
+
+    it('explicit settings win, and a profile alone brings its own wallet', async () => {
+      const home = await localNetwork();
+      const explicit = await cliIn(dir, ['balance', 'acct-1'], { ...env, FABPAY_HOME: home });
+      expect(explicit.code).toBe(0);
+      expect(explicit.stderr).not.toMatch(/using/);
+
+      const org2 = path.join(home, 'run', 'network', 'profiles', 'connection-org2.json');
+      const profileOnly = await cliIn(dir, ['balance', 'acct-1', '--profile', org2, '--identity', 'admin']);
+      expect(profileOnly.code).toBe(0);
+      expect(profileOnly.stderr).toContain(
+        `using the identity store named by the profile: ${path.join(home, 'run', 'wallets', 'Org2')}`,
+      );
+    });
+
+    it('refuses to guess: an identity in several orgs, an unknown one, a stopped network, none at all', async () => {
+      const home = await localNetwork();
+      const twice = await cliIn(dir, ['balance', 'acct-1', '--identity', 'admin'], { FABPAY_HOME: home });
+      expect(twice.code).toBe(2);
+      expect(twice.stderr).toMatch(/"admin" is in several organisations' identity stores \(Org1, Org2\)/);
+      expect(twice.stderr).toMatch(/choose one with --profile .*connection-org1\.json/);
+
+      const unknown = await cliIn(dir, ['balance', 'acct-1', '--identity', 'zed'], { FABPAY_HOME: home });
+      expect(unknown.code).toBe(2);
+      expect(unknown.stderr).toMatch(/no identity "zed" .*Org1: admin, alice; Org2: admin/);
+
+      // A network that was brought down keeps its profiles; its PID files tell it is not running.
+      const pidFile = path.join(home, 'run', 'network', 'nodes', 'peer0.org1', 'node.pid');
+      await fs.mkdir(path.dirname(pidFile), { recursive: true });
+      await fs.writeFile(pidFile, '99999999\n'); // above any pid_max: no such process
+      const stopped = await cliIn(dir, ['balance', 'acct-1', '--identity', 'alice'], { FABPAY_HOME: home });
+      expect(stopped.code).toBe(2);
+      expect(stopped.stderr).toMatch(/local network in .* is not running .*npx fabpay-network up/);
+      await fs.writeFile(pidFile, `${process.pid}\n`);
+      const running = await cliIn(dir, ['balance', 'acct-1', '--identity', 'alice'], { FABPAY_HOME: home });
+      expect(running.code).toBe(0);
+
+      const empty = path.join(dir, 'empty');
+      await fs.mkdir(empty);
+      const none = await cliIn(empty, ['balance', 'acct-1', '--identity', 'alice']);
+      expect(none.code).toBe(2);
+      expect(none.stderr).toMatch(/no local network found .*npx fabpay-network up/);
+    });
+  });
+
   it('FabpayClient.fromEnv reads the same settings as the CLI', async () => {
     const client = await FabpayClient.fromEnv(env);
     try {

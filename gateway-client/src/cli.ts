@@ -3,13 +3,18 @@
  * fabpay: the operator CLI over the gateway client library.
  *
  * Connection settings come from flags or the environment:
- *   --profile   FABPAY_PROFILE    connection profile JSON (required)
- *   --wallet    FABPAY_WALLET     identity store directory (required)
+ *   --profile   FABPAY_PROFILE    connection profile JSON (default: see below)
+ *   --wallet    FABPAY_WALLET     identity store directory (default: the profile's x-fabpay.wallet)
  *   --identity  FABPAY_IDENTITY   identity label (required)
  *   --channel   FABPAY_CHANNEL    default: the profile's only channel, else "payments"
  *   --chaincode FABPAY_CHAINCODE  default "payments"
  *   --peers     FABPAY_PEERS      comma-separated peer names to use
  *   --timeout   FABPAY_TIMEOUT_MS overall deadline per request in ms
+ *
+ * Without --profile, the CLI looks for a local network started with `fabpay-network up` (in
+ * $FABPAY_HOME, else the nearest .fabric directory above the working directory) and picks the
+ * profile of the organisation whose identity store holds the identity; it says on stderr which
+ * profile and store it picked (./local-network.ts).
  *
  * Exit codes: 0 ok, 1 failure, 2 usage or configuration error,
  * 3 chaincode rejection, 4 transaction outcome unknown.
@@ -23,6 +28,7 @@ import pino from 'pino';
 import { FabpayClient } from './client';
 import { ChaincodeError, FabpayError, TransactionOutcomeUnknownError } from './errors';
 import { IdentityStoreError } from './identity-store';
+import { LocalNetworkError, resolveConnection } from './local-network';
 import { ConnectionProfileError, defaultChannel, loadConnectionProfile } from './profile';
 import { governanceTerms, PaymentsClient, type Committed } from './payments/api';
 import { PaymentsError } from './payments/errors';
@@ -34,6 +40,8 @@ export interface CliIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
   readonly env: NodeJS.ProcessEnv;
+  /** Where relative paths start and the local network is looked for (default: process.cwd()). */
+  readonly cwd?: string;
 }
 
 interface GlobalOptions {
@@ -70,8 +78,17 @@ export async function run(argv: readonly string[], io: CliIo = defaultIo()): Pro
   const program = new Command('fabpay')
     .description('Operate the fabpay payments chaincode through the Fabric gateway')
     .version(packageVersion())
-    .addOption(new Option('--profile <file>', 'connection profile JSON').env('FABPAY_PROFILE'))
-    .addOption(new Option('--wallet <dir>', 'identity store directory').env('FABPAY_WALLET'))
+    .addOption(
+      new Option(
+        '--profile <file>',
+        'connection profile JSON (default: the local network’s, if one is up)',
+      ).env('FABPAY_PROFILE'),
+    )
+    .addOption(
+      new Option('--wallet <dir>', 'identity store directory (default: the one the profile names)').env(
+        'FABPAY_WALLET',
+      ),
+    )
     .addOption(new Option('--identity <label>', 'identity label in the store').env('FABPAY_IDENTITY'))
     .addOption(
       new Option('--channel <name>', 'channel (default: the profile’s only channel, else payments)').env(
@@ -95,21 +112,29 @@ export async function run(argv: readonly string[], io: CliIo = defaultIo()): Pro
 
   const connect = async (): Promise<{ client: FabpayClient; payments: PaymentsClient }> => {
     const g = globals();
-    const missing = [
-      !g.profile && '--profile / FABPAY_PROFILE (the connection profile JSON)',
-      !g.wallet && '--wallet / FABPAY_WALLET (the identity store directory)',
-      !g.identity && '--identity / FABPAY_IDENTITY (the identity label, e.g. appUser)',
-    ].filter((m): m is string => typeof m === 'string');
-    if (missing.length > 0) throw new UsageError(`missing connection settings:\n  ${missing.join('\n  ')}`);
-    const profile = await loadConnectionProfile(g.profile as string);
+    if (!g.identity) {
+      throw new UsageError(
+        'missing connection settings:\n  --identity / FABPAY_IDENTITY (the identity label, e.g. alice)' +
+          (g.profile
+            ? ''
+            : '\n  and, without a local network, --profile / FABPAY_PROFILE and --wallet / FABPAY_WALLET'),
+      );
+    }
+    const resolved = resolveConnection(
+      { profile: g.profile, wallet: g.wallet, identity: g.identity },
+      io.env,
+      io.cwd ?? process.cwd(),
+    );
+    for (const note of resolved.notes) io.stderr(`fabpay: ${note}\n`);
+    const profile = await loadConnectionProfile(resolved.profile);
     const channel = g.channel ?? defaultChannel(profile);
     const timeout = g.timeout === undefined ? undefined : Number(g.timeout);
     if (timeout !== undefined && !(timeout > 0))
       throw new UsageError(`--timeout must be a positive number of ms, got ${g.timeout}`);
     client = await FabpayClient.fromProfile({
       profile,
-      identityStore: g.wallet as string,
-      identityLabel: g.identity as string,
+      identityStore: resolved.wallet,
+      identityLabel: g.identity,
       channel,
       ...(g.peers ? { peers: g.peers.split(',').map((p) => p.trim()) } : {}),
       ...(timeout ? { deadlines: { overallMs: timeout } } : {}),
@@ -527,7 +552,10 @@ function report(err: unknown, io: CliIo, json: boolean): number {
     return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
   }
   const usage =
-    err instanceof UsageError || err instanceof ConnectionProfileError || err instanceof IdentityStoreError;
+    err instanceof UsageError ||
+    err instanceof ConnectionProfileError ||
+    err instanceof IdentityStoreError ||
+    err instanceof LocalNetworkError;
   const code = usage
     ? EXIT.usage
     : err instanceof ChaincodeError

@@ -35,7 +35,9 @@ export {
   type ConfigUpdate,
 } from './channel/config-update';
 export { queryCommitted, waitForChaincodeOnEveryPeer, type DeployResult } from './chaincode/lifecycle';
-export { connectionProfileFile, adminEnvFile } from './profiles';
+export { connectionProfileFile, adminEnvFile, connectionProfile, REGISTRAR_LABEL } from './profiles';
+export { adminEnvText, adminEnvVars, orgPeerVars } from './admin-env';
+export { LOCAL_HOST } from './local-host';
 export { samplePaymentFlow, type SampleFlowResult } from './sample-flow';
 export { peerCli, peerAdminEnv } from './admin-cli';
 export type { ChangeGovernanceOptions, GovernanceStep } from './governance/ledger';

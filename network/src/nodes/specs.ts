@@ -25,6 +25,21 @@ export interface NodeSpec {
 
 const addr = (port: number): string => `127.0.0.1:${port}`;
 
+/**
+ * The address a peer gives others (its own address, gossip's internal and external endpoints,
+ * bootstrap peers): `localhost`, the one host name the connection profiles use too. Discovery
+ * hands the external endpoint to clients, and fabric-network (which matches discovered peers to
+ * the profile's by URL, and with asLocalhost rewrites any discovered host to `localhost`) then sees
+ * each profile peer once, with asLocalhost true or false. Internal and external endpoint must be
+ * the same string: the peer gateway keys its endorser connections by the internal endpoint but
+ * looks endorsers up by the external one, and on a miss reconnects the whole channel under a
+ * global lock on every request (1000+ times in one payment run, when only the external endpoint
+ * was localhost). Gossip treats both
+ * `127.0.0.1:<port>` and `localhost:<port>` as itself, so the anchor peers of the channel
+ * configuration (127.0.0.1) still match. Every peer TLS certificate names localhost.
+ */
+const advertised = (port: number): string => `localhost:${port}`;
+
 /** Base environment for Fabric processes: no proxy settings, Fabric's logging spec. */
 function baseEnv(topology: Topology, cfgDir: string): NodeJS.ProcessEnv {
   return {
@@ -105,17 +120,17 @@ export function nodeSpecs(topology: Topology, caPaths: TopologyPaths, layout: Ne
         const tls = caPaths.node(node.host).tls;
         const files = nodeFiles(layout, node.host);
         // Gossip bootstraps from the org's other peers; a single-peer org bootstraps from itself.
-        const others = ports.peers.filter((_, j) => j !== i).map((q) => addr(q.listen));
+        const others = ports.peers.filter((_, j) => j !== i).map((q) => advertised(q.listen));
         const env = {
           ...baseEnv(topology, layout.peerConfigDir),
           CORE_PEER_ID: node.host,
-          CORE_PEER_ADDRESS: addr(p.listen),
+          CORE_PEER_ADDRESS: advertised(p.listen),
           CORE_PEER_LISTENADDRESS: addr(p.listen),
           CORE_PEER_CHAINCODEADDRESS: addr(p.chaincode),
           CORE_PEER_CHAINCODELISTENADDRESS: addr(p.chaincode),
-          CORE_PEER_GOSSIP_BOOTSTRAP: (others.length ? others : [addr(p.listen)]).join(' '),
-          CORE_PEER_GOSSIP_EXTERNALENDPOINT: addr(p.listen),
-          CORE_PEER_GOSSIP_ENDPOINT: addr(p.listen),
+          CORE_PEER_GOSSIP_BOOTSTRAP: (others.length ? others : [advertised(p.listen)]).join(' '),
+          CORE_PEER_GOSSIP_EXTERNALENDPOINT: advertised(p.listen),
+          CORE_PEER_GOSSIP_ENDPOINT: advertised(p.listen),
           CORE_PEER_LOCALMSPID: org.mspId,
           CORE_PEER_MSPCONFIGPATH: caPaths.node(node.host).msp,
           CORE_PEER_FILESYSTEMPATH: files.data,
