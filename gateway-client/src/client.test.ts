@@ -220,6 +220,25 @@ describe('FabpayClient against fake gateways', () => {
     expect(h.peers[0]!.calls.endorse + h.peers[1]!.calls.endorse).toBe(7);
   });
 
+  it('keeps endorsing while the gateway cannot plan endorsers yet (a restarted peer before gossip converged)', async () => {
+    // Fabric answers FAILED_PRECONDITION "no combination of peers can be derived" until the
+    // gateway peer's discovery knows enough peers again; nothing was endorsed, so this is
+    // transient and retried until the overall deadline, not counted against maxEndpointAttempts.
+    h = await startHarness(1, { retry: { maxEndpointAttempts: 2 } });
+    h.peers[0]!.inject(
+      'endorse',
+      {
+        code: grpcStatus.FAILED_PRECONDITION,
+        message:
+          'no combination of peers can be derived which satisfy the endorsement policy: no peer combination can satisfy the endorsement policy',
+      },
+      4,
+    );
+    const res = await h.client.submit({ chaincode: 'cc', transaction: 'Pay' });
+    expect(h.ledger.applied).toEqual([res.transactionId]);
+    expect(h.peers[0]!.calls.endorse).toBe(5);
+  });
+
   it('bounds in-flight calls per endpoint, queues behind, and fails fast past the queue limit', async () => {
     h = await startHarness(1, { maxInFlightPerEndpoint: 2, maxQueueLength: 3 });
     h.peers[0]!.always('evaluate', { delayMs: 200 });

@@ -81,10 +81,11 @@ export async function onEndpoints<T>(
   // Attempts that count against maxEndpointAttempts. Waiting for an
   // unavailable chaincode does not, nor does an endorsement that ran out of
   // its stage deadline (a busy endorser, or one waiting on a chaincode being
-  // relaunched): nothing was ordered, so both are retried, with the longer
-  // resend backoff, for as long as the overall deadline allows. Giving up
-  // after a few slow endorsements would fail payments the deadline still
-  // had room for.
+  // relaunched), nor a gateway that cannot plan endorsers yet (a restarted
+  // peer whose discovery has not seen the other orgs' peers again): nothing
+  // was endorsed, so all are retried, with the longer resend backoff, for as
+  // long as the overall deadline allows. Giving up after a few such answers
+  // would fail payments the deadline still had room for.
   let counted = 0;
   for (let n = 0; counted < ctx.policy.maxEndpointAttempts; n++) {
     const lease = await ctx.pool.acquire({ exclude, deadline, admitted: admitted || n > 0, stage });
@@ -94,6 +95,7 @@ export async function onEndpoints<T>(
     if (decide(stage, result.failure) === 'fail') throw toTypedError(stage, result.error, result.failure);
     const waitForChaincode =
       result.failure.reason === 'chaincode_unavailable' ||
+      result.failure.reason === 'no_endorsers' ||
       (stage === 'endorse' && result.failure.kind === 'deadline');
     if (!waitForChaincode) counted++;
     ctx.metrics.retries.inc({ stage, reason: result.failure.reason });
