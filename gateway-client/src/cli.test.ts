@@ -209,6 +209,14 @@ describe('fabpay CLI', () => {
       await fs.writeFile(pidFile, `${process.pid}\n`);
       const running = await cliIn(dir, ['balance', 'acct-1', '--identity', 'alice'], { FABPAY_HOME: home });
       expect(running.code).toBe(0);
+      // The record the network tool writes (topology/src/process/record.ts): the PID on line 1.
+      await fs.writeFile(
+        pidFile,
+        `${process.pid}\nstarttime=12345\nboot_id=00000000-0000-0000-0000-000000000000\ncommand=peer node start\n`,
+      );
+      const recorded = await cliIn(dir, ['balance', 'acct-1', '--identity', 'alice'], { FABPAY_HOME: home });
+      expect(recorded.stderr).not.toMatch(/not running/);
+      expect(recorded.code).toBe(0);
 
       const empty = path.join(dir, 'empty');
       await fs.mkdir(empty);

@@ -112,7 +112,10 @@ export function peersRunning(home: string, profile: LocalProfile): boolean | und
     const pidFile = path.join(home, 'run', 'network', 'nodes', host, 'node.pid');
     if (!existsSync(pidFile)) continue;
     judged = true;
-    const pid = Number(readFileSync(pidFile, 'utf8').trim());
+    // The PID is line 1; the network tool records start time and boot ID on the lines after it
+    // (topology/src/process/record.ts). A live PID is enough here: this only decides whether to
+    // try the network, it never signals anything.
+    const pid = Number((readFileSync(pidFile, 'utf8').split('\n')[0] ?? '').trim());
     if (Number.isInteger(pid) && pid > 0 && processAlive(pid)) return true;
   }
   return judged ? false : undefined;
