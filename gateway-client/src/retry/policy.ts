@@ -22,9 +22,11 @@
  * DUPLICATE_TXID by the committer and never applied.
  *
  * Chaincode errors are never retried: the same input fails the same way.
- * An endorsement that failed because the chaincode itself was unavailable
- * (classify.ts reason `chaincode_unavailable`) is transport-kind: endorsed
- * again elsewhere, then after the resend backoff, until the deadline,
+ * Some failures mean "not yet" rather than "not here" ({@link untilDeadline}):
+ * the chaincode was unavailable, an endorsement ran out of its stage
+ * deadline, or the gateway could not plan endorsers yet (a restarted peer
+ * before gossip converged). Nothing was endorsed, so they are retried
+ * elsewhere, then after the resend backoff, until the overall deadline,
  * without using up `maxEndpointAttempts`.
  *
  * "fail" at the submit and commitStatus stages does not say whether the
@@ -92,6 +94,18 @@ export function decide(stage: Stage, failure: Classification): RetryAction {
       // (e.g. Raft leader election); a transport failure is the peer's.
       return failure.kind === 'deadline' ? 'resend-envelope' : 'retry-elsewhere';
   }
+}
+
+/**
+ * Whether a retryable failure is retried until the overall deadline instead
+ * of counting against `maxEndpointAttempts` (see the rules above).
+ */
+export function untilDeadline(stage: Stage, failure: Classification): boolean {
+  return (
+    failure.reason === 'chaincode_unavailable' ||
+    failure.reason === 'no_endorsers' ||
+    (stage === 'endorse' && failure.kind === 'deadline')
+  );
 }
 
 /** Validation codes that mean "re-simulate and try again". */

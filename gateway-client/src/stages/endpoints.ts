@@ -11,7 +11,7 @@ import type { ClientMetrics } from '../metrics';
 import { toTypedError } from '../outcomes';
 import type { AcquireOptions, ConnectionPool, Lease } from '../pool/pool';
 import { classify, type Classification } from '../retry/classify';
-import { backoffMs, decide, type RetryPolicy, type Stage } from '../retry/policy';
+import { backoffMs, decide, untilDeadline, type RetryPolicy, type Stage } from '../retry/policy';
 import type { SubmitCounters } from './counters';
 
 /** The client-wide things a stage works with. */
@@ -78,14 +78,8 @@ export async function onEndpoints<T>(
   const exclude = new Set<string>();
   const blamed = new Set<string>();
   let last: Attempt<T> | undefined;
-  // Attempts that count against maxEndpointAttempts. Waiting for an
-  // unavailable chaincode does not, nor does an endorsement that ran out of
-  // its stage deadline (a busy endorser, or one waiting on a chaincode being
-  // relaunched), nor a gateway that cannot plan endorsers yet (a restarted
-  // peer whose discovery has not seen the other orgs' peers again): nothing
-  // was endorsed, so all are retried, with the longer resend backoff, for as
-  // long as the overall deadline allows. Giving up after a few such answers
-  // would fail payments the deadline still had room for.
+  // Attempts that count against maxEndpointAttempts; failures that mean
+  // "not yet" do not (retry/policy.ts `untilDeadline`).
   let counted = 0;
   for (let n = 0; counted < ctx.policy.maxEndpointAttempts; n++) {
     const lease = await ctx.pool.acquire({ exclude, deadline, admitted: admitted || n > 0, stage });
@@ -93,11 +87,8 @@ export async function onEndpoints<T>(
     if (result.ok) return result.value;
     last = result;
     if (decide(stage, result.failure) === 'fail') throw toTypedError(stage, result.error, result.failure);
-    const waitForChaincode =
-      result.failure.reason === 'chaincode_unavailable' ||
-      result.failure.reason === 'no_endorsers' ||
-      (stage === 'endorse' && result.failure.kind === 'deadline');
-    if (!waitForChaincode) counted++;
+    const notYet = untilDeadline(stage, result.failure);
+    if (!notYet) counted++;
     ctx.metrics.retries.inc({ stage, reason: result.failure.reason });
     ctx.logger.debug(
       { stage, endpoint: lease.endpoint, reason: result.failure.reason },
@@ -106,7 +97,7 @@ export async function onEndpoints<T>(
     exclude.add(lease.endpoint);
     counters.endpoint++;
     if (counted < ctx.policy.maxEndpointAttempts) {
-      const limits = waitForChaincode ? ctx.policy.resubmitBackoffMs : ctx.policy.transportBackoffMs;
+      const limits = notYet ? ctx.policy.resubmitBackoffMs : ctx.policy.transportBackoffMs;
       await sleepWithin(backoffMs(n, limits, ctx.random), deadline, stage);
     }
   }

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { binaryPath, organizations, planPorts, type Topology } from '@fabpay/topology';
 import type { TopologyPaths } from '@fabpay/ca';
 import { nodeFiles, type NetworkLayout } from '../layout';
+import { LOCAL_HOST } from '../local-host';
 import type { ProcessSpec } from '@fabpay/topology';
 
 /** Everything the network needs to know about one orderer or peer. */
@@ -38,7 +39,7 @@ const addr = (port: number): string => `127.0.0.1:${port}`;
  * `127.0.0.1:<port>` and `localhost:<port>` as itself, so the anchor peers of the channel
  * configuration (127.0.0.1) still match. Every peer TLS certificate names localhost.
  */
-const advertised = (port: number): string => `localhost:${port}`;
+const advertised = (port: number): string => `${LOCAL_HOST}:${port}`;
 
 /** Base environment for Fabric processes: no proxy settings, Fabric's logging spec. */
 function baseEnv(topology: Topology, cfgDir: string): NodeJS.ProcessEnv {
