@@ -12,7 +12,9 @@ import {
   TransactionInvalidError,
   TransactionOutcomeUnknownError,
 } from './errors';
-import { provesNotAccepted } from './outcomes';
+import { provesNotAccepted, toTypedError } from './outcomes';
+import { classify } from './retry/classify';
+import { GatewayError } from '@hyperledger/fabric-gateway';
 import type { AcquireOptions, ConnectionPool } from './pool/pool';
 import { FabpayClient } from './client';
 import * as connections from './pool/connections';
@@ -371,5 +373,21 @@ describe('resolve(transactionId)', () => {
     const txId = (err as TransactionOutcomeUnknownError).transactionId;
     await expect(h.client.resolve(txId)).resolves.toMatchObject({ state: 'committed', transactionId: txId });
     expect(h.ledger.applied).toEqual([txId]);
+  });
+});
+
+describe('toTypedError', () => {
+  it('names each endorser’s own failure, which Fabric only "attaches" to its message', () => {
+    const message = 'failed to collect enough transaction endorsements, see attached details for more info';
+    const cause = Object.assign(new Error(message), { code: grpcStatus.ABORTED }) as never;
+    const error = new GatewayError({
+      code: grpcStatus.ABORTED,
+      message,
+      details: [{ address: 'peer1.org2.example.com:7051', mspId: 'Org2MSP', message: 'access denied' }],
+      cause,
+    });
+    const typed = toTypedError('endorse', error, classify(error), 'tx1');
+    expect(typed.message).toContain('peer1.org2.example.com:7051 (Org2MSP): access denied');
+    expect((typed as { transactionId?: string }).transactionId).toBe('tx1');
   });
 });

@@ -233,6 +233,11 @@ function asError(err: unknown): Error {
 }
 
 function describe(err: unknown): string {
+  if (err instanceof GatewayError && err.details.length > 0) {
+    // Fabric says "see attached details": the reason is in each endorser's detail, not the message.
+    const each = err.details.map((d) => `${d.address} (${d.mspId}): ${d.message}`).join('; ');
+    return `${err.message} [${each}]`;
+  }
   return err instanceof Error ? err.message : String(err);
 }
 

@@ -1,7 +1,7 @@
 import { Metadata, status } from '@grpc/grpc-js';
 import { GatewayError } from '@hyperledger/fabric-gateway';
 import { classify, parseChaincodeError } from './classify';
-import { decide, backoffMs } from './policy';
+import { decide, backoffMs, untilDeadline } from './policy';
 
 const gwError = (code: status, message: string, details: string[] = []) =>
   new GatewayError({
@@ -128,6 +128,41 @@ describe('classify + decide', () => {
     );
     expect(rejected).toMatchObject({ kind: 'chaincode', chaincodeCode: 'FORBIDDEN' });
     expect(decide('endorse', rejected)).toBe('fail');
+  });
+
+  it('an endorsement the gateway could not collect because its link to an endorser failed is transient', () => {
+    // Seen live: the gateway removes an endorser whose chaincode stream terminated and closes its
+    // connection, so the other proposals in flight on that connection fail with "client connection
+    // is closing". Nothing was endorsed or ordered; endorsing again after a backoff is safe.
+    const collect = 'failed to collect enough transaction endorsements, see attached details for more info';
+    const transient = [
+      ['rpc error: code = Canceled desc = grpc: the client connection is closing'],
+      [
+        'rpc error: code = Unavailable desc = connection error: desc = "transport: Error while dialing: dial tcp 127.0.0.1:7051: connect: connection refused"',
+        'error in simulation: failed to execute transaction 5a1e: chaincode stream terminated',
+      ],
+      ['rpc error: code = DeadlineExceeded desc = context deadline exceeded'],
+      [],
+    ];
+    for (const details of transient) {
+      const c = classify(gwError(status.ABORTED, collect, details));
+      const mentionsChaincode = details.some((d) => d.includes('chaincode stream terminated'));
+      expect(c).toMatchObject({
+        kind: 'transport',
+        endpointFault: false,
+        reason: mentionsChaincode ? 'chaincode_unavailable' : 'endorser_unreachable',
+      });
+      expect(decide('endorse', c)).toBe('retry-elsewhere');
+      expect(untilDeadline('endorse', c)).toBe(true);
+    }
+    // One endorser refusing the caller outright makes the whole endorsement final.
+    const denied = classify(
+      gwError(status.ABORTED, collect, [
+        'rpc error: code = Canceled desc = grpc: the client connection is closing',
+        'access denied: channel [payments] creator org unknown, creator is malformed',
+      ]),
+    );
+    expect(decide('endorse', denied)).toBe('fail');
   });
 
   it('a stream-level failure or a timeout is never the endpoint’s fault', () => {

@@ -91,6 +91,49 @@ function isStreamLevel(text: string): boolean {
 const CHAINCODE_UNAVAILABLE =
   /could not launch chaincode|chaincode stream terminated|chaincode registration failed|error in simulation: failed to execute transaction|timeout expired while executing transaction/;
 
+/**
+ * A gRPC failure of the gateway peer's own call to an endorser, as the
+ * gateway reports it in a detail (grpc-go's `rpc error: code = ...`): the
+ * endorser was unreachable, or the gateway closed its connection to it after
+ * that endorser's chaincode stream terminated ("the client connection is
+ * closing" for every other proposal in flight on it), or the call timed out.
+ */
+const ENDORSER_UNREACHABLE = /^rpc error: code = (Unavailable|Canceled|DeadlineExceeded) desc = /;
+
+/** Fabric's message when some endorsements could not be collected (internal/pkg/gateway/endorse.go). */
+const COLLECT_FAILED = /failed to collect enough transaction endorsements/;
+
+/** Why one endorser's failure is transient, or undefined when it may be final. */
+function transientEndorserFailure(detail: string): string | undefined {
+  if (CHAINCODE_UNAVAILABLE.test(detail)) return 'chaincode_unavailable';
+  // The endorsing peers simulated against different ledger heights (one had not committed the
+  // latest block yet); endorsing again shortly succeeds.
+  if (/ProposalResponsePayloads do not match/.test(detail)) return 'endorsement_mismatch';
+  if (ENDORSER_UNREACHABLE.test(detail)) return 'endorser_unreachable';
+  return undefined;
+}
+
+/**
+ * Why an ABORTED endorsement is transient, or undefined when it may be final:
+ * every endorser's failure must be transient (one that refused the caller,
+ * e.g. "access denied", makes it final). Without details, only the
+ * collection failure counts: the gateway ran out of endorsers to ask.
+ */
+function transientEndorseFailure(message: string, details: readonly string[]): string | undefined {
+  if (details.length === 0) {
+    const own = transientEndorserFailure(message);
+    if (own) return own;
+    return COLLECT_FAILED.test(message) ? 'endorser_unreachable' : undefined;
+  }
+  const reasons = details.map(transientEndorserFailure);
+  if (reasons.some((r) => r === undefined)) return undefined;
+  // The most specific reason wins: an unavailable chaincode is what an operator must fix.
+  for (const preferred of ['chaincode_unavailable', 'endorsement_mismatch', 'endorser_unreachable']) {
+    if (reasons.includes(preferred)) return preferred;
+  }
+  return undefined;
+}
+
 /** True for the peer gateway's concurrency-limit refusal. */
 function isTooManyRequests(text: string): boolean {
   return /too many requests/i.test(text);
@@ -143,15 +186,16 @@ export function classify(err: unknown): Classification {
       if (texts.some((t) => /SERVICE_UNAVAILABLE/.test(t))) {
         return { kind: 'transport', endpointFault: false, grpcCode, reason: 'orderer_unavailable' };
       }
-      // Endorse: the endorsing peers simulated against different ledger heights (one had not
-      // committed the latest block yet). Nothing was submitted; endorsing again shortly succeeds.
-      if (texts.some((t) => /ProposalResponsePayloads do not match/.test(t))) {
-        return { kind: 'transport', endpointFault: false, grpcCode, reason: 'endorsement_mismatch' };
+      {
+        // Endorse: the gateway could not collect the endorsements. Nothing was endorsed or ordered,
+        // so it is transient exactly when every endorser's failure is.
+        const reason = transientEndorseFailure(
+          err.message,
+          err.details.map((d) => d.message),
+        );
+        if (reason) return { kind: 'transport', endpointFault: false, grpcCode, reason };
+        return { kind: 'fatal', endpointFault: false, grpcCode, reason: 'aborted' };
       }
-      if (texts.some((t) => CHAINCODE_UNAVAILABLE.test(t))) {
-        return { kind: 'transport', endpointFault: false, grpcCode, reason: 'chaincode_unavailable' };
-      }
-      return { kind: 'fatal', endpointFault: false, grpcCode, reason: 'aborted' };
     case GrpcStatus.UNKNOWN:
       if (texts.some(isTooManyRequests)) {
         return { kind: 'overloaded', endpointFault: false, grpcCode, reason: 'overloaded' };

@@ -23,9 +23,10 @@
  *
  * Chaincode errors are never retried: the same input fails the same way.
  * Some failures mean "not yet" rather than "not here" ({@link untilDeadline}):
- * the chaincode was unavailable, an endorsement ran out of its stage
- * deadline, or the gateway could not plan endorsers yet (a restarted peer
- * before gossip converged). Nothing was endorsed, so they are retried
+ * the chaincode was unavailable, the gateway could not reach an endorser
+ * (or dropped its link to one whose chaincode stream ended), an endorsement
+ * ran out of its stage deadline, or the gateway could not plan endorsers yet
+ * (a restarted peer before gossip converged). Nothing was endorsed, so they are retried
  * elsewhere, then after the resend backoff, until the overall deadline,
  * without using up `maxEndpointAttempts`.
  *
@@ -103,6 +104,7 @@ export function decide(stage: Stage, failure: Classification): RetryAction {
 export function untilDeadline(stage: Stage, failure: Classification): boolean {
   return (
     failure.reason === 'chaincode_unavailable' ||
+    failure.reason === 'endorser_unreachable' ||
     failure.reason === 'no_endorsers' ||
     (stage === 'endorse' && failure.kind === 'deadline')
   );
