@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import {
@@ -166,6 +167,34 @@ describe('a process the module started', () => {
     expect(processAlive(pid)).toBe(false);
   });
 
+  it('is still running while its main thread is a zombie and another thread holds its socket', async () => {
+    // A multi-threaded process (Go, fabric-ca-server) can show its main thread as exited (Z) while
+    // other threads still run and hold its listening sockets; a stop that returns then leaves the
+    // port taken. Here the main thread leaves with pthread_exit and a second thread lives on.
+    const script = [
+      'import ctypes, socket, threading, time',
+      "s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen()",
+      'print(s.getsockname()[1], flush=True)',
+      'threading.Thread(target=lambda: time.sleep(30)).start()',
+      'ctypes.CDLL(None).pthread_exit(None)',
+    ].join('\n');
+    const s = spec('zombie-leader', 'python3', ['-c', script]);
+    const pid = start(s);
+    for (let i = 0; i < 100 && procSnapshot(pid)?.state !== 'Z'; i++) await delay(20);
+    expect(procSnapshot(pid)).toMatchObject({ state: 'Z', threads: 2 });
+    const port = Number(readFileSync(s.logFile, 'utf8').trim());
+    expect(processAlive(pid)).toBe(true);
+    expect(runningPid(s)).toBe(pid);
+    expect(await stopProcess(s, { graceMs: 2_000 })).toBe(true);
+    expect(processAlive(pid)).toBe(false);
+    // Its socket is released: the port can be bound again.
+    await new Promise<void>((resolve, reject) => {
+      const srv = createServer();
+      srv.once('error', reject);
+      srv.listen(port, '127.0.0.1', () => srv.close(() => resolve()));
+    });
+  });
+
   it('can be paused and resumed (SIGSTOP/SIGCONT) and killed like a crash', async () => {
     const s = spec('pausable', 'sleep', ['30']);
     const pid = start(s);
@@ -202,7 +231,12 @@ describe('/proc/<pid>/stat', () => {
   it('is parsed from the last parenthesis (command names may contain spaces and parentheses)', () => {
     const fields = Array.from({ length: 50 }, (_, i) => String(i + 3));
     fields[0] = 'S';
-    expect(parseStat(7, `7 (a) (b c) ${fields.join(' ')}`)).toEqual({ pid: 7, state: 'S', startTime: 22 });
+    expect(parseStat(7, `7 (a) (b c) ${fields.join(' ')}`)).toEqual({
+      pid: 7,
+      state: 'S',
+      threads: 20,
+      startTime: 22,
+    });
   });
 });
 

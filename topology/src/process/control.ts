@@ -16,7 +16,7 @@ import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ProcessStartError, ProcessStopError } from './errors';
 import { logTail } from './log-tail';
-import { bootId, commandLine, procSnapshot, requireProcfs } from './procfs';
+import { bootId, commandLine, hasExited, procSnapshot, requireProcfs } from './procfs';
 import {
   isVerifiable,
   readPidRecord,
@@ -106,7 +106,7 @@ export function isSameProcess(record: VerifiableRecord): boolean {
   const snap = procSnapshot(record.pid);
   return (
     snap !== undefined &&
-    snap.state !== 'Z' &&
+    !hasExited(snap) &&
     snap.startTime === record.startTime &&
     record.bootId === bootId()
   );
@@ -128,7 +128,7 @@ export function processState(ref: ProcessRef): ProcessState {
     return { status: 'stale', record, reason };
   };
   const snap = procSnapshot(record.pid);
-  if (!snap || snap.state === 'Z') return stale(`pid ${record.pid} has exited`);
+  if (!snap || hasExited(snap)) return stale(`pid ${record.pid} has exited`);
   if (!isVerifiable(record)) {
     const argv = commandLine(record.pid);
     const expected = [ref.command, ...ref.args];

@@ -11,8 +11,23 @@ export interface ProcSnapshot {
   pid: number;
   /** Field 22 of /proc/<pid>/stat: when the process started, in clock ticks since boot. */
   startTime: number;
-  /** Field 3: R, S, D, T (stopped, e.g. by SIGSTOP), Z (zombie: exited, not reaped), ... */
+  /**
+   * Field 3, of the main thread: R, S, D, T (stopped, e.g. by SIGSTOP), Z (zombie: exited, not
+   * reaped), ... A Z main thread does not mean the process has exited: see {@link hasExited}.
+   */
   state: string;
+  /** Field 20: threads not yet released, the exited main thread included. */
+  threads: number;
+}
+
+/**
+ * Whether the process has exited (and only awaits reaping). Its main thread may exit (Z) before
+ * its other threads do, which still run and hold its open files, listening sockets included:
+ * Go programs exiting and pthread_exit from main both show it. Only when no other thread is left
+ * has the process let go of everything.
+ */
+export function hasExited(snap: ProcSnapshot | undefined): boolean {
+  return snap === undefined || (snap.state === 'Z' && snap.threads <= 1);
 }
 
 /** Throws {@link ProcfsUnavailableError} when this is not a Linux with /proc mounted. */
@@ -38,11 +53,12 @@ export function procSnapshot(pid: number): ProcSnapshot | undefined {
  */
 export function parseStat(pid: number, stat: string): ProcSnapshot | undefined {
   const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // rest[0] is field 3 (state), so field 22 (starttime) is rest[19].
+  // rest[0] is field 3 (state), so field 20 (num_threads) is rest[17], field 22 (starttime) rest[19].
   const state = rest[0];
+  const threads = Number(rest[17]);
   const startTime = Number(rest[19]);
-  if (!state || !Number.isSafeInteger(startTime)) return undefined;
-  return { pid, startTime, state };
+  if (!state || !Number.isSafeInteger(startTime) || !Number.isSafeInteger(threads)) return undefined;
+  return { pid, startTime, state, threads };
 }
 
 /** This boot's ID: PIDs and start times recorded under another boot mean nothing now. */
@@ -66,8 +82,7 @@ export function commandLine(pid: number): string[] | undefined {
   }
 }
 
-/** Whether a PID names a process that has not exited (a zombie has exited: it only awaits reaping). */
+/** Whether a PID names a process that has not exited (see {@link hasExited}). */
 export function processAlive(pid: number): boolean {
-  const snap = procSnapshot(pid);
-  return snap !== undefined && snap.state !== 'Z';
+  return !hasExited(procSnapshot(pid));
 }
