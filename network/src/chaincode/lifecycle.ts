@@ -8,6 +8,8 @@ import path from 'node:path';
 import { chaincodeTarget, ordererFlags, peerCli } from '../admin-cli';
 import { peersOf, runningOrderer, type NetworkContext } from '../context';
 import { chaincodeFiles } from '../layout';
+import { CommandError } from '../util/run';
+import { retryTransient } from '../util/transient';
 import { waitFor } from '../util/wait';
 import { chaincodePort, chaincodeTls } from './endpoints';
 import { packageCcaas } from './package';
@@ -40,17 +42,15 @@ export interface DeployOptions {
 /** The committed definition of the chaincode, or undefined before the first commit. */
 export async function queryCommitted(ctx: NetworkContext): Promise<Committed | undefined> {
   const peer = ctx.peers[0]!;
-  const res = await peerCli(
-    ctx.layout,
-    ctx.caPaths.org(peer.org),
-    peer,
-    ['lifecycle', 'chaincode', 'querycommitted', ...chaincodeTarget(ctx), '-O', 'json'],
-    { allowFailure: true },
-  );
-  if (res.code !== 0) {
-    if (/not found|does not exist|is not defined/i.test(res.stderr)) return undefined;
-    throw new Error(`querycommitted failed: ${res.stderr.trim()}`);
-  }
+  const args = ['lifecycle', 'chaincode', 'querycommitted', ...chaincodeTarget(ctx), '-O', 'json'];
+  const res = await retryTransient(`querycommitted on ${peer.host}`, async () => {
+    const r = await peerCli(ctx.layout, ctx.caPaths.org(peer.org), peer, args, { allowFailure: true });
+    if (r.code !== 0 && !/not found|does not exist|is not defined/i.test(r.stderr)) {
+      throw new CommandError(`peer ${args.join(' ')}`, r);
+    }
+    return r;
+  });
+  if (res.code !== 0) return undefined;
   const json = JSON.parse(res.stdout) as { sequence: number; version: string };
   return { sequence: Number(json.sequence), version: json.version };
 }
@@ -78,18 +78,20 @@ export async function deployChaincode(ctx: NetworkContext, opts: DeployOptions =
     packageIds[org] = pkg.packageId;
     for (const peer of peersOf(ctx, org)) {
       const admin = ctx.caPaths.org(org);
-      const installed = await peerCli(
-        ctx.layout,
-        admin,
-        peer,
-        ['lifecycle', 'chaincode', 'queryinstalled', '-O', 'json'],
-        {
-          allowFailure: true,
-        },
+      const installed = await retryTransient(`queryinstalled on ${peer.host}`, () =>
+        peerCli(ctx.layout, admin, peer, ['lifecycle', 'chaincode', 'queryinstalled', '-O', 'json']),
       );
       if (installed.stdout.includes(pkg.packageId)) continue;
       ctx.progress(`chaincode: install ${label} on ${peer.host}`);
-      await peerCli(ctx.layout, admin, peer, ['lifecycle', 'chaincode', 'install', pkg.file]);
+      await retryTransient(`install ${label} on ${peer.host}`, async () => {
+        const r = await peerCli(ctx.layout, admin, peer, ['lifecycle', 'chaincode', 'install', pkg.file], {
+          allowFailure: true,
+        });
+        // A try cut short after the peer stored the package leaves it installed.
+        if (r.code !== 0 && !/already successfully installed/.test(r.stderr)) {
+          throw new CommandError(`peer lifecycle chaincode install ${pkg.file}`, r);
+        }
+      });
     }
     await startChaincodeServer(ctx, org, pkg.packageId);
   }
@@ -102,27 +104,34 @@ export async function deployChaincode(ctx: NetworkContext, opts: DeployOptions =
     for (const org of orgs) {
       const peer = peersOf(ctx, org)[0]!;
       const admin = ctx.caPaths.org(org);
-      const readiness = await peerCli(ctx.layout, admin, peer, [
-        'lifecycle',
-        'chaincode',
-        'checkcommitreadiness',
-        ...definition,
-        '-O',
-        'json',
-      ]);
-      const approvals = (JSON.parse(readiness.stdout) as { approvals: Record<string, boolean> }).approvals;
-      if (approvals[admin.mspId]) continue;
-      ctx.progress(`chaincode: ${org} approves ${cc.name} ${version} (sequence ${sequence})`);
-      await peerCli(ctx.layout, admin, peer, [
-        'lifecycle',
-        'chaincode',
-        'approveformyorg',
-        ...orderer,
-        ...definition,
-        '--package-id',
-        packageIds[org]!,
-        '--waitForEvent',
-      ]);
+      const approved = async (): Promise<boolean> => {
+        const readiness = await peerCli(ctx.layout, admin, peer, [
+          'lifecycle',
+          'chaincode',
+          'checkcommitreadiness',
+          ...definition,
+          '-O',
+          'json',
+        ]);
+        return (
+          (JSON.parse(readiness.stdout) as { approvals: Record<string, boolean> }).approvals[admin.mspId] ===
+          true
+        );
+      };
+      await retryTransient(`${org}'s approval of ${cc.name} ${version} (sequence ${sequence})`, async () => {
+        // Checked on every try: a try cut short may have committed the approval already.
+        if (await approved()) return;
+        ctx.progress(`chaincode: ${org} approves ${cc.name} ${version} (sequence ${sequence})`);
+        const approve = [
+          ...['lifecycle', 'chaincode', 'approveformyorg', ...orderer, ...definition],
+          ...['--package-id', packageIds[org]!, '--waitForEvent'],
+        ];
+        const r = await peerCli(ctx.layout, admin, peer, approve, { allowFailure: true });
+        // Fabric refuses to approve the same definition twice ("with unchanged content").
+        if (r.code !== 0 && !/unchanged content/.test(r.stderr)) {
+          throw new CommandError(`peer ${approve.join(' ')}`, r);
+        }
+      });
     }
     const first = peersOf(ctx, orgs[0]!)[0]!;
     const firstAdmin = ctx.caPaths.org(orgs[0]!);
@@ -151,16 +160,16 @@ export async function deployChaincode(ctx: NetworkContext, opts: DeployOptions =
         path.join(peer.tlsDir, 'ca.crt'),
       ];
     });
-    ctx.progress(`chaincode: commit ${cc.name} ${version} (sequence ${sequence})`);
-    await peerCli(ctx.layout, firstAdmin, first, [
-      'lifecycle',
-      'chaincode',
-      'commit',
-      ...orderer,
-      ...definition,
-      ...peerFlags,
-      '--waitForEvent',
-    ]);
+    await retryTransient(`the commit of ${cc.name} ${version} (sequence ${sequence})`, async () => {
+      // Checked on every try: a try cut short may have committed the definition already.
+      const now = await queryCommitted(ctx);
+      if (now?.sequence === sequence && now.version === version) return;
+      ctx.progress(`chaincode: commit ${cc.name} ${version} (sequence ${sequence})`);
+      await peerCli(ctx.layout, firstAdmin, first, [
+        ...['lifecycle', 'chaincode', 'commit', ...orderer, ...definition],
+        ...[...peerFlags, '--waitForEvent'],
+      ]);
+    });
   }
   await waitForChaincodeOnEveryPeer(ctx);
   return { name: cc.name, version, sequence, packageIds, changed: !alreadyCommitted };

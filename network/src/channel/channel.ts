@@ -4,7 +4,8 @@ import { binaryPath } from '@fabpay/topology';
 import { osnadmin, peerCli } from '../admin-cli';
 import type { NetworkContext } from '../context';
 import type { NodeSpec } from '../nodes/specs';
-import { run } from '../util/run';
+import { CommandError, run } from '../util/run';
+import { retryTransient } from '../util/transient';
 import { waitFor } from '../util/wait';
 import { CHANNEL_PROFILE, writeConfigtx } from './configtx';
 
@@ -51,7 +52,15 @@ export async function createChannel(ctx: NetworkContext): Promise<void> {
     if (listed.stdout.includes(`"name":"${channel}"`) || listed.stdout.includes(`"name": "${channel}"`))
       continue;
     ctx.progress(`channel ${channel}: ${orderer.host} joins (osnadmin)`);
-    await osnadmin(orderer, ['join', '--channelID', channel, '--config-block', block]);
+    await retryTransient(`${orderer.host} to join ${channel}`, async () => {
+      const r = await osnadmin(orderer, ['join', '--channelID', channel, '--config-block', block], {
+        allowFailure: true,
+      });
+      // A try cut short after the orderer created the channel leaves it joined.
+      if (r.code !== 0 && !/already exists/.test(r.stdout + r.stderr)) {
+        throw new CommandError(`osnadmin channel join ${channel} on ${orderer.host}`, r);
+      }
+    });
   }
   for (const orderer of ctx.orderers) {
     await waitFor(
@@ -79,17 +88,18 @@ export async function createChannel(ctx: NetworkContext): Promise<void> {
     );
     if (list.stdout.split('\n').includes(channel)) continue;
     ctx.progress(`channel ${channel}: ${peer.host} joins`);
-    await waitFor(
+    await retryTransient(
       `${peer.host} to join ${channel}`,
       async () => {
         const res = await peerCli(ctx.layout, org, peer, ['channel', 'join', '-b', block], {
           allowFailure: true,
         });
-        if (res.code === 0) return true;
-        // Only a not-yet-ready orderer is worth retrying; anything else is a real failure.
-        throw new Error(res.stderr.trim().split('\n').slice(-2).join(' '));
+        // A try cut short after the peer created the ledger leaves it joined.
+        if (res.code !== 0 && !/already exists/.test(res.stderr)) {
+          throw new CommandError(`peer channel join ${channel} on ${peer.host}`, res);
+        }
       },
-      { timeoutMs: 60_000, intervalMs: 1000 },
+      { intervalMs: 1000 },
     );
   }
 }

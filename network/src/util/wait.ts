@@ -2,7 +2,13 @@
 export async function waitFor<T>(
   what: string,
   check: () => Promise<T | undefined>,
-  opts: { timeoutMs: number; intervalMs?: number; describeLast?: () => string },
+  opts: {
+    timeoutMs: number;
+    intervalMs?: number;
+    describeLast?: () => string;
+    /** Which errors of `check` are worth another try; others are thrown at once. Default: all. */
+    retryIf?: (err: unknown) => boolean;
+  },
 ): Promise<T> {
   const deadline = Date.now() + opts.timeoutMs;
   let lastError: unknown;
@@ -11,6 +17,7 @@ export async function waitFor<T>(
       const value = await check();
       if (value !== undefined) return value;
     } catch (err) {
+      if (opts.retryIf && !opts.retryIf(err)) throw err;
       lastError = err;
     }
     if (Date.now() >= deadline) {
