@@ -7,6 +7,7 @@
 import path from 'node:path';
 import { chaincodeTarget, ordererFlags, peerCli } from '../admin-cli';
 import { peersOf, runningOrderer, type NetworkContext } from '../context';
+import type { NodeSpec } from '../nodes/specs';
 import { chaincodeFiles } from '../layout';
 import { CommandError } from '../util/run';
 import { retryTransient } from '../util/transient';
@@ -104,20 +105,8 @@ export async function deployChaincode(ctx: NetworkContext, opts: DeployOptions =
     for (const org of orgs) {
       const peer = peersOf(ctx, org)[0]!;
       const admin = ctx.caPaths.org(org);
-      const approved = async (): Promise<boolean> => {
-        const readiness = await peerCli(ctx.layout, admin, peer, [
-          'lifecycle',
-          'chaincode',
-          'checkcommitreadiness',
-          ...definition,
-          '-O',
-          'json',
-        ]);
-        return (
-          (JSON.parse(readiness.stdout) as { approvals: Record<string, boolean> }).approvals[admin.mspId] ===
-          true
-        );
-      };
+      const approved = async (): Promise<boolean> =>
+        (await commitReadiness(ctx, org, peer, definition))[admin.mspId] === true;
       await retryTransient(`${org}'s approval of ${cc.name} ${version} (sequence ${sequence})`, async () => {
         // Checked on every try: a try cut short may have committed the approval already.
         if (await approved()) return;
@@ -138,15 +127,7 @@ export async function deployChaincode(ctx: NetworkContext, opts: DeployOptions =
     await waitFor(
       `every org to approve ${cc.name} ${version} (sequence ${sequence})`,
       async () => {
-        const res = await peerCli(ctx.layout, firstAdmin, first, [
-          'lifecycle',
-          'chaincode',
-          'checkcommitreadiness',
-          ...definition,
-          '-O',
-          'json',
-        ]);
-        const approvals = (JSON.parse(res.stdout) as { approvals: Record<string, boolean> }).approvals;
+        const approvals = await commitReadiness(ctx, orgs[0]!, first, definition);
         return Object.values(approvals).every(Boolean) ? true : undefined;
       },
       { timeoutMs: 60_000, intervalMs: 500 },
@@ -173,6 +154,18 @@ export async function deployChaincode(ctx: NetworkContext, opts: DeployOptions =
   }
   await waitForChaincodeOnEveryPeer(ctx);
   return { name: cc.name, version, sequence, packageIds, changed: !alreadyCommitted };
+}
+
+/** Which orgs have approved a chaincode definition, as one org's peer sees it (by MSP ID). */
+async function commitReadiness(
+  ctx: NetworkContext,
+  org: string,
+  peer: NodeSpec,
+  definition: readonly string[],
+): Promise<Record<string, boolean>> {
+  const args = ['lifecycle', 'chaincode', 'checkcommitreadiness', ...definition, '-O', 'json'];
+  const res = await peerCli(ctx.layout, ctx.caPaths.org(org), peer, args);
+  return (JSON.parse(res.stdout) as { approvals: Record<string, boolean> }).approvals;
 }
 
 /** Queries the contract's metadata on every peer until each answers. */
