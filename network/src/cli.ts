@@ -263,6 +263,8 @@ function printStatus(s: NetworkStatus): void {
   console.log(
     `channel ${s.channel}; Raft leader: ${s.leader ?? 'none'}; chaincode: ${s.committed ? `${s.committed.version} (sequence ${s.committed.sequence})` : 'not committed'}`,
   );
+  // Chaincode servers are named after their peer (`peer0.org1.example.com chaincode server`).
+  const width = Math.max(28, ...s.processes.map((p) => p.name.length));
   for (const p of s.processes) {
     const ports = Object.entries(p.ports)
       .map(([k, v]) => `${k} ${v}`)
@@ -272,7 +274,7 @@ function printStatus(s: NetworkStatus): void {
       .filter(Boolean)
       .join(' ');
     console.log(
-      `${state.padEnd(9)} ${p.name.padEnd(28)} pid ${String(p.pid ?? '-').padEnd(7)} ${ports}${extra ? `  ${extra}` : ''}`,
+      `${state.padEnd(9)} ${p.name.padEnd(width)} pid ${String(p.pid ?? '-').padEnd(7)} ${ports}${extra ? `  ${extra}` : ''}`,
     );
   }
 }
