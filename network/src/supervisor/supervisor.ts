@@ -63,13 +63,21 @@ export function supervisedProcesses(ctx: NetworkContext): Supervised[] {
   return [...nodes, ...servers];
 }
 
+/**
+ * The built CLI of this package (`network/dist/cli.js`), which the detached supervisor runs. Found
+ * from the package root, so it is the same file whether this module runs from dist/ or (in the
+ * test runner) from src/.
+ */
+export function builtCli(): string {
+  return path.join(__dirname, '..', '..', 'dist', 'cli.js');
+}
+
 /** The supervisor process itself, for starting, stopping and status. */
 export function supervisorProcess(ctx: NetworkContext, topologyFile: string): ProcessRef {
   return {
     name: 'supervisor',
     command: process.execPath,
-    // The CLI next to this module's parent (dist/cli.js), so the detached process runs this build.
-    args: [path.join(__dirname, '..', 'cli.js'), '-t', path.resolve(topologyFile), 'supervise'],
+    args: [builtCli(), '-t', path.resolve(topologyFile), 'supervise'],
     pidFile: supervisorFiles(ctx.layout).pid,
   };
 }
@@ -214,6 +222,11 @@ export async function startSupervisor(
   const ref = supervisorProcess(ctx, topologyFile);
   const running = runningPid(ref);
   if (running !== undefined) return { pid: running, started: false };
+  if (!existsSync(builtCli())) {
+    throw new SupervisorStartError(
+      `${builtCli()} does not exist: build the network workspace first (npx tsc -b)`,
+    );
+  }
   const files = supervisorFiles(ctx.layout);
   const offset = existsSync(files.log) ? readFileSync(files.log).length : 0;
   const { pid } = startProcess({ ...ref, env: process.env, logFile: files.log });
