@@ -26,6 +26,7 @@ import {
   nodeHealth,
   runningPid,
   startSupervisor,
+  status,
   stopSupervisor,
   supervisorFiles,
   type NodeSpec,
@@ -34,7 +35,7 @@ import {
 import { killProcess } from '@fabpay/topology';
 import { busiestGatewayPeer, healAll } from '../support/faults-kit';
 import { History } from '../support/history';
-import { liveNetwork, testTopologyFile, useTestHome } from '../support/live-network';
+import { liveNetwork, networkOptions, testTopologyFile, useTestHome } from '../support/live-network';
 import {
   closeParties,
   committedEverywhere,
@@ -240,6 +241,19 @@ describe('supervisor: a crashed chaincode server or peer is back within seconds,
     await closeParties(alice, bob, dave);
     await healAll(ctx);
   }, 120_000);
+
+  it('is one supervisor: a second start finds it running and starts none; status lists it and every chaincode server', async () => {
+    const first = await startSupervisor(ctx, testTopologyFile());
+    const second = await startSupervisor(ctx, testTopologyFile());
+    expect(second).toEqual({ pid: first.pid, started: false });
+    const processes = (await status(networkOptions())).processes;
+    expect(processes.find((p) => p.kind === 'supervisor')).toMatchObject({ running: true, pid: first.pid });
+    const servers = processes.filter((p) => p.kind === 'chaincode');
+    expect(servers.map((p) => p.name).sort()).toEqual(
+      ctx.peers.map((p) => `${p.host} chaincode server`).sort(),
+    );
+    expect(servers.every((p) => p.running)).toBe(true);
+  });
 
   it('restarts a SIGKILLed chaincode server within seconds while payments keep committing; nothing lost or doubled', async () => {
     const payer = need(bob);
