@@ -21,6 +21,7 @@ export {
 export type { NetworkOptions, UpOptions, UpResult, NetworkStatus, ProcessStatus } from './network';
 export {
   supervise,
+  superviseProcesses,
   startSupervisor,
   stopSupervisor,
   supervisorPid,

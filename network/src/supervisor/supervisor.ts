@@ -110,12 +110,23 @@ export interface SuperviseOptions {
 }
 
 /**
- * Runs the supervision loop until `opts.signal` aborts (by default until SIGTERM/SIGINT). Each poll
- * reads every process's state (process control: a PID whose start time differs is not ours) and
- * acts on {@link decide}'s decision. A restart is started, never waited on: the next polls see
- * whether it stays up, and a process that dies again backs off further.
+ * Runs the supervision loop over every orderer, peer and chaincode server of the network until
+ * `opts.signal` aborts (by default until SIGTERM/SIGINT); see {@link superviseProcesses}.
  */
-export async function supervise(ctx: NetworkContext, opts: SuperviseOptions = {}): Promise<void> {
+export function supervise(ctx: NetworkContext, opts: SuperviseOptions = {}): Promise<void> {
+  return superviseProcesses(supervisedProcesses(ctx), opts);
+}
+
+/**
+ * The supervision loop over `watched`, until `opts.signal` aborts (by default until SIGTERM/SIGINT).
+ * Each poll reads every process's state (process control: a PID whose start time differs is not
+ * ours) and acts on {@link decide}'s decision. A restart is started, never waited on: the next
+ * polls see whether it stays up, and a process that dies again backs off further.
+ */
+export async function superviseProcesses(
+  watched: readonly Supervised[],
+  opts: SuperviseOptions = {},
+): Promise<void> {
   const pollMs = opts.pollMs ?? 250;
   const policy = opts.backoff ?? DEFAULT_BACKOFF;
   const log =
@@ -132,7 +143,6 @@ export async function supervise(ctx: NetworkContext, opts: SuperviseOptions = {}
     }
     signal = abort.signal;
   }
-  const watched = supervisedProcesses(ctx);
   const states = new Map<string, WatchState>(watched.map((w) => [w.ref.name, { ...UNWATCHED }]));
   const lastPid = new Map<string, number>();
   const downSince = new Map<string, number>();
