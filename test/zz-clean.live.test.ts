@@ -13,9 +13,9 @@ describe('clean', () => {
     const ctx = liveNetwork();
     const before = await status(networkOptions());
     const pids = before.processes.filter((p) => p.running).map((p) => p.pid!);
-    // Orderers, peers, both chaincode servers, and the TLS and intermediate CA of every org.
+    // Orderers, peers, every peer's chaincode server, and the TLS and intermediate CA of every org.
     expect(pids.length).toBeGreaterThanOrEqual(
-      ctx.nodes.length + ctx.topology.orgs.length + 2 * (ctx.topology.orgs.length + 1),
+      ctx.nodes.length + ctx.peers.length + 2 * (ctx.topology.orgs.length + 1),
     );
 
     await clean(networkOptions());

@@ -21,9 +21,18 @@ describe('fabpay-network CLI', () => {
       'logs',
       'deploy',
       'governance',
+      'supervise',
     ]) {
       expect(stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
     }
+    const upHelp = await run(tsx, [cli, 'up', '--help']);
+    expect(upHelp.stdout).toMatch(/--supervise/);
+  });
+
+  it('supervise refuses a poll interval it cannot keep, before touching the network', async () => {
+    const res = await run(tsx, [cli, 'supervise', '--poll-ms', '5'], { allowFailure: true });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/^error: --poll-ms must be an integer >= 50, got 5/m);
   });
 
   it('governance set without a change says what to give, before touching the network', async () => {
@@ -41,5 +50,8 @@ describe('fabpay-network CLI', () => {
     expect(res.stderr).toMatch(
       /^error: no process named "peer9\.org7\.example\.com"; try one of: orderer0\.example\.com/m,
     );
+    // Every peer's chaincode server and the supervisor are named too.
+    expect(res.stderr).toMatch(/peer1\.org1-chaincode/);
+    expect(res.stderr).toMatch(/, supervisor$/m);
   });
 });

@@ -24,6 +24,7 @@ import {
   type NetworkStatus,
 } from './network';
 import { samplePaymentFlow } from './sample-flow';
+import { supervise } from './supervisor/supervisor';
 import {
   editTerms,
   parseGrantFlags,
@@ -120,8 +121,16 @@ program
   .command('up')
   .description('Bring the network up (or resume it): CAs, identities, orderers, peers, channel, chaincode')
   .option('--json', 'print the result as JSON')
-  .action(async (opts: { json?: boolean }) => {
-    const result = await up({ topologyFile: topologyFile(), progress: say(opts.json) });
+  .option(
+    '--supervise',
+    'then start the supervisor (detached): it restarts crashed orderers, peers and chaincode servers; `down` stops it',
+  )
+  .action(async (opts: { json?: boolean; supervise?: boolean }) => {
+    const result = await up({
+      topologyFile: topologyFile(),
+      progress: say(opts.json),
+      ...(opts.supervise ? { supervise: true } : {}),
+    });
     if (opts.json) return console.log(JSON.stringify(result, null, 2));
     const d = result.deployment;
     console.log(
@@ -132,6 +141,24 @@ program
       `Payments governance version ${g.governance.version}${g.action === 'initialized' ? ' (genesis written now)' : ''}${g.differs ? ' (differs from the topology; see above)' : ''}`,
     );
     console.log(`Connection profiles and admin env files: ${result.profiles.join(', ')}`);
+    if (result.supervisor) {
+      console.log(
+        `Supervisor ${result.supervisor.started ? 'started' : 'already running'} (pid ${result.supervisor.pid})`,
+      );
+    }
+  });
+
+program
+  .command('supervise')
+  .description(
+    'Run the supervisor in the foreground (`up --supervise` starts it detached): restart crashed orderers, peers and chaincode servers with backoff, one JSON line per event; stops on SIGTERM',
+  )
+  .option('--poll-ms <ms>', 'how often to look at every process', '250')
+  .action(async (opts: { pollMs: string }) => {
+    const pollMs = Number(opts.pollMs);
+    if (!Number.isInteger(pollMs) || pollMs < 50)
+      throw new Error(`--poll-ms must be an integer >= 50, got ${opts.pollMs}`);
+    await supervise(contextFor({ topologyFile: topologyFile() }), { pollMs });
   });
 
 program
@@ -236,6 +263,8 @@ function printStatus(s: NetworkStatus): void {
   console.log(
     `channel ${s.channel}; Raft leader: ${s.leader ?? 'none'}; chaincode: ${s.committed ? `${s.committed.version} (sequence ${s.committed.sequence})` : 'not committed'}`,
   );
+  // Chaincode servers are named after their peer (`peer0.org1.example.com chaincode server`).
+  const width = Math.max(28, ...s.processes.map((p) => p.name.length));
   for (const p of s.processes) {
     const ports = Object.entries(p.ports)
       .map(([k, v]) => `${k} ${v}`)
@@ -245,7 +274,7 @@ function printStatus(s: NetworkStatus): void {
       .filter(Boolean)
       .join(' ');
     console.log(
-      `${state.padEnd(9)} ${p.name.padEnd(28)} pid ${String(p.pid ?? '-').padEnd(7)} ${ports}${extra ? `  ${extra}` : ''}`,
+      `${state.padEnd(9)} ${p.name.padEnd(width)} pid ${String(p.pid ?? '-').padEnd(7)} ${ports}${extra ? `  ${extra}` : ''}`,
     );
   }
 }
@@ -263,7 +292,7 @@ program
 program
   .command('logs <process>')
   .description(
-    'Print the end of a process log: a node host (peer0.org1.example.com), <org>-chaincode or <org>-<tier>-ca',
+    'Print the end of a process log: a node host (peer0.org1.example.com), <peer>-chaincode (peer1.org1-chaincode), <org>-<tier>-ca or supervisor',
   )
   .option('-n, --lines <n>', 'how many lines', '50')
   .action((name: string, opts: { lines: string }) => {

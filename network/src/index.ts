@@ -18,7 +18,32 @@ export {
   getGovernance,
   changeGovernance,
 } from './network';
-export type { NetworkOptions, UpResult, NetworkStatus, ProcessStatus } from './network';
+export type { NetworkOptions, UpOptions, UpResult, NetworkStatus, ProcessStatus } from './network';
+export {
+  supervise,
+  superviseProcesses,
+  startSupervisor,
+  stopSupervisor,
+  supervisorPid,
+  supervisorProcess,
+  supervisedProcesses,
+  SupervisorStartError,
+  type Supervised,
+  type SupervisorEvent,
+  type SuperviseOptions,
+} from './supervisor/supervisor';
+export {
+  backoffDelay,
+  decide,
+  DEFAULT_BACKOFF,
+  type BackoffPolicy,
+  type Decision,
+  type Observation,
+  type WatchState,
+} from './supervisor/restart-policy';
+export { chaincodeProcess } from './chaincode/server';
+export { chaincodeServerPort } from './chaincode/endpoints';
+export { chaincodeServerFiles, supervisorFiles } from './layout';
 export { crashNode, startNode, stopNode, waitHealthy, nodeHealth, PortInUseError } from './nodes/lifecycle';
 // Process control lives in @fabpay/topology (shared with the CAs); re-exported for the suites.
 export { runningPid, processAlive } from '@fabpay/topology';

@@ -10,8 +10,11 @@
  *   channel/configtx.yaml          generated channel configuration
  *   channel/<channel>.block        genesis block (configtxgen)
  *   nodes/<host>/{data,node.log,node.pid}
- *   chaincode/<org>/{connection.json,package.tgz,server.log,server.pid}
- *   chaincode/<org>/server.pid.{ccid,genesis}  package ID and genesis digest the server runs with
+ *   chaincode/<org>/package.tgz    the org's ccaas package (one for all its peers)
+ *   chaincode/<org>/<peer host>/{server.log,server.pid}  the peer's own chaincode server
+ *   chaincode/<org>/<peer host>/server.pid.{ccid,genesis}  package ID and genesis digest it runs with
+ *   builders/ccaas/bin/            the ccaas external builder the peers use (copied from network/builders)
+ *   supervisor/{supervisor.log,supervisor.pid}  the supervisor (`up --supervise`), when running
  *   governance/genesis.json        genesis governance terms (MSP IDs) from the topology
  *   governance/genesis.sha256      their digest: FABPAY_GOVERNANCE_GENESIS_SHA256 of every chaincode server
  *   profiles/connection-<org>.json common connection profile per org
@@ -58,19 +61,30 @@ export function nodeFiles(
   };
 }
 
-/** An org's chaincode server files. */
-export function chaincodeFiles(
-  layout: NetworkLayout,
-  org: string,
-): { dir: string; connection: string; pkg: string; log: string; pid: string } {
+/** An org's chaincode files: its package, the same for every peer of the org. */
+export function chaincodeFiles(layout: NetworkLayout, org: string): { dir: string; pkg: string } {
   const dir = path.join(layout.chaincodeDir, org.toLowerCase());
-  return {
-    dir,
-    connection: path.join(dir, 'connection.json'),
-    pkg: path.join(dir, 'package.tgz'),
-    log: path.join(dir, 'server.log'),
-    pid: path.join(dir, 'server.pid'),
-  };
+  return { dir, pkg: path.join(dir, 'package.tgz') };
+}
+
+/** The files of one peer's chaincode server (each peer has its own). */
+export function chaincodeServerFiles(
+  layout: NetworkLayout,
+  peer: { org: string; host: string },
+): { dir: string; log: string; pid: string } {
+  const dir = path.join(chaincodeFiles(layout, peer.org).dir, peer.host);
+  return { dir, log: path.join(dir, 'server.log'), pid: path.join(dir, 'server.pid') };
+}
+
+/** The supervisor's files (`fabpay-network supervise`). */
+export function supervisorFiles(layout: NetworkLayout): { dir: string; log: string; pid: string } {
+  const dir = path.join(layout.root, 'supervisor');
+  return { dir, log: path.join(dir, 'supervisor.log'), pid: path.join(dir, 'supervisor.pid') };
+}
+
+/** Where the network's copy of the ccaas external builder lives (the peers' core.yaml names it). */
+export function buildersDir(layout: NetworkLayout): string {
+  return path.join(layout.root, 'builders');
 }
 
 /** The genesis governance terms written from the topology, and their digest. */

@@ -23,7 +23,7 @@ import {
   type DeployResult,
 } from './chaincode/lifecycle';
 import { chaincodeProcess, stopChaincodeServer } from './chaincode/server';
-import { chaincodePort } from './chaincode/endpoints';
+import { chaincodeServerPort } from './chaincode/endpoints';
 import { networkContext, type NetworkContext } from './context';
 import {
   changeGovernanceOn,
@@ -33,9 +33,10 @@ import {
   type GovernanceStep,
 } from './governance/ledger';
 import { genesisTerms, writeGenesisFiles, type Governance, type GovernanceTerms } from './governance/terms';
-import { chaincodeFiles } from './layout';
+import { buildersDir, chaincodeServerFiles, supervisorFiles } from './layout';
+import { startSupervisor, stopSupervisor, supervisorPid } from './supervisor/supervisor';
 import { defaultLayout } from './install';
-import { writePeerCoreYaml, writeOrdererYaml } from './nodes/config-files';
+import { writeCcaasBuilder, writePeerCoreYaml, writeOrdererYaml } from './nodes/config-files';
 import { nodeHealth, startNode, stopNode, waitHealthy } from './nodes/lifecycle';
 import type { NodeSpec } from './nodes/specs';
 import { writeProfiles } from './profiles';
@@ -47,6 +48,16 @@ export interface NetworkOptions {
   /** Topology file; default `<repo>/topology.yaml`. */
   topologyFile?: string;
   progress?: (message: string) => void;
+}
+
+/** Options of {@link up}. */
+export interface UpOptions extends NetworkOptions {
+  /**
+   * Also start the supervisor (`fabpay-network supervise`, detached) once the network is up: it
+   * restarts any orderer, peer or chaincode server that crashes. Idempotent: a running supervisor
+   * is kept.
+   */
+  supervise?: boolean;
 }
 
 /** Thrown when the Fabric binaries are missing; says which command installs them. */
@@ -93,6 +104,8 @@ export interface UpResult {
   /** The payments governance: written now (genesis) or already on the ledger. */
   governance: GovernanceStep;
   profiles: string[];
+  /** The supervisor, when `supervise` was asked for: its pid and whether this `up` started it. */
+  supervisor?: { pid: number; started: boolean };
 }
 
 /**
@@ -101,7 +114,7 @@ export interface UpResult {
  * (servers configured with the genesis digest), the payments governance. Everything already done
  * is skipped, so `up` after `down` resumes the same ledgers.
  */
-export async function up(opts: NetworkOptions = {}): Promise<UpResult> {
+export async function up(opts: UpOptions = {}): Promise<UpResult> {
   const started = Date.now();
   const progress = opts.progress ?? (() => undefined);
   const steps: UpResult['steps'] = [];
@@ -128,7 +141,7 @@ export async function up(opts: NetworkOptions = {}): Promise<UpResult> {
     writePeerCoreYaml(
       toolchain.configDir,
       ctx.layout.peerConfigDir,
-      path.join(toolchain.buildersDir, 'ccaas'),
+      writeCcaasBuilder(path.join(repoRoot(), 'network', 'builders'), buildersDir(ctx.layout)),
     );
     writeOrdererYaml(toolchain.configDir, ctx.layout.ordererConfigDir);
     const written = writeGenesisFiles(ctx.layout, genesis);
@@ -150,7 +163,20 @@ export async function up(opts: NetworkOptions = {}): Promise<UpResult> {
   await step('peer discovery (gossip membership)', () => waitForGossip(ctx));
   const governance = await step('payments governance', () => ensureGovernance(ctx, source));
   const profiles = await step('connection profiles and admin env files', () => writeProfiles(ctx));
-  return { seconds: (Date.now() - started) / 1000, steps, deployment, governance, profiles };
+  const result: UpResult = { seconds: 0, steps, deployment, governance, profiles };
+  if (opts.supervise) {
+    result.supervisor = await step('supervisor', async () => {
+      const sup = await startSupervisor(ctx, source);
+      ctx.progress(
+        sup.started
+          ? `supervisor started (pid ${sup.pid}); log ${supervisorFiles(ctx.layout).log}`
+          : `supervisor already running (pid ${sup.pid})`,
+      );
+      return sup;
+    });
+  }
+  result.seconds = (Date.now() - started) / 1000;
+  return result;
 }
 
 /** A context as given, or the one for these options. */
@@ -216,13 +242,20 @@ export async function deploy(opts: NetworkOptions & DeployOptions = {}): Promise
   return deployChaincode(ctx, { upgrade: true, ...(opts.version ? { version: opts.version } : {}) });
 }
 
-/** Stops every process (chaincode servers, peers, orderers, CAs) and keeps all data. */
+/**
+ * Stops every process (the supervisor first, so it restarts nothing of what follows; then every
+ * peer's chaincode server, peers, orderers, CAs) and keeps all data.
+ */
 export async function down(opts: NetworkOptions = {}): Promise<string[]> {
   const ctx = contextFor(opts);
   const stopped: string[] = [];
-  for (const org of ctx.topology.orgs) {
-    if (await stopChaincodeServer(ctx, org.name)) stopped.push(`${org.name} chaincode server`);
-  }
+  if (await stopSupervisor(ctx, topologyFileOf(opts))) stopped.push('supervisor');
+  const servers = await Promise.all(
+    ctx.peers.map(async (peer) =>
+      (await stopChaincodeServer(ctx, peer)) ? `${peer.host} chaincode server` : undefined,
+    ),
+  );
+  stopped.push(...servers.filter((h): h is string => !!h));
   // Peers first, so they do not log the orderers going away.
   const order = [...ctx.peers, ...ctx.orderers];
   const results = await Promise.all(order.map(async (n) => ((await stopNode(n)) ? n.host : undefined)));
@@ -242,7 +275,9 @@ export async function clean(opts: NetworkOptions = {}): Promise<string[]> {
 /** One process in `status`. */
 export interface ProcessStatus {
   name: string;
-  kind: 'orderer' | 'peer' | 'chaincode' | 'ca';
+  kind: 'orderer' | 'peer' | 'chaincode' | 'ca' | 'supervisor';
+  /** The organisation (nodes, chaincode servers and CAs). */
+  org?: string;
   pid?: number;
   running: boolean;
   healthy?: boolean;
@@ -284,6 +319,7 @@ export async function status(opts: NetworkOptions = {}): Promise<NetworkStatus> 
     const entry: ProcessStatus = {
       name: node.host,
       kind: node.kind,
+      org: node.org,
       running: pid !== undefined,
       ...(pid !== undefined ? { pid } : {}),
       ports: {
@@ -309,25 +345,35 @@ export async function status(opts: NetworkOptions = {}): Promise<NetworkStatus> 
     }
     processes.push(entry);
   }
-  for (const org of ctx.topology.orgs) {
-    const pid = runningPid(chaincodeProcess(ctx, org.name));
+  for (const peer of ctx.peers) {
+    const pid = runningPid(chaincodeProcess(ctx, peer));
     processes.push({
-      name: `${org.name} chaincode server`,
+      name: `${peer.host} chaincode server`,
       kind: 'chaincode',
+      org: peer.org,
       running: pid !== undefined,
       ...(pid !== undefined ? { pid } : {}),
-      ports: { listen: chaincodePort(ctx, org.name) },
+      ports: { listen: chaincodeServerPort(ctx, peer.host) },
     });
   }
   for (const ca of caStatus(ctx.topology)) {
     processes.push({
       name: `${ca.org} ${ca.tier} CA`,
       kind: 'ca',
+      org: ca.org,
       running: ca.running,
       ...(ca.pid !== undefined ? { pid: ca.pid } : {}),
       ports: { listen: ca.listen, operations: ca.operations },
     });
   }
+  const supervisor = supervisorPid(ctx, topologyFileOf(opts));
+  processes.push({
+    name: 'supervisor',
+    kind: 'supervisor',
+    running: supervisor !== undefined,
+    ...(supervisor !== undefined ? { pid: supervisor } : {}),
+    ports: {},
+  });
   const leaders = processes.filter((p) => p.leader);
   const result: NetworkStatus = { channel, processes };
   if (leaders.length === 1) result.leader = leaders[0]!.name;
@@ -338,22 +384,32 @@ export async function status(opts: NetworkOptions = {}): Promise<NetworkStatus> 
   return result;
 }
 
-/** The log file of a node, chaincode server (`<org>-chaincode`) or CA (`<org>-<tier>-ca`). */
+/**
+ * The log file of a node, a peer's chaincode server (`<peer>-chaincode`, e.g.
+ * `peer1.org1-chaincode`; `<org>-chaincode` is its first peer's), a CA (`<org>-<tier>-ca`) or the
+ * `supervisor`.
+ */
 export function logFileOf(name: string, opts: NetworkOptions = {}): string {
   const ctx = contextFor(opts);
-  const node = ctx.nodes.find((n) => n.host === name || n.host.split('.').slice(0, 2).join('.') === name);
+  const hostIs = (host: string, n: string): boolean =>
+    host === n || host.split('.').slice(0, 2).join('.') === n;
+  const node = ctx.nodes.find((n) => hostIs(n.host, name));
   if (node) return node.process.logFile;
+  if (name === 'supervisor') return supervisorFiles(ctx.layout).log;
   const cc = /^(.+)-chaincode$/.exec(name);
   if (cc) {
-    const org = ctx.topology.orgs.find((o) => o.name.toLowerCase() === cc[1]!.toLowerCase());
-    if (org) return chaincodeFiles(ctx.layout, org.name).log;
+    const peer =
+      ctx.peers.find((p) => hostIs(p.host, cc[1]!)) ??
+      ctx.peers.find((p) => p.org.toLowerCase() === cc[1]!.toLowerCase());
+    if (peer) return chaincodeServerFiles(ctx.layout, peer).log;
   }
   const ca = /^(.+)-(tls|root|intermediate)-ca$/.exec(name);
   if (ca) return ctx.caPaths.org(ca[1]!).servers[ca[2] as 'tls' | 'root' | 'intermediate'].logFile;
   const names = [
     ...ctx.nodes.map((n) => n.host),
-    ...ctx.topology.orgs.map((o) => `${o.name.toLowerCase()}-chaincode`),
+    ...ctx.peers.map((p) => `${p.host.split('.').slice(0, 2).join('.')}-chaincode`),
     'org1-intermediate-ca',
+    'supervisor',
   ];
   throw new Error(`no process named "${name}"; try one of: ${names.join(', ')}`);
 }

@@ -7,8 +7,8 @@
  *
  * - a stall: the client's busiest gateway peer is SIGSTOPped for 10 s, then SIGCONTed; the callers
  *   resubmit what did not commit and every payment commits once;
- * - a crashed chaincode server: Org1's (every payment needs an Org1 endorsement) is SIGKILLed and
- *   started again after 5 s; within the client's deadline no payment is reported failed: each
+ * - crashed chaincode servers: all of Org1's (one per peer; every payment needs an Org1
+ *   endorsement) are SIGKILLed and started again after 5 s; within the client's deadline no payment is reported failed: each
  *   commits, or is unknown and resolves;
  * - a crashed client: a client process (support/load-child.ts) appending its history to a file is
  *   SIGKILLed; a new client resolves every payment ID the dead one had started (resolvePayment)
@@ -23,9 +23,9 @@
 import { startLoadChild, type LoadChild, type Progress } from '../support/client-process';
 import {
   busiestGatewayPeer,
-  chaincodeServerPid,
+  chaincodeServerPids,
   healAll,
-  killChaincodeServer,
+  killChaincodeServers,
   pause,
   pauseNode,
   restartChaincodeServers,
@@ -165,17 +165,19 @@ describe('faults: a stalled peer, a crashed chaincode server, a crashed client p
     expect(await sameHeightEverywhere(ctx)).toBeGreaterThan(0);
   }, 240_000);
 
-  it(`reports no payment failed while Org1’s chaincode server is SIGKILLed with ${IN_FLIGHT_AT_FAULT}+ payments in flight and restarted`, async () => {
+  it(`reports no payment failed while Org1’s chaincode servers are SIGKILLed with ${IN_FLIGHT_AT_FAULT}+ payments in flight and restarted`, async () => {
     const payer = need(bob);
     const history = new History();
     const before = await holdingsOf(payer, accounts);
-    const pid = await chaincodeServerPid('Org1');
-    if (pid === undefined) throw new Error("Org1's chaincode server is not running");
+    // Every one of Org1's servers (one per peer): with one left, Org1 would keep endorsing.
+    const pids = await chaincodeServerPids('Org1');
+    if (pids.length !== ctx.peers.filter((p) => p.org === 'Org1').length)
+      throw new Error(`not every chaincode server of Org1 is running (pids ${pids.join(', ')})`);
     const started = Date.now();
     const paymentRun = startPayments(payer, specsFor('C', 60n), 170_000, history);
     await paymentRun.committedAtLeast(1, 60_000);
     const inFlight = payer.client.status().activeRequests;
-    await killChaincodeServer('Org1', pid);
+    await killChaincodeServers('Org1', pids);
     const killedAt = Date.now();
     await pause(CHAINCODE_DOWN_MS);
     await restartChaincodeServers(ctx);
@@ -184,7 +186,7 @@ describe('faults: a stalled peer, a crashed chaincode server, a crashed client p
     const outcomes = await paymentRun.outcomes;
     const report = await expectHistory(ctx, payer, history, before, 'stalls history, chaincode run');
     process.stderr.write(
-      `[stalls] SIGKILLed Org1's chaincode server (pid ${pid}) with ${inFlight} payments in flight, back after ${seconds(outage)} ` +
+      `[stalls] SIGKILLed Org1's chaincode servers (pids ${pids.join(', ')}) with ${inFlight} payments in flight, back after ${seconds(outage)} ` +
         `(deadline ${seconds(DEADLINE_MS)}): ${count(outcomes, 'committed')} committed, ${count(outcomes, 'failed')} reported failed, ` +
         `${count(outcomes, 'unknown')} unknown (resolved: ${report.unknownResolved.committed} committed, ` +
         `${report.unknownResolved.notCommitted} not) in ${seconds(Date.now() - started)}, killed ${seconds(killedAt - started)} ` +

@@ -1,6 +1,6 @@
 /**
  * Fault helpers beyond a node's SIGKILL (payments-kit.ts): stalling a node with SIGSTOP and
- * resuming it, SIGKILLing an organisation's chaincode server and starting it again through the
+ * resuming it, SIGKILLing an organisation's chaincode servers and starting them again through the
  * network API, the client's busiest gateway peer, and healing all of it in afterAll.
  *
  * Everything waits by polling with a bound that names what it waits for.
@@ -45,25 +45,31 @@ export function resumeProcess(pid: number): void {
 /** A fixed pause: the length of a fault (never a wait for a condition). */
 export const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The pid of an organisation's chaincode server, from the network's status. */
-export async function chaincodeServerPid(org: string): Promise<number | undefined> {
-  const name = `${org} chaincode server`;
-  const entry = (await status(networkOptions())).processes.find((p) => p.name === name);
-  if (!entry) throw new Error(`the network's status lists no ${name}`);
-  return entry.pid;
+/**
+ * The pids of an organisation's chaincode servers (one per peer), from the network's status; a
+ * server that is not running has none, so fewer pids than peers means one is down.
+ */
+export async function chaincodeServerPids(org: string): Promise<number[]> {
+  const entries = (await status(networkOptions())).processes.filter(
+    (p) => p.kind === 'chaincode' && p.org === org,
+  );
+  if (entries.length === 0) throw new Error(`the network's status lists no chaincode server of ${org}`);
+  return entries.flatMap((e) => (e.pid !== undefined ? [e.pid] : []));
 }
 
 /**
- * SIGKILLs an organisation's chaincode server, by the pid {@link chaincodeServerPid} found before
- * the load started (the status query takes a while), and waits until it is gone.
+ * SIGKILLs chaincode servers of an organisation, by the pids {@link chaincodeServerPids} found
+ * before the load started (the status query takes a while), and waits until all are gone.
  */
-export async function killChaincodeServer(org: string, pid: number): Promise<void> {
-  if (!processAlive(pid))
-    throw new Error(`${org}'s chaincode server (pid ${pid}) is not running, nothing to kill`);
-  process.kill(pid, 'SIGKILL');
+export async function killChaincodeServers(org: string, pids: readonly number[]): Promise<void> {
+  for (const pid of pids) {
+    if (!processAlive(pid))
+      throw new Error(`${org}'s chaincode server (pid ${pid}) is not running, nothing to kill`);
+  }
+  for (const pid of pids) process.kill(pid, 'SIGKILL');
   await eventually(
-    `${org}'s chaincode server (pid ${pid}) to exit`,
-    () => (processAlive(pid) ? undefined : true),
+    `${org}'s chaincode servers (pids ${pids.join(', ')}) to exit`,
+    () => (pids.some(processAlive) ? undefined : true),
     {
       timeoutMs: 15_000,
       intervalMs: 50,
@@ -92,9 +98,7 @@ export async function restartChaincodeServers(ctx: NetworkContext): Promise<void
  */
 export async function healAll(ctx: NetworkContext): Promise<void> {
   for (const pid of [...stopped.keys()]) resumeProcess(pid);
-  const down = await Promise.all(
-    ctx.topology.orgs.map(async (o) => (await chaincodeServerPid(o.name)) === undefined),
-  );
-  if (down.some(Boolean)) await restartChaincodeServers(ctx);
+  const servers = (await status(networkOptions())).processes.filter((p) => p.kind === 'chaincode');
+  if (servers.some((s) => !s.running)) await restartChaincodeServers(ctx);
   await healNetwork(ctx);
 }

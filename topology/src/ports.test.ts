@@ -31,13 +31,14 @@ describe('port plan', () => {
     });
     const org1 = orgPortsOf(plan, 'org1');
     expect(org1.cas.intermediate).toEqual({ listen: 7104, operations: 7105 });
-    expect(org1.chaincodeServer).toBe(7109);
     expect(org1.peers[1]).toEqual({
       host: 'peer1.org1.example.com',
       listen: 7120,
       chaincode: 7121,
       operations: 7122,
+      chaincodeServer: 7123,
     });
+    expect(org1.peers[0]?.chaincodeServer).toBe(7113);
     expect(orgPortsOf(plan, 'Org2').peers[0]?.listen).toBe(7210);
   });
 
@@ -48,9 +49,9 @@ describe('port plan', () => {
     const ports = plan.all.map((a) => a.port);
     expect(new Set(ports).size).toBe(ports.length);
     expect(Math.max(...ports)).toBeLessThanOrEqual(MAX_PORT);
-    // 6 CA ports per org, 3 per node, 1 chaincode server per peer org.
+    // 6 CA ports per org, 3 per node, 1 chaincode server per peer (20 orgs x 8 peers).
     const nodes = organizations(t).reduce((n, o) => n + o.nodes.length, 0);
-    expect(ports).toHaveLength(21 * 6 + nodes * 3 + 20);
+    expect(ports).toHaveLength(21 * 6 + nodes * 3 + 20 * 8);
   });
 
   it('gives every peer, orderer and CA an explicit operations port (never 9443 by default)', () => {

@@ -11,14 +11,16 @@
  * | O + 0 / O + 1   | TLS CA listen / operations                               |
  * | O + 2 / O + 3   | root CA listen / operations                              |
  * | O + 4 / O + 5   | intermediate CA listen / operations                      |
- * | O + 9           | chaincode server (CCaaS) of the peer org                 |
  * | O + 10 + 10k    | node k (orderer k or peer k) listen                      |
  * | O + 11 + 10k    | orderer k admin (osnadmin) / peer k chaincode listen     |
  * | O + 12 + 10k    | node k operations (/healthz, /metrics)                   |
+ * | O + 13 + 10k    | peer k's own chaincode server (CCaaS)                    |
  *
- * With the default B = 7000: orderer org CAs 7000-7005, orderer0 7010/7011/7012, orderer1 7020...;
- * Org1 CAs 7100-7105, Org1 chaincode server 7109, peer0.org1 7110/7111/7112, peer1.org1 7120...;
- * Org2 starts at 7200. Up to 8 nodes per org fit in a block (k <= 7 -> O + 82).
+ * Every peer has its own chaincode server (one crash leaves the org's other peers endorsing), so
+ * that port sits in the peer's block. With the default B = 7000: orderer org CAs 7000-7005,
+ * orderer0 7010/7011/7012, orderer1 7020...; Org1 CAs 7100-7105, peer0.org1 7110/7111/7112 and its
+ * chaincode server 7113, peer1.org1 7120...; Org2 starts at 7200. Up to 8 nodes per org fit in a
+ * block (k <= 7 -> O + 83). O + 9 (an org-wide chaincode server before) is unused.
  */
 import { organizations, type OrgInfo } from './hosts';
 import type { Topology } from './schema';
@@ -55,6 +57,8 @@ export interface PeerPorts {
   /** Where the peer listens for chaincode connections. */
   chaincode: number;
   operations: number;
+  /** The peer's own chaincode-as-a-service server, which only this peer connects to. */
+  chaincodeServer: number;
 }
 
 export interface OrgPorts {
@@ -67,8 +71,6 @@ export interface OrgPorts {
   orderers: OrdererPorts[];
   /** Only for peer orgs. */
   peers: PeerPorts[];
-  /** Chaincode-as-a-service server port; only for peer orgs. */
-  chaincodeServer?: number;
 }
 
 /** One port and who uses it, for listings and collision checks. */
@@ -120,9 +122,9 @@ function orgPorts(org: OrgInfo, portBase: number): OrgPorts {
             listen: node(n.index, 0),
             chaincode: node(n.index, 1),
             operations: node(n.index, 2),
+            chaincodeServer: node(n.index, 3),
           }))
         : [],
-    ...(org.kind === 'peer' ? { chaincodeServer: base + 9 } : {}),
   };
 }
 
@@ -145,9 +147,7 @@ function assignments(o: OrgPorts): PortAssignment[] {
     out.push({ port: n.listen, owner: n.host, role: 'listen' });
     out.push({ port: n.chaincode, owner: n.host, role: 'chaincode' });
     out.push({ port: n.operations, owner: n.host, role: 'operations' });
-  }
-  if (o.chaincodeServer !== undefined) {
-    out.push({ port: o.chaincodeServer, owner: `${o.org} chaincode server`, role: 'listen' });
+    out.push({ port: n.chaincodeServer, owner: `${n.host} chaincode server`, role: 'listen' });
   }
   return out;
 }

@@ -3,25 +3,28 @@ import path from 'node:path';
 import { planPorts } from '@fabpay/topology';
 import type { NetworkContext } from '../context';
 import { peersOf } from '../context';
+import type { NodeSpec } from '../nodes/specs';
 
-/** The port of an organisation's chaincode server, from the port plan. */
-export function chaincodePort(ctx: NetworkContext, org: string): number {
-  const port = planPorts(ctx.topology).orgs.find((o) => o.org === org)?.chaincodeServer;
-  if (port === undefined) throw new Error(`port plan has no chaincode server port for ${org}`);
-  return port;
+/** The port of a peer's own chaincode server, from the port plan. */
+export function chaincodeServerPort(ctx: Pick<NetworkContext, 'topology'>, peerHost: string): number {
+  for (const org of planPorts(ctx.topology).orgs) {
+    const port = org.peers.find((p) => p.host === peerHost)?.chaincodeServer;
+    if (port !== undefined) return port;
+  }
+  throw new Error(`port plan has no chaincode server port for ${peerHost}`);
+}
+
+/** Where a peer's chaincode server listens and the peer dials it (`127.0.0.1:<port>`). */
+export function chaincodeServerAddress(ctx: Pick<NetworkContext, 'topology'>, peerHost: string): string {
+  return `127.0.0.1:${chaincodeServerPort(ctx, peerHost)}`;
 }
 
 /**
- * TLS material of an organisation's chaincode server. The server presents the TLS key pair of the
- * org's first peer: it is issued by the org's TLS CA for 127.0.0.1 and localhost, which is what
- * the peers check, so no extra identity is needed.
+ * TLS material of a peer's chaincode server: the peer's own TLS key pair, issued by the org's TLS
+ * CA for 127.0.0.1 and localhost, which is what the peer checks (the package's root_cert is the
+ * org's TLS CA, the same for every peer of the org). No extra identity is needed.
  */
-export function chaincodeTls(
-  ctx: NetworkContext,
-  org: string,
-): { cert: string; key: string; ca: string; caPem: string } {
-  const peer = peersOf(ctx, org)[0];
-  if (!peer) throw new Error(`${org} has no peers`);
+export function chaincodeTls(peer: NodeSpec): { cert: string; key: string; ca: string; caPem: string } {
   const ca = path.join(peer.tlsDir, 'ca.crt');
   return {
     cert: path.join(peer.tlsDir, 'server.crt'),
@@ -29,4 +32,11 @@ export function chaincodeTls(
     ca,
     caPem: readFileSync(ca, 'utf8'),
   };
+}
+
+/** The org's TLS CA certificate (PEM), the root every chaincode server of the org is checked against. */
+export function orgTlsRootPem(ctx: NetworkContext, org: string): string {
+  const peer = peersOf(ctx, org)[0];
+  if (!peer) throw new Error(`${org} has no peers`);
+  return chaincodeTls(peer).caPem;
 }

@@ -1,6 +1,6 @@
 /**
  * The chaincode lifecycle, end to end: package (chaincode-as-a-service) -> install on every peer
- * -> start each org's chaincode server -> approve per org -> check commit readiness -> commit ->
+ * -> start every peer's own chaincode server -> approve per org -> check commit readiness -> commit ->
  * wait until the chaincode answers on every peer. Every step checks first whether it is already
  * done, so running it again on a deployed network changes nothing.
  */
@@ -12,7 +12,8 @@ import { chaincodeFiles } from '../layout';
 import { CommandError } from '../util/run';
 import { retryTransient } from '../util/transient';
 import { waitFor } from '../util/wait';
-import { chaincodePort, chaincodeTls } from './endpoints';
+import { CHAINCODE_ADDRESS_TEMPLATE } from './builder-config';
+import { orgTlsRootPem } from './endpoints';
 import { packageCcaas } from './package';
 import { startChaincodeServer } from './server';
 
@@ -27,7 +28,11 @@ export interface DeployResult {
   name: string;
   version: string;
   sequence: number;
-  /** Package ID per organisation (each org's package points at its own chaincode server). */
+  /**
+   * Package ID per organisation: one package for all of an org's peers (its connection.json
+   * address is a template each peer's builder resolves to the peer's own chaincode server); orgs
+   * differ because each names its own TLS CA as the servers' root.
+   */
   packageIds: Record<string, string>;
   /** False when the definition was already committed and nothing changed. */
   changed: boolean;
@@ -73,8 +78,8 @@ export async function deployChaincode(ctx: NetworkContext, opts: DeployOptions =
   for (const org of orgs) {
     const files = chaincodeFiles(ctx.layout, org);
     const pkg = await packageCcaas(files.pkg, label, {
-      address: `127.0.0.1:${chaincodePort(ctx, org)}`,
-      rootCert: chaincodeTls(ctx, org).caPem,
+      address: CHAINCODE_ADDRESS_TEMPLATE,
+      rootCert: orgTlsRootPem(ctx, org),
     });
     packageIds[org] = pkg.packageId;
     for (const peer of peersOf(ctx, org)) {
@@ -94,7 +99,7 @@ export async function deployChaincode(ctx: NetworkContext, opts: DeployOptions =
         }
       });
     }
-    await startChaincodeServer(ctx, org, pkg.packageId);
+    for (const peer of peersOf(ctx, org)) await startChaincodeServer(ctx, peer, pkg.packageId);
   }
 
   const policy = cc.endorsementPolicy ? ['--signature-policy', cc.endorsementPolicy] : [];

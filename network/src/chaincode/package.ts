@@ -4,9 +4,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { run } from '../util/run';
 
-/** Where an organisation's chaincode server listens and how peers reach it. */
+/** Where an organisation's chaincode servers listen and how peers reach them. */
 export interface CcaasConnection {
-  /** host:port of the chaincode server. */
+  /**
+   * host:port of the chaincode server, or a template the ccaas builder fills from the peer's
+   * `CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG` (e.g. `{{.chaincode_address}}`, see endpoints.ts).
+   */
   address: string;
   /** PEM of the CA that issued the chaincode server's TLS certificate. */
   rootCert: string;

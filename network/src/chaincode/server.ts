@@ -1,12 +1,21 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { logTail, repoRoot, runningPid, startProcess, stopProcess, type ProcessRef } from '@fabpay/topology';
+import {
+  logTail,
+  repoRoot,
+  runningPid,
+  startProcess,
+  stopProcess,
+  type ProcessRef,
+  type ProcessSpec,
+} from '@fabpay/topology';
 import { GENESIS_ENV } from '@fabpay/chaincode/dist/endorser';
-import { chaincodeFiles } from '../layout';
+import { chaincodeServerFiles } from '../layout';
 import type { NetworkContext } from '../context';
 import { genesisDigest } from '../governance/terms';
+import type { NodeSpec } from '../nodes/specs';
 import { waitForPort } from '../util/tcp';
-import { chaincodePort, chaincodeTls } from './endpoints';
+import { chaincodeServerAddress, chaincodeServerPort, chaincodeTls } from './endpoints';
 
 /** The CCaaS entry point of the chaincode workspace. */
 export function chaincodeEntry(ctx: NetworkContext): string {
@@ -14,33 +23,79 @@ export function chaincodeEntry(ctx: NetworkContext): string {
 }
 
 /**
- * The organisation's chaincode server process (`node <chaincode>/dist/server.js`), for starting,
- * stopping and status: the one place its command and PID file are named.
+ * A peer's own chaincode server process (`node <chaincode>/dist/server.js`), for starting,
+ * stopping and status: the one place its name, command and PID file are given. Every peer has
+ * one, so a crashed server (or peer) leaves the org's other peers endorsing.
  */
-export function chaincodeProcess(ctx: NetworkContext, org: string): ProcessRef {
+export function chaincodeProcess(ctx: NetworkContext, peer: NodeSpec): ProcessRef {
   return {
-    name: `${org} chaincode server`,
+    name: `${peer.host} chaincode server`,
     command: process.execPath,
     args: [chaincodeEntry(ctx)],
-    pidFile: chaincodeFiles(ctx.layout, org).pid,
+    pidFile: chaincodeServerFiles(ctx.layout, peer).pid,
   };
 }
 
+/** The package ID a peer's chaincode server was last started with (`server.pid.ccid`), if any. */
+export function recordedPackageId(ctx: NetworkContext, peer: NodeSpec): string | undefined {
+  const file = `${chaincodeServerFiles(ctx.layout, peer).pid}.ccid`;
+  const id = existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
+  return id || undefined;
+}
+
 /**
- * Starts (or restarts, when the package ID or the genesis governance digest changed) the
- * organisation's chaincode server: one Node process serving the payments contract over TLS, known
- * to the peers by `packageId`, configured with the digest of the topology's genesis governance
- * (FABPAY_GOVERNANCE_GENESIS_SHA256; without it the server endorses no initGovernance). The package
- * ID and the digest it runs with are recorded next to its PID file (`server.pid.ccid`,
- * `server.pid.genesis`), so a server started before either changed is restarted.
+ * Everything needed to start a peer's chaincode server for `packageId`: listening on the peer's
+ * chaincode server port, presenting the peer's TLS key pair, configured with the digest of the
+ * topology's genesis governance (FABPAY_GOVERNANCE_GENESIS_SHA256; without it the server endorses
+ * no initGovernance). The supervisor restarts a crashed server from this too.
+ */
+export function chaincodeServerSpec(ctx: NetworkContext, peer: NodeSpec, packageId: string): ProcessSpec {
+  const tls = chaincodeTls(peer);
+  return {
+    ...chaincodeProcess(ctx, peer),
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NODE_ENV: 'production',
+      CHAINCODE_SERVER_ADDRESS: chaincodeServerAddress(ctx, peer.host),
+      CHAINCODE_ID: packageId,
+      CHAINCODE_TLS_CERT_FILE: tls.cert,
+      CHAINCODE_TLS_KEY_FILE: tls.key,
+      [GENESIS_ENV]: genesisDigest(ctx.topology),
+    },
+    logFile: chaincodeServerFiles(ctx.layout, peer).log,
+  };
+}
+
+/** Waits until a peer's chaincode server accepts connections; fails with its log if it exits. */
+export function waitForChaincodeServer(ctx: NetworkContext, peer: NodeSpec): Promise<void> {
+  const proc = chaincodeProcess(ctx, peer);
+  const { log } = chaincodeServerFiles(ctx.layout, peer);
+  return waitForPort(`${peer.host}'s chaincode server`, chaincodeServerPort(ctx, peer.host), {
+    timeoutMs: 30_000,
+    stillRunning: () => {
+      if (runningPid(proc) === undefined) {
+        throw new Error(`the chaincode server exited; its log ends:\n${logTail(log)}`);
+      }
+    },
+    describeLast: () => logTail(log),
+  });
+}
+
+/**
+ * Starts (or restarts, when the package ID or the genesis governance digest changed) a peer's
+ * chaincode server: one Node process serving the payments contract over TLS to that peer, known
+ * to it by `packageId`. The package ID and the digest it runs with are recorded next to its PID
+ * file (`server.pid.ccid`, `server.pid.genesis`), so a server started before either changed is
+ * restarted, and the supervisor knows what to restart a crashed one with.
  */
 export async function startChaincodeServer(
   ctx: NetworkContext,
-  org: string,
+  peer: NodeSpec,
   packageId: string,
 ): Promise<void> {
-  const files = chaincodeFiles(ctx.layout, org);
-  const proc = chaincodeProcess(ctx, org);
+  const files = chaincodeServerFiles(ctx.layout, peer);
+  const proc = chaincodeProcess(ctx, peer);
   const entry = chaincodeEntry(ctx);
   if (!existsSync(entry)) {
     throw new Error(
@@ -51,49 +106,30 @@ export async function startChaincodeServer(
   const idFile = `${files.pid}.ccid`;
   const genesisFile = `${files.pid}.genesis`;
   const genesis = genesisDigest(ctx.topology);
-  const port = chaincodePort(ctx, org);
-  // The peers are about to connect to it (started now, or by an earlier `up` that was cut short).
-  const listening = (): Promise<void> =>
-    waitForPort(`${org}'s chaincode server`, port, {
-      timeoutMs: 30_000,
-      stillRunning: () => {
-        if (runningPid(proc) === undefined) {
-          throw new Error(`the chaincode server exited; its log ends:\n${logTail(files.log)}`);
-        }
-      },
-      describeLast: () => logTail(files.log),
-    });
   if (running !== undefined) {
     const recorded = (file: string): string => (existsSync(file) ? readFileSync(file, 'utf8').trim() : '');
-    if (recorded(idFile) === packageId && recorded(genesisFile) === genesis) return listening();
+    // The peers are about to connect to it (started now, or by an earlier `up` that was cut short).
+    if (recorded(idFile) === packageId && recorded(genesisFile) === genesis) {
+      return waitForChaincodeServer(ctx, peer);
+    }
     ctx.progress(
       recorded(idFile) === packageId
-        ? `chaincode: restarting ${org}'s server: its genesis governance digest is not the topology's`
-        : `chaincode: restarting ${org}'s server for package ${packageId}`,
+        ? `chaincode: restarting ${peer.host}'s server: its genesis governance digest is not the topology's`
+        : `chaincode: restarting ${peer.host}'s server for package ${packageId}`,
     );
     await stopProcess(proc);
   }
-  const tls = chaincodeTls(ctx, org);
-  ctx.progress(`chaincode: starting ${org}'s server on 127.0.0.1:${port}`);
-  startProcess({
-    ...proc,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      NODE_ENV: 'production',
-      CHAINCODE_SERVER_ADDRESS: `127.0.0.1:${port}`,
-      CHAINCODE_ID: packageId,
-      CHAINCODE_TLS_CERT_FILE: tls.cert,
-      CHAINCODE_TLS_KEY_FILE: tls.key,
-      [GENESIS_ENV]: genesis,
-    },
-    logFile: files.log,
-  });
+  const spec = chaincodeServerSpec(ctx, peer, packageId);
+  ctx.progress(`chaincode: starting ${peer.host}'s server on ${chaincodeServerAddress(ctx, peer.host)}`);
+  // Recorded first: a supervisor that sees this server crash at once restarts the same package.
+  mkdirSync(files.dir, { recursive: true });
   writeFileSync(idFile, `${packageId}\n`);
   writeFileSync(genesisFile, `${genesis}\n`);
-  await listening();
+  startProcess(spec);
+  await waitForChaincodeServer(ctx, peer);
 }
 
-export async function stopChaincodeServer(ctx: NetworkContext, org: string): Promise<boolean> {
-  return stopProcess(chaincodeProcess(ctx, org));
+/** Stops a peer's chaincode server; whether one was running. */
+export async function stopChaincodeServer(ctx: NetworkContext, peer: NodeSpec): Promise<boolean> {
+  return stopProcess(chaincodeProcess(ctx, peer));
 }

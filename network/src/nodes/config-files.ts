@@ -1,6 +1,22 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
+import { CCAAS_BUILDER_CONFIG_ENV } from '../chaincode/builder-config';
+
+/**
+ * Copies the ccaas external builder from the repository (`network/builders/ccaas`) into the
+ * network's own run directory and returns its path, for core.yaml. The peers use the builder of
+ * the code that started the network, not the toolchain's copy: a toolchain directory
+ * (FABPAY_BIN_DIR) is shared between checkouts, and a builder from another version there would
+ * build packages it does not understand (e.g. connection.json templates).
+ */
+export function writeCcaasBuilder(repoBuildersDir: string, targetBuildersDir: string): string {
+  rmSync(targetBuildersDir, { recursive: true, force: true });
+  cpSync(repoBuildersDir, targetBuildersDir, { recursive: true });
+  const bin = path.join(targetBuildersDir, 'ccaas', 'bin');
+  for (const f of readdirSync(bin)) chmodSync(path.join(bin, f), 0o755);
+  return path.join(targetBuildersDir, 'ccaas');
+}
 
 /**
  * Writes the peers' core.yaml: Fabric's sample core.yaml with its external builders replaced by
@@ -12,7 +28,9 @@ export function writePeerCoreYaml(sampleConfigDir: string, targetDir: string, cc
   const doc = YAML.parseDocument(readFileSync(path.join(sampleConfigDir, 'core.yaml'), 'utf8'));
   doc.setIn(
     ['chaincode', 'externalBuilders'],
-    [{ name: 'ccaas', path: ccaasBuilderDir, propagateEnvironment: [] }],
+    // Each peer's CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG names its own chaincode server; the builder
+    // fills the package's connection.json template from it (Fabric's ccaas builder convention).
+    [{ name: 'ccaas', path: ccaasBuilderDir, propagateEnvironment: [CCAAS_BUILDER_CONFIG_ENV] }],
   );
   // No Docker here. A blank endpoint stops the peer from using it and /healthz from reporting it
   // missing; an empty CORE_VM_ENDPOINT is ignored by this Fabric version, so it is set in the file.

@@ -8,6 +8,7 @@ import type { TopologyPaths } from '@fabpay/ca';
 import { nodeFiles, type NetworkLayout } from '../layout';
 import { LOCAL_HOST } from '../local-host';
 import type { ProcessSpec } from '@fabpay/topology';
+import { CCAAS_BUILDER_CONFIG_ENV, ccaasBuilderConfig } from '../chaincode/builder-config';
 
 /** Everything the network needs to know about one orderer or peer. */
 export interface NodeSpec {
@@ -143,6 +144,8 @@ export function nodeSpecs(topology: Topology, caPaths: TopologyPaths, layout: Ne
           CORE_LEDGER_STATE_STATEDATABASE: 'goleveldb',
           CORE_OPERATIONS_LISTENADDRESS: addr(p.operations),
           CORE_METRICS_PROVIDER: 'prometheus',
+          // Read by the ccaas builder (core.yaml propagates it): this peer's own chaincode server.
+          [CCAAS_BUILDER_CONFIG_ENV]: ccaasBuilderConfig(node.host, addr(p.chaincodeServer)),
         };
         specs.push({
           kind: 'peer',

@@ -11,6 +11,7 @@ import {
   signalProcess,
   startProcess,
   stopProcess,
+  stoppedOnPurpose,
   type ProcessRef,
   type ProcessSpec,
 } from './control';
@@ -143,6 +144,20 @@ describe('a process the module started', () => {
     expect(processAlive(pid)).toBe(false);
     expect(existsSync(s.pidFile)).toBe(false);
     expect(await stopProcess(s)).toBe(false);
+  });
+
+  it('tells a stop on purpose from a crash: stop() marks it, a SIGKILL does not, start() clears it', async () => {
+    const s = spec('marked', 'sleep', ['30']);
+    start(s);
+    expect(stoppedOnPurpose(s)).toBe(false);
+    await killProcess(s);
+    expect(stoppedOnPurpose(s)).toBe(false);
+    expect(processState(s).status).toBe('stale');
+    start(s);
+    await stopProcess(s);
+    expect(stoppedOnPurpose(s)).toBe(true);
+    start(s);
+    expect(stoppedOnPurpose(s)).toBe(false);
   });
 
   it('leaves a stale record when it exits on its own, which the next look cleans', async () => {

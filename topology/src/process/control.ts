@@ -11,7 +11,7 @@
  * without pidfd).
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ProcessStartError, ProcessStopError } from './errors';
@@ -58,12 +58,28 @@ export type ProcessState =
   | { status: 'stale'; record: PidRecord; reason: string };
 
 /**
+ * The marker {@link stopProcess} leaves next to a PID file (`<pidFile>.stopped`) and
+ * {@link startProcess} removes: it tells a process stopped on purpose (`down`, a chaincode server
+ * restarted for a new package) from one that crashed, which a supervisor restarts. A SIGKILL from
+ * {@link killProcess} (a fault) leaves none, like a real crash.
+ */
+export function stoppedMarker(ref: Pick<ProcessRef, 'pidFile'>): string {
+  return `${ref.pidFile}.stopped`;
+}
+
+/** Whether the process was last stopped on purpose with {@link stopProcess} (and not started since). */
+export function stoppedOnPurpose(ref: Pick<ProcessRef, 'pidFile'>): boolean {
+  return existsSync(stoppedMarker(ref));
+}
+
+/**
  * Starts a process detached from this one (its own process group; it outlives the caller), with
  * stdout and stderr appended to its log file, and records PID, start time and boot ID.
  */
 export function startProcess(spec: ProcessSpec): VerifiableRecord {
   requireProcfs();
   mkdirSync(path.dirname(spec.logFile), { recursive: true });
+  rmSync(stoppedMarker(spec), { force: true });
   const fd =
     spec.logMode === undefined ? openSync(spec.logFile, 'a') : openSync(spec.logFile, 'a', spec.logMode);
   try {
@@ -192,11 +208,15 @@ export interface StopOptions {
 
 /**
  * Stops the process of a PID file: SIGTERM, then SIGKILL if it has not exited within the grace
- * period, each only while the PID still is the recorded process. Removes the PID file.
+ * period, each only while the PID still is the recorded process. Removes the PID file and leaves
+ * the {@link stoppedMarker} (also when nothing was running: the intent is "stopped").
  * @returns whether a process was running.
  * @throws {@link ProcessStopError} if it survives SIGKILL past `killWaitMs`.
  */
 export async function stopProcess(ref: ProcessRef, opts: StopOptions = {}): Promise<boolean> {
+  // Written before the signal, so a supervisor polling meanwhile never takes the exit for a crash.
+  mkdirSync(path.dirname(ref.pidFile), { recursive: true });
+  writeFileSync(stoppedMarker(ref), `${new Date().toISOString()}\n`);
   const s = processState(ref);
   if (s.status !== 'running') return false;
   const { record } = s;
