@@ -28,6 +28,19 @@ export interface PayWorkloadArguments {
   reference: string;
   /** Every account of the workspace, payers and payees alike; each worker pays from its share. */
   accounts: CaliperAccount[];
+  /**
+   * The round's `txNumber`. Caliper gives each worker floor(txNumber / workers) transactions and
+   * calls `submitTransaction` at the round's rate whether or not earlier calls have sent theirs,
+   * so a worker whose calls wait for a payer stops at its share instead of sending extra ones.
+   */
+  txNumber: number;
+  /**
+   * Milliseconds a payer rests after its payment committed before it pays again: the gateway
+   * reports the commit on its own peer, and an endorsement by another org's peer that has not
+   * committed that block yet reads the old balance, so the gateway refuses the two endorsements
+   * as different (`ProposalResponsePayloads do not match`) and Caliper does not retry.
+   */
+  restMs: number;
 }
 
 /** The `pay` transaction's arguments, in the contract's parameter order. */
@@ -82,6 +95,11 @@ export function caliperAccounts(org: string, users: readonly string[], count: nu
     const owner = users[i % users.length]!;
     return { id: caliperAccountId(org, owner, Math.floor(i / users.length)), owner };
   });
+}
+
+/** The transactions Caliper's manager gives each worker of a `txNumber` round (its own rule). */
+export function workerShare(txNumber: number, totalWorkers: number): number {
+  return Math.max(1, Math.floor(txNumber / totalWorkers));
 }
 
 /**

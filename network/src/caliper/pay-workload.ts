@@ -9,12 +9,18 @@
  * Each submitted transaction is one `pay` of `amount` minor units with a fresh payment ID, from a
  * payer account this worker owns alone to another account of the workspace, invoked as the payer's
  * owner (the chaincode lets only the owner of `from` pay).
+ *
+ * Caliper's fabric connector does not retry, so two payments that would conflict are never sent
+ * together: a payer pays again only after its previous payment finished and rested `restMs`. When
+ * every payer of the worker is busy, the call waits for one, and Caliper's "Send Rate" shows the
+ * rate that was actually sent (latency is measured from the proposal, after the wait).
  */
 import {
   caliperPaymentId,
   payArguments,
   payeeIndex,
   workerPayers,
+  workerShare,
   type PayWorkloadArguments,
 } from './pay-args';
 
@@ -34,12 +40,15 @@ export interface CaliperConnector {
   sendRequests(request: CaliperFabricRequest): Promise<unknown>;
 }
 
-/** A payer of this worker: its index among all accounts, for choosing payees. */
+/** A payer of this worker: its index among all accounts (for choosing payees), and when it may pay. */
 interface Payer {
   index: number;
   id: string;
   owner: string;
+  readyAt: number;
 }
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export class PayWorkload {
   private args?: PayWorkloadArguments;
@@ -47,16 +56,11 @@ export class PayWorkload {
   private run = '';
   private round = 0;
   private worker = 0;
-  private sent = 0;
-  /**
-   * Payers with no payment in flight, least recently used first. A payer goes back to the end of
-   * the queue when its payment finished, so it is reused as late as possible: two payments of one
-   * payer must not overlap (MVCC conflict on its balance) and should not follow each other within
-   * the moment the other org's peers need to commit the first (the endorsements would read
-   * different balances and the gateway would refuse the mismatch).
-   */
+  /** Transactions this worker takes on in this round (Caliper's share), and how many it took. */
+  private share = 0;
+  private taken = 0;
+  /** Payers with no payment in flight, least recently used first (so reused as late as possible). */
   private free: Payer[] = [];
-  private all: Payer[] = [];
 
   /** Called by Caliper before each round, in each worker. */
   async initializeWorkloadModule(
@@ -70,17 +74,32 @@ export class PayWorkload {
     this.connector = sutAdapter;
     this.worker = workerIndex;
     this.round = roundIndex;
-    this.sent = 0;
+    this.share = workerShare(roundArguments.txNumber, totalWorkers);
+    this.taken = 0;
     // Part of every payment ID: a second run against the same ledger must not replay the first.
     this.run = Date.now().toString(36);
-    const indexed = roundArguments.accounts.map((a, index) => ({ index, id: a.id, owner: a.owner }));
-    this.all = workerPayers(indexed, workerIndex, totalWorkers);
-    if (this.all.length === 0) {
+    const indexed = roundArguments.accounts.map((a, index) => ({
+      index,
+      id: a.id,
+      owner: a.owner,
+      readyAt: 0,
+    }));
+    this.free = workerPayers(indexed, workerIndex, totalWorkers);
+    if (this.free.length === 0) {
       throw new Error(
         `worker ${workerIndex} of ${totalWorkers} has no payer account: give the workspace more accounts than workers`,
       );
     }
-    this.free = [...this.all];
+  }
+
+  /** The least recently used payer that is free and rested, waiting for one if need be. */
+  private async payer(): Promise<Payer> {
+    for (;;) {
+      const head = this.free[0];
+      const wait = head ? head.readyAt - Date.now() : 20;
+      if (head && wait <= 0) return this.free.shift()!;
+      await sleep(Math.min(Math.max(wait, 1), 20));
+    }
   }
 
   /** Called by Caliper's rate controller for every transaction. */
@@ -88,11 +107,11 @@ export class PayWorkload {
     const args = this.args;
     const connector = this.connector;
     if (!args || !connector) throw new Error('submitTransaction before initializeWorkloadModule');
-    const n = this.sent++;
-    // Every payer busy means more in flight than the workspace has payers per worker: the round's
-    // load is too high for its accounts. Sending anyway (round robin) shows as failures in the
-    // report rather than silently slowing the rate Caliper asked for.
-    const payer = this.free.shift() ?? this.all[n % this.all.length]!;
+    // Calls beyond the share were made while earlier ones waited for a payer; Caliper stops
+    // counting at the share, so they send nothing.
+    if (this.taken >= this.share) return;
+    const n = this.taken++;
+    const payer = await this.payer();
     const to = args.accounts[payeeIndex(payer.index, n, args.accounts.length)]!;
     try {
       await connector.sendRequests({
@@ -112,7 +131,8 @@ export class PayWorkload {
         readOnly: false,
       });
     } finally {
-      if (!this.free.includes(payer)) this.free.push(payer);
+      payer.readyAt = Date.now() + args.restMs;
+      this.free.push(payer);
     }
   }
 
