@@ -40,14 +40,14 @@ export interface CaliperSettings {
 /**
  * Figures a 2-core machine running the whole network handles without queueing: 20 payments/s and
  * 10 in flight are well under the ~65 payments/s this network commits (README, Performance), and
- * 300 transactions per round keep a run around a minute. 48 accounts give each of 2 workers 24
- * payers: at 10 payments/s per worker, a payer is free and rested again after 2.4 s, more than a
- * payment takes here unless the machine is very busy (then payments wait for a payer, see the
- * workload).
+ * 300 transactions per round keep a run around a minute. 96 accounts give each of 2 workers 48
+ * payers: at 10 payments/s per worker a payer is due again after 4.8 s, which covers its payment
+ * and its 1 s rest even when the shared machine stretches payments to 3 s (with 48 accounts and a
+ * load average of 13 the fixed-rate round sent 8.9 instead of 20 payments/s, waiting for payers).
  */
 export const DEFAULT_CALIPER_SETTINGS: CaliperSettings = {
   workers: 2,
-  accountsPerOrg: 48,
+  accountsPerOrg: 96,
   fixedRate: { tps: 20, txNumber: 300 },
   fixedLoad: { transactionLoad: 10, txNumber: 300 },
   currency: 'EUR',
