@@ -25,6 +25,7 @@ import {
 } from './network';
 import { samplePaymentFlow } from './sample-flow';
 import { supervise } from './supervisor/supervisor';
+import { caliper, DEFAULT_CALIPER_SETTINGS } from './caliper';
 import {
   editTerms,
   parseGrantFlags,
@@ -169,6 +170,39 @@ program
     const result = await samplePaymentFlow({ topologyFile: topologyFile(), progress: say(opts.json) });
     if (opts.json) console.log(JSON.stringify(result, null, 2));
   });
+
+program
+  .command('caliper [org]')
+  .description(
+    "Write a Caliper workspace per org (network config, pay workload, benchmark config) and open and fund the org's accounts (default: the first org); --launch also installs Caliper 0.6.0 into .caliper/, binds it to fabric-gateway and runs it",
+  )
+  .option('--launch', "install and bind Caliper if needed, then run its benchmark on the org's workspace")
+  .option('--skip-funding', 'do not check, open or fund the accounts')
+  .option('--json', 'print the result as JSON')
+  .action(
+    async (org: string | undefined, opts: { launch?: boolean; skipFunding?: boolean; json?: boolean }) => {
+      const ctx = contextFor({ topologyFile: topologyFile(), progress: say(opts.json) });
+      const result = await caliper(ctx, {
+        ...(org ? { org } : {}),
+        settings: DEFAULT_CALIPER_SETTINGS,
+        ...(opts.skipFunding ? { skipFunding: true } : {}),
+        ...(opts.launch ? { launch: true } : {}),
+      });
+      if (opts.json) return console.log(JSON.stringify(result, null, 2));
+      const ws = result.workspace;
+      if (result.summary) {
+        console.log(
+          `Caliper ran on ${ws.org}'s workspace with 0 failed transactions (report: ${ws.report}):`,
+        );
+        console.log(result.summary.table);
+      } else {
+        console.log(`Caliper workspace for ${ws.org}: ${ws.dir}`);
+        console.log(
+          `Run it: npm run caliper (or: caliper launch manager --caliper-workspace ${ws.dir} --caliper-networkconfig networkconfig.yaml --caliper-benchconfig benchmark.yaml --caliper-flow-only-test)`,
+        );
+      }
+    },
+  );
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 

@@ -64,6 +64,7 @@ export { connectionProfileFile, adminEnvFile, connectionProfile, REGISTRAR_LABEL
 export { adminEnvText, adminEnvVars, orgPeerVars } from './admin-env';
 export { LOCAL_HOST } from './local-host';
 export { samplePaymentFlow, type SampleFlowResult } from './sample-flow';
+export * from './caliper';
 export { peerCli, peerAdminEnv } from './admin-cli';
 export type { ChangeGovernanceOptions, GovernanceStep } from './governance/ledger';
 export {

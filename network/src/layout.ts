@@ -19,6 +19,7 @@
  *   governance/genesis.sha256      their digest: FABPAY_GOVERNANCE_GENESIS_SHA256 of every chaincode server
  *   profiles/connection-<org>.json common connection profile per org
  *   profiles/<org>-admin.env       environment for the peer CLI as the org admin
+ *   caliper/<org>/{networkconfig.yaml,benchmark.yaml,report.html}  Caliper workspace (`fabpay-network caliper`)
  * ```
  */
 import path from 'node:path';
