@@ -13,6 +13,7 @@ import {
   runningPid,
   type Topology,
 } from '@fabpay/topology';
+import { stopProcess } from '@fabpay/topology';
 import { caStatus, paths as caPaths, revokeIdentity, setupOrganizations, stopCAs } from '@fabpay/ca';
 import { createChannel, ordererChannelInfo, peerHeight } from './channel/channel';
 import { pushOrgCrls, type MspUpdateResult } from './channel/msp-update';
@@ -22,7 +23,7 @@ import {
   type DeployOptions,
   type DeployResult,
 } from './chaincode/lifecycle';
-import { chaincodeProcess, stopChaincodeServer } from './chaincode/server';
+import { chaincodeProcess, legacyOrgChaincodeProcess, stopChaincodeServer } from './chaincode/server';
 import { chaincodeServerPort } from './chaincode/endpoints';
 import { networkContext, type NetworkContext } from './context';
 import {
@@ -256,6 +257,10 @@ export async function down(opts: NetworkOptions = {}): Promise<string[]> {
     ),
   );
   stopped.push(...servers.filter((h): h is string => !!h));
+  for (const org of ctx.topology.orgs) {
+    const legacy = legacyOrgChaincodeProcess(ctx, org.name);
+    if (await stopProcess(legacy)) stopped.push(legacy.name);
+  }
   // Peers first, so they do not log the orderers going away.
   const order = [...ctx.peers, ...ctx.orderers];
   const results = await Promise.all(order.map(async (n) => ((await stopNode(n)) ? n.host : undefined)));

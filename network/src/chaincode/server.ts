@@ -10,7 +10,7 @@ import {
   type ProcessSpec,
 } from '@fabpay/topology';
 import { GENESIS_ENV } from '@fabpay/chaincode/dist/endorser';
-import { chaincodeServerFiles } from '../layout';
+import { chaincodeFiles, chaincodeServerFiles } from '../layout';
 import type { NetworkContext } from '../context';
 import { genesisDigest } from '../governance/terms';
 import type { NodeSpec } from '../nodes/specs';
@@ -132,4 +132,18 @@ export async function startChaincodeServer(
 /** Stops a peer's chaincode server; whether one was running. */
 export async function stopChaincodeServer(ctx: NetworkContext, peer: NodeSpec): Promise<boolean> {
   return stopProcess(chaincodeProcess(ctx, peer));
+}
+
+/**
+ * The one chaincode server per org that networks started by fabpay before servers per peer ran
+ * (`chaincode/<org>/server.pid`). Nothing starts it any more; `down` stops one still running, so
+ * that a network started by the older layout leaves no orphan behind.
+ */
+export function legacyOrgChaincodeProcess(ctx: NetworkContext, org: string): ProcessRef {
+  return {
+    name: `${org} chaincode server (one per org, before servers per peer)`,
+    command: process.execPath,
+    args: [chaincodeEntry(ctx)],
+    pidFile: path.join(chaincodeFiles(ctx.layout, org).dir, 'server.pid'),
+  };
 }
