@@ -22,7 +22,7 @@
  * Payments are conflict-free: each payer its own funded account, merchants receive blind credits.
  * The suite leaves every node running and every peer at the same height (afterAll heals).
  */
-import type { NodeSpec } from '@fabpay/network';
+import { processAlive, type NodeSpec } from '@fabpay/network';
 import type { Balance, Payment } from '@fabpay/gateway-client';
 import { check, History, ledgerView, paymentKey } from '../support/history';
 import { liveNetwork } from '../support/live-network';
@@ -224,7 +224,7 @@ describe('faults: orderer leader and gateway peer crashes', () => {
     const victim = ctx.peers.find((p) => p.host === busiest.name);
     if (!victim) throw new Error(`endpoint ${busiest.name} is not a peer of the topology`);
     killedPeer = victim;
-    await kill(victim);
+    const victimPid = await kill(victim);
     expect(inFlight).toBeGreaterThanOrEqual(IN_FLIGHT_AT_KILL);
     expect(busiest.inFlight).toBeGreaterThan(0);
     const outcomes = await paymentRun.outcomes;
@@ -234,9 +234,14 @@ describe('faults: orderer leader and gateway peer crashes', () => {
       `[faults] killed gateway peer ${victim.host} with ${inFlight} payments in flight (${busiest.inFlight} calls on it): ` +
         `${count(outcomes, 'committed')} committed, ${count(outcomes, 'failed')} reported failed, ` +
         `${count(outcomes, 'unknown')} unknown (${failures(outcomes).slice(0, 3).join('; ')}); its state now ${status.state}, ` +
-        `failures ${status.stats.failures}; retries ${JSON.stringify(await retryCounts(payer))}\n`,
+        `failures ${status.stats.failures}, ejections ${status.stats.ejections}, successes ${status.stats.successes}, ` +
+        `last error ${status.stats.lastError ?? '-'}; retries ${JSON.stringify(await retryCounts(payer))}\n`,
     );
-    expect(status.state).not.toBe('ready');
+    // The client noticed the dead peer and took it out of rotation. Its state at this moment is
+    // not the measure: a probe or a late success may have readmitted it since (seen once under
+    // CPU burners, state "ready" with 220 failures); the ejection during the run is.
+    expect(processAlive(victimPid)).toBe(false);
+    expect(status.stats.ejections).toBeGreaterThanOrEqual(1);
     // What the client reported failed had never been submitted (the history check above holds it to
     // that: no such payment on the ledger, no such transaction committed); the callers resubmit it
     // under the same payment IDs, and every payment commits once.
