@@ -77,6 +77,22 @@ describe("Fabric's own tools with the generated files", () => {
     expect(seen.accountId).toBe(account.accountId);
   });
 
+  it("the README's npx commands run this checkout's CLIs (never a registry lookup)", async () => {
+    // `npm run setup` links the workspaces' bins after building them: npm skips a bin whose
+    // target does not exist yet, and on a fresh clone dist/ is built only after `npm install`.
+    for (const [bin, usage] of [
+      ['fabpay-network', /Usage: fabpay-network/],
+      ['fabpay', /Usage: fabpay/],
+      ['fabpay-ca', /Usage: fabpay-ca/],
+    ] as const) {
+      const res = await promisify(execFile)('npx', ['--no', '--', bin, '--help'], {
+        cwd: repoRoot(),
+        timeout: 60_000,
+      });
+      expect(res.stdout).toMatch(usage);
+    }
+  });
+
   it('fabpay CLI: finds the running network by itself, says what it picked, and submits', async () => {
     // As `npx fabpay` would run, on the sources (tests never use a stale dist/), with only
     // FABPAY_HOME pointing at the test network (a quick-start network is found from the repo).
