@@ -8,8 +8,8 @@
  * - a stall: the client's busiest gateway peer is SIGSTOPped for 10 s, then SIGCONTed; the callers
  *   resubmit what did not commit and every payment commits once;
  * - crashed chaincode servers: all of Org1's (one per peer; every payment needs an Org1
- *   endorsement) are SIGKILLed and started again after 5 s; within the client's deadline no payment is reported failed: each
- *   commits, or is unknown and resolves;
+ *   endorsement) are SIGKILLed and started again after 5 s; within the client's deadline no
+ *   payment is reported failed: each commits, or is unknown and resolves;
  * - a crashed client: a client process (support/load-child.ts) appending its history to a file is
  *   SIGKILLed; a new client resolves every payment ID the dead one had started (resolvePayment)
  *   and replays, under the same ID, each one the ledger does not have; the dead client's history
