@@ -4,7 +4,7 @@
  * and how Caliper's workers share them. Pure functions, so the unit test checks them against the
  * chaincode's contract metadata and the workload (run by Caliper, not by us) uses the same code.
  */
-import { isValidId } from '@fabpay/model';
+import { isValidId, type Payment } from '@fabpay/model';
 
 /** One benchmark account: its ID and the topology user (Caliper identity name) who owns it. */
 export interface CaliperAccount {
@@ -43,15 +43,8 @@ export interface PayWorkloadArguments {
   restMs: number;
 }
 
-/** The `pay` transaction's arguments, in the contract's parameter order. */
-export interface PayRequest {
-  paymentId: string;
-  from: string;
-  to: string;
-  amount: string;
-  currency: string;
-  reference: string;
-}
+/** The `pay` transaction's arguments: the fields of the model's Payment the caller chooses. */
+export type PayRequest = Pick<Payment, 'paymentId' | 'from' | 'to' | 'amount' | 'currency' | 'reference'>;
 
 /** `pay(paymentId, from, to, amount, currency, reference)` as the wire's string list. */
 export function payArguments(p: PayRequest): string[] {
