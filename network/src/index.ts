@@ -11,7 +11,6 @@ export {
   deploy,
   status,
   contextFor,
-  isRaftLeader,
   logFileOf,
   readLog,
   BinariesMissingError,
@@ -19,6 +18,7 @@ export {
   changeGovernance,
 } from './network';
 export type { NetworkOptions, UpOptions, UpResult, NetworkStatus, ProcessStatus } from './network';
+export { isRaftLeader, raftLeaders, waitForRaftLeader } from './channel/raft';
 export {
   supervise,
   superviseProcesses,

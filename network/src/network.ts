@@ -16,6 +16,7 @@ import {
 import { stopProcess } from '@fabpay/topology';
 import { caStatus, paths as caPaths, revokeIdentity, setupOrganizations, stopCAs } from '@fabpay/ca';
 import { createChannel, ordererChannelInfo, peerHeight } from './channel/channel';
+import { isRaftLeader } from './channel/raft';
 import { pushOrgCrls, type MspUpdateResult } from './channel/msp-update';
 import {
   deployChaincode,
@@ -39,7 +40,6 @@ import { startSupervisor, stopSupervisor, supervisorPid } from './supervisor/sup
 import { defaultLayout } from './install';
 import { writeCcaasBuilder, writePeerCoreYaml, writeOrdererYaml } from './nodes/config-files';
 import { nodeHealth, startNode, stopNode, waitHealthy } from './nodes/lifecycle';
-import type { NodeSpec } from './nodes/specs';
 import { writeProfiles } from './profiles';
 import { httpGet } from './util/http';
 import { run } from './util/run';
@@ -300,19 +300,6 @@ export interface NetworkStatus {
   /** Host of the Raft leader, if exactly one orderer claims it. */
   leader?: string;
   committed?: { sequence: number; version: string };
-}
-
-/** Whether an orderer says it leads the channel (etcdraft's is_leader gauge on /metrics). */
-export async function isRaftLeader(orderer: NodeSpec, channel: string): Promise<boolean | undefined> {
-  try {
-    const res = await httpGet(`http://127.0.0.1:${orderer.operations}/metrics`, undefined, 2000);
-    const line = res.body
-      .split('\n')
-      .find((l) => l.startsWith('consensus_etcdraft_is_leader{') && l.includes(`channel="${channel}"`));
-    return line ? line.trim().endsWith(' 1') : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 export async function status(opts: NetworkOptions = {}): Promise<NetworkStatus> {

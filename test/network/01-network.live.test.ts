@@ -12,10 +12,10 @@ import {
   deploy,
   down,
   fetchChannelConfig,
-  isRaftLeader,
   ordererChannelInfo,
   peerHeight,
   queryCommitted,
+  raftLeaders,
   samplePaymentFlow,
   startNode,
   up,
@@ -45,11 +45,6 @@ async function heights(ctx: NetworkContext): Promise<(number | undefined)[]> {
   return Promise.all(ctx.peers.map((p) => peerHeight(ctx, p)));
 }
 
-async function leaders(ctx: NetworkContext): Promise<string[]> {
-  const flags = await Promise.all(ctx.orderers.map((o) => isRaftLeader(o, ctx.topology.channel.name)));
-  return ctx.orderers.filter((_, i) => flags[i] === true).map((o) => o.host);
-}
-
 /** Waits until every peer reports the same height, and returns it. */
 async function sameHeightEverywhere(ctx: NetworkContext): Promise<number> {
   return eventually('every peer to reach the same height', async () => {
@@ -72,7 +67,7 @@ describe('native Fabric network', () => {
       });
     }
     const found = await eventually('exactly one Raft leader', async () => {
-      const l = await leaders(ctx);
+      const l = await raftLeaders(ctx);
       return l.length === 1 ? l : undefined;
     });
     expect(found).toHaveLength(1);
@@ -114,6 +109,8 @@ describe('native Fabric network', () => {
       expect(stopped.length).toBeGreaterThanOrEqual(ctx.nodes.length);
       const result = await up(networkOptions());
       expect(result.deployment.changed).toBe(false);
+      // Ready when `up` returns: the channel has its Raft leader (no "no Raft leader" refusals).
+      expect(await raftLeaders(ctx)).toHaveLength(1);
       seconds.push(((Date.now() - t) / 1000).toFixed(1));
     }
     process.stderr.write(`[network] down + up, five times: ${seconds.join(', ')} s\n`);
@@ -125,14 +122,17 @@ describe('native Fabric network', () => {
 
   it('commits after the Raft leader is SIGKILLed, and the orderer catches up after restart', async () => {
     const [leaderHost] = await eventually('a Raft leader', async () => {
-      const l = await leaders(ctx);
+      const l = await raftLeaders(ctx);
       return l.length === 1 ? l : undefined;
     });
     const victim = ctx.orderers.find((o) => o.host === leaderHost)!;
     expect(await crashNode(victim)).toBeDefined();
     // The survivors elect a new leader; until then the ordering service answers SERVICE_UNAVAILABLE.
     const newLeader = await eventually('a new Raft leader among the surviving orderers', async () => {
-      const l = await leaders({ ...ctx, orderers: ctx.orderers.filter((o) => o !== victim) });
+      const l = await raftLeaders(
+        ctx,
+        ctx.orderers.filter((o) => o !== victim),
+      );
       return l.length === 1 ? l[0] : undefined;
     });
     expect(newLeader).not.toBe(victim.host);

@@ -31,7 +31,7 @@ import {
 import {
   connectionProfileFile,
   crashNode,
-  isRaftLeader,
+  raftLeaders,
   ordererChannelInfo,
   peerCli,
   peerHeight,
@@ -486,15 +486,6 @@ export function sameHeightEverywhere(ctx: NetworkContext, timeoutMs = 90_000): P
     },
     { timeoutMs, intervalMs: 500 },
   );
-}
-
-/** Hosts of the orderers that say they lead the channel. */
-export async function raftLeaders(
-  ctx: NetworkContext,
-  orderers: readonly NodeSpec[] = ctx.orderers,
-): Promise<string[]> {
-  const flags = await Promise.all(orderers.map((o) => isRaftLeader(o, ctx.topology.channel.name)));
-  return orderers.filter((_, i) => flags[i] === true).map((o) => o.host);
 }
 
 /** Waits for exactly one Raft leader among `orderers` and returns its node. */

@@ -8,6 +8,7 @@ import { CommandError, run } from '../util/run';
 import { retryTransient } from '../util/transient';
 import { waitFor } from '../util/wait';
 import { CHANNEL_PROFILE, writeConfigtx } from './configtx';
+import { waitForRaftLeader } from './raft';
 
 /** The channel's genesis block file. */
 export function genesisBlockFile(ctx: NetworkContext): string {
@@ -72,6 +73,11 @@ export async function createChannel(ctx: NetworkContext): Promise<void> {
       { timeoutMs: 60_000, intervalMs: 300 },
     );
   }
+  // Every orderer is an active consenter, but until one leads the channel (after `down` and
+  // `up`, an election) every transaction is refused with "no Raft leader" (seen on Fabric 3.1.5
+  // right after `up` returned): the network is not ready before that.
+  const leader = await waitForRaftLeader(ctx);
+  ctx.progress(`channel ${channel}: Raft leader ${leader}`);
   for (const peer of ctx.peers) {
     const org = ctx.caPaths.org(peer.org);
     // Retried until the peer answers: read once while its listener is not yet open, a failed
