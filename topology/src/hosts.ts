@@ -43,6 +43,7 @@ export interface OrgInfo {
 /** The orderer organisation with its orderers. */
 export function ordererOrgInfo(t: TopologyNames): OrgInfo {
   const { name, mspId, orderers } = t.ordererOrg;
+  const removed = new Set(t.ordererOrg.removed ?? []);
   return {
     kind: 'orderer',
     name,
@@ -55,12 +56,15 @@ export function ordererOrgInfo(t: TopologyNames): OrgInfo {
       host: `orderer${i}.${t.domain}`,
       index: i,
       org: name,
-    })),
+    })).filter((n) => !removed.has(n.name)),
     users: [],
   };
 }
 
-/** Every peer organisation, in file order, with its peers. */
+/**
+ * Every member peer organisation, in file order, with its peers. Its index is its slot (its place
+ * in the file), so removing an organisation moves no other organisation's ports.
+ */
 export function peerOrgInfos(t: TopologyNames): OrgInfo[] {
   return t.orgs.map((org, i) => {
     const domain = `${org.name.toLowerCase()}.${t.domain}`;
@@ -69,7 +73,7 @@ export function peerOrgInfos(t: TopologyNames): OrgInfo[] {
       name: org.name,
       mspId: org.mspId,
       domain,
-      index: i + 1,
+      index: org.slot ?? i + 1,
       nodes: Array.from({ length: org.peers }, (_, p) => ({
         kind: 'peer' as const,
         name: `peer${p}`,

@@ -9,3 +9,4 @@ export * from './hosts';
 export * from './ports';
 export * from './paths';
 export * from './process';
+export * from './edit';

@@ -100,7 +100,16 @@ export function parseTopology(
   } catch (e) {
     throw new TopologyError(source, [{ path: 'portBase', message: (e as Error).message }]);
   }
-  return result.data;
+  return withSlots(result.data);
+}
+
+/**
+ * Numbers every organisation by its place in the file (its port block) and sets the removed ones
+ * apart, so no command starts, configures or counts an organisation that left the channel.
+ */
+function withSlots<T extends Topology>(t: T): T {
+  const all = t.orgs.map((o, i) => ({ ...o, slot: o.slot ?? i + 1 }));
+  return { ...t, orgs: all.filter((o) => !o.removed), removedOrgs: all.filter((o) => o.removed) };
 }
 
 /** Parses YAML text into a validated topology. `source` names the file in error messages. */

@@ -10,6 +10,11 @@ import { z } from 'zod';
 
 /** Most orderers a topology may have (Raft clusters beyond 7 buy nothing on one host). */
 export const MAX_ORDERERS = 7;
+/**
+ * Most orderers ever created in one topology (removed ones included): orderer k's ports are
+ * O + 10 + 10k .. O + 13 + 10k, so k <= 8 stays inside the orderer org's block of 100.
+ */
+export const MAX_ORDERER_SLOTS = 9;
 /** Most peers per organisation. */
 export const MAX_PEERS_PER_ORG = 8;
 /** Most peer organisations; bounded by the port plan (one block of 100 ports per organisation). */
@@ -80,13 +85,33 @@ export const peerOrgSchema = z.strictObject({
   mspId: mspIdSchema,
   peers: wholeNumber(1, MAX_PEERS_PER_ORG).default(2),
   users: z.array(userSchema, { error: 'expected a list of users' }).default([]),
+  /**
+   * Set by `fabpay-network org remove`: the org left the channel and none of its processes run.
+   * It stays in the file so that its port block stays reserved (the orgs after it keep their
+   * ports) and `org add <name>` can bring it back with the same CAs and identities.
+   */
+  removed: z.boolean({ error: 'expected true or false' }).optional(),
+});
+
+/** An orderer's short name, `orderer<k>`. */
+export const ordererNameSchema = z.string().regex(/^orderer[0-8]$/, {
+  error: 'expected an orderer name such as orderer0',
 });
 
 /** The orderer organisation (Raft ordering service). */
 export const ordererOrgSchema = z.strictObject({
   name: orgNameSchema.default('OrdererOrg'),
   mspId: mspIdSchema.default('OrdererMSP'),
-  orderers: wholeNumber(1, MAX_ORDERERS).default(3),
+  /**
+   * How many orderers have been created: `orderer0` .. `orderer<n-1>`, each on its own ports.
+   * `fabpay-network orderer add` raises it; removed ones are listed in `removed`.
+   */
+  orderers: wholeNumber(1, MAX_ORDERER_SLOTS).default(3),
+  /**
+   * Orderers taken out of the Raft cluster by `fabpay-network orderer remove`: they are not
+   * started, and their numbers (and ports) are never reused.
+   */
+  removed: z.array(ordererNameSchema, { error: 'expected a list of orderer names' }).default([]),
 });
 
 /** Default peer organisations: two orgs with two peers each and no extra users. */
@@ -222,7 +247,7 @@ export const topologyObjectSchema = z.strictObject({
     .default('fabpay'),
   domain: domainSchema.default('example.com'),
   portBase: wholeNumber(1024, 65000).default(7000),
-  ordererOrg: ordererOrgSchema.default({ name: 'OrdererOrg', mspId: 'OrdererMSP', orderers: 3 }),
+  ordererOrg: ordererOrgSchema.default({ name: 'OrdererOrg', mspId: 'OrdererMSP', orderers: 3, removed: [] }),
   orgs: z
     .array(peerOrgSchema, { error: 'expected a list of peer organisations' })
     .min(1, { error: 'expected at least one peer organisation' })
@@ -250,6 +275,14 @@ type CheckableTopology = Pick<z.output<typeof topologyObjectSchema>, 'ordererOrg
  * per org; attribute names are legal; governance names currency codes and peer organisations.
  */
 export function checkTopology(t: CheckableTopology, ctx: z.RefinementCtx): void {
+  checkOrderers(t.ordererOrg, ctx);
+  if (t.orgs.length > 0 && t.orgs.every((o) => o.removed)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['orgs'],
+      message: 'every organisation is removed; keep at least one',
+    });
+  }
   const names = new Map<string, string>([[t.ordererOrg.name.toLowerCase(), 'ordererOrg.name']]);
   const mspIds = new Map<string, string>([[t.ordererOrg.mspId, 'ordererOrg.mspId']]);
   t.orgs.forEach((org, i) => {
@@ -298,6 +331,37 @@ export function checkTopology(t: CheckableTopology, ctx: z.RefinementCtx): void 
     });
   });
   if (t.governance) checkGovernance(t, t.governance, ctx);
+}
+
+/** Removed orderers exist and are listed once; 1..MAX_ORDERERS remain. */
+function checkOrderers(o: CheckableTopology['ordererOrg'], ctx: z.RefinementCtx): void {
+  const seen = new Set<string>();
+  (o.removed ?? []).forEach((name, i) => {
+    const k = Number(name.slice('orderer'.length));
+    if (k >= o.orderers) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ordererOrg', 'removed', i],
+        message: `"${name}" does not exist: the orderers are orderer0..orderer${o.orderers - 1}`,
+      });
+    } else if (seen.has(name)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ordererOrg', 'removed', i],
+        message: `"${name}" is listed twice`,
+      });
+    }
+    seen.add(name);
+  });
+  const active = o.orderers - seen.size;
+  // An orderers count outside 1..MAX_ORDERER_SLOTS already has its own issue.
+  if (Number.isInteger(o.orderers) && o.orderers >= 1 && (active < 1 || active > MAX_ORDERERS)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['ordererOrg', 'orderers'],
+      message: `${active} orderers would run (${o.orderers} created, ${seen.size} removed): a Raft cluster here has 1 to ${MAX_ORDERERS}`,
+    });
+  }
 }
 
 /** Governance names peer organisations that exist, at most once per list, and currency codes. */
@@ -378,11 +442,23 @@ export function governanceOf(t: Pick<Topology, 'orgs' | 'governance'>): Governan
 /** The full schema: object shape plus cross-field checks. */
 export const topologySchema = topologyObjectSchema.superRefine(checkTopology);
 
-/** A validated topology with every default filled in. */
-export type Topology = z.output<typeof topologySchema>;
+/**
+ * A peer organisation as the loader returns it: `slot` is its position in the file (1-based),
+ * which fixes its port block and stays put when an org before it is removed.
+ */
+export type PeerOrgSpec = z.output<typeof peerOrgSchema> & { slot?: number };
+
+/**
+ * A validated topology with every default filled in. `orgs` holds the organisations that are
+ * members (what every command works with); `removedOrgs` the ones `org remove` took out, kept
+ * only so their port blocks stay reserved.
+ */
+export type Topology = Omit<z.output<typeof topologySchema>, 'orgs'> & {
+  orgs: PeerOrgSpec[];
+  removedOrgs?: PeerOrgSpec[];
+};
 /** What a topology file may contain (every field with a default is optional). */
 export type TopologyInput = z.input<typeof topologySchema>;
-export type PeerOrgSpec = z.output<typeof peerOrgSchema>;
 export type OrdererOrgSpec = z.output<typeof ordererOrgSchema>;
 export type UserSpec = z.output<typeof userSchema>;
 export type GovernanceSection = z.output<typeof governanceSchema>;

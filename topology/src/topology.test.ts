@@ -33,11 +33,12 @@ describe('defaults', () => {
       name: 'fabpay',
       domain: 'example.com',
       portBase: 7000,
-      ordererOrg: { name: 'OrdererOrg', mspId: 'OrdererMSP', orderers: 3 },
+      ordererOrg: { name: 'OrdererOrg', mspId: 'OrdererMSP', orderers: 3, removed: [] },
       orgs: [
-        { name: 'Org1', mspId: 'Org1MSP', peers: 2, users: [] },
-        { name: 'Org2', mspId: 'Org2MSP', peers: 2, users: [] },
+        { name: 'Org1', mspId: 'Org1MSP', peers: 2, slot: 1, users: [] },
+        { name: 'Org2', mspId: 'Org2MSP', peers: 2, slot: 2, users: [] },
       ],
+      removedOrgs: [],
       channel: { name: 'payments' },
       chaincode: { name: 'payments', version: '1.0', path: 'chaincode' },
       batch: { timeout: '250ms', maxMessageCount: 500, preferredMaxBytes: 4 * 1024 * 1024 },
@@ -59,9 +60,9 @@ describe('defaults', () => {
     const t = parseTopologyYaml(
       'ordererOrg: { orderers: 1 }\norgs: [{ name: Bank, mspId: BankMSP, users: [{ name: u1 }] }]\n',
     );
-    expect(t.ordererOrg).toEqual({ name: 'OrdererOrg', mspId: 'OrdererMSP', orderers: 1 });
+    expect(t.ordererOrg).toEqual({ name: 'OrdererOrg', mspId: 'OrdererMSP', orderers: 1, removed: [] });
     expect(t.orgs).toEqual([
-      { name: 'Bank', mspId: 'BankMSP', peers: 2, users: [{ name: 'u1', attributes: {} }] },
+      { name: 'Bank', mspId: 'BankMSP', peers: 2, slot: 1, users: [{ name: 'u1', attributes: {} }] },
     ]);
   });
 
@@ -279,7 +280,7 @@ describe('validation errors name the field and what was expected', () => {
     [
       'too many orderers',
       'ordererOrg: { orderers: 8 }\n',
-      'topology.yaml: ordererOrg.orderers: expected a whole number from 1 to 7, got 8',
+      'topology.yaml: ordererOrg.orderers: 8 orderers would run (8 created, 0 removed): a Raft cluster here has 1 to 7',
     ],
     [
       'fractional peers',

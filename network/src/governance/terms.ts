@@ -30,6 +30,9 @@ export function normaliseTerms(terms: GovernanceTerms): GovernanceTerms {
 export function genesisTerms(topology: Topology, source = 'topology'): GovernanceTerms {
   const spec = governanceOf(topology);
   const mspOf = (name: string): string => topology.orgs.find((o) => o.name === name)?.mspId ?? name;
+  // An org that `org remove` took out is no member: the section may still name it.
+  const members = (names: string[]): string[] =>
+    names.filter((n) => topology.orgs.some((o) => o.name === n)).map(mspOf);
   const table = Object.keys(CURRENCIES).sort();
   const issues = Object.keys(spec.issuers)
     .filter((c) => !Object.prototype.hasOwnProperty.call(CURRENCIES, c))
@@ -40,9 +43,11 @@ export function genesisTerms(topology: Topology, source = 'topology'): Governanc
   if (issues.length > 0) throw new TopologyError(source, issues);
   const raw: GovernanceTerms = {
     members: topology.orgs.map((o) => o.mspId),
-    issuers: Object.fromEntries(Object.entries(spec.issuers).map(([c, orgs]) => [c, orgs.map(mspOf)])),
+    issuers: Object.fromEntries(Object.entries(spec.issuers).map(([c, orgs]) => [c, members(orgs)])),
     compliance: Object.fromEntries(
-      Object.entries(spec.compliance).map(([org, orgs]) => [mspOf(org), orgs.map(mspOf)]),
+      Object.entries(spec.compliance)
+        .filter(([org]) => members([org]).length > 0)
+        .map(([org, orgs]) => [mspOf(org), members(orgs)]),
     ),
     maxClockSkewSeconds: spec.maxClockSkewSeconds,
     maxHoldSeconds: spec.maxHoldSeconds,

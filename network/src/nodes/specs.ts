@@ -65,8 +65,8 @@ export function nodeSpecs(topology: Topology, caPaths: TopologyPaths, layout: Ne
     if (!ports) throw new Error(`port plan has no organisation ${org.name}`);
     const orgPaths = caPaths.org(org.name);
     if (org.kind === 'orderer') {
-      for (const [i, node] of org.nodes.entries()) {
-        const p = ports.orderers[i]!;
+      for (const node of org.nodes) {
+        const p = ports.orderers.find((o) => o.host === node.host)!;
         const tls = caPaths.node(node.host).tls;
         const files = nodeFiles(layout, node.host);
         const env = {
@@ -117,12 +117,12 @@ export function nodeSpecs(topology: Topology, caPaths: TopologyPaths, layout: Ne
         });
       }
     } else {
-      for (const [i, node] of org.nodes.entries()) {
-        const p = ports.peers[i]!;
+      for (const node of org.nodes) {
+        const p = ports.peers.find((o) => o.host === node.host)!;
         const tls = caPaths.node(node.host).tls;
         const files = nodeFiles(layout, node.host);
         // Gossip bootstraps from the org's other peers; a single-peer org bootstraps from itself.
-        const others = ports.peers.filter((_, j) => j !== i).map((q) => advertised(q.listen));
+        const others = ports.peers.filter((q) => q.host !== node.host).map((q) => advertised(q.listen));
         const env = {
           ...baseEnv(topology, layout.peerConfigDir),
           CORE_PEER_ID: node.host,
