@@ -43,6 +43,7 @@ import { nodeHealth, startNode, stopNode, waitHealthy } from './nodes/lifecycle'
 import { writeProfiles } from './profiles';
 import { httpGet } from './util/http';
 import { run } from './util/run';
+import { StepTimer, type StepTiming } from './util/steps';
 import { waitFor } from './util/wait';
 
 export interface NetworkOptions {
@@ -100,7 +101,7 @@ function requireBinaries(): void {
 /** What `up` did. */
 export interface UpResult {
   seconds: number;
-  steps: { step: string; seconds: number }[];
+  steps: StepTiming[];
   deployment: DeployResult;
   /** The payments governance: written now (genesis) or already on the ledger. */
   governance: GovernanceStep;
@@ -116,18 +117,9 @@ export interface UpResult {
  * is skipped, so `up` after `down` resumes the same ledgers.
  */
 export async function up(opts: UpOptions = {}): Promise<UpResult> {
-  const started = Date.now();
   const progress = opts.progress ?? (() => undefined);
-  const steps: UpResult['steps'] = [];
-  const step = async <T>(name: string, fn: () => Promise<T> | T): Promise<T> => {
-    const t = Date.now();
-    progress(`▶ ${name}`);
-    const value = await fn();
-    const seconds = (Date.now() - t) / 1000;
-    steps.push({ step: name, seconds });
-    progress(`  ✓ ${name} (${seconds.toFixed(1)}s)`);
-    return value;
-  };
+  const timer = new StepTimer(progress);
+  const step = <T>(name: string, fn: () => Promise<T> | T): Promise<T> => timer.run(name, fn);
   requireBinaries();
   const source = topologyFileOf(opts);
   const topology = topologyOf(opts);
@@ -164,7 +156,7 @@ export async function up(opts: UpOptions = {}): Promise<UpResult> {
   await step('peer discovery (gossip membership)', () => waitForGossip(ctx));
   const governance = await step('payments governance', () => ensureGovernance(ctx, source));
   const profiles = await step('connection profiles and admin env files', () => writeProfiles(ctx));
-  const result: UpResult = { seconds: 0, steps, deployment, governance, profiles };
+  const result: UpResult = { seconds: 0, steps: timer.steps, deployment, governance, profiles };
   if (opts.supervise) {
     result.supervisor = await step('supervisor', async () => {
       const sup = await startSupervisor(ctx, source);
@@ -176,7 +168,7 @@ export async function up(opts: UpOptions = {}): Promise<UpResult> {
       return sup;
     });
   }
-  result.seconds = (Date.now() - started) / 1000;
+  result.seconds = timer.seconds;
   return result;
 }
 

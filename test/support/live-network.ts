@@ -33,6 +33,45 @@ export function fixtureTopologyFile(fixture: string, offset = 0): string {
   return copy;
 }
 
+/**
+ * A suite's own network whose topology the suite changes (`org add`, `orderer add`, ...): a copy
+ * of the fixture in the suite's own home (never the repository's file), on portBase
+ * (FABPAY_TEST_PORT_BASE or 17000) + `offset`, with FABPAY_HOME pointing at that home while the
+ * suite runs. `dispose` cleans the network and restores FABPAY_HOME.
+ */
+export interface ScratchNetwork {
+  home: string;
+  topologyFile: string;
+  options: NetworkOptions;
+  /** Points FABPAY_HOME at the scratch home (call in beforeAll). */
+  enter: () => void;
+  /** Restores FABPAY_HOME (call in afterAll, after cleaning the network). */
+  leave: () => void;
+}
+
+export function scratchNetwork(fixture: string, offset: number, label: string): ScratchNetwork {
+  const home = path.join(path.dirname(TEST_HOME), `${path.basename(TEST_HOME)}-${label}`);
+  const file = path.join(repoRoot(), 'test', 'fixtures', fixture);
+  const base = Number(process.env.FABPAY_TEST_PORT_BASE ?? 17000) + offset;
+  const topologyFile = path.join(home, fixture);
+  mkdirSync(home, { recursive: true });
+  writeFileSync(topologyFile, readFileSync(file, 'utf8').replace(/^portBase: \d+$/m, `portBase: ${base}`));
+  let saved: string | undefined;
+  return {
+    home,
+    topologyFile,
+    options: { topologyFile, progress: (line) => process.stderr.write(`[${label}] ${line}\n`) },
+    enter: () => {
+      saved = process.env.FABPAY_HOME;
+      process.env.FABPAY_HOME = home;
+    },
+    leave: () => {
+      if (saved === undefined) delete process.env.FABPAY_HOME;
+      else process.env.FABPAY_HOME = saved;
+    },
+  };
+}
+
 /** The topology file of the shared live network. */
 export function testTopologyFile(): string {
   return fixtureTopologyFile('topology.yaml');
