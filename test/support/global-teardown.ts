@@ -6,6 +6,6 @@ import { networkOptions } from './live-network';
  * FABPAY_KEEP_NETWORK=1 keeps it running for debugging.
  */
 export default async function globalTeardown(): Promise<void> {
-  if (process.env.FABPAY_KEEP_NETWORK === '1') return;
+  if (process.env.FABPAY_KEEP_NETWORK === '1' || process.env.FABPAY_TEST_SHARED_NETWORK === '0') return;
   await clean(networkOptions());
 }
