@@ -140,6 +140,14 @@ const scenarios: Record<ErrorCode, Scenario> = {
    * or hand-edited ledger would hold) and checks the refusal is coded and
    * echoes only a bounded, escaped excerpt.
    */
+  ORG_NOT_MEMBER: async (f, c) => {
+    // Org2 leaves the governance (both members agree); M, Org2's account, takes no more money.
+    const admin1 = await identity({ mspId: 'Org1MSP', cn: 'admin1', ou: 'admin' });
+    const admin2 = await identity({ mspId: 'Org2MSP', cn: 'admin2', ou: 'admin' });
+    await f.ok(admin1, 'proposeGovernance', 'drop2', canonicalJson(defaultTerms(['Org1MSP'])));
+    await f.ok(admin2, 'approveGovernance', 'Org1MSP', 'drop2');
+    return f.reject(c.alice, 'pay', 'x1', 'A', 'M', '1', 'USD', '');
+  },
   INTERNAL: async (f, c) => {
     const key = `\u0000${KEY.balance}\u0000A\u0000`;
     const corrupt = Buffer.from('{"available":"-1","held":"0"}');

@@ -159,6 +159,35 @@ describe('governance', () => {
     expect(await f.query(frank, 'getAccount', 'F')).toMatchObject({ accountId: 'F', status: 'active' });
   });
 
+  test("membership: no money moves into or out of a departed org's accounts", async () => {
+    const f = threeOrgs();
+    const a = await admins();
+    const issuer = await identity({ mspId: 'Org1MSP', cn: 'issuer', attrs: { 'payments.role': 'issuer' } });
+    const alice = await identity({ mspId: 'Org1MSP', cn: 'alice' });
+    const frank = await identity({ mspId: 'Org3MSP', cn: 'frank' });
+    await f.ok(alice, 'openAccount', 'A', 'USD', '');
+    await f.ok(frank, 'openAccount', 'F', 'USD', '');
+    await f.ok(issuer, 'issue', 'i1', 'A', '1000');
+    await f.ok(alice, 'foldCredits', 'A', 'i:Org1MSP:i1');
+    await f.ok(alice, 'pay', 'p1', 'A', 'F', '100', 'USD', 'before');
+    // frank lets alice spend from F while Org3 is a member
+    await f.ok(frank, 'approve', 'F', alice.owner, '0', '50');
+    await f.ok(a.Org1MSP!, 'proposeGovernance', 'drop3', json(defaultTerms(['Org1MSP', 'Org2MSP'])));
+    await f.ok(a.Org2MSP!, 'approveGovernance', 'Org1MSP', 'drop3');
+    // A payment into F would strand the money with an org that no longer takes part.
+    expect(await f.reject(alice, 'pay', 'p2', 'A', 'F', '100', 'USD', 'after')).toMatch(
+      /^ORG_NOT_MEMBER: account F belongs to Org3MSP/,
+    );
+    expect(await f.reject(issuer, 'issue', 'i2', 'F', '100')).toMatch(/^ORG_NOT_MEMBER: /);
+    expect(await f.reject(alice, 'payFrom', 'p3', 'F', 'A', '10', 'USD', 'pull')).toMatch(
+      /^ORG_NOT_MEMBER: /,
+    );
+    // The replay of a payment made before still answers with its result.
+    expect(await f.ok(alice, 'pay', 'p1', 'A', 'F', '100', 'USD', 'before')).toMatchObject({
+      status: 'settled',
+    });
+  });
+
   test('trusted time: a submit more than the governed skew from the endorser clock is refused, queries are not', async () => {
     const f = new TestFabric();
     const alice = await identity({ mspId: 'Org1MSP', cn: 'alice' });

@@ -44,6 +44,7 @@ export const ERROR_CODES = [
   'PROPOSAL_NOT_OPEN',
   'PROPOSAL_STALE',
   'INTERNAL',
+  'ORG_NOT_MEMBER',
 ] as const;
 
 /** A stable rejection code. */

@@ -1,5 +1,5 @@
 import { parseStored } from '../amount';
-import { Caller, isAdminFor } from '../acl';
+import { Caller, isAdminFor, mspOfOwner } from '../acl';
 import { PaymentsContext } from '../context';
 import { fail } from '../errors';
 import {
@@ -39,8 +39,20 @@ export async function loadAccount(ctx: PaymentsContext, accountId: string): Prom
   return account;
 }
 
-/** Throws ACCOUNT_FROZEN / ACCOUNT_CLOSED unless the account is active. */
-export function requireActive(account: Account): void {
+/**
+ * Throws ACCOUNT_FROZEN / ACCOUNT_CLOSED unless the account is active, and ORG_NOT_MEMBER when
+ * its owner's org has left the payments governance (`org remove`): its accounts stay on the
+ * ledger and readable, but money moved in would be stranded with an org that no longer endorses
+ * (its custody policy names that org), and none may be moved out without it.
+ */
+export async function requireActive(ctx: PaymentsContext, account: Account): Promise<void> {
+  const ownerMsp = mspOfOwner(account.owner);
+  if (!(await ctx.governance()).members.includes(ownerMsp)) {
+    throw fail(
+      'ORG_NOT_MEMBER',
+      `account ${account.accountId} belongs to ${ownerMsp}, which is not a member of the payments governance`,
+    );
+  }
   if (account.status === 'frozen') {
     throw fail('ACCOUNT_FROZEN', `account ${account.accountId} is frozen`);
   }

@@ -97,8 +97,8 @@ export async function authorizeHold(
     throw fail('SAME_ACCOUNT', 'from and to must differ');
   }
   const to = await loadAccount(ctx, toId);
-  requireActive(from);
-  requireActive(to);
+  await requireActive(ctx, from);
+  await requireActive(ctx, to);
   requireCurrencyOf(from, currency);
   requireCurrencyOf(to, currency);
   if (expiry <= ctx.nowMillis) {
@@ -159,8 +159,8 @@ export async function captureHold(
   requireOwner(ctx.caller, to);
   requireAuthorized(hold);
   const from = await loadAccount(ctx, hold.from);
-  requireActive(from);
-  requireActive(to);
+  await requireActive(ctx, from);
+  await requireActive(ctx, to);
   if (ctx.nowMillis >= Date.parse(hold.expiresAt)) {
     throw fail('HOLD_EXPIRED', `hold ${holdId} expired at ${hold.expiresAt}`);
   }

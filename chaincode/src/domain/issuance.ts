@@ -85,7 +85,7 @@ export async function issue(
   if (prior) {
     return prior;
   }
-  requireActive(account);
+  await requireActive(ctx, account);
   const supply = await loadSupply(ctx, account.currency);
   const record: Issuance = {
     operationId,
@@ -125,7 +125,7 @@ export async function redeem(
   if (mspOfOwner(account.owner) !== ctx.caller.mspId) {
     throw fail('FORBIDDEN', `an issuer of ${ctx.caller.mspId} may redeem only from its own MSP's accounts`);
   }
-  requireActive(account);
+  await requireActive(ctx, account);
   const bal = await loadBalance(ctx, accountId);
   if (bal.available < amount) {
     throw fail(

@@ -132,8 +132,8 @@ async function settle(ctx: PaymentsContext, req: PayRequest): Promise<Payment> {
     throw fail('SAME_ACCOUNT', 'from and to must differ');
   }
   const to: Account = await loadAccount(ctx, req.to);
-  requireActive(from);
-  requireActive(to);
+  await requireActive(ctx, from);
+  await requireActive(ctx, to);
   requireCurrencyOf(from, req.currency);
   requireCurrencyOf(to, req.currency);
   const limits = await checkLimits(ctx, from, amount);

@@ -54,8 +54,8 @@ export async function refund(
   const payee = await loadAccount(ctx, payment.to);
   requireOwner(ctx.caller, payee);
   const payer = await loadAccount(ctx, payment.from);
-  requireActive(payee);
-  requireActive(payer);
+  await requireActive(ctx, payee);
+  await requireActive(ctx, payer);
   const refundedRec = await ctx.state.get<{ refunded: string }>(KEY.refunded, [from, paymentId]);
   const refunded = refundedRec ? parseStored(refundedRec.refunded) : 0n;
   const total = BigInt(payment.amount);

@@ -52,6 +52,8 @@ const CATEGORY: Record<PaymentErrorCode, PaymentErrorCategory> = {
   ACCOUNT_EXISTS: 'state',
   ACCOUNT_FROZEN: 'state',
   ACCOUNT_CLOSED: 'state',
+  // The account's org left the payments governance: no money moves into or out of it.
+  ORG_NOT_MEMBER: 'state',
   BALANCE_NOT_ZERO: 'state',
   HOLD_NOT_ACTIVE: 'state',
   HOLD_EXPIRED: 'state',
