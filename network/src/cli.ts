@@ -23,6 +23,7 @@ import {
   up,
   type NetworkStatus,
 } from './network';
+import { registerOrgCommands } from './membership/org-cli';
 import { samplePaymentFlow } from './sample-flow';
 import { supervise } from './supervisor/supervisor';
 import { caliper, DEFAULT_CALIPER_SETTINGS } from './caliper';
@@ -382,6 +383,8 @@ program
         : `The channel already has these ${result.crls} CRL(s) for ${result.mspId}`,
     );
   });
+
+registerOrgCommands(program, topologyFile);
 
 program.parseAsync().catch((err: unknown) => {
   console.error(`error: ${err instanceof Error ? err.message : String(err)}`);

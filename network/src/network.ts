@@ -15,7 +15,7 @@ import {
 } from '@fabpay/topology';
 import { stopProcess } from '@fabpay/topology';
 import { caStatus, paths as caPaths, revokeIdentity, setupOrganizations, stopCAs } from '@fabpay/ca';
-import { createChannel, ordererChannelInfo, peerHeight } from './channel/channel';
+import { createChannel, genesisBlockFile, ordererChannelInfo, peerHeight } from './channel/channel';
 import { isRaftLeader } from './channel/raft';
 import { pushOrgCrls, type MspUpdateResult } from './channel/msp-update';
 import {
@@ -34,17 +34,22 @@ import {
   type ChangeGovernanceOptions,
   type GovernanceStep,
 } from './governance/ledger';
-import { genesisTerms, writeGenesisFiles, type Governance, type GovernanceTerms } from './governance/terms';
-import { buildersDir, chaincodeServerFiles, supervisorFiles } from './layout';
+import {
+  genesisTerms,
+  recordedGenesis,
+  writeGenesisFiles,
+  type Governance,
+  type GovernanceTerms,
+} from './governance/terms';
+import { buildersDir, chaincodeServerFiles, governanceFiles, supervisorFiles } from './layout';
 import { startSupervisor, stopSupervisor, supervisorPid } from './supervisor/supervisor';
 import { defaultLayout } from './install';
 import { writeCcaasBuilder, writePeerCoreYaml, writeOrdererYaml } from './nodes/config-files';
 import { nodeHealth, startNode, stopNode, waitHealthy } from './nodes/lifecycle';
 import { writeProfiles } from './profiles';
-import { httpGet } from './util/http';
+import { waitForGossip } from './channel/gossip';
 import { run } from './util/run';
 import { StepTimer, type StepTiming } from './util/steps';
-import { waitFor } from './util/wait';
 
 export interface NetworkOptions {
   /** Topology file; default `<repo>/topology.yaml`. */
@@ -137,8 +142,17 @@ export async function up(opts: UpOptions = {}): Promise<UpResult> {
       writeCcaasBuilder(path.join(repoRoot(), 'network', 'builders'), buildersDir(ctx.layout)),
     );
     writeOrdererYaml(toolchain.configDir, ctx.layout.ordererConfigDir);
-    const written = writeGenesisFiles(ctx.layout, genesis);
-    ctx.progress(`genesis governance terms: ${written.terms} (sha256 ${written.sha256.slice(0, 16)}…)`);
+    // Written when the network is created; afterwards the record stays (org add/remove change
+    // the topology's orgs, not the genesis every chaincode server was configured with).
+    const recorded = existsSync(genesisBlockFile(ctx)) ? recordedGenesis(ctx.layout) : undefined;
+    if (recorded) {
+      ctx.progress(
+        `genesis governance terms: kept ${governanceFiles(ctx.layout).terms} (the channel exists)`,
+      );
+    } else {
+      const written = writeGenesisFiles(ctx.layout, genesis);
+      ctx.progress(`genesis governance terms: ${written.terms} (sha256 ${written.sha256.slice(0, 16)}…)`);
+    }
   });
   await step(`orderers and peers (${ctx.nodes.length} processes)`, async () => {
     for (const node of ctx.nodes) {
@@ -194,31 +208,6 @@ export async function changeGovernance(
   opts: ChangeGovernanceOptions = {},
 ): Promise<Governance> {
   return changeGovernanceOn(contextOf(target), terms, opts);
-}
-
-/**
- * Waits until every peer knows every other peer on the channel through gossip. Until then the
- * peers' discovery service cannot name endorsers in other orgs and gateway submissions fail with
- * "no combination of peers can be derived which satisfy the endorsement policy".
- */
-async function waitForGossip(ctx: NetworkContext): Promise<void> {
-  const channel = ctx.topology.channel.name;
-  const others = ctx.peers.length - 1;
-  await Promise.all(
-    ctx.peers.map((peer) =>
-      waitFor(
-        `${peer.host} to know the other ${others} peers of ${channel} through gossip`,
-        async () => {
-          const res = await httpGet(`http://127.0.0.1:${peer.operations}/metrics`, undefined, 2000);
-          const line = res.body
-            .split('\n')
-            .find((l) => l.startsWith(`gossip_membership_total_peers_known{channel="${channel}"}`));
-          return line && Number(line.split(' ').pop()) >= others ? true : undefined;
-        },
-        { timeoutMs: 120_000, intervalMs: 500 },
-      ),
-    ),
-  );
 }
 
 /** Compiles the chaincode workspace (incremental; quick when nothing changed). */

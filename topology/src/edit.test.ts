@@ -30,7 +30,10 @@ function tempFile(text = YAML_TEXT): string {
 describe('editTopologyFile', () => {
   it('writes the change and keeps comments', () => {
     const file = tempFile();
-    const result = editTopologyFile(file, (doc) => doc.setIn(['orgs', 0, 'peers'], 2));
+    const result = editTopologyFile(file, (doc) => {
+      doc.setIn(['orgs', 0, 'peers'], 2);
+      return true;
+    });
     expect(result.changed).toBe(true);
     expect(result.topology.orgs[0]!.peers).toBe(2);
     const text = readFileSync(file, 'utf8');
@@ -40,14 +43,22 @@ describe('editTopologyFile', () => {
 
   it('writes nothing when the edit changes nothing', () => {
     const file = tempFile();
-    const result = editTopologyFile(file, (doc) => doc.setIn(['orgs', 0, 'peers'], 1));
+    const result = editTopologyFile(file, (doc) => {
+      doc.setIn(['orgs', 0, 'peers'], 1);
+      return true;
+    });
     expect(result.changed).toBe(false);
     expect(readFileSync(file, 'utf8')).toBe(YAML_TEXT);
   });
 
   it('refuses an edit that would not validate and leaves the file alone', () => {
     const file = tempFile();
-    expect(() => editTopologyFile(file, (doc) => doc.setIn(['orgs', 0, 'peers'], 99))).toThrow(TopologyError);
+    expect(() =>
+      editTopologyFile(file, (doc) => {
+        doc.setIn(['orgs', 0, 'peers'], 99);
+        return true;
+      }),
+    ).toThrow(TopologyError);
     expect(readFileSync(file, 'utf8')).toBe(YAML_TEXT);
   });
 });

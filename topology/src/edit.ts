@@ -18,12 +18,13 @@ export interface TopologyEdit {
 }
 
 /**
- * Applies `edit` to the YAML document of `file` and writes the result if it changed and still
- * validates; a topology that would not validate is refused with its problems and nothing is
- * written.
+ * Applies `edit` to the YAML document of `file` and writes the result if the edit says it changed
+ * something (returns true) and the result still validates; a topology that would not validate is
+ * refused with its problems and nothing is written. An edit that returns false writes nothing, so
+ * the file's own formatting is never rewritten for no change.
  * @throws TopologyError when the file cannot be read or the edited topology does not validate.
  */
-export function editTopologyFile(file: string, edit: (doc: Document) => void): TopologyEdit {
+export function editTopologyFile(file: string, edit: (doc: Document) => boolean): TopologyEdit {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -32,7 +33,7 @@ export function editTopologyFile(file: string, edit: (doc: Document) => void): T
   }
   const current = parseTopologyYaml(text, file);
   const doc = parseDocument(text);
-  edit(doc);
+  if (!edit(doc)) return { changed: false, topology: current };
   const next = doc.toString();
   if (next === text) return { changed: false, topology: current };
   const topology = parseTopologyYaml(next, `${file} (after the change)`);

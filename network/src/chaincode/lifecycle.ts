@@ -21,6 +21,8 @@ import { startChaincodeServer } from './server';
 export interface Committed {
   sequence: number;
   version: string;
+  /** Which of the channel's orgs approved the committed definition (by MSP ID). */
+  approvals: Record<string, boolean>;
 }
 
 /** What `deploy` did. */
@@ -43,6 +45,13 @@ export interface DeployOptions {
   version?: string;
   /** Deploy a new package with sequence + 1 even if the topology's version is committed. */
   upgrade?: boolean;
+  /**
+   * Redefine the committed chaincode (same version and packages, sequence + 1) when an org of the
+   * channel has not approved the committed definition, as after `org add`: every org approves
+   * the new sequence, so the definition and its endorsement follow the membership. Nothing is
+   * redefined when every org approved the committed one, so running it again changes nothing.
+   */
+  followMembership?: boolean;
 }
 
 /** The committed definition of the chaincode, or undefined before the first commit. */
@@ -57,8 +66,12 @@ export async function queryCommitted(ctx: NetworkContext): Promise<Committed | u
     return r;
   });
   if (res.code !== 0) return undefined;
-  const json = JSON.parse(res.stdout) as { sequence: number; version: string };
-  return { sequence: Number(json.sequence), version: json.version };
+  const json = JSON.parse(res.stdout) as {
+    sequence: number;
+    version: string;
+    approvals?: Record<string, boolean>;
+  };
+  return { sequence: Number(json.sequence), version: json.version, approvals: json.approvals ?? {} };
 }
 
 export async function deployChaincode(ctx: NetworkContext, opts: DeployOptions = {}): Promise<DeployResult> {
@@ -69,8 +82,17 @@ export async function deployChaincode(ctx: NetworkContext, opts: DeployOptions =
   if (opts.upgrade && !opts.version && committed) {
     version = `${cc.version}.${committed.sequence + 1}`;
   }
-  const sequence =
+  let sequence =
     committed && committed.version === version ? committed.sequence : (committed?.sequence ?? 0) + 1;
+  if (opts.followMembership && committed && committed.sequence === sequence) {
+    const missing = topology.orgs.filter((o) => committed.approvals[o.mspId] !== true).map((o) => o.mspId);
+    if (missing.length > 0) {
+      sequence += 1;
+      ctx.progress(
+        `chaincode: ${missing.join(', ')} did not approve sequence ${committed.sequence}: redefining as sequence ${sequence}`,
+      );
+    }
+  }
   const label = `${cc.name}_${version}`;
   const orgs = topology.orgs.map((o) => o.name);
 

@@ -12,7 +12,7 @@ import {
 import { GENESIS_ENV } from '@fabpay/chaincode/dist/endorser';
 import { chaincodeFiles, chaincodeServerFiles } from '../layout';
 import type { NetworkContext } from '../context';
-import { genesisDigest } from '../governance/terms';
+import { networkGenesis, termsDigest } from '../governance/terms';
 import type { NodeSpec } from '../nodes/specs';
 import { waitForPort } from '../util/tcp';
 import { chaincodeServerAddress, chaincodeServerPort, chaincodeTls } from './endpoints';
@@ -61,7 +61,7 @@ export function chaincodeServerSpec(ctx: NetworkContext, peer: NodeSpec, package
       CHAINCODE_ID: packageId,
       CHAINCODE_TLS_CERT_FILE: tls.cert,
       CHAINCODE_TLS_KEY_FILE: tls.key,
-      [GENESIS_ENV]: genesisDigest(ctx.topology),
+      [GENESIS_ENV]: termsDigest(networkGenesis(ctx.layout, ctx.topology)),
     },
     logFile: chaincodeServerFiles(ctx.layout, peer).log,
   };
@@ -105,7 +105,7 @@ export async function startChaincodeServer(
   const running = runningPid(proc);
   const idFile = `${files.pid}.ccid`;
   const genesisFile = `${files.pid}.genesis`;
-  const genesis = genesisDigest(ctx.topology);
+  const genesis = termsDigest(networkGenesis(ctx.layout, ctx.topology));
   if (running !== undefined) {
     const recorded = (file: string): string => (existsSync(file) ? readFileSync(file, 'utf8').trim() : '');
     // The peers are about to connect to it (started now, or by an earlier `up` that was cut short).
@@ -114,7 +114,7 @@ export async function startChaincodeServer(
     }
     ctx.progress(
       recorded(idFile) === packageId
-        ? `chaincode: restarting ${peer.host}'s server: its genesis governance digest is not the topology's`
+        ? `chaincode: restarting ${peer.host}'s server: its genesis governance digest is not the network's`
         : `chaincode: restarting ${peer.host}'s server for package ${packageId}`,
     );
     await stopProcess(proc);

@@ -13,7 +13,7 @@ import { waitFor } from '../util/wait';
 import {
   canonicalJson,
   describeChanges,
-  genesisTerms,
+  networkGenesis,
   normaliseTerms,
   sameTerms,
   termDifferences,
@@ -59,7 +59,7 @@ export interface GovernanceStep {
  * changes go through proposals). `source` names the topology in errors.
  */
 export async function ensureGovernance(ctx: NetworkContext, source?: string): Promise<GovernanceStep> {
-  const genesis = genesisTerms(ctx.topology, source);
+  const genesis = networkGenesis(ctx.layout, ctx.topology, source);
   const first = ctx.topology.orgs[0]!.name;
   const existing = await readGovernance(ctx);
   if (existing) {

@@ -4,7 +4,7 @@
  * digest every chaincode server is started with (FABPAY_GOVERNANCE_GENESIS_SHA256) is byte for
  * byte the one the chaincode computes for the genesis it is asked to write.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { governanceOf, TopologyError, type Topology } from '@fabpay/topology';
 import type { Governance, GovernanceTerms } from '@fabpay/chaincode';
 import { parseTerms, termsDigest } from '@fabpay/chaincode/dist/domain/governance';
@@ -63,6 +63,25 @@ export function genesisTerms(topology: Topology, source = 'topology'): Governanc
 /** SHA-256 (hex) of the topology's genesis terms: every chaincode server's FABPAY_GOVERNANCE_GENESIS_SHA256. */
 export function genesisDigest(topology: Topology, source?: string): string {
   return termsDigest(genesisTerms(topology, source));
+}
+
+/**
+ * The genesis terms this network was created with (`<run>/network/governance/genesis.json`), or
+ * undefined before `up` wrote them. Once written they are the record: the topology changes with
+ * `org add`/`org remove`, the genesis does not.
+ */
+export function recordedGenesis(layout: NetworkLayout): GovernanceTerms | undefined {
+  const files = governanceFiles(layout);
+  if (!existsSync(files.terms)) return undefined;
+  return normaliseTerms(JSON.parse(readFileSync(files.terms, 'utf8')) as GovernanceTerms);
+}
+
+/**
+ * The network's genesis terms: as recorded when it was created, else as the topology states
+ * them. Every chaincode server is configured with their digest, and `up` writes them (initGovernance).
+ */
+export function networkGenesis(layout: NetworkLayout, topology: Topology, source?: string): GovernanceTerms {
+  return recordedGenesis(layout) ?? genesisTerms(topology, source);
 }
 
 /** Writes `<run>/network/governance/genesis.{json,sha256}` and returns what it wrote. */

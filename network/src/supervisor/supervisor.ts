@@ -259,3 +259,20 @@ export async function startSupervisor(
 export function stopSupervisor(ctx: NetworkContext, topologyFile: string): Promise<boolean> {
   return stopProcess(supervisorProcess(ctx, topologyFile), { graceMs: 10_000 });
 }
+
+/**
+ * Restarts a running supervisor so that it watches what the topology now names: the membership
+ * commands (`org add`, `orderer remove`, ...) change which processes exist, and the supervisor
+ * reads the topology only when it starts. Does nothing when no supervisor runs.
+ * @returns the new supervisor's pid, or undefined when none was running.
+ */
+export async function reloadSupervisor(
+  ctx: NetworkContext,
+  topologyFile: string,
+): Promise<number | undefined> {
+  if (supervisorPid(ctx, topologyFile) === undefined) return undefined;
+  await stopSupervisor(ctx, topologyFile);
+  const { pid } = await startSupervisor(ctx, topologyFile);
+  ctx.progress(`supervisor restarted (pid ${pid}) to watch the changed network`);
+  return pid;
+}
