@@ -139,8 +139,21 @@ describe('organisations join and leave a running network', () => {
         users: [{ name: 'erin', attributes: {} }],
       }),
     );
-    await flow.committedAtLeast(atJoin + 10, 60_000);
+    const duringAdd = flow.committed() - atJoin;
+    await flow.committedAtLeast(atJoin + duringAdd + 10, 60_000);
     const flowed = await flow.stop();
+    process.stderr.write(`[consortium] payments committed while org add ran: ${duringAdd}\n`);
+    expect(duringAdd).toBeGreaterThan(0);
+    // A second run changes nothing; a contradicting request is refused and changes nothing.
+    const addedAgain = await timed('org add Org3 again', () =>
+      addOrg('Org3', { ...net.options, topologyFile: net.topologyFile }),
+    );
+    expect(addedAgain.changed).toEqual([]);
+    const file = readFileSync(net.topologyFile, 'utf8');
+    await expect(
+      addOrg('Org3', { ...net.options, topologyFile: net.topologyFile, mspId: 'OtherMSP' }),
+    ).rejects.toThrow(/Org3 is in the topology with MSP ID Org3MSP, not OtherMSP/);
+    expect(readFileSync(net.topologyFile, 'utf8')).toBe(file);
     expect(added.governance.members).toContain('Org3MSP');
     expect(added.chaincode?.sequence).toBe(2);
     expect(flowed.filter((o) => o.status === 'committed').length).toBeGreaterThan(atJoin);
