@@ -22,6 +22,7 @@ describe('fabpay-network CLI', () => {
       'deploy',
       'governance',
       'supervise',
+      'org',
     ]) {
       expect(stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
     }
@@ -42,6 +43,16 @@ describe('fabpay-network CLI', () => {
     const bad = await run(tsx, [cli, 'governance', 'set', '--custody', 'maybe'], { allowFailure: true });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/^error: --custody: expected on or off, got "maybe"/m);
+  });
+
+  it('org add refuses bad input before touching the network', async () => {
+    const peers = await run(tsx, [cli, 'org', 'add', 'Org9', '--peers', '0'], { allowFailure: true });
+    expect(peers.code).toBe(1);
+    expect(peers.stderr).toMatch(/^error: --peers must be a whole number from 1 to 8, got 0/m);
+    const orderer = await run(tsx, [cli, 'org', 'add', 'OrdererOrg'], { allowFailure: true });
+    expect(orderer.stderr).toMatch(/^error: OrdererOrg is the orderer organisation/m);
+    const user = await run(tsx, [cli, 'org', 'add', 'Org9', '--user', 'erin:role'], { allowFailure: true });
+    expect(user.stderr).toMatch(/^error: --user erin:role: expected name\[:attribute=value/m);
   });
 
   it('fails with a clear message and exit code 1 for an unknown process name', async () => {
