@@ -140,7 +140,7 @@ program
     );
     const g = result.governance;
     console.log(
-      `Payments governance version ${g.governance.version}${g.action === 'initialized' ? ' (genesis written now)' : ''}${g.differs ? ' (differs from the topology; see above)' : ''}`,
+      `Payments governance version ${g.governance.version}${g.action === 'initialized' ? ' (genesis written now)' : ''}${g.differs ? ' (differs from the genesis; see above)' : ''}`,
     );
     console.log(`Connection profiles and admin env files: ${result.profiles.join(', ')}`);
     if (result.supervisor) {

@@ -55,8 +55,9 @@ export interface GovernanceStep {
 
 /**
  * Writes the genesis governance if the ledger has none, and checks it on a peer of every
- * organisation. Does nothing when governance exists (notes a difference from the topology: those
- * changes go through proposals). `source` names the topology in errors.
+ * organisation. Does nothing when governance exists (notes a difference from the genesis: those
+ * changes went through proposals). The genesis is the one recorded when the network was created,
+ * else the topology's. `source` names the topology in errors.
  */
 export async function ensureGovernance(ctx: NetworkContext, source?: string): Promise<GovernanceStep> {
   const genesis = networkGenesis(ctx.layout, ctx.topology, source);
@@ -66,11 +67,11 @@ export async function ensureGovernance(ctx: NetworkContext, source?: string): Pr
     const differs = !sameTerms(existing, genesis);
     if (differs) {
       ctx.progress(
-        `governance: the ledger's governance (version ${existing.version}) differs from the topology's governance section; ` +
-          'the topology only states the genesis terms, changes go through proposals (`fabpay-network governance set`):',
+        `governance: the ledger's governance (version ${existing.version}) differs from the genesis terms the network was created with; ` +
+          'the topology only states the genesis, changes go through proposals (`governance set`, `org add`, `org remove`):',
       );
       for (const d of termDifferences(existing, genesis)) {
-        ctx.progress(`  ${d.field}: ledger ${d.a}, topology ${d.b}`);
+        ctx.progress(`  ${d.field}: ledger ${d.a}, genesis ${d.b}`);
       }
     } else {
       ctx.progress(`governance: present (version ${existing.version})`);
