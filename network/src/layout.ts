@@ -10,6 +10,7 @@
  *   channel/configtx.yaml          generated channel configuration
  *   channel/<channel>.block        genesis block (configtxgen)
  *   nodes/<host>/{data,node.log,node.pid}
+ *   nodes/<peer host>/snapshots/completed/<channel>/<block>  the peer's ledger snapshots (`fabpay-network snapshot`)
  *   chaincode/<org>/package.tgz    the org's ccaas package (one for all its peers)
  *   chaincode/<org>/<peer host>/{server.log,server.pid}  the peer's own chaincode server
  *   chaincode/<org>/<peer host>/server.pid.{ccid,genesis}  package ID and genesis digest it runs with
@@ -92,4 +93,15 @@ export function buildersDir(layout: NetworkLayout): string {
 export function governanceFiles(layout: NetworkLayout): { dir: string; terms: string; digest: string } {
   const dir = path.join(layout.root, 'governance');
   return { dir, terms: path.join(dir, 'genesis.json'), digest: path.join(dir, 'genesis.sha256') };
+}
+
+/**
+ * A peer's `ledger.snapshots.rootDir`: completed snapshots land in
+ * `<dir>/completed/<channel>/<last block number>`. Fabric's sample core.yaml names one absolute
+ * directory (/var/hyperledger/production/snapshots) for every peer on the machine, and each peer
+ * empties its `temp/` on start, so peers sharing it would destroy each other's snapshots in progress
+ * (and two networks with the same channel name would collide on `completed/`).
+ */
+export function peerSnapshotsDir(layout: NetworkLayout, host: string): string {
+  return path.join(layout.nodesDir, host, 'snapshots');
 }

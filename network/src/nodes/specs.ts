@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { binaryPath, organizations, planPorts, type Topology } from '@fabpay/topology';
 import type { TopologyPaths } from '@fabpay/ca';
-import { nodeFiles, type NetworkLayout } from '../layout';
+import { nodeFiles, peerSnapshotsDir, type NetworkLayout } from '../layout';
 import { LOCAL_HOST } from '../local-host';
 import type { ProcessSpec } from '@fabpay/topology';
 import { CCAAS_BUILDER_CONFIG_ENV, ccaasBuilderConfig } from '../chaincode/builder-config';
@@ -142,6 +142,8 @@ export function nodeSpecs(topology: Topology, caPaths: TopologyPaths, layout: Ne
           CORE_PEER_TLS_ROOTCERT_FILE: path.join(tls, 'ca.crt'),
           CORE_PEER_LIMITS_CONCURRENCY_GATEWAYSERVICE: String(topology.peer.gatewayConcurrency),
           CORE_LEDGER_STATE_STATEDATABASE: 'goleveldb',
+          // Its own snapshot directory (layout.ts says why the sample's shared one is wrong).
+          CORE_LEDGER_SNAPSHOTS_ROOTDIR: peerSnapshotsDir(layout, node.host),
           CORE_OPERATIONS_LISTENADDRESS: addr(p.operations),
           CORE_METRICS_PROVIDER: 'prometheus',
           // Read by the ccaas builder (core.yaml propagates it): this peer's own chaincode server.
