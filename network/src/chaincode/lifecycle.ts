@@ -14,7 +14,7 @@ import { retryTransient } from '../util/transient';
 import { waitFor } from '../util/wait';
 import { CHAINCODE_ADDRESS_TEMPLATE } from './builder-config';
 import { orgTlsRootPem } from './endpoints';
-import { packageCcaas } from './package';
+import { packageCcaas, type CcaasPackage } from './package';
 import { startChaincodeServer } from './server';
 
 /** What is committed on the channel. */
@@ -74,6 +74,37 @@ export async function queryCommitted(ctx: NetworkContext): Promise<Committed | u
   return { sequence: Number(json.sequence), version: json.version, approvals: json.approvals ?? {} };
 }
 
+/**
+ * The org's chaincode-as-a-service package for `version` (`<org>/package.tgz`, rewritten): the
+ * same bytes, and so the same package ID, every time for the same version, since the package
+ * holds only connection details.
+ */
+export function orgPackage(ctx: NetworkContext, org: string, version: string): Promise<CcaasPackage> {
+  return packageCcaas(chaincodeFiles(ctx.layout, org).pkg, `${ctx.topology.chaincode.name}_${version}`, {
+    address: CHAINCODE_ADDRESS_TEMPLATE,
+    rootCert: orgTlsRootPem(ctx, org),
+  });
+}
+
+/** Installs a package on one peer as its org's admin, unless the peer has it already. */
+export async function installPackage(ctx: NetworkContext, peer: NodeSpec, pkg: CcaasPackage): Promise<void> {
+  const admin = ctx.caPaths.org(peer.org);
+  const installed = await retryTransient(`queryinstalled on ${peer.host}`, () =>
+    peerCli(ctx.layout, admin, peer, ['lifecycle', 'chaincode', 'queryinstalled', '-O', 'json']),
+  );
+  if (installed.stdout.includes(pkg.packageId)) return;
+  ctx.progress(`chaincode: install ${pkg.label} on ${peer.host}`);
+  await retryTransient(`install ${pkg.label} on ${peer.host}`, async () => {
+    const r = await peerCli(ctx.layout, admin, peer, ['lifecycle', 'chaincode', 'install', pkg.file], {
+      allowFailure: true,
+    });
+    // A try cut short after the peer stored the package leaves it installed.
+    if (r.code !== 0 && !/already successfully installed/.test(r.stderr)) {
+      throw new CommandError(`peer lifecycle chaincode install ${pkg.file}`, r);
+    }
+  });
+}
+
 export async function deployChaincode(ctx: NetworkContext, opts: DeployOptions = {}): Promise<DeployResult> {
   const { topology } = ctx;
   const cc = topology.chaincode;
@@ -93,34 +124,13 @@ export async function deployChaincode(ctx: NetworkContext, opts: DeployOptions =
       );
     }
   }
-  const label = `${cc.name}_${version}`;
   const orgs = topology.orgs.map((o) => o.name);
 
   const packageIds: Record<string, string> = {};
   for (const org of orgs) {
-    const files = chaincodeFiles(ctx.layout, org);
-    const pkg = await packageCcaas(files.pkg, label, {
-      address: CHAINCODE_ADDRESS_TEMPLATE,
-      rootCert: orgTlsRootPem(ctx, org),
-    });
+    const pkg = await orgPackage(ctx, org, version);
     packageIds[org] = pkg.packageId;
-    for (const peer of peersOf(ctx, org)) {
-      const admin = ctx.caPaths.org(org);
-      const installed = await retryTransient(`queryinstalled on ${peer.host}`, () =>
-        peerCli(ctx.layout, admin, peer, ['lifecycle', 'chaincode', 'queryinstalled', '-O', 'json']),
-      );
-      if (installed.stdout.includes(pkg.packageId)) continue;
-      ctx.progress(`chaincode: install ${label} on ${peer.host}`);
-      await retryTransient(`install ${label} on ${peer.host}`, async () => {
-        const r = await peerCli(ctx.layout, admin, peer, ['lifecycle', 'chaincode', 'install', pkg.file], {
-          allowFailure: true,
-        });
-        // A try cut short after the peer stored the package leaves it installed.
-        if (r.code !== 0 && !/already successfully installed/.test(r.stderr)) {
-          throw new CommandError(`peer lifecycle chaincode install ${pkg.file}`, r);
-        }
-      });
-    }
+    for (const peer of peersOf(ctx, org)) await installPackage(ctx, peer, pkg);
     for (const peer of peersOf(ctx, org)) await startChaincodeServer(ctx, peer, pkg.packageId);
   }
 
@@ -197,6 +207,11 @@ async function commitReadiness(
 
 /** Queries the contract's metadata on every peer until each answers. */
 export async function waitForChaincodeOnEveryPeer(ctx: NetworkContext): Promise<void> {
+  for (const peer of ctx.peers) await waitForChaincodeOnPeer(ctx, peer);
+}
+
+/** Queries the contract's metadata on one peer until it answers. */
+export async function waitForChaincodeOnPeer(ctx: NetworkContext, peer: NodeSpec): Promise<void> {
   const query = [
     'chaincode',
     'query',
@@ -204,16 +219,14 @@ export async function waitForChaincodeOnEveryPeer(ctx: NetworkContext): Promise<
     '-c',
     '{"Args":["org.hyperledger.fabric:GetMetadata"]}',
   ];
-  for (const peer of ctx.peers) {
-    let last = '';
-    await waitFor(
-      `the chaincode to answer on ${peer.host}`,
-      async () => {
-        const res = await peerCli(ctx.layout, ctx.caPaths.org(peer.org), peer, query, { allowFailure: true });
-        last = res.stderr.trim();
-        return res.code === 0 ? true : undefined;
-      },
-      { timeoutMs: 90_000, intervalMs: 1000, describeLast: () => last },
-    );
-  }
+  let last = '';
+  await waitFor(
+    `the chaincode to answer on ${peer.host}`,
+    async () => {
+      const res = await peerCli(ctx.layout, ctx.caPaths.org(peer.org), peer, query, { allowFailure: true });
+      last = res.stderr.trim();
+      return res.code === 0 ? true : undefined;
+    },
+    { timeoutMs: 90_000, intervalMs: 1000, describeLast: () => last },
+  );
 }
