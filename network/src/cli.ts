@@ -27,6 +27,7 @@ import { registerOrgCommands } from './membership/org-cli';
 import { samplePaymentFlow } from './sample-flow';
 import { supervise } from './supervisor/supervisor';
 import { caliper, DEFAULT_CALIPER_SETTINGS } from './caliper';
+import { registerPeerCommands } from './membership/peer-cli';
 import {
   editTerms,
   parseGrantFlags,
@@ -385,6 +386,7 @@ program
   });
 
 registerOrgCommands(program, topologyFile);
+registerPeerCommands(program, topologyFile);
 
 program.parseAsync().catch((err: unknown) => {
   console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
