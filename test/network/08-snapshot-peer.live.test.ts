@@ -11,7 +11,9 @@
  *   balance as peer0.org1 does as soon as it returns, is at the channel's height, and follows a
  *   new payment to the new height; `peer channel getinfo` on it; a second run naming it changes
  *   nothing; `status` lists it and its chaincode server;
- * - `down` then `up` brings it back (up's channel step finds it joined and skips the join).
+ * - a `peer add` cut short after the topology step is finished by the next run (the same peer,
+ *   peer2.org1, from the genesis block), and the running supervisor is restarted to watch it;
+ * - `down` then `up` brings them back (up's channel step finds them joined and skips the join).
  *
  * Every wait is bounded in count and time. Measured seconds are printed.
  */
@@ -29,7 +31,9 @@ import {
   peerHeight,
   samplePaymentFlow,
   SnapshotDirError,
+  startSupervisor,
   status,
+  supervisorFiles,
   takeSnapshot,
   up,
   type ChaincodeCaller,
@@ -224,6 +228,45 @@ describe('ledger snapshots and a new peer joining from one', () => {
     });
     expect(readFileSync(net.topologyFile, 'utf8')).toBe(topologyNow);
 
+    // A run cut short after the topology and identity steps (its progress throws as the peer is
+    // about to start) is finished by the next run without --peer: the same peer, not another one,
+    // joined from the genesis block. The supervisor running meanwhile is restarted to watch it.
+    const supervisor = await startSupervisor(ctx, net.topologyFile);
+    const interrupted = addPeer({
+      ...net.options,
+      org: 'Org1',
+      progress: (line) => {
+        if (line.startsWith('▶ start')) throw new Error('interrupted before the peer started');
+        log(line);
+      },
+    });
+    await expect(interrupted).rejects.toThrow('interrupted before the peer started');
+    expect(contextFor(net.options).topology.orgs.find((o) => o.name === 'Org1')!.peers).toBe(3);
+    const finished = await addPeer({ ...net.options, org: 'Org1' });
+    log(
+      `peer add from the genesis block took ${finished.seconds.toFixed(1)} s (catch-up ${finished.catchUpSeconds.toFixed(1)} s)`,
+    );
+    expect(finished).toMatchObject({
+      peer: 'peer2.org1.example.com',
+      plan: { index: 2, addToTopology: false, why: 'unfinished' },
+      topologyChanged: false,
+      joined: 'genesis',
+      enrolled: [],
+      heights: { atJoin: 1 },
+    });
+    const ctx3 = contextFor(net.options);
+    expect(ctx3.topology.orgs.find((o) => o.name === 'Org1')!.peers).toBe(3);
+    const peer2 = ctx3.peers.find((p) => p.host === 'peer2.org1.example.com')!;
+    expect(await balancesOn(ctx3, peer2, third)).toEqual(await balancesOn(ctx3, peer0, third));
+    const watching = readFileSync(supervisorFiles(ctx3.layout).log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { event: string; pid?: number; processes?: number })
+      .filter((e) => e.event === 'watching');
+    expect(watching.at(-1)!.pid).not.toBe(supervisor.pid);
+    // Every orderer and peer, and every peer's chaincode server.
+    expect(watching.at(-1)!.processes).toBe(ctx3.nodes.length + ctx3.peers.length);
+
     const s = await status(net.options);
     const names = s.processes.filter((p) => p.running).map((p) => p.name);
     expect(names).toEqual(expect.arrayContaining([peer1.host, `${peer1.host} chaincode server`]));
@@ -231,9 +274,15 @@ describe('ledger snapshots and a new peer joining from one', () => {
 
     // down and up bring it back: its channel is found joined, nothing is redone.
     const stopped = await down(net.options);
-    expect(stopped).toEqual(expect.arrayContaining([peer1.host, `${peer1.host} chaincode server`]));
+    expect(stopped).toEqual(
+      expect.arrayContaining([
+        'supervisor',
+        ...[peer1, peer2].flatMap((p) => [p.host, `${p.host} chaincode server`]),
+      ]),
+    );
     await up(net.options);
     expect(await reachHeight(ctx, peer1, target)).toBeGreaterThanOrEqual(target);
     expect(await balancesOn(ctx, peer1, third)).toEqual(await balancesOn(ctx, peer0, third));
+    expect(await reachHeight(ctx3, peer2, target)).toBeGreaterThanOrEqual(target);
   }, 1_500_000);
 });

@@ -123,7 +123,8 @@ async function pendingRequests(ctx: NetworkContext, peer: NodeSpec): Promise<num
  */
 export async function takeSnapshot(opts: SnapshotOptions): Promise<SnapshotResult> {
   const timer = new StepTimer(opts.progress);
-  const ctx = contextFor(opts);
+  // Detail lines are indented under the step that prints them, as in `up`.
+  const ctx = contextFor({ ...opts, progress: (l) => opts.progress?.(`  ${l}`) });
   const channel = ctx.topology.channel.name;
   const host = resolvePeerHost(
     ctx.peers.map((p) => p.host),
