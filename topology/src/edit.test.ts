@@ -9,6 +9,9 @@ import { planPorts } from './ports';
 const YAML_TEXT = `# a comment that must survive
 name: t
 portBase: 9000
+governance:
+  issuers:
+    USD: [Org1]
 orgs:
   - name: Org1 # first
     mspId: Org1MSP
@@ -39,6 +42,7 @@ describe('editTopologyFile', () => {
     const text = readFileSync(file, 'utf8');
     expect(text).toContain('# a comment that must survive');
     expect(text).toContain('- name: Org1 # first');
+    expect(text).toContain('    USD: [Org1]\n');
   });
 
   it('writes nothing when the edit changes nothing', () => {

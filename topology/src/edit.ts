@@ -34,7 +34,8 @@ export function editTopologyFile(file: string, edit: (doc: Document) => boolean)
   const current = parseTopologyYaml(text, file);
   const doc = parseDocument(text);
   if (!edit(doc)) return { changed: false, topology: current };
-  const next = doc.toString();
+  // No padding inside flow collections: `[Org1]` stays as people write it.
+  const next = doc.toString({ flowCollectionPadding: false });
   if (next === text) return { changed: false, topology: current };
   const topology = parseTopologyYaml(next, `${file} (after the change)`);
   const tmp = `${file}.${process.pid}.tmp`;
