@@ -35,6 +35,7 @@ import {
   termsOf,
   type GovernanceEdits,
 } from './governance/terms';
+import { registerOrdererCommands } from './membership/orderer-cli';
 
 const program = new Command()
   .name('fabpay-network')
@@ -382,6 +383,8 @@ program
         : `The channel already has these ${result.crls} CRL(s) for ${result.mspId}`,
     );
   });
+
+registerOrdererCommands(program, topologyFile);
 
 program.parseAsync().catch((err: unknown) => {
   console.error(`error: ${err instanceof Error ? err.message : String(err)}`);

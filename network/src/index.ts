@@ -86,3 +86,4 @@ export {
   type ChaincodeCaller,
 } from './chaincode/calls';
 export { install, defaultLayout, loadVersions, InstallError } from './install';
+export * from './membership';
