@@ -204,6 +204,19 @@ describe('Raft orderers join and leave under payment load', () => {
 
     // The history against the ledger: every payment reported committed on it exactly once, none
     // reported failed on it, every unknown resolved, money conserved.
+    const failed = history.events.filter((e) => e.type === 'failed' || e.type === 'unknown');
+    process.stderr.write(
+      `[raft] ${failed.length} payments not reported committed; first: ${failed
+        .slice(0, 3)
+        .map((e) => `${e.type} ${e.error ?? ''}`.slice(0, 300))
+        .join(' | ')}\n`,
+    );
+    // No payment fails because peers sent it to an orderer that had not joined the channel (or no
+    // longer serves it): an orderer is an OrdererEndpoint only while it has joined.
+    const toNonMember = failed.filter((e) =>
+      /channel does not exist|orderer system channel is not defined/.test(e.error ?? ''),
+    );
+    expect(toNonMember.map((e) => e.error)).toEqual([]);
     const report = await expectHistory(ctxNow(), payer, history, before, 'raft membership history');
     expect(report.valid).toBe(true);
     expect(report.completions.ok).toBeGreaterThanOrEqual(40);
