@@ -13,7 +13,7 @@ import { networkContext, type NetworkContext } from '../context';
 import { nodeHealth } from '../nodes/lifecycle';
 import type { NodeSpec } from '../nodes/specs';
 import { fetchConfigBlock, type ConfigBlock } from './config-block';
-import { consentersOf, type Consenter } from './consenters';
+import { consenterAddress, consentersOf, ordererEndpointsOf, type Consenter } from './consenters';
 import type { ClusterView, ObservedOrderer } from './rules';
 
 /** The loopback address every consenter is described with (see channel/configtx.ts). */
@@ -37,6 +37,10 @@ export function consenterFor(node: NodeSpec): Consenter {
   const cert = readFileSync(path.join(node.tlsDir, 'server.crt')).toString('base64');
   return { host: CONSENTER_HOST, port: node.listen, client_tls_cert: cert, server_tls_cert: cert };
 }
+
+/** The OrdererEndpoints address of an orderer. */
+export const endpointOf = (node: NodeSpec): string =>
+  consenterAddress({ host: CONSENTER_HOST, port: node.listen });
 
 /** Whether a consenter entry is this orderer's (same address). */
 export const isConsenterOf = (c: Pick<Consenter, 'host' | 'port'>, node: NodeSpec): boolean =>
@@ -87,11 +91,13 @@ export async function observeCluster(topology: Topology, dir: string): Promise<C
   if (!source) throw new NoOrdererAnswersError(all.orderers.map((o) => o.host));
   const block = await fetchConfigBlock(all, source.node, dir, 'observed');
   const consenters = consentersOf(block.config);
+  const endpoints = ordererEndpointsOf(block.config, topology.ordererOrg.mspId);
   const slots: ObservedSlot[] = probed.map(({ node, running, info }) => ({
     node,
     name: shortName(node),
     removed: removed.has(shortName(node)),
     consenter: consenters.some((c) => isConsenterOf(c, node)),
+    endpoint: endpoints.includes(endpointOf(node)),
     running,
     joined: info !== undefined,
     alive: info?.status === 'active' && info.consensusRelation === 'consenter',

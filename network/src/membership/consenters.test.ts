@@ -1,10 +1,12 @@
 import type { ChannelConfig } from '../channel/config-update';
 import {
   addConsenter,
+  addOrdererEndpoint,
   ConsenterConfigError,
   consentersOf,
   ordererEndpointsOf,
   removeConsenter,
+  removeOrdererEndpoint,
   type Consenter,
 } from './consenters';
 
@@ -70,40 +72,43 @@ describe('consenter set edits on a decoded config', () => {
     ]);
   });
 
-  it('adds a consenter and its endpoint once; a second add changes nothing', () => {
+  it('adds a consenter once; a second add changes nothing', () => {
     const c = config();
-    expect(addConsenter(c, 'OrdererMSP', consenter(13040))).toBe(true);
+    expect(addConsenter(c, consenter(13040))).toBe(true);
     expect(consentersOf(c).map((x) => x.port)).toEqual([13010, 13020, 13030, 13040]);
     expect(consentersOf(c)[3]).toEqual(consenter(13040));
-    expect(ordererEndpointsOf(c, 'OrdererMSP')).toContain('127.0.0.1:13040');
+    // The endpoint is a separate step (once the orderer has joined).
+    expect(ordererEndpointsOf(c, 'OrdererMSP')).not.toContain('127.0.0.1:13040');
     const snapshot = JSON.stringify(c);
-    expect(addConsenter(c, 'OrdererMSP', consenter(13040))).toBe(false);
+    expect(addConsenter(c, consenter(13040))).toBe(false);
     expect(JSON.stringify(c)).toBe(snapshot);
   });
 
-  it('adds only the missing half of an interrupted edit (endpoint without consenter)', () => {
+  it('adds an OrdererEndpoint once', () => {
     const c = config();
-    (
-      c.channel_group.groups.Orderer!.groups.OrdererMSP!.values.Endpoints!.value as { addresses: string[] }
-    ).addresses.push('127.0.0.1:13040');
-    expect(addConsenter(c, 'OrdererMSP', consenter(13040))).toBe(true);
-    expect(ordererEndpointsOf(c, 'OrdererMSP').filter((e) => e.endsWith(':13040'))).toHaveLength(1);
-    expect(consentersOf(c)).toHaveLength(4);
+    expect(addOrdererEndpoint(c, 'OrdererMSP', '127.0.0.1:13040')).toBe(true);
+    expect(addOrdererEndpoint(c, 'OrdererMSP', '127.0.0.1:13040')).toBe(false);
+    expect(ordererEndpointsOf(c, 'OrdererMSP')).toEqual([
+      '127.0.0.1:13010',
+      '127.0.0.1:13020',
+      '127.0.0.1:13030',
+      '127.0.0.1:13040',
+    ]);
+    expect(consentersOf(c)).toHaveLength(3);
   });
 
   it('refuses to replace the certificates of a consenter at the same address', () => {
     const c = config();
     const other = { ...consenter(13020), client_tls_cert: cert(1) };
-    expect(() => addConsenter(c, 'OrdererMSP', other)).toThrow(ConsenterConfigError);
+    expect(() => addConsenter(c, other)).toThrow(ConsenterConfigError);
     expect(consentersOf(c)[1]).toEqual(consenter(13020));
   });
 
-  it('removes a consenter and its endpoint, keeping the order of the rest; a second removal changes nothing', () => {
+  it('removes a consenter, keeping the order of the rest and the options; a second removal changes nothing', () => {
     const c = config();
-    expect(removeConsenter(c, 'OrdererMSP', { host: '127.0.0.1', port: 13010 })).toBe(true);
+    expect(removeConsenter(c, { host: '127.0.0.1', port: 13010 })).toBe(true);
     expect(consentersOf(c).map((x) => x.port)).toEqual([13020, 13030]);
-    expect(ordererEndpointsOf(c, 'OrdererMSP')).toEqual(['127.0.0.1:13020', '127.0.0.1:13030']);
-    expect(removeConsenter(c, 'OrdererMSP', { host: '127.0.0.1', port: 13010 })).toBe(false);
+    expect(removeConsenter(c, { host: '127.0.0.1', port: 13010 })).toBe(false);
     // The edit lands in the config object itself (what updateChannelConfig encodes).
     const meta = (
       c.channel_group.groups.Orderer!.values.ConsensusType!.value as {
@@ -112,13 +117,26 @@ describe('consenter set edits on a decoded config', () => {
     ).metadata;
     expect(meta.consenters).toHaveLength(2);
     expect(meta.options).toEqual({ tick_interval: '500ms', election_tick: 10 });
+    expect(ordererEndpointsOf(c, 'OrdererMSP')).toHaveLength(3);
+  });
+
+  it('removes an OrdererEndpoint once, never the last one', () => {
+    const c = config();
+    expect(removeOrdererEndpoint(c, 'OrdererMSP', '127.0.0.1:13010')).toBe(true);
+    expect(removeOrdererEndpoint(c, 'OrdererMSP', '127.0.0.1:13010')).toBe(false);
+    expect(ordererEndpointsOf(c, 'OrdererMSP')).toEqual(['127.0.0.1:13020', '127.0.0.1:13030']);
+    const one = config([13010]);
+    expect(() => removeOrdererEndpoint(one, 'OrdererMSP', '127.0.0.1:13010')).toThrow(
+      /last OrdererEndpoint of OrdererMSP/,
+    );
+    expect(ordererEndpointsOf(one, 'OrdererMSP')).toEqual(['127.0.0.1:13010']);
   });
 
   it('refuses a channel that is not etcdraft, or an unknown orderer org', () => {
     const bft = config();
     (bft.channel_group.groups.Orderer!.values.ConsensusType!.value as { type: string }).type = 'BFT';
     expect(() => consentersOf(bft)).toThrow(/consensus type is BFT, not etcdraft/);
-    expect(() => addConsenter(config(), 'OtherMSP', consenter(13040))).toThrow(
+    expect(() => addOrdererEndpoint(config(), 'OtherMSP', '127.0.0.1:13040')).toThrow(
       /no orderer organisation OtherMSP/,
     );
   });

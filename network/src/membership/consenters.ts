@@ -73,51 +73,54 @@ export function ordererEndpointsOf(config: ChannelConfig, mspId: string): string
 export const consenterAddress = (c: Pick<Consenter, 'host' | 'port'>): string => `${c.host}:${c.port}`;
 
 /**
- * Adds `consenter` to the consenter set and its address to the org's OrdererEndpoints, each only
- * where missing. Returns whether anything changed.
+ * Adds `consenter` to the consenter set unless it is there. Returns whether anything changed.
  * @throws ConsenterConfigError when a consenter at that address has other certificates.
  */
-export function addConsenter(config: ChannelConfig, mspId: string, consenter: Consenter): boolean {
+export function addConsenter(config: ChannelConfig, consenter: Consenter): boolean {
   const meta = consensusMetadata(config);
-  const endpoints = endpointsOf(config, mspId);
-  let changed = false;
   const existing = meta.consenters.find((c) => c.host === consenter.host && c.port === consenter.port);
-  if (existing) {
-    if (
-      existing.client_tls_cert !== consenter.client_tls_cert ||
-      existing.server_tls_cert !== consenter.server_tls_cert
-    ) {
-      throw new ConsenterConfigError(
-        `the channel already has a consenter at ${consenterAddress(consenter)} with other TLS certificates (a certificate rotation, which orderer add does not do)`,
-      );
-    }
-  } else {
+  if (!existing) {
     meta.consenters.push({ ...consenter });
-    changed = true;
+    return true;
   }
-  const address = consenterAddress(consenter);
-  if (!endpoints.includes(address)) {
-    endpoints.push(address);
-    changed = true;
+  if (
+    existing.client_tls_cert !== consenter.client_tls_cert ||
+    existing.server_tls_cert !== consenter.server_tls_cert
+  ) {
+    throw new ConsenterConfigError(
+      `the channel already has a consenter at ${consenterAddress(consenter)} with other TLS certificates (a certificate rotation, which orderer add does not do)`,
+    );
   }
-  return changed;
+  return false;
+}
+
+/** Removes the consenter at `host:port` where present. Returns whether anything changed. */
+export function removeConsenter(config: ChannelConfig, at: Pick<Consenter, 'host' | 'port'>): boolean {
+  const meta = consensusMetadata(config);
+  const before = meta.consenters.length;
+  meta.consenters = meta.consenters.filter((c) => consenterAddress(c) !== consenterAddress(at));
+  return meta.consenters.length !== before;
+}
+
+/** Adds `address` to the org's OrdererEndpoints unless it is there. Returns whether anything changed. */
+export function addOrdererEndpoint(config: ChannelConfig, mspId: string, address: string): boolean {
+  const endpoints = endpointsOf(config, mspId);
+  if (endpoints.includes(address)) return false;
+  endpoints.push(address);
+  return true;
 }
 
 /**
- * Removes the consenter at `host:port` and that address from the org's OrdererEndpoints, where
- * present. Returns whether anything changed.
+ * Removes `address` from the org's OrdererEndpoints where present. Returns whether anything
+ * changed.
+ * @throws ConsenterConfigError when it is the org's last endpoint (a V3_0 channel requires one).
  */
-export function removeConsenter(
-  config: ChannelConfig,
-  mspId: string,
-  at: Pick<Consenter, 'host' | 'port'>,
-): boolean {
-  const meta = consensusMetadata(config);
+export function removeOrdererEndpoint(config: ChannelConfig, mspId: string, address: string): boolean {
   const endpoints = endpointsOf(config, mspId);
-  const address = consenterAddress(at);
-  const before = meta.consenters.length + endpoints.length;
-  meta.consenters = meta.consenters.filter((c) => consenterAddress(c) !== address);
-  const kept = endpoints.filter((e) => e !== address);
-  endpoints.splice(0, endpoints.length, ...kept);
-  return meta.consenters.length + endpoints.length !== before;
+  if (!endpoints.includes(address)) return false;
+  if (endpoints.length === 1) {
+    throw new ConsenterConfigError(`${address} is the last OrdererEndpoint of ${mspId}; an org keeps one`);
+  }
+  endpoints.splice(endpoints.indexOf(address), 1);
+  return true;
 }

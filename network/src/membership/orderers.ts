@@ -8,11 +8,17 @@
  * then changes anything; every step is skipped when already done, so a second run changes nothing
  * and a run interrupted at any step is finished by running it again.
  *
- * Fabric versions: the snapshot (2023) and 3.1.5 validate a consenter change the same way
- * (etcdraft `ValidateConsensusMetadata`: one consenter per update, TLS certificates issued by the
- * orderer org's TLS CA and unexpired, no avoidable quorum loss). 3.1.2 added a second way to
- * submit a config update (`osnadmin channel update`, the channel participation API); the
- * broadcast path used here (`peer channel update`) is unchanged and works on both.
+ * Fabric versions (read in the sources of both pins): the snapshot (2023) and 3.1.5 validate a
+ * consenter change the same way (etcdraft `ValidateConsensusMetadata`: one consenter per update,
+ * new consenters' TLS certificates issued by an orderer org's TLS CA and unexpired, no avoidable
+ * quorum loss against the consenters the leader sees active). 3.1.2 added a second way to submit a
+ * config update, `osnadmin channel update` (a PUT to the channel participation API, which runs the
+ * same ProcessConfigUpdateMsg and refuses on a follower); the broadcast path used here
+ * (`peer channel update`) is unchanged and works on both. With the V3_0 channel capability (3.1.5)
+ * every orderer org must keep at least one OrdererEndpoint; the last consenter is never removed,
+ * so neither is the last endpoint. The snapshot still has Fabric issue #4199 (etcdraft `apply`
+ * blocks on WALSyncC while `node.run` blocks on applyC when a Raft membership entry is applied),
+ * which 3.x removed; `network/README.md` says what that means here.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -32,10 +38,17 @@ import { StepTimer, type StepTiming } from '../util/steps';
 import { retryTransient } from '../util/transient';
 import { waitFor } from '../util/wait';
 import { fetchConfigBlock } from './config-block';
-import { addConsenter, consentersOf, removeConsenter } from './consenters';
+import {
+  addConsenter,
+  addOrdererEndpoint,
+  consentersOf,
+  removeConsenter,
+  removeOrdererEndpoint,
+} from './consenters';
 import {
   consenterFor,
   CONSENTER_HOST,
+  endpointOf,
   isConsenterOf,
   observeCluster,
   type ClusterObservation,
@@ -213,23 +226,40 @@ export function addOrderer(
         if (await startNode(ctx, node)) run.progress(`  started ${host} (pid ${runningPid(node.process)})`);
         await waitHealthy(node, run.timeoutMs);
       });
-      if (decision.configUpdate) {
+      const org = topology.ordererOrg;
+      if (decision.consenter) {
         // Retried while the ordering service answers "not now" (an election): each try fetches
         // the config afresh, so a try that did land makes the next one change nothing.
-        await timer.run('config update: consenter set and OrdererEndpoints + 1', () =>
-          retryTransient(`the config update adding ${host}`, () =>
+        await timer.run('config update: consenter set + 1', () =>
+          retryTransient(`the config update adding consenter ${host}`, () =>
             updateChannelConfig(votersCtx, {
-              what: `${topology.ordererOrg.name} adds consenter ${host} (127.0.0.1:${node.listen})`,
-              signers: [topology.ordererOrg.name],
-              edit: (config) => addConsenter(config, topology.ordererOrg.mspId, consenterFor(node)),
+              what: `${org.name} adds consenter ${host} (${endpointOf(node)})`,
+              signers: [org.name],
+              edit: (config) => addConsenter(config, consenterFor(node)),
             }),
           ),
         );
       }
-      await timer.run(`${host} joins with the latest config block`, () =>
-        joinWithLatestConfig(run, votersCtx, voters, node),
-      );
+      if (decision.join) {
+        await timer.run(`${host} joins with the latest config block`, () =>
+          joinWithLatestConfig(run, votersCtx, voters, node),
+        );
+      }
       await timer.run(`${host} active consenter, caught up`, () => waitCaughtUp(run, ctx, voters, node));
+      if (decision.endpoint) {
+        // Only now: peers send every transaction to the OrdererEndpoints, and an orderer that has
+        // not joined yet answers BAD_REQUEST ("channel does not exist"), which the gateway reports
+        // as a failed payment (seen in the live suite, 1 to 11 per add, on both Fabric pins).
+        await timer.run('config update: OrdererEndpoints + 1', () =>
+          retryTransient(`the config update adding ${host}'s endpoint`, () =>
+            updateChannelConfig(votersCtx, {
+              what: `${org.name} adds OrdererEndpoint ${endpointOf(node)} (${host})`,
+              signers: [org.name],
+              edit: (config) => addOrdererEndpoint(config, org.mspId, endpointOf(node)),
+            }),
+          ),
+        );
+      }
     });
     return finish(run, ctx, 'added', decision.name, host, []);
   });
@@ -396,19 +426,29 @@ export function removeOrderer(
       contextOf(run),
       remaining.map((s) => s.node),
     );
-    if (decision.configUpdate) {
+    const org = topology.ordererOrg;
+    if (decision.endpoint) {
+      // First out of the OrdererEndpoints, so peers stop sending transactions to it before it
+      // leaves the consenter set and stops answering for the channel.
+      await timer.run('config update: OrdererEndpoints - 1', () =>
+        retryTransient(`the config update removing ${host}'s endpoint`, () =>
+          updateChannelConfig(remainingCtx, {
+            what: `${org.name} removes OrdererEndpoint ${endpointOf(target.node)} (${host})`,
+            signers: [org.name],
+            edit: (config) => removeOrdererEndpoint(config, org.mspId, endpointOf(target.node)),
+          }),
+        ),
+      );
+    }
+    if (decision.consenter) {
       const leadersBefore = await raftLeaders(remainingCtx, [target.node]);
       if (leadersBefore.length) run.progress(`  ${host} leads the channel: Raft hands leadership over first`);
-      await timer.run('config update: consenter set and OrdererEndpoints - 1', async () => {
-        await retryTransient(`the config update removing ${host}`, () =>
+      await timer.run('config update: consenter set - 1', async () => {
+        await retryTransient(`the config update removing consenter ${host}`, () =>
           updateChannelConfig(remainingCtx, {
-            what: `${topology.ordererOrg.name} removes consenter ${host} (${CONSENTER_HOST}:${target.node.listen})`,
-            signers: [topology.ordererOrg.name],
-            edit: (config) =>
-              removeConsenter(config, topology.ordererOrg.mspId, {
-                host: CONSENTER_HOST,
-                port: target.node.listen,
-              }),
+            what: `${org.name} removes consenter ${host} (${endpointOf(target.node)})`,
+            signers: [org.name],
+            edit: (config) => removeConsenter(config, { host: CONSENTER_HOST, port: target.node.listen }),
           }),
         );
         // Ordered means committed by the cluster; wait until a remaining consenter serves it.

@@ -5,6 +5,7 @@ const o = (k: number, over: Partial<ObservedOrderer> = {}): ObservedOrderer => (
   name: `orderer${k}`,
   removed: false,
   consenter: true,
+  endpoint: true,
   running: true,
   joined: true,
   alive: true,
@@ -29,14 +30,15 @@ describe('decideAdd', () => {
       action: 'add',
       name: 'orderer3',
       fresh: true,
-      configUpdate: true,
+      consenter: true,
       join: true,
+      endpoint: true,
     });
   });
 
   it('adds after removed slots without reusing their numbers', () => {
     const v = view([
-      o(0, { removed: true, consenter: false, running: false, joined: true, alive: false }),
+      o(0, { removed: true, consenter: false, endpoint: false, running: false, joined: true, alive: false }),
       o(1),
       o(2),
       o(3),
@@ -52,24 +54,30 @@ describe('decideAdd', () => {
     expect(decideAdd(healthy(4), 'orderer3')).toMatchObject({ action: 'nothing', name: 'orderer3' });
   });
 
-  it('finishes an interrupted add: in the topology but not yet a consenter, or a consenter not yet joined', () => {
-    const notConsenter = view([o(0), o(1), o(2), o(3, { consenter: false, joined: false, alive: false })]);
-    expect(decideAdd(notConsenter)).toEqual({
-      action: 'add',
-      name: 'orderer3',
-      fresh: false,
-      configUpdate: true,
-      join: true,
-    });
-    const notJoined = view([o(0), o(1), o(2), o(3, { joined: false, alive: false })]);
-    expect(decideAdd(notJoined)).toEqual({
-      action: 'add',
-      name: 'orderer3',
-      fresh: false,
-      configUpdate: false,
-      join: true,
-    });
-    expect(decideAdd(notJoined, 'orderer3')).toMatchObject({ action: 'add', configUpdate: false });
+  it('finishes an interrupted add, doing only the missing steps', () => {
+    const fresh = { action: 'add', name: 'orderer3', fresh: false };
+    const notConsenter = view([
+      o(0),
+      o(1),
+      o(2),
+      o(3, { consenter: false, endpoint: false, joined: false, alive: false }),
+    ]);
+    expect(decideAdd(notConsenter)).toEqual({ ...fresh, consenter: true, join: true, endpoint: true });
+    const notJoined = view([o(0), o(1), o(2), o(3, { joined: false, endpoint: false, alive: false })]);
+    expect(decideAdd(notJoined)).toEqual({ ...fresh, consenter: false, join: true, endpoint: true });
+    expect(decideAdd(notJoined, 'orderer3')).toMatchObject({ action: 'add', consenter: false, join: true });
+    const noEndpoint = view([o(0), o(1), o(2), o(3, { endpoint: false })]);
+    expect(decideAdd(noEndpoint)).toEqual({ ...fresh, consenter: false, join: false, endpoint: true });
+  });
+
+  it('finishes a pending consenter even when the cluster could not take a new one (no quorum check: no consenter change)', () => {
+    const v = view([
+      o(0),
+      o(1),
+      o(2, { alive: false }),
+      o(3, { joined: false, endpoint: false, alive: false }),
+    ]);
+    expect(decideAdd(v)).toMatchObject({ action: 'add', name: 'orderer3', consenter: false, join: true });
   });
 
   it('refuses unknown names', () => {
@@ -82,7 +90,7 @@ describe('decideAdd', () => {
   it('refuses beyond the slot limit and beyond the active limit', () => {
     const nineSlots = view([
       ...Array.from({ length: 3 }, (_, k) =>
-        o(k, { removed: true, consenter: false, running: false, alive: false }),
+        o(k, { removed: true, consenter: false, endpoint: false, running: false, alive: false }),
       ),
       ...Array.from({ length: 6 }, (_, k) => o(k + 3)),
     ]);
@@ -124,7 +132,8 @@ describe('decideRemove', () => {
     expect(decideRemove(healthy(4), 'orderer0')).toEqual({
       action: 'remove',
       name: 'orderer0',
-      configUpdate: true,
+      endpoint: true,
+      consenter: true,
       topology: true,
       stop: true,
       warnings: [],
@@ -140,7 +149,7 @@ describe('decideRemove', () => {
 
   it('reports an orderer that is already removed, and changes nothing', () => {
     const v = view([
-      o(0, { removed: true, consenter: false, running: false, alive: false }),
+      o(0, { removed: true, consenter: false, endpoint: false, running: false, alive: false }),
       o(1),
       o(2),
       o(3),
@@ -151,18 +160,32 @@ describe('decideRemove', () => {
     });
   });
 
-  it('finishes an interrupted removal: out of the consenter set, still in the topology or still running', () => {
-    const inTopology = view([o(0, { consenter: false, alive: false }), o(1), o(2), o(3)]);
-    expect(decideRemove(inTopology, 'orderer0')).toMatchObject({
+  it('finishes an interrupted removal, doing only the missing steps', () => {
+    const endpointGone = view([o(0, { endpoint: false }), o(1), o(2), o(3)]);
+    expect(decideRemove(endpointGone, 'orderer0')).toMatchObject({
       action: 'remove',
-      configUpdate: false,
+      endpoint: false,
+      consenter: true,
       topology: true,
       stop: true,
     });
-    const stillRunning = view([o(0, { removed: true, consenter: false, alive: false }), o(1), o(2), o(3)]);
+    const inTopology = view([o(0, { consenter: false, endpoint: false, alive: false }), o(1), o(2), o(3)]);
+    expect(decideRemove(inTopology, 'orderer0')).toMatchObject({
+      action: 'remove',
+      endpoint: false,
+      consenter: false,
+      topology: true,
+      stop: true,
+    });
+    const stillRunning = view([
+      o(0, { removed: true, consenter: false, endpoint: false, alive: false }),
+      o(1),
+      o(2),
+      o(3),
+    ]);
     expect(decideRemove(stillRunning, 'orderer0')).toMatchObject({
       action: 'remove',
-      configUpdate: false,
+      consenter: false,
       topology: false,
       stop: true,
     });

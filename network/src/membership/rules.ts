@@ -28,6 +28,8 @@ export interface ObservedOrderer {
   removed: boolean;
   /** In the channel config's consenter set. */
   consenter: boolean;
+  /** Its address is in the orderer org's OrdererEndpoints (where peers and clients send). */
+  endpoint: boolean;
   /** Its process runs. */
   running: boolean;
   /** It has joined the channel (its channel participation API lists it). */
@@ -53,7 +55,13 @@ export type AddDecision =
   | Refusal
   | { action: 'nothing'; name: string; reason: string }
   /** `fresh`: a new slot (the topology gains it); otherwise an earlier add is finished. */
-  | { action: 'add'; name: string; fresh: boolean; configUpdate: boolean; join: boolean };
+  /**
+   * `fresh`: a new slot (the topology gains it); otherwise an earlier add is finished. Each flag
+   * is a step still to do: `consenter` (config update), `join`, `endpoint` (config update, once
+   * joined: peers send transactions to every OrdererEndpoint, and one that has not joined the
+   * channel refuses them).
+   */
+  | { action: 'add'; name: string; fresh: boolean; consenter: boolean; join: boolean; endpoint: boolean };
 
 export type RemoveDecision =
   | Refusal
@@ -61,7 +69,9 @@ export type RemoveDecision =
   | {
       action: 'remove';
       name: string;
-      configUpdate: boolean;
+      /** Steps still to do: out of the OrdererEndpoints first (peers stop sending to it), then the consenter set. */
+      endpoint: boolean;
+      consenter: boolean;
       topology: boolean;
       stop: boolean;
       /** Said to the operator, changes nothing (e.g. a 2-node cluster tolerates no fault). */
@@ -103,7 +113,8 @@ function slotOf(v: ClusterView, name: string): ObservedOrderer | Refusal {
  * is missing is done, and nothing when it is a joined consenter).
  */
 export function decideAdd(v: ClusterView, name?: string): AddDecision {
-  const incomplete = (o: ObservedOrderer): boolean => !o.removed && (!o.consenter || !o.joined);
+  const incomplete = (o: ObservedOrderer): boolean =>
+    !o.removed && (!o.consenter || !o.joined || !o.endpoint);
   let target: ObservedOrderer | undefined;
   if (name !== undefined) {
     if (name === slotName(v.slots)) target = undefined;
@@ -125,7 +136,7 @@ export function decideAdd(v: ClusterView, name?: string): AddDecision {
         return {
           action: 'nothing',
           name,
-          reason: `${name} is already a consenter and has joined the channel`,
+          reason: `${name} is already a consenter, has joined the channel and is an OrdererEndpoint`,
         };
       }
       target = slot;
@@ -134,11 +145,15 @@ export function decideAdd(v: ClusterView, name?: string): AddDecision {
     target = v.orderers.find(incomplete);
   }
   if (target) {
-    if (target.consenter) {
-      return { action: 'add', name: target.name, fresh: false, configUpdate: false, join: true };
-    }
-    const problem = addQuorumProblem(v, target.name);
-    return problem ?? { action: 'add', name: target.name, fresh: false, configUpdate: true, join: true };
+    const steps = {
+      action: 'add' as const,
+      name: target.name,
+      fresh: false,
+      consenter: !target.consenter,
+      join: !target.joined,
+      endpoint: !target.endpoint,
+    };
+    return (target.consenter ? undefined : addQuorumProblem(v, target.name)) ?? steps;
   }
   const next = slotName(v.slots);
   if (v.slots + 1 > MAX_ORDERER_SLOTS) {
@@ -154,7 +169,14 @@ export function decideAdd(v: ClusterView, name?: string): AddDecision {
     };
   }
   return (
-    addQuorumProblem(v, next) ?? { action: 'add', name: next, fresh: true, configUpdate: true, join: true }
+    addQuorumProblem(v, next) ?? {
+      action: 'add',
+      name: next,
+      fresh: true,
+      consenter: true,
+      join: true,
+      endpoint: true,
+    }
   );
 }
 
@@ -182,8 +204,12 @@ function addQuorumProblem(v: ClusterView, name: string): Refusal | undefined {
 export function decideRemove(v: ClusterView, name: string): RemoveDecision {
   const slot = slotOf(v, name);
   if ('action' in slot) return slot;
-  if (slot.removed && !slot.consenter && !slot.running) {
-    return { action: 'nothing', name, reason: `${name} is already removed (not a consenter, not running)` };
+  if (slot.removed && !slot.consenter && !slot.endpoint && !slot.running) {
+    return {
+      action: 'nothing',
+      name,
+      reason: `${name} is already removed (not a consenter, not an OrdererEndpoint, not running)`,
+    };
   }
   const warnings: string[] = [];
   if (slot.consenter) {
@@ -219,7 +245,8 @@ export function decideRemove(v: ClusterView, name: string): RemoveDecision {
   return {
     action: 'remove',
     name,
-    configUpdate: slot.consenter,
+    endpoint: slot.endpoint,
+    consenter: slot.consenter,
     topology: !slot.removed,
     stop: slot.running,
     warnings,
