@@ -14,6 +14,7 @@
  * - a second run of each command changes nothing (exit 0), and refused operations (an unknown
  *   name, reusing a removed number, a removal that would leave the remaining consenters without a
  *   quorum while one is down) change nothing;
+ * - an `orderer add` interrupted after the topology edit is finished by the next run;
  * - `down` then `up` brings back exactly the recorded cluster.
  *
  * The commands run as the CLI (`--json`), in a child process, as an operator would run them.
@@ -31,7 +32,7 @@ import {
   type NetworkContext,
   type OrdererMembershipResult,
 } from '@fabpay/network';
-import { loadTopology, repoRoot } from '@fabpay/topology';
+import { editTopologyFile, loadTopology, repoRoot } from '@fabpay/topology';
 import { History } from '../support/history';
 import { scratchNetwork } from '../support/live-network';
 import {
@@ -270,6 +271,23 @@ describe('Raft orderers join and leave under payment load', () => {
     }
     const after = await cluster(ctxNow());
     expect(after.consenters).toHaveLength(3);
+  }, 300_000);
+
+  it('finishes an add interrupted after the topology edit, and removes a follower', async () => {
+    // What an `orderer add` killed right after editing the file leaves behind.
+    editTopologyFile(net.topologyFile, (doc) => doc.setIn(['ordererOrg', 'orderers'], 5));
+    const resumed = await cliJson(['orderer', 'add']);
+    process.stderr.write(`[raft] resumed orderer add: ${resumed.host} in ${resumed.seconds.toFixed(1)}s\n`);
+    expect([resumed.action, resumed.name]).toEqual(['added', 'orderer4']);
+    expect(resumed.steps.map((s) => s.step)).not.toContain('topology file: ordererOrg.orderers 5 -> 6');
+    expect(resumed.consenters).toHaveLength(4);
+    expect((await cluster(ctxNow())).consenters).toContain('orderer4');
+
+    const removed = await cliJson(['orderer', 'remove', 'orderer4']);
+    expect(removed.action).toBe('removed');
+    expect(removed.consenters).toHaveLength(3);
+    expect(loadTopology(net.topologyFile).ordererOrg).toMatchObject({ orderers: 5 });
+    expect(loadTopology(net.topologyFile).ordererOrg.removed).toContain('orderer4');
   }, 300_000);
 
   it('brings back exactly the recorded cluster after down and up', async () => {

@@ -87,7 +87,13 @@ export async function observeCluster(topology: Topology, dir: string): Promise<C
       return { node, running, info };
     }),
   );
-  const source = probed.find((p) => p.info && !removed.has(shortName(p.node)));
+  // An active consenter serves the latest config; an orderer evicted by an interrupted removal
+  // (a follower now) may lag, so it is only the fallback.
+  const member = (p: (typeof probed)[number]): boolean => !!p.info && !removed.has(shortName(p.node));
+  const source =
+    probed.find(
+      (p) => member(p) && p.info?.status === 'active' && p.info.consensusRelation === 'consenter',
+    ) ?? probed.find(member);
   if (!source) throw new NoOrdererAnswersError(all.orderers.map((o) => o.host));
   const block = await fetchConfigBlock(all, source.node, dir, 'observed');
   const consenters = consentersOf(block.config);

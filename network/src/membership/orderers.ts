@@ -197,6 +197,13 @@ export function addOrderer(
     if (decision.action === 'nothing') {
       return nothingDone(run, obs, decision.name, host, decision.reason);
     }
+    // Voters that can order the update and serve the config: the consenters answering now.
+    const voters = obs.slots.filter((s) => s.alive && s.consenter && s.name !== decision.name);
+    if (voters.length === 0) {
+      throw new OrdererChangeRefusedError(
+        `refusing to add ${decision.name}: no other consenter answers, so nothing can order the change or serve the config`,
+      );
+    }
     run.progress(
       `  ${decision.fresh ? `adding ${decision.name}` : `finishing the add of ${decision.name}`} (${host})`,
     );
@@ -215,8 +222,6 @@ export function addOrderer(
     const ctx = contextOf(run);
     const node = ctx.orderers.find((o) => o.host === host);
     if (!node) throw new Error(`${host} is not an active orderer of ${run.file}`);
-    // Voters that can order the update and serve the config: the consenters answering now.
-    const voters = obs.slots.filter((s) => s.alive && s.consenter && s.name !== decision.name);
     const votersCtx = through(
       ctx,
       voters.map((s) => s.node),
