@@ -37,6 +37,7 @@ import {
   termsOf,
   type GovernanceEdits,
 } from './governance/terms';
+import { registerOrdererCommands } from './membership/orderer-cli';
 
 const program = new Command()
   .name('fabpay-network')
@@ -387,6 +388,7 @@ program
 
 registerOrgCommands(program, topologyFile);
 registerPeerCommands(program, topologyFile);
+registerOrdererCommands(program, topologyFile);
 
 program.parseAsync().catch((err: unknown) => {
   console.error(`error: ${err instanceof Error ? err.message : String(err)}`);

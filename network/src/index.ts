@@ -86,5 +86,4 @@ export {
   type ChaincodeCaller,
 } from './chaincode/calls';
 export { install, defaultLayout, loadVersions, InstallError } from './install';
-export * from './membership/orgs';
-export * from './membership/snapshot-peers';
+export * from './membership';

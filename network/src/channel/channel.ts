@@ -122,12 +122,15 @@ export async function ordererChannelInfo(
   orderer: NodeSpec,
   channel: string,
 ): Promise<OrdererChannelInfo | undefined> {
-  // This osnadmin has no `info`; `list --channelID` returns the same document.
+  // This osnadmin has no `info`; `list --channelID` returns the same document. It exits 0 on any
+  // HTTP answer and prints `Status: <code>` first: a channel the orderer has not joined is a 404
+  // with `{"error": ...}`, which must not read as joined.
   const res = await osnadmin(orderer, ['list', '--channelID', channel], { allowFailure: true });
-  if (res.code !== 0) return undefined;
+  if (res.code !== 0 || !/^Status: 200\b/m.test(res.stdout)) return undefined;
   const json = res.stdout.slice(res.stdout.indexOf('{'));
   try {
-    return JSON.parse(json) as OrdererChannelInfo;
+    const info = JSON.parse(json) as Partial<OrdererChannelInfo>;
+    return info.name === channel ? (info as OrdererChannelInfo) : undefined;
   } catch {
     return undefined;
   }
