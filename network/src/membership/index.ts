@@ -5,6 +5,7 @@
  */
 export * from './orgs';
 export * from './snapshot-peers';
+export { MembershipBusyError, withMembershipLock } from './lock';
 export {
   addOrderer,
   removeOrderer,

@@ -34,6 +34,8 @@ import { startNode, stopNode, waitHealthy } from '../nodes/lifecycle';
 import type { NodeSpec } from '../nodes/specs';
 import { startSupervisor, stopSupervisor, supervisorPid } from '../supervisor/supervisor';
 import { CommandError } from '../util/run';
+import { networkLayout } from '../layout';
+import { withMembershipLock } from './lock';
 import { StepTimer, type StepTiming } from '../util/steps';
 import { retryTransient } from '../util/transient';
 import { waitFor } from '../util/wait';
@@ -108,7 +110,15 @@ interface Run {
   timeoutMs: number;
 }
 
-async function withRun<T>(opts: OrdererMembershipOptions, fn: (run: Run) => Promise<T>): Promise<T> {
+async function withRun<T>(
+  what: string,
+  opts: OrdererMembershipOptions,
+  fn: (run: Run) => Promise<T>,
+): Promise<T> {
+  return withMembershipLock(networkLayout().root, what, () => runUnlocked(opts, fn));
+}
+
+async function runUnlocked<T>(opts: OrdererMembershipOptions, fn: (run: Run) => Promise<T>): Promise<T> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'fabpay-orderers-'));
   const progress = opts.progress ?? (() => undefined);
   try {
@@ -188,7 +198,7 @@ async function withSupervisorPaused<T>(run: Run, fn: () => Promise<T>): Promise<
 export function addOrderer(
   opts: OrdererMembershipOptions & { name?: string } = {},
 ): Promise<OrdererMembershipResult> {
-  return withRun(opts, async (run) => {
+  return withRun(`orderer add${opts.name ? ` ${opts.name}` : ''}`, opts, async (run) => {
     const { timer } = run;
     const obs = await timer.run('cluster state', () => observeCluster(loadTopology(run.file), run.dir));
     const decision = decideAdd(obs.view, opts.name);
@@ -420,7 +430,7 @@ export function removeOrderer(
   name: string,
   opts: OrdererMembershipOptions = {},
 ): Promise<OrdererMembershipResult> {
-  return withRun(opts, async (run) => {
+  return withRun(`orderer remove ${name}`, opts, async (run) => {
     const { timer } = run;
     const topology: Topology = loadTopology(run.file);
     const obs = await timer.run('cluster state', () => observeCluster(topology, run.dir));

@@ -42,6 +42,8 @@ import { startNode, stopNode, waitHealthy } from '../nodes/lifecycle';
 import { adminEnvFile, connectionProfileFile, writeProfiles } from '../profiles';
 import { reloadSupervisor } from '../supervisor/supervisor';
 import { run } from '../util/run';
+import { networkLayout } from '../layout';
+import { withMembershipLock } from './lock';
 import { StepTimer, type StepTiming } from '../util/steps';
 
 /** Refused before anything changed: the message says why. */
@@ -228,7 +230,11 @@ export function termsWithoutMember(g: Governance | GovernanceTerms, mspId: strin
  * @throws MembershipRefusedError, before anything changed, when the network is not running or
  *   the request contradicts the topology (e.g. another MSP ID for an existing org).
  */
-export async function addOrg(name: string, opts: AddOrgOptions): Promise<OrgMembershipResult> {
+export function addOrg(name: string, opts: AddOrgOptions): Promise<OrgMembershipResult> {
+  return withMembershipLock(networkLayout().root, `org add ${name}`, () => addOrgUnlocked(name, opts));
+}
+
+async function addOrgUnlocked(name: string, opts: AddOrgOptions): Promise<OrgMembershipResult> {
   const progress = opts.progress ?? (() => undefined);
   const timer = new StepTimer(progress);
   const changed: string[] = [];
@@ -354,7 +360,11 @@ export async function addOrg(name: string, opts: AddOrgOptions): Promise<OrgMemb
  * @throws MembershipRefusedError, before anything changed, for an unknown org, the last org, or
  *   a network that is not running.
  */
-export async function removeOrg(name: string, opts: MembershipOptions): Promise<OrgMembershipResult> {
+export function removeOrg(name: string, opts: MembershipOptions): Promise<OrgMembershipResult> {
+  return withMembershipLock(networkLayout().root, `org remove ${name}`, () => removeOrgUnlocked(name, opts));
+}
+
+async function removeOrgUnlocked(name: string, opts: MembershipOptions): Promise<OrgMembershipResult> {
   const progress = opts.progress ?? (() => undefined);
   const timer = new StepTimer(progress);
   const changed: string[] = [];

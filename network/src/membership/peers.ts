@@ -31,6 +31,8 @@ import { writeProfiles } from '../profiles';
 import { reloadSupervisor, supervisorPid } from '../supervisor/supervisor';
 import { httpGet } from '../util/http';
 import { CommandError } from '../util/run';
+import { networkLayout } from '../layout';
+import { withMembershipLock } from './lock';
 import { StepTimer, type StepTiming } from '../util/steps';
 import { retryTransient } from '../util/transient';
 import { waitFor } from '../util/wait';
@@ -141,7 +143,11 @@ async function channelHeight(ctx: NetworkContext): Promise<number> {
  * supervisor is restarted so that it watches the new peer. Refusals (unknown org, a snapshot that
  * is not of this channel, a network that is not running) happen before anything is changed.
  */
-export async function addPeer(opts: AddPeerOptions): Promise<AddPeerResult> {
+export function addPeer(opts: AddPeerOptions): Promise<AddPeerResult> {
+  return withMembershipLock(networkLayout().root, `peer add --org ${opts.org}`, () => addPeerUnlocked(opts));
+}
+
+async function addPeerUnlocked(opts: AddPeerOptions): Promise<AddPeerResult> {
   const progress = opts.progress ?? (() => undefined);
   const timer = new StepTimer(progress);
   const step = <T>(name: string, fn: () => Promise<T> | T): Promise<T> => timer.run(name, fn);

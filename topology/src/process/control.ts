@@ -117,6 +117,13 @@ export function startProcess(spec: ProcessSpec): VerifiableRecord {
   }
 }
 
+/** This process as a verifiable record: what a lock file names as its holder. */
+export function selfRecord(): VerifiableRecord {
+  const snap = procSnapshot(process.pid);
+  if (!snap) throw new Error('cannot read this process in /proc');
+  return { pid: process.pid, startTime: snap.startTime, bootId: bootId(), command: process.argv.join(' ') };
+}
+
 /** Whether the process of a verifiable record is still that process (same PID, start, boot; not a zombie). */
 export function isSameProcess(record: VerifiableRecord): boolean {
   const snap = procSnapshot(record.pid);
