@@ -35,6 +35,7 @@ import {
 import { editTopologyFile, loadTopology, repoRoot } from '@fabpay/topology';
 import { History } from '../support/history';
 import { scratchNetwork } from '../support/live-network';
+import { startPacedFlow } from '../support/paced-flow';
 import {
   closeParties,
   committedEverywhere,
@@ -141,66 +142,49 @@ describe('Raft orderers join and leave under payment load', () => {
   it('grows 3 -> 4 with `orderer add` and shrinks back by removing the leader, payments committing throughout', async () => {
     const payer = need(bob, 'bob');
     const before = need(holdingsBefore, 'balances before the load');
-    let stop = false;
-    let committed = 0;
-    const deadline = Date.now() + LOAD_MS;
     // Bounded in count (MAX_PER_PAYER each) and time (LOAD_MS), stopped early by the test.
-    const workers = payers.map(async (from, i) => {
-      for (let k = 0; k < MAX_PER_PAYER && !stop && Date.now() < deadline; k++) {
-        const o = await payOnce(
-          payer,
-          {
-            paymentId: `${run}-w${i}-${k}`,
-            from,
-            to: merchants[(i + k) % MERCHANTS]!,
-            amount: amountOf(k),
-            currency: CURRENCY,
-          },
-          history,
-        );
-        if (o.status === 'committed') committed++;
-      }
-    });
-    const load = within('the payment load to stop', LOAD_MS + 120_000, Promise.all(workers));
-    const committedBy = async (n: number, what: string): Promise<void> => {
-      const until = Date.now() + 120_000;
-      while (committed < n && Date.now() < until) await new Promise((r) => setTimeout(r, 250));
-      if (committed < n) throw new Error(`only ${committed} payments committed ${what} (wanted ${n})`);
-    };
+    const flow = startPacedFlow(
+      payers.map((from, i) => ({ payer, from, to: (k: number) => merchants[(i + k) % MERCHANTS]! })),
+      { tag: `${run}-w`, currency: CURRENCY, amount: amountOf, maxPerRoute: MAX_PER_PAYER, maxMs: LOAD_MS },
+      history,
+    );
+    const committedBy = (n: number, what: string): Promise<void> =>
+      flow.committedAtLeast(n, 120_000).catch(() => {
+        throw new Error(`only ${flow.committed()} payments committed ${what} (wanted ${n})`);
+      });
     try {
       await committedBy(20, 'before the add');
 
       // 3 -> 4.
-      const atAdd = committed;
+      const atAdd = flow.committed();
       const added = await cliJson(['orderer', 'add']);
       process.stderr.write(
-        `[raft] orderer add: ${added.host} in ${added.seconds.toFixed(1)}s (${JSON.stringify(added.steps)}); ${committed - atAdd} payments committed meanwhile\n`,
+        `[raft] orderer add: ${added.host} in ${added.seconds.toFixed(1)}s (${JSON.stringify(added.steps)}); ${flow.committed() - atAdd} payments committed meanwhile\n`,
       );
       expect([added.action, added.name]).toEqual(['added', 'orderer3']);
       // Payments kept committing while the orderer joined.
-      expect(committed).toBeGreaterThan(atAdd);
+      expect(flow.committed()).toBeGreaterThan(atAdd);
       expect(added.consenters).toEqual(['orderer0', 'orderer1', 'orderer2', 'orderer3']);
       expect(loadTopology(net.topologyFile).ordererOrg.orderers).toBe(4);
       expect((await cluster(ctxNow())).consenters).toHaveLength(4);
-      await committedBy(committed + 10, 'after the add');
+      await committedBy(flow.committed() + 10, 'after the add');
 
       // 4 -> 3, removing the current leader.
       const leader = (await cluster(ctxNow())).leader;
       removedName = leader;
-      const atRemove = committed;
+      const atRemove = flow.committed();
       const removed = await cliJson(['orderer', 'remove', leader]);
       process.stderr.write(
-        `[raft] orderer remove ${leader} (the leader): ${removed.seconds.toFixed(1)}s (${JSON.stringify(removed.steps)}); new leader ${removed.leader}; ${committed - atRemove} payments committed meanwhile\n`,
+        `[raft] orderer remove ${leader} (the leader): ${removed.seconds.toFixed(1)}s (${JSON.stringify(removed.steps)}); new leader ${removed.leader}; ${flow.committed() - atRemove} payments committed meanwhile\n`,
       );
       expect(removed.action).toBe('removed');
-      expect(committed).toBeGreaterThan(atRemove);
+      expect(flow.committed()).toBeGreaterThan(atRemove);
       expect(removed.consenters).toHaveLength(3);
       expect(removed.consenters).not.toContain(leader);
       expect(removed.leader?.split('.')[0]).not.toBe(leader);
-      await committedBy(committed + 10, 'after the remove');
+      await committedBy(flow.committed() + 10, 'after the remove');
     } finally {
-      stop = true;
-      await load;
+      await within('the payment load to stop', 120_000, flow.stop());
     }
 
     // The history against the ledger: every payment reported committed on it exactly once, none

@@ -8,18 +8,19 @@ import type { History } from './history';
 import { pause } from './faults-kit';
 import { type Party, payOnce, type PaymentOutcome } from './payments-kit';
 
-/** Who pays whom along one route. */
+/** Who pays whom along one route; `to` may change from one payment (k) to the next. */
 export interface Route {
   readonly payer: Party;
   readonly from: string;
-  readonly to: string;
+  readonly to: string | ((k: number) => string);
 }
 
 export interface PacedFlowOptions {
   /** Prefix of the payment IDs (unique per run). */
   readonly tag: string;
   readonly currency: string;
-  readonly amount: bigint;
+  /** Amount of a route's k-th payment. */
+  readonly amount: bigint | ((k: number) => bigint);
   /** Most payments per route. */
   readonly maxPerRoute: number;
   /** The flow stops by itself after this long. */
@@ -53,8 +54,8 @@ export function startPacedFlow(
         {
           paymentId: `${opts.tag}-${r}-${i}`,
           from: route.from,
-          to: route.to,
-          amount: opts.amount,
+          to: typeof route.to === 'function' ? route.to(i) : route.to,
+          amount: typeof opts.amount === 'function' ? opts.amount(i) : opts.amount,
           currency: opts.currency,
         },
         history,
