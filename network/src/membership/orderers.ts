@@ -35,7 +35,6 @@ import type { NodeSpec } from '../nodes/specs';
 import { startSupervisor, stopSupervisor, supervisorPid } from '../supervisor/supervisor';
 import { CommandError } from '../util/run';
 import { networkLayout } from '../layout';
-import { withMembershipLock } from './lock';
 import { StepTimer, type StepTiming } from '../util/steps';
 import { retryTransient } from '../util/transient';
 import { waitFor } from '../util/wait';
@@ -57,6 +56,7 @@ import {
   type ObservedSlot,
 } from './cluster-view';
 import { decideAdd, decideRemove } from './rules';
+import { withMembershipLock } from './lock';
 
 /** Options of {@link addOrderer} and {@link removeOrderer}. */
 export interface OrdererMembershipOptions {

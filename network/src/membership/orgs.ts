@@ -43,8 +43,8 @@ import { adminEnvFile, connectionProfileFile, writeProfiles } from '../profiles'
 import { reloadSupervisor } from '../supervisor/supervisor';
 import { run } from '../util/run';
 import { networkLayout } from '../layout';
-import { withMembershipLock } from './lock';
 import { StepTimer, type StepTiming } from '../util/steps';
+import { withMembershipLock } from './lock';
 
 /** Refused before anything changed: the message says why. */
 export class MembershipRefusedError extends Error {

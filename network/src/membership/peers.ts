@@ -23,7 +23,7 @@ import { genesisBlockFile, ordererChannelInfo, peerHeight } from '../channel/cha
 import { installPackage, orgPackage, queryCommitted, waitForChaincodeOnPeer } from '../chaincode/lifecycle';
 import { recordedPackageId, startChaincodeServer } from '../chaincode/server';
 import { networkContext, peersOf, type NetworkContext } from '../context';
-import { nodeFiles } from '../layout';
+import { networkLayout, nodeFiles } from '../layout';
 import { contextFor, type NetworkOptions } from '../network';
 import { startNode, waitHealthy } from '../nodes/lifecycle';
 import type { NodeSpec } from '../nodes/specs';
@@ -31,11 +31,10 @@ import { writeProfiles } from '../profiles';
 import { reloadSupervisor, supervisorPid } from '../supervisor/supervisor';
 import { httpGet } from '../util/http';
 import { CommandError } from '../util/run';
-import { networkLayout } from '../layout';
-import { withMembershipLock } from './lock';
 import { StepTimer, type StepTiming } from '../util/steps';
 import { retryTransient } from '../util/transient';
 import { waitFor } from '../util/wait';
+import { withMembershipLock } from './lock';
 import { PeerAddError, peerIndexOf, planPeerAdd, type PeerAddPlan } from './names';
 import { checkSnapshotForChannel } from './snapshots';
 

@@ -54,7 +54,6 @@ export type Refusal = { action: 'refuse'; reason: string };
 export type AddDecision =
   | Refusal
   | { action: 'nothing'; name: string; reason: string }
-  /** `fresh`: a new slot (the topology gains it); otherwise an earlier add is finished. */
   /**
    * `fresh`: a new slot (the topology gains it); otherwise an earlier add is finished. Each flag
    * is a step still to do: `consenter` (config update), `join`, `endpoint` (config update, once
