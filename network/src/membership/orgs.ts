@@ -27,6 +27,7 @@ import {
   MAX_PEERS_PER_ORG,
   runningPid,
   type Topology,
+  type TopologyEdit,
 } from '@fabpay/topology';
 import { paths as caPaths, setupOrganizations, stopCAs } from '@fabpay/ca';
 import { createChannel } from '../channel/channel';
@@ -110,6 +111,44 @@ function orgItem(doc: Document, name: string): YAMLMap | undefined {
   );
 }
 
+/**
+ * Records in the topology file that `org` is a member: a new entry at the end (a new port block),
+ * or a removed one's `removed` mark taken off. An org already a member changes nothing. When the
+ * file relies on the default orgs, they are written out first so the new one can follow them.
+ */
+export function recordOrgJoin(
+  file: string,
+  org: { name: string; mspId: string; peers: number; users: NewOrgUser[] },
+): TopologyEdit {
+  return editTopologyFile(file, (doc) => {
+    const item = orgItem(doc, org.name);
+    if (item) return item.delete('removed');
+    if (!isSeq(doc.get('orgs'))) doc.set('orgs', doc.createNode(orgEntries(loadTopology(file))));
+    const users = org.users.map((u) =>
+      Object.keys(u.attributes).length ? { name: u.name, attributes: u.attributes } : { name: u.name },
+    );
+    (doc.get('orgs') as { add: (v: unknown) => void }).add(
+      doc.createNode({
+        name: org.name,
+        mspId: org.mspId,
+        peers: org.peers,
+        ...(users.length ? { users } : {}),
+      }),
+    );
+    return true;
+  });
+}
+
+/** Marks `name` removed in the topology file (its entry and port block stay). */
+export function recordOrgRemoved(file: string, name: string): TopologyEdit {
+  return editTopologyFile(file, (doc) => {
+    const item = orgItem(doc, name);
+    if (!item || item.get('removed') === true) return false;
+    item.set('removed', true);
+    return true;
+  });
+}
+
 /** The org's entry as the file should have it: the topology's defaults written out. */
 function orgEntries(t: Topology): Record<string, unknown>[] {
   return [...t.orgs, ...(t.removedOrgs ?? [])]
@@ -158,13 +197,14 @@ export function configSigners(inChannel: string[], preferred: string[], others: 
 }
 
 /** The network must be running: an orderer to send config to and readable governance. */
-async function requireRunning(ctx: NetworkContext): Promise<Governance> {
+async function requireRunning(ctx: NetworkContext, joining?: string): Promise<Governance> {
   try {
     runningOrderer(ctx);
   } catch {
     throw new MembershipRefusedError('no orderer is running: start the network with `fabpay-network up`');
   }
-  for (const org of ctx.topology.orgs) {
+  // The joining org's peers may not run yet: an `org add` cut short is finished by running it again.
+  for (const org of ctx.topology.orgs.filter((o) => o.name !== joining)) {
     if (!peersOf(ctx, org.name).some((p) => runningPid(p.process) !== undefined)) {
       throw new MembershipRefusedError(
         `no peer of ${org.name} is running: start the network with \`fabpay-network up\``,
@@ -260,21 +300,10 @@ async function addOrgUnlocked(name: string, opts: AddOrgOptions): Promise<OrgMem
     );
   }
   const mspId = known?.mspId ?? opts.mspId ?? `${name}MSP`;
-  await requireRunning(before);
+  await requireRunning(before, known?.name);
 
   const topology = await timer.run('topology file', () => {
-    const edit = editTopologyFile(opts.topologyFile, (doc) => {
-      const item = orgItem(doc, name);
-      if (item) return item.delete('removed');
-      if (!isSeq(doc.get('orgs'))) doc.set('orgs', doc.createNode(orgEntries(before.topology)));
-      const users = (opts.users ?? []).map((u) =>
-        Object.keys(u.attributes).length ? { name: u.name, attributes: u.attributes } : { name: u.name },
-      );
-      (doc.get('orgs') as { add: (v: unknown) => void }).add(
-        doc.createNode({ name, mspId, peers, ...(users.length ? { users } : {}) }),
-      );
-      return true;
-    });
+    const edit = recordOrgJoin(opts.topologyFile, { name, mspId, peers, users: opts.users ?? [] });
     if (edit.changed) changed.push('topology file');
     progress(`  ${edit.changed ? `${name} written to` : `${name} already in`} ${opts.topologyFile}`);
     return edit.topology;
@@ -413,12 +442,7 @@ async function removeOrgUnlocked(name: string, opts: MembershipOptions): Promise
     if (done) changed.push('channel configuration');
   });
   await timer.run('topology file', () => {
-    const edit = editTopologyFile(opts.topologyFile, (doc) => {
-      const item = orgItem(doc, name);
-      if (!item || item.get('removed') === true) return false;
-      item.set('removed', true);
-      return true;
-    });
+    const edit = recordOrgRemoved(opts.topologyFile, name);
     if (edit.changed) changed.push('topology file');
   });
   await timer.run(`${name} processes stop (data kept)`, async () => {
