@@ -86,7 +86,9 @@ describe('native Fabric network', () => {
 
   it('has the chaincode committed at the expected sequence, answering on every peer', async () => {
     const committed = await queryCommitted(ctx);
-    expect(committed).toEqual({ sequence: 1, version: ctx.topology.chaincode.version });
+    expect(committed).toMatchObject({ sequence: 1, version: ctx.topology.chaincode.version });
+    // Every org approved the committed definition (what `org add` checks before redefining it).
+    expect(committed?.approvals).toEqual(Object.fromEntries(ctx.topology.orgs.map((o) => [o.mspId, true])));
     await waitForChaincodeOnEveryPeer(ctx);
   });
 
@@ -158,7 +160,7 @@ describe('native Fabric network', () => {
     const pids = ctx.nodes.map((n) => runningPid(n.process));
     const result = await deploy(networkOptions());
     expect(result.sequence).toBe(before!.sequence + 1);
-    expect(await queryCommitted(ctx)).toEqual({ sequence: result.sequence, version: result.version });
+    expect(await queryCommitted(ctx)).toMatchObject({ sequence: result.sequence, version: result.version });
     expect(result.version).not.toBe(before!.version);
     expect(ctx.nodes.map((n) => runningPid(n.process))).toEqual(pids);
     await waitForChaincodeOnEveryPeer(ctx);
