@@ -57,6 +57,8 @@ describe('organisations join and leave a running network', () => {
     return p;
   };
   const times: Record<string, number> = {};
+  /** Background loops to stop in afterAll, also when a step failed half-way. */
+  const stoppers: (() => Promise<unknown>)[] = [];
   const timed = async (what: string, op: () => Promise<OrgMembershipResult>) => {
     const result = await op();
     times[what] = result.seconds;
@@ -109,6 +111,7 @@ describe('organisations join and leave a running network', () => {
   }, 300_000);
 
   afterAll(async () => {
+    await Promise.allSettled(stoppers.map((stop) => stop()));
     await closeParties(...Object.values(parties));
     await clean(net.options);
     rmSync(net.home, { recursive: true, force: true });
@@ -121,6 +124,7 @@ describe('organisations join and leave a running network', () => {
     const before = await holdingsOf(bob, [...bobs, ...carols]);
     before.set(erins, 0n); // opened below, empty until paid
     const conservation = sampleConservation(carol);
+    stoppers.push(() => conservation.stop());
 
     // 1. Org3 joins while Org1 and Org2 customers pay each other.
     const flow = startPacedFlow(
@@ -131,6 +135,7 @@ describe('organisations join and leave a running network', () => {
       { tag: `${run}-f`, currency: CURRENCY, amount: 7n, maxPerRoute: 200, maxMs: 240_000, pauseMs: 100 },
       history,
     );
+    stoppers.push(() => flow.stop());
     await flow.committedAtLeast(10, 60_000);
     const atJoin = flow.committed();
     // As an `org add Org3 --user erin` cut short after its first step leaves it: Org3 in the
