@@ -3,6 +3,7 @@
  * or one JSON document with `--json`.
  */
 import type { Command } from 'commander';
+import { validateChart, type ChartValidation } from './validate';
 import { writeKubernetesChart } from './write';
 
 /**
@@ -27,28 +28,54 @@ export function registerKubernetesCommands(program: Command, topologyFile: () =>
       '--genesis-block <file>',
       "ship this channel genesis block in the chart's channel-genesis ConfigMap",
     )
+    .option(
+      '--validate',
+      'then run helm lint --strict, helm template and kubeconform -strict on it (the tools npm run setup installs)',
+    )
     .option('--json', 'print the result as JSON')
-    .action((opts: { out?: string; withSecrets?: boolean; genesisBlock?: string; json?: boolean }) => {
-      const file = topologyFile();
-      const result = writeKubernetesChart({
-        ...(file ? { topologyFile: file } : {}),
-        ...(opts.out ? { out: opts.out } : {}),
-        ...(opts.withSecrets ? { withSecrets: true } : {}),
-        ...(opts.genesisBlock ? { genesisBlock: opts.genesisBlock } : {}),
-      });
-      if (opts.json) return console.log(JSON.stringify(result, null, 2));
-      console.log(`Helm chart written to ${result.chartDir}`);
-      for (const [kind, n] of Object.entries(result.counts))
-        console.log(`  ${String(n).padStart(3)} ${kind}`);
-      console.log(`Images: ${Object.values(result.images).join(', ')}`);
-      if (result.secretsFile) {
-        console.log(
-          `Secrets (${result.secrets.length} the chart references, plus the org admins'): ${result.secretsFile}`,
-        );
-      } else {
-        console.log(
-          `The chart references ${result.secrets.length} Secrets it does not contain (listed in its NOTES.txt); --with-secrets writes them from a local network's CA output`,
-        );
-      }
-    });
+    .action(
+      async (opts: {
+        out?: string;
+        withSecrets?: boolean;
+        genesisBlock?: string;
+        validate?: boolean;
+        json?: boolean;
+      }) => {
+        const file = topologyFile();
+        const result = writeKubernetesChart({
+          ...(file ? { topologyFile: file } : {}),
+          ...(opts.out ? { out: opts.out } : {}),
+          ...(opts.withSecrets ? { withSecrets: true } : {}),
+          ...(opts.genesisBlock ? { genesisBlock: opts.genesisBlock } : {}),
+        });
+        let validation: Omit<ChartValidation, 'rendered'> | undefined;
+        if (opts.validate) {
+          const { rendered: _rendered, ...rest } = await validateChart(result.chartDir, {
+            ...(result.secretsFile ? { extraManifests: [result.secretsFile] } : {}),
+          });
+          validation = rest;
+        }
+        if (opts.json) return console.log(JSON.stringify({ ...result, validation }, null, 2));
+        console.log(`Helm chart written to ${result.chartDir}`);
+        for (const [kind, n] of Object.entries(result.counts))
+          console.log(`  ${String(n).padStart(3)} ${kind}`);
+        console.log(`Images: ${Object.values(result.images).join(', ')}`);
+        if (result.secretsFile) {
+          console.log(
+            `Secrets (${result.secrets.length} the chart references, plus the org admins'): ${result.secretsFile}`,
+          );
+        } else {
+          console.log(
+            `The chart references ${result.secrets.length} Secrets it does not contain (listed in its NOTES.txt); --with-secrets writes them from a local network's CA output`,
+          );
+        }
+        if (validation) {
+          for (const v of [validation.lint, validation.kubeconform])
+            console.log(`$ ${v.command}\n${v.output}`);
+          console.log(
+            `Validated with helm ${validation.tools.helmVersion} and kubeconform ${validation.tools.kubeconformVersion} against the Kubernetes ${validation.tools.kubernetesVersion} schemas; nothing was applied to a cluster`,
+          );
+        }
+      },
+    );
 }

@@ -17,4 +17,14 @@ export {
 export { secretManifests, secretsYaml, SecretSourceError, type SecretManifest } from './secrets';
 export * from './names';
 export { clusterEnv, KubernetesConfigError, MOUNTS } from './env';
+export {
+  validateChart,
+  chartTools,
+  ChartValidationError,
+  KubernetesToolsMissingError,
+  type ChartTools,
+  type ChartValidation,
+  type ValidatorRun,
+} from './validate';
+export { kubeconformSchemas, schemaFileName, type SwaggerDocument } from './schemas';
 export { registerKubernetesCommands } from './cli';
