@@ -73,6 +73,12 @@ export function secretManifests(
   topology: Topology,
   caPaths: TopologyPaths = paths(topology),
 ): SecretManifest[] {
+  const caDir = path.dirname(caPaths.orgs[0]!.dir);
+  if (!existsSync(caDir)) {
+    throw new SecretSourceError(
+      `no CA output in ${caDir}: set up the local network's identities first (\`fabpay-network up\`), or leave out --with-secrets`,
+    );
+  }
   const out: SecretManifest[] = [];
   const add = (name: string, source: string, data: Record<string, string>, org: string): void => {
     out.push({
