@@ -11,6 +11,7 @@
  * chaincode package IDs from values.yaml. Ports are the port plan's (topology/src/ports.ts), the
  * same numbers as on one machine, so a port means the same thing everywhere.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { planPorts, type Topology } from '@fabpay/topology';
@@ -36,7 +37,6 @@ import {
   nodeServiceName,
   tlsSecretName,
 } from './names';
-import { readFileSync } from 'node:fs';
 
 /** The chart's name in Chart.yaml. */
 export const CHART_NAME = 'fabpay-network';
