@@ -38,6 +38,7 @@ import {
   type GovernanceEdits,
 } from './governance/terms';
 import { registerOrdererCommands } from './membership/orderer-cli';
+import { registerKubernetesCommands } from './kubernetes/cli';
 
 const program = new Command()
   .name('fabpay-network')
@@ -69,6 +70,13 @@ function printInstallEvent(e: InstallEvent): void {
     case 'built':
       console.log(`  [done] ${e.command} in ${e.seconds.toFixed(1)}s`);
       break;
+    case 'kubernetes-tool': {
+      const t = e.event;
+      if (t.kind === 'skip') console.log(`✓ ${t.tool} ${t.version}: ${t.reason}`);
+      if (t.kind === 'build') console.log(`→ ${t.tool} ${t.version} (chart validation) via go …`);
+      if (t.kind === 'built') console.log(`  [done] ${t.tool} in ${t.seconds.toFixed(1)}s`);
+      break;
+    }
   }
 }
 
@@ -389,6 +397,7 @@ program
 registerOrgCommands(program, topologyFile);
 registerPeerCommands(program, topologyFile);
 registerOrdererCommands(program, topologyFile);
+registerKubernetesCommands(program, topologyFile);
 
 program.parseAsync().catch((err: unknown) => {
   console.error(`error: ${err instanceof Error ? err.message : String(err)}`);

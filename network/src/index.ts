@@ -87,3 +87,4 @@ export {
 } from './chaincode/calls';
 export { install, defaultLayout, loadVersions, InstallError } from './install';
 export * from './membership';
+export * from './kubernetes';

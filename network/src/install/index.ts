@@ -10,14 +10,30 @@ import {
   unlinkSync,
 } from 'node:fs';
 import path from 'node:path';
-import { binDir } from '@fabpay/topology';
+import { binDir, repoRoot } from '@fabpay/topology';
 import { installFromArchive } from './archive-route';
 import { buildWithGo, copySampleConfig, downloadModule, findGo } from './go-route';
 import { hasPinnedBinaries, readManifest, writeManifest, type Route } from './manifest';
 import { loadVersions, type Pin, type Product, type Versions } from './versions';
+import {
+  installKubernetesTools,
+  kubernetesToolsLayout,
+  type KubernetesToolEvent,
+  type KubernetesToolsManifest,
+} from './kubernetes-tools';
 
 export { loadVersions, type Versions, type Pin, type Product } from './versions';
 export { reportedVersion, readManifest, type Manifest, type Route } from './manifest';
+export {
+  kubernetesToolsLayout,
+  readKubernetesToolsManifest,
+  strictSchemaDir,
+  toolVersion,
+  type KubernetesToolsLayout,
+  type KubernetesToolsManifest,
+  type KubernetesToolEvent,
+} from './kubernetes-tools';
+export type { GoTool, KubernetesTools } from './versions';
 
 /** Where the installer puts things, all below one git-ignored home. */
 export interface InstallLayout {
@@ -29,6 +45,8 @@ export interface InstallLayout {
   buildersDir: string;
   /** Wrapper modules used for Go builds. */
   buildDir: string;
+  /** helm, kubeconform and the Kubernetes schemas that validate the chart (kubernetes-tools.ts). */
+  kubernetesToolsDir: string;
 }
 
 /** Progress events, for a CLI to print and a test to inspect. */
@@ -37,7 +55,8 @@ export type InstallEvent =
   | { kind: 'route-failed'; product: string; version: string; route: Route; command?: string; error: string }
   | { kind: 'build'; product: string; command: string; index: number; total: number }
   | { kind: 'built'; product: string; command: string; seconds: number }
-  | { kind: 'skip'; product: string; version: string; reason: string };
+  | { kind: 'skip'; product: string; version: string; reason: string }
+  | { kind: 'kubernetes-tool'; event: KubernetesToolEvent };
 
 export interface InstallOptions {
   /** The repository root, where versions.json and network/builders live. */
@@ -63,6 +82,8 @@ export interface InstalledProduct {
 export interface InstallResult {
   layout: InstallLayout;
   products: InstalledProduct[];
+  /** The chart validation tools, when versions.json pins them. */
+  kubernetesTools?: KubernetesToolsManifest;
   seconds: number;
 }
 
@@ -76,7 +97,12 @@ export class InstallError extends Error {
 
 /** The layout the rest of fabpay uses: around the bin directory (`<repo>/.fabric/bin` or `$FABPAY_BIN_DIR`). */
 export function defaultLayout(): InstallLayout {
-  return layoutFor(path.dirname(binDir()));
+  return {
+    ...layoutFor(path.dirname(binDir())),
+    // The checkout's own, whatever FABPAY_BIN_DIR says: its versions.json pins these tools, and a
+    // shared Fabric toolchain directory is not written to by a checkout's chart tests.
+    kubernetesToolsDir: path.join(repoRoot(), '.fabric', 'kubernetes-tools'),
+  };
 }
 
 /** The layout below a toolchain directory: `bin/`, `config/`, `builders/`, `build/`. */
@@ -86,6 +112,7 @@ export function layoutFor(home: string): InstallLayout {
     configDir: path.join(home, 'config'),
     buildersDir: path.join(home, 'builders'),
     buildDir: path.join(home, 'build'),
+    kubernetesToolsDir: path.join(home, 'kubernetes-tools'),
   };
 }
 
@@ -110,7 +137,20 @@ export async function install(opts: InstallOptions): Promise<InstallResult> {
     products.push(await installProduct(name, product, versions, opts, emit));
   }
   installBuilders(opts.root, opts.layout.buildersDir);
-  return { layout: opts.layout, products, seconds: (Date.now() - started) / 1000 };
+  const kubernetesTools = versions.kubernetesTools
+    ? await installKubernetesTools({
+        tools: versions.kubernetesTools,
+        layout: kubernetesToolsLayout(opts.layout.kubernetesToolsDir),
+        force: opts.force ?? false,
+        onEvent: (event) => emit({ kind: 'kubernetes-tool', event }),
+      })
+    : undefined;
+  return {
+    layout: opts.layout,
+    products,
+    ...(kubernetesTools ? { kubernetesTools } : {}),
+    seconds: (Date.now() - started) / 1000,
+  };
 }
 
 async function installProduct(
