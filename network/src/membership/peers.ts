@@ -20,6 +20,7 @@ import {
 import { setupOrganizations } from '@fabpay/ca';
 import { peerCli } from '../admin-cli';
 import { genesisBlockFile, ordererChannelInfo, peerHeight } from '../channel/channel';
+import { waitForGossip } from '../channel/gossip';
 import { installPackage, orgPackage, queryCommitted, waitForChaincodeOnPeer } from '../chaincode/lifecycle';
 import { recordedPackageId, startChaincodeServer } from '../chaincode/server';
 import { networkContext, peersOf, type NetworkContext } from '../context';
@@ -29,7 +30,6 @@ import { startNode, waitHealthy } from '../nodes/lifecycle';
 import type { NodeSpec } from '../nodes/specs';
 import { writeProfiles } from '../profiles';
 import { reloadSupervisor, supervisorPid } from '../supervisor/supervisor';
-import { httpGet } from '../util/http';
 import { CommandError } from '../util/run';
 import { StepTimer, type StepTiming } from '../util/steps';
 import { retryTransient } from '../util/transient';
@@ -112,15 +112,6 @@ function setPeerCount(doc: Document, org: string, peers: number): boolean {
   if (item.get('peers') === peers) return false;
   item.set('peers', peers);
   return true;
-}
-
-/** Every peer's gossip view of the channel: how many other peers it knows. */
-async function gossipKnown(peer: NodeSpec, channel: string): Promise<number | undefined> {
-  const res = await httpGet(`http://127.0.0.1:${peer.operations}/metrics`, undefined, 2000);
-  const line = res.body
-    .split('\n')
-    .find((l) => l.startsWith(`gossip_membership_total_peers_known{channel="${channel}"}`));
-  return line ? Number(line.split(' ').pop()) : undefined;
 }
 
 /** The highest height an orderer reports for the channel: what a caught-up peer has. */
@@ -298,18 +289,7 @@ async function addPeerUnlocked(opts: AddPeerOptions): Promise<AddPeerResult> {
 
   await step('chaincode answers', () => waitForChaincodeOnPeer(ctx, peer));
 
-  await step('peer discovery (gossip membership)', async () => {
-    const others = ctx.peers.length - 1;
-    await Promise.all(
-      ctx.peers.map((p) =>
-        waitFor(
-          `${p.host} to know the other ${others} peers of ${channel} through gossip`,
-          async () => ((await gossipKnown(p, channel)) ?? -1) >= others || undefined,
-          { timeoutMs: 120_000, intervalMs: 500 },
-        ),
-      ),
-    );
-  });
+  await step('peer discovery (gossip membership)', () => waitForGossip(ctx));
 
   const profiles = await step('connection profiles and admin env files', () => writeProfiles(ctx));
 
