@@ -23,6 +23,8 @@ import { execFile } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import {
+  adminEnvFile,
+  connectionProfileFile,
   clean,
   contextFor,
   down,
@@ -218,6 +220,14 @@ describe('Raft orderers join and leave under payment load', () => {
     expect(now.consenters).toHaveLength(3);
     expect(now.consenters).not.toContain(gone);
     expect(now.consenters).toContain(now.leader);
+    // The connection profiles and admin env files name the orderers as they are now.
+    const goneOrderer = `${gone}.${topology.domain}`;
+    const org1 = ctx.topology.orgs[0]!.name;
+    const profile = readFileSync(connectionProfileFile(ctx, org1), 'utf8');
+    expect(profile).not.toContain(goneOrderer);
+    expect(profile).toContain('orderer3.');
+    const removedPort = `:${topology.portBase + 10 + 10 * Number(gone.slice('orderer'.length))}`;
+    expect(readFileSync(adminEnvFile(ctx, org1), 'utf8')).not.toContain(removedPort);
   }, 120_000);
 
   it('changes nothing on a second run of either command, and refuses without changing anything', async () => {

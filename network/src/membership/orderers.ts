@@ -31,6 +31,7 @@ import { updateChannelConfig } from '../channel/config-update';
 import { raftLeaders } from '../channel/raft';
 import { networkContext, type NetworkContext } from '../context';
 import { startNode, stopNode, waitHealthy } from '../nodes/lifecycle';
+import { writeProfiles } from '../profiles';
 import type { NodeSpec } from '../nodes/specs';
 import { startSupervisor, stopSupervisor, supervisorPid } from '../supervisor/supervisor';
 import { CommandError } from '../util/run';
@@ -388,6 +389,8 @@ async function finish(
     run.progress(`  leader: ${l}`);
     return l;
   });
+  // Connection profiles and admin env files name the orderers: the changed set, not the old one.
+  await run.timer.run('connection profiles and admin env files', () => writeProfiles(contextOf(run)));
   const running = ctx.orderers.find((o) => runningPid(o.process) !== undefined);
   if (!running) throw new Error('no orderer is running');
   const block = await fetchConfigBlock(ctx, running, run.dir, 'final');
