@@ -62,6 +62,6 @@ export {
 } from './enrollment-client';
 export { FileIdentityStore, walletIdentity, type WalletIdentity } from './identity-store';
 export type { IdentityType, RegisteredIdentity } from './enroll/identities';
-export { caName, caHost, CA_LISTEN_ADDRESS } from './server/config';
+export { caName, caHost } from './server/config';
 export * from './errors';
 export * as certs from './certs';

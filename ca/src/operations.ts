@@ -49,7 +49,13 @@ export function resolveIdentity(ctx: OrgCaContext, name: string): ResolvedIdenti
   const node = ctx.org.nodes.find((n) => n.host === name || n.name === name);
   const np = node && ctx.paths.nodes.find((p) => p.host === node.host);
   if (node && np)
-    return { ...base, id: node.host, type: node.kind, msp: np.msp, hosts: nodeHosts(node.host) };
+    return {
+      ...base,
+      id: node.host,
+      type: node.kind,
+      msp: np.msp,
+      hosts: nodeHosts(node.host, ctx.nodeAddress(node.host)),
+    };
   const adminId = adminEnrollmentId(ctx.org);
   if (name.toLowerCase() === 'admin' || name === adminId) {
     return {

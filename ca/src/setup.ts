@@ -35,6 +35,7 @@ import {
   bootstrapOrgCAs,
   caStatus,
   endpoint,
+  ensureHosts,
   orgContexts,
   stopServer,
   type CaStatus,
@@ -139,9 +140,13 @@ function revokedSerials(ctx: OrgCaContext): Set<string> {
   return new Set(existsSync(file) ? crlSerials(readFileSync(file, 'utf8')) : []);
 }
 
-/** Hosts every node certificate covers: its host name plus the loopback names. */
-export function nodeHosts(host: string): string[] {
-  return [host, 'localhost', '127.0.0.1'];
+/**
+ * Hosts every node certificate covers: its host name, the loopback names, and the address of its
+ * host when it has one (tools outside the host's namespace dial the address).
+ */
+export function nodeHosts(host: string, address = '127.0.0.1'): string[] {
+  const hosts = [host, 'localhost', '127.0.0.1'];
+  return address === '127.0.0.1' ? hosts : [...hosts, address];
 }
 
 async function ensureEnrollment(
@@ -231,10 +236,10 @@ async function setupOrg(ctx: OrgCaContext, opts: SetupOptions, progress: Progres
     const np = p.nodes.find((n) => n.host === node.host);
     if (!np) throw new Error(`no paths for ${node.host}`);
     const spec: IdentitySpec = { id: node.host, type: node.kind };
-    if (await ensureEnrollment(ctx, np.msp, spec, cas, nodeHosts(node.host), progress))
-      enrolled.push(node.host);
+    const hosts = nodeHosts(node.host, ctx.nodeAddress(node.host));
+    if (await ensureEnrollment(ctx, np.msp, spec, cas, hosts, progress)) enrolled.push(node.host);
     const tlsSpec: IdentitySpec = { id: node.host, type: node.kind };
-    if (await ensureTls(ctx, tlsSpec, np.tls, nodeHosts(node.host), 'server', cas, progress)) {
+    if (await ensureTls(ctx, tlsSpec, np.tls, hosts, 'server', cas, progress)) {
       enrolled.push(`${node.host} (TLS)`);
     }
   }
@@ -288,6 +293,7 @@ async function setupOrg(ctx: OrgCaContext, opts: SetupOptions, progress: Progres
 export async function setupOrganizations(topology: Topology, opts: SetupOptions = {}): Promise<SetupResult> {
   const env = opts.env ?? process.env;
   const progress = opts.onProgress ?? (() => undefined);
+  await ensureHosts(topology, env, progress);
   const results: OrgSetupResult[] = [];
   for (const ctx of orgContexts(topology, { env, ...(opts.orgs ? { orgs: opts.orgs } : {}) })) {
     results.push(await setupOrg(ctx, opts, progress));

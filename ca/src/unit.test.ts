@@ -14,7 +14,13 @@ import { serverConfigYaml } from './server/config';
 import { OrgSecrets } from './secrets';
 
 describe('server configuration', () => {
-  const base = { org: 'Org1', domain: 'org1.example.com', adminId: 'admin', adminSecret: 's' };
+  const base = {
+    org: 'Org1',
+    domain: 'org1.example.com',
+    address: '127.0.0.1',
+    adminId: 'admin',
+    adminSecret: 's',
+  };
 
   it('sets the listen and operations addresses explicitly and serves TLS', () => {
     const c = parse(serverConfigYaml({ ...base, tier: 'tls', listenPort: 7100, operationsPort: 7101 })) as {
@@ -108,7 +114,7 @@ describe('fabric-ca-client output', () => {
   });
 
   it('classifies refused connections and authentication failures', () => {
-    const ep = { label: 'Org1 intermediate CA', port: 7104, tlsCaCertFile: '/x' };
+    const ep = { label: 'Org1 intermediate CA', address: '127.0.0.1', port: 7104, tlsCaCertFile: '/x' };
     const refused = new ClientCommandError(
       [],
       'Post "https://127.0.0.1:7104/enroll": dial tcp 127.0.0.1:7104: connect: connection refused',

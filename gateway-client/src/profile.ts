@@ -4,6 +4,7 @@
  */
 import { promises as fs } from 'node:fs';
 import { z } from 'zod';
+import { readHostsFile, resolveAddress } from './hosts-file';
 
 const peerSchema = z.object({
   url: z.string().regex(/^grpcs?:\/\/[^/]+:\d+$/, 'expected grpc(s)://host:port'),
@@ -23,6 +24,8 @@ const profileSchema = z.object({
   ),
   peers: z.record(z.string(), peerSchema),
   channels: z.record(z.string(), z.unknown()).optional(),
+  /** fabpay's extension; `hostsFile` resolves the peers' host names (./hosts-file). */
+  'x-fabpay': z.looseObject({ hostsFile: z.string().min(1).optional() }).optional(),
 });
 
 /** The parsed profile, validated. */
@@ -109,6 +112,8 @@ export function endpointsFromProfile(
     throw new ConnectionProfileError(`connection profile has no organization with mspid ${selection.mspId}`);
   }
   const names = selection.peers ? [...selection.peers] : Object.keys(profile.peers);
+  const hostsFile = profile['x-fabpay']?.hostsFile;
+  const hosts = hostsFile ? readHostsFile(hostsFile) : new Map<string, string>();
   const endpoints: EndpointConfig[] = [];
   for (const name of names) {
     const peer = profile.peers[name];
@@ -120,13 +125,15 @@ export function endpointsFromProfile(
     const tlsRootCert = Array.isArray(pem) ? pem.join('\n') : pem;
     if (tls && !tlsRootCert)
       throw new ConnectionProfileError(`peer ${name} uses grpcs but has no tlsCACerts.pem`);
-    const override = peer.grpcOptions?.['ssl-target-name-override'];
+    const given = peer.grpcOptions?.['ssl-target-name-override'];
+    const resolved = resolveAddress(peer.url.replace(/^grpcs?:\/\//, ''), hosts);
+    const override = typeof given === 'string' && given ? given : resolved.serverName;
     endpoints.push({
       name,
-      address: peer.url.replace(/^grpcs?:\/\//, ''),
+      address: resolved.address,
       mspId,
       ...(tls ? { tlsRootCert } : {}),
-      ...(typeof override === 'string' && override ? { serverNameOverride: override } : {}),
+      ...(override ? { serverNameOverride: override } : {}),
     });
   }
   const own = endpoints.filter((e) => e.mspId === selection.mspId);

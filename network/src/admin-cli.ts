@@ -20,7 +20,7 @@ export function peerAdminEnv(layout: NetworkLayout, org: OrgPaths, peer: NodeSpe
     FABRIC_LOGGING_SPEC: 'WARNING',
     CORE_PEER_LOCALMSPID: org.mspId,
     CORE_PEER_MSPCONFIGPATH: org.adminMsp,
-    CORE_PEER_ADDRESS: `127.0.0.1:${peer.listen}`,
+    CORE_PEER_ADDRESS: `${peer.address}:${peer.listen}`,
     CORE_PEER_TLS_ENABLED: 'true',
     CORE_PEER_TLS_ROOTCERT_FILE: path.join(peer.tlsDir, 'ca.crt'),
   };
@@ -44,7 +44,13 @@ export function chaincodeTarget(ctx: NetworkContext): string[] {
 
 /** TLS flags for peer CLI commands that talk to an orderer. */
 export function ordererFlags(orderer: NodeSpec): string[] {
-  return ['-o', `127.0.0.1:${orderer.listen}`, '--tls', '--cafile', path.join(orderer.tlsDir, 'ca.crt')];
+  return [
+    '-o',
+    `${orderer.address}:${orderer.listen}`,
+    '--tls',
+    '--cafile',
+    path.join(orderer.tlsDir, 'ca.crt'),
+  ];
 }
 
 /**
@@ -63,7 +69,7 @@ export function osnadmin(
       'channel',
       ...args,
       '-o',
-      `127.0.0.1:${orderer.second}`,
+      `${orderer.address}:${orderer.second}`,
       '--ca-file',
       path.join(orderer.tlsDir, 'ca.crt'),
       '--client-cert',

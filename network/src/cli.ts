@@ -39,6 +39,7 @@ import {
 } from './governance/terms';
 import { registerOrdererCommands } from './membership/orderer-cli';
 import { registerKubernetesCommands } from './kubernetes/cli';
+import { registerHostCommands } from './hosts/cli';
 
 const program = new Command()
   .name('fabpay-network')
@@ -398,6 +399,7 @@ registerOrgCommands(program, topologyFile);
 registerPeerCommands(program, topologyFile);
 registerOrdererCommands(program, topologyFile);
 registerKubernetesCommands(program, topologyFile);
+registerHostCommands(program, topologyFile);
 
 program.parseAsync().catch((err: unknown) => {
   console.error(`error: ${err instanceof Error ? err.message : String(err)}`);

@@ -8,6 +8,7 @@ import {
   binaryPath,
   binDir,
   loadTopology,
+  removeHostNetwork,
   repoRoot,
   runDir,
   runningPid,
@@ -81,7 +82,8 @@ function topologyFileOf(opts: NetworkOptions): string {
   return opts.topologyFile ?? path.join(repoRoot(), 'topology.yaml');
 }
 
-function topologyOf(opts: NetworkOptions): Topology {
+/** The topology of these options (default `<repo>/topology.yaml`), loaded and validated. */
+export function topologyOf(opts: NetworkOptions): Topology {
   return loadTopology(topologyFileOf(opts));
 }
 
@@ -251,9 +253,17 @@ export async function down(opts: NetworkOptions = {}): Promise<string[]> {
   return stopped;
 }
 
-/** Stops everything and removes all generated state (`<home>/run`): ledgers, CAs, identities. */
+/**
+ * Stops everything and removes all generated state (`<home>/run`): ledgers, CAs, identities, and
+ * the hosts' network namespaces and bridge when the topology has hosts.
+ */
 export async function clean(opts: NetworkOptions = {}): Promise<string[]> {
   const stopped = await down(opts);
+  const topology = topologyOf(opts);
+  for (const removed of await removeHostNetwork(topology)) {
+    opts.progress?.(`removed ${removed}`);
+    stopped.push(removed);
+  }
   rmSync(runDir(), { recursive: true, force: true });
   return stopped;
 }

@@ -3,11 +3,14 @@
  * format fabric-network, fabric-ca-client samples and Caliper read) and an environment file per
  * org admin for Fabric's own `peer` CLI (see ./admin-env).
  *
- * Every endpoint is addressed by one host name, `localhost` (see ./local-host for why).
+ * On loopback every endpoint is addressed by one host name, `localhost` (see ./local-host for
+ * why). On hosts, by its own host name; the profile's `x-fabpay.hostsFile` names the hosts file
+ * that resolves them, which the fabpay client reads (a process outside the hosts' namespaces has
+ * no such names otherwise).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { planPorts } from '@fabpay/topology';
+import { caHost as caHostName, hostsFile, hostsFileText, orgHost, planPorts } from '@fabpay/topology';
 import { caHost, caName } from '@fabpay/ca';
 import { adminEnvText } from './admin-env';
 import type { NetworkContext } from './context';
@@ -34,10 +37,10 @@ function tlsRoot(file: string): { path: string; pem: string } {
   return { path: file, pem: readFileSync(file, 'utf8') };
 }
 
-/** A peer or orderer entry: one URL host (localhost), the org's TLS root, its TLS name. */
+/** A peer or orderer entry: its advertised host name, the org's TLS root, its TLS name. */
 function nodeEntry(ctx: NetworkContext, n: NodeSpec): Record<string, unknown> {
   return {
-    url: `grpcs://${LOCAL_HOST}:${n.listen}`,
+    url: `grpcs://${n.advertisedHost}:${n.listen}`,
     ...(n.kind === 'orderer' ? { mspid: n.mspId } : {}),
     tlsCACerts: tlsRoot(ctx.caPaths.org(n.org).tlsCaCert),
     // The certificate names localhost too; the override keeps the node's own name in TLS errors.
@@ -61,7 +64,7 @@ function certificateAuthority(ctx: NetworkContext, org: string): [string, Record
   return [
     caHost('intermediate', domain),
     {
-      url: `https://${LOCAL_HOST}:${ports.cas.intermediate.listen}`,
+      url: `https://${orgHost(ctx.topology, org) ? caHostName('intermediate', domain) : LOCAL_HOST}:${ports.cas.intermediate.listen}`,
       caName: caName('intermediate', org),
       tlsCACerts: { path: orgPaths.tlsCaCert, pem: [tlsRoot(orgPaths.tlsCaCert).pem] },
       httpOptions: { verify: true },
@@ -115,6 +118,7 @@ export function connectionProfile(ctx: NetworkContext, org: string): Record<stri
     // fabpay extension: where this org's wallet (identity store) is; the fabpay CLI reads it.
     'x-fabpay': {
       wallet: orgPaths.walletDir,
+      ...(hostsFileText(ctx.topology) ? { hostsFile: hostsFile() } : {}),
       channel: ctx.topology.channel.name,
       chaincode: ctx.topology.chaincode.name,
     },

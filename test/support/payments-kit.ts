@@ -438,7 +438,7 @@ export function peerHeights(
 export function ledgerHeight(peer: NodeSpec, channel: string): Promise<number | undefined> {
   return new Promise((resolve) => {
     const req = http.get(
-      { host: '127.0.0.1', port: peer.operations, path: '/metrics', timeout: 2_000 },
+      { host: peer.address, port: peer.operations, path: '/metrics', timeout: 2_000 },
       (res) => {
         let body = '';
         res.setEncoding('utf8');

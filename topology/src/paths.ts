@@ -62,6 +62,15 @@ export function runDir(env: PathEnv = process.env): string {
   return join(fabpayHome(env), 'run');
 }
 
+/**
+ * The hosts file of a network on hosts, for people and for clients outside the hosts (the
+ * fabpay client reads it through the connection profile): `<run>/hosts`. Every host's namespace
+ * resolves with the same text (../placement).
+ */
+export function hostsFile(env: PathEnv = process.env): string {
+  return join(runDir(env), 'hosts');
+}
+
 /** Where the CA servers and the crypto material of the organisations live: `<run>/ca`. */
 export function caRunDir(env: PathEnv = process.env): string {
   return join(runDir(env), 'ca');

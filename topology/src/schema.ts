@@ -69,6 +69,17 @@ export const domainSchema = z
     error: 'expected a lower-case domain name such as example.com',
   });
 
+/**
+ * A host of the network (see ./placement): a DNS label, because it names a network namespace and
+ * appears in the hosts file; short, because the namespace's link is named after the bridge and it.
+ */
+export const hostNameSchema = z
+  .string({ error: 'expected a host name' })
+  .regex(/^[a-z](?:[a-z0-9-]{0,14}[a-z0-9])?$/, {
+    error:
+      'expected a host name: a lower-case letter, then lower-case letters, digits or inner hyphens, at most 16 characters',
+  });
+
 /** A client user of a peer organisation; attributes are registered `:ecert` so they land in the certificate. */
 export const userSchema = z.strictObject({
   name: userNameSchema,
@@ -91,6 +102,8 @@ export const peerOrgSchema = z.strictObject({
    * ports) and `org add <name>` can bring it back with the same CAs and identities.
    */
   removed: z.boolean({ error: 'expected true or false' }).optional(),
+  /** The host its CAs, peers and chaincode servers run on (see `hostNetwork`); omitted: loopback. */
+  host: hostNameSchema.optional(),
 });
 
 /** An orderer's short name, `orderer<k>`. */
@@ -112,6 +125,12 @@ export const ordererOrgSchema = z.strictObject({
    * started, and their numbers (and ports) are never reused.
    */
   removed: z.array(ordererNameSchema, { error: 'expected a list of orderer names' }).default([]),
+  /** The host the org's CAs and its orderers run on (see `hostNetwork`); omitted: loopback. */
+  host: hostNameSchema.optional(),
+  /** Orderers on another host than `host`, e.g. `{ orderer1: ordering-b }` (a Raft leader's host can then be cut alone). */
+  ordererHosts: z
+    .record(ordererNameSchema, hostNameSchema, { error: 'expected a map of orderer names to host names' })
+    .optional(),
 });
 
 /** Default peer organisations: two orgs with two peers each and no extra users. */
@@ -237,6 +256,32 @@ export const governanceSchema = z.strictObject({
 });
 
 /**
+ * The network the hosts share (only used when organisations are placed on hosts): a bridge in the
+ * machine's own network namespace, with the first address of the subnet, and one network
+ * namespace per host, each with one address of the subnet (see ./placement).
+ */
+export const hostNetworkSchema = z.strictObject({
+  /** An IPv4 /24, e.g. 10.77.0.0/24: the bridge is .1, hosts are .10, .11, ... in file order. */
+  subnet: z
+    .string({ error: 'expected an IPv4 /24 subnet such as 10.77.0.0/24' })
+    .regex(/^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}0\/24$/, {
+      error: 'expected an IPv4 /24 subnet such as 10.77.0.0/24',
+    })
+    .default('10.77.0.0/24'),
+  /**
+   * Name of the bridge; network namespaces are `<bridge>-<host>` and their links `<bridge>h<n>`,
+   * so it is at most 10 characters (Linux interface names have 15).
+   */
+  bridge: z
+    .string({ error: 'expected an interface name' })
+    .regex(/^[a-z][a-z0-9]{0,9}$/, {
+      error:
+        'expected a bridge name: a lower-case letter, then lower-case letters or digits, at most 10 characters',
+    })
+    .default('fabpay0'),
+});
+
+/**
  * The whole topology as a plain object schema (no cross-field checks). Extend this, then wrap it
  * with `.superRefine(checkTopology)` to keep the uniqueness rules.
  */
@@ -258,6 +303,8 @@ export const topologyObjectSchema = z.strictObject({
   batch: batchSchema.default({ timeout: '250ms', maxMessageCount: 500, preferredMaxBytes: 4 * 1024 * 1024 }),
   peer: peerTuningSchema.default({ gatewayConcurrency: 2500 }),
   logging: loggingSchema,
+  /** Where hosts live when organisations name one (`orgs[i].host`, `ordererOrg.host`). */
+  hostNetwork: hostNetworkSchema.optional(),
   governance: governanceSchema.default({
     maxClockSkewSeconds: DEFAULT_MAX_CLOCK_SKEW_SECONDS,
     maxHoldSeconds: DEFAULT_MAX_HOLD_SECONDS,
@@ -267,7 +314,7 @@ export const topologyObjectSchema = z.strictObject({
 
 /** The minimal shape {@link checkTopology} needs, so it also works on extended schemas. */
 type CheckableTopology = Pick<z.output<typeof topologyObjectSchema>, 'ordererOrg' | 'orgs'> &
-  Partial<Pick<z.output<typeof topologyObjectSchema>, 'governance'>>;
+  Partial<Pick<z.output<typeof topologyObjectSchema>, 'governance' | 'hostNetwork'>>;
 
 /**
  * Cross-field rules: organisation names (case-insensitively, since they become host names and
@@ -276,6 +323,7 @@ type CheckableTopology = Pick<z.output<typeof topologyObjectSchema>, 'ordererOrg
  */
 export function checkTopology(t: CheckableTopology, ctx: z.RefinementCtx): void {
   checkOrderers(t.ordererOrg, ctx);
+  checkHosts(t, ctx);
   if (t.orgs.length > 0 && t.orgs.every((o) => o.removed)) {
     ctx.addIssue({
       code: 'custom',
@@ -361,6 +409,52 @@ function checkOrderers(o: CheckableTopology['ordererOrg'], ctx: z.RefinementCtx)
       path: ['ordererOrg', 'orderers'],
       message: `${active} orderers would run (${o.orderers} created, ${seen.size} removed): a Raft cluster here has 1 to ${MAX_ORDERERS}`,
     });
+  }
+}
+
+/**
+ * Hosts are all or nothing: a process on loopback cannot reach one in a network namespace, so
+ * once one organisation names a host, the orderer org and every member org name one.
+ */
+function checkHosts(t: CheckableTopology, ctx: z.RefinementCtx): void {
+  const placed = [t.ordererOrg.host, ...t.orgs.map((o) => o.host)].some((h) => h !== undefined);
+  if (!placed) {
+    if (t.ordererOrg.ordererHosts && Object.keys(t.ordererOrg.ordererHosts).length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ordererOrg', 'ordererHosts'],
+        message:
+          'orderers can only be placed on hosts when the organisations are: set ordererOrg.host and every orgs[i].host',
+      });
+    }
+    if (t.hostNetwork) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['hostNetwork'],
+        message: 'hostNetwork is only used when organisations name a host (ordererOrg.host, orgs[i].host)',
+      });
+    }
+    return;
+  }
+  const missing = (what: string): string =>
+    `${what} names no host, but other organisations do: once one does, the orderer org and every member org must (nothing on a host can reach loopback)`;
+  if (t.ordererOrg.host === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['ordererOrg', 'host'], message: missing(t.ordererOrg.name) });
+  }
+  t.orgs.forEach((org, i) => {
+    if (org.host === undefined && !org.removed) {
+      ctx.addIssue({ code: 'custom', path: ['orgs', i, 'host'], message: missing(org.name) });
+    }
+  });
+  for (const name of Object.keys(t.ordererOrg.ordererHosts ?? {})) {
+    const k = Number(name.slice('orderer'.length));
+    if (!(k < t.ordererOrg.orderers)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ordererOrg', 'ordererHosts', name],
+        message: `"${name}" does not exist: the orderers are orderer0..orderer${t.ordererOrg.orderers - 1}`,
+      });
+    }
   }
 }
 

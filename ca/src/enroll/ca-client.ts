@@ -20,16 +20,17 @@ import {
 export interface CaEndpoint {
   /** Human name, e.g. "Org1 intermediate CA". */
   label: string;
-  /** Port on 127.0.0.1. */
+  /** Address it listens on: its organisation's host, else 127.0.0.1. */
+  address: string;
   port: number;
   /** PEM file of the TLS CA that issued the server's TLS certificate. */
   tlsCaCertFile: string;
 }
 
-/** `https://127.0.0.1:<port>`, optionally with credentials for enroll. */
+/** `https://<address>:<port>`, optionally with credentials for enroll. */
 export function caUrl(ep: CaEndpoint, user?: { id: string; secret: string }): string {
   const cred = user ? `${encodeURIComponent(user.id)}:${encodeURIComponent(user.secret)}@` : '';
-  return `https://${cred}127.0.0.1:${ep.port}`;
+  return `https://${cred}${ep.address}:${ep.port}`;
 }
 
 export interface ClientRun {

@@ -13,12 +13,18 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import {
   binaryPath,
+  ensureHostNetwork,
+  LOOPBACK_ADDRESS,
   logTail,
   organizations,
+  nodeAddress,
+  orgHost,
   planPorts,
+  hostsFile,
   runningPid,
   startProcess,
   stopProcess,
+  type HostPlacement,
   type OrgInfo,
   type ProcessSpec,
   type PathEnv,
@@ -34,6 +40,15 @@ import { OrgSecrets, randomSecret, writePrivateFile } from '../secrets';
 import { caHost, caHosts, serverConfigYaml } from './config';
 import { probeCaInfo, probeHealthz, waitUntil } from './health';
 
+/**
+ * Makes the topology's hosts (network namespaces) exist before a CA starts in one; nothing for a
+ * loopback topology. The hosts file people can read is written to `<run>/hosts`.
+ */
+export async function ensureHosts(topology: Topology, env: PathEnv, progress: Progress): Promise<void> {
+  const changes = await ensureHostNetwork(topology, hostsFile(env));
+  for (const line of changes?.created ?? []) progress(`host network: created ${line}`);
+}
+
 /** Enrollment ID of every CA's bootstrap admin. */
 export const BOOTSTRAP_ADMIN = 'admin';
 
@@ -42,6 +57,12 @@ export interface OrgCaContext {
   org: OrgInfo;
   paths: OrgPaths;
   ports: OrgCaPorts;
+  /** The host its CAs run on (topology placement); undefined: loopback. */
+  host: HostPlacement | undefined;
+  /** The address its CAs listen on: the host's, else 127.0.0.1. */
+  address: string;
+  /** The address one of its nodes (by full host name) listens on: its host's, else 127.0.0.1. */
+  nodeAddress: (nodeHostName: string) => string;
   secrets: OrgSecrets;
   env: PathEnv;
 }
@@ -79,7 +100,19 @@ export function orgContexts(
     const paths = orgPaths(org, env);
     const ports = plan.orgs.find((p) => p.org === org.name)?.cas;
     if (!ports) throw new Error(`port plan has no entry for ${org.name}`);
-    return { org, paths, ports, secrets: new OrgSecrets(paths.secrets), env };
+    const host = orgHost(topology, org.name);
+    const address = host?.address ?? LOOPBACK_ADDRESS;
+    const nodeAddressOf = (nodeHostName: string): string => nodeAddress(topology, nodeHostName);
+    return {
+      org,
+      paths,
+      ports,
+      host,
+      address,
+      nodeAddress: nodeAddressOf,
+      secrets: new OrgSecrets(paths.secrets),
+      env,
+    };
   });
 }
 
@@ -104,6 +137,7 @@ export function serverProcess(ctx: OrgCaContext, tier: CaTier): ProcessSpec {
     logMode: 0o600,
     pidFile: sp.pidFile,
     env: { ...process.env, FABRIC_CA_SERVER_HOME: sp.home },
+    ...(ctx.host ? { netns: ctx.host.netns } : {}),
   };
 }
 
@@ -111,6 +145,7 @@ export function serverProcess(ctx: OrgCaContext, tier: CaTier): ProcessSpec {
 export function endpoint(ctx: OrgCaContext, tier: CaTier): CaEndpoint {
   return {
     label: tierLabel(ctx.org.name, tier),
+    address: ctx.address,
     port: ctx.ports[tier].listen,
     tlsCaCertFile: ctx.paths.tlsCaCert,
   };
@@ -168,6 +203,7 @@ function writeServerConfig(ctx: OrgCaContext, tier: CaTier): void {
     tier,
     org: ctx.org.name,
     domain: ctx.org.domain,
+    address: ctx.address,
     listenPort: ctx.ports[tier].listen,
     operationsPort: ctx.ports[tier].operations,
     adminId: BOOTSTRAP_ADMIN,
@@ -210,7 +246,7 @@ export async function startServer(
   }
   writeServerConfig(ctx, tier);
   opts.onProgress?.(
-    `starting ${label} on 127.0.0.1:${ctx.ports[tier].listen} (operations ${ctx.ports[tier].operations})`,
+    `starting ${label} on ${ctx.address}:${ctx.ports[tier].listen} (operations ${ctx.ports[tier].operations})`,
   );
   const { pid } = startProcess(proc);
   await waitReady(ctx, tier, timeoutMs, () => {
@@ -236,8 +272,8 @@ async function waitReady(
   const label = tierLabel(ctx.org.name, tier);
   try {
     await waitUntil(
-      `GET http://127.0.0.1:${ports.operations}/healthz`,
-      () => probeHealthz(ports.operations),
+      `GET http://${ctx.address}:${ports.operations}/healthz`,
+      () => probeHealthz(ports.operations, ctx.address),
       {
         label,
         timeoutMs,
@@ -245,10 +281,10 @@ async function waitReady(
       },
     );
     await waitUntil(
-      `GET https://127.0.0.1:${ports.listen}/cainfo`,
+      `GET https://${ctx.address}:${ports.listen}/cainfo`,
       async () =>
         existsSync(ctx.paths.tlsCaCert)
-          ? probeCaInfo(ports.listen, readFileSync(ctx.paths.tlsCaCert))
+          ? probeCaInfo(ports.listen, readFileSync(ctx.paths.tlsCaCert), ctx.address)
           : { ok: false, reason: `${ctx.paths.tlsCaCert} not written yet` },
       { label, timeoutMs, check },
     );
@@ -285,7 +321,7 @@ async function ensureServerTlsCert(ctx: OrgCaContext, tier: 'root' | 'intermedia
   const { cert, key } = await enrollCertificate(
     tlsEp,
     ctx.paths.scratch,
-    { id, secret, hosts: caHosts(tier, ctx.org.domain), profile: 'tls' },
+    { id, secret, hosts: caHosts(tier, ctx.org.domain, ctx.address), profile: 'tls' },
     ctx.env,
   );
   writeIfChanged(sp.tlsCert, cert);
@@ -341,6 +377,7 @@ export async function startCAs(
   opts: CaProcessOptions & TierSelection = {},
 ): Promise<CaStatus[]> {
   const tiers = opts.tiers ?? ['tls', 'intermediate'];
+  await ensureHosts(topology, opts.env ?? process.env, opts.onProgress ?? (() => undefined));
   for (const ctx of orgContexts(topology, opts)) {
     for (const tier of CA_TIERS.filter((t) => tiers.includes(t))) {
       if (!existsSync(ctx.paths.servers[tier].caCert)) {

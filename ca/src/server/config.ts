@@ -5,10 +5,8 @@
  * peers and orderers.
  */
 import { stringify } from 'yaml';
+import { caHost, LOOPBACK_ADDRESS } from '@fabpay/topology';
 import type { CaTier } from '../layout';
-
-/** Address every CA listens on; the network runs on one host for now. */
-export const CA_LISTEN_ADDRESS = '127.0.0.1';
 
 export interface ServerConfigInput {
   tier: CaTier;
@@ -16,6 +14,8 @@ export interface ServerConfigInput {
   org: string;
   /** Organisation domain, e.g. org1.example.com. */
   domain: string;
+  /** The address it listens on: its organisation's host (topology placement), else 127.0.0.1. */
+  address: string;
   listenPort: number;
   operationsPort: number;
   /** Bootstrap admin enrollment ID and secret. */
@@ -43,25 +43,25 @@ export function caName(tier: CaTier, org: string): string {
   return `${prefix}-${org.toLowerCase()}`;
 }
 
-/** Host name a tier's CA is known by, e.g. `ica.org1.example.com`. */
-export function caHost(tier: CaTier, domain: string): string {
-  const prefix = { tls: 'tlsca', root: 'rca', intermediate: 'ica' }[tier];
-  return `${prefix}.${domain}`;
-}
+export { caHost };
 
-/** Host names in every CA server certificate: its own name plus the loopback names clients dial. */
-export function caHosts(tier: CaTier, domain: string): string[] {
-  return [caHost(tier, domain), 'localhost', '127.0.0.1'];
+/**
+ * Host names in every CA server certificate: its own name, the loopback names, and the address of
+ * its host when it has one (tools outside the host's namespace dial the address).
+ */
+export function caHosts(tier: CaTier, domain: string, address: string = LOOPBACK_ADDRESS): string[] {
+  const hosts = [caHost(tier, domain), 'localhost', LOOPBACK_ADDRESS];
+  return address === LOOPBACK_ADDRESS ? hosts : [...hosts, address];
 }
 
 /** Builds the YAML text of a server configuration. */
 export function serverConfigYaml(input: ServerConfigInput): string {
   const { tier } = input;
-  const hosts = caHosts(tier, input.domain);
+  const hosts = caHosts(tier, input.domain, input.address);
   const config: Record<string, unknown> = {
     version: '1.5.21',
     port: input.listenPort,
-    address: CA_LISTEN_ADDRESS,
+    address: input.address,
     debug: false,
     crlsizelimit: 512000,
     tls: {
@@ -141,7 +141,7 @@ export function serverConfigYaml(input: ServerConfigInput): string {
     bccsp: { default: 'SW', sw: { hash: 'SHA2', security: 256, filekeystore: { keystore: 'msp/keystore' } } },
     cfg: { identities: { passwordattempts: 10 } },
     operations: {
-      listenAddress: `${CA_LISTEN_ADDRESS}:${input.operationsPort}`,
+      listenAddress: `${input.address}:${input.operationsPort}`,
       // Health checks stay on loopback in plain HTTP; the CA API itself is TLS-only.
       tls: { enabled: false },
     },

@@ -29,14 +29,18 @@ function probe(url: string, ca?: string | Buffer, timeoutMs = 2000): Promise<Pro
   });
 }
 
-/** GET `http://127.0.0.1:<port>/healthz`. */
-export function probeHealthz(operationsPort: number): Promise<ProbeResult> {
-  return probe(`http://127.0.0.1:${operationsPort}/healthz`);
+/** GET `http://<address>:<port>/healthz`. */
+export function probeHealthz(operationsPort: number, address = '127.0.0.1'): Promise<ProbeResult> {
+  return probe(`http://${address}:${operationsPort}/healthz`);
 }
 
-/** GET `https://127.0.0.1:<port>/cainfo`, trusting only the given TLS CA certificate. */
-export function probeCaInfo(listenPort: number, tlsCaPem: string | Buffer): Promise<ProbeResult> {
-  return probe(`https://127.0.0.1:${listenPort}/cainfo`, tlsCaPem);
+/** GET `https://<address>:<port>/cainfo`, trusting only the given TLS CA certificate. */
+export function probeCaInfo(
+  listenPort: number,
+  tlsCaPem: string | Buffer,
+  address = '127.0.0.1',
+): Promise<ProbeResult> {
+  return probe(`https://${address}:${listenPort}/cainfo`, tlsCaPem);
 }
 
 export interface WaitOptions {

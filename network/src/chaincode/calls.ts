@@ -64,7 +64,12 @@ export function orgUser(ctx: NetworkContext, org: string, user: string): Chainco
 function endorsers(ctx: NetworkContext): string[] {
   return ctx.topology.orgs.flatMap((o) => {
     const p = orgPeer(ctx, o.name);
-    return ['--peerAddresses', `127.0.0.1:${p.listen}`, '--tlsRootCertFiles', path.join(p.tlsDir, 'ca.crt')];
+    return [
+      '--peerAddresses',
+      `${p.address}:${p.listen}`,
+      '--tlsRootCertFiles',
+      path.join(p.tlsDir, 'ca.crt'),
+    ];
   });
 }
 
@@ -108,7 +113,7 @@ export async function submit(
         'chaincode',
         'invoke',
         '-o',
-        `127.0.0.1:${orderer.listen}`,
+        `${orderer.address}:${orderer.listen}`,
         '--tls',
         '--cafile',
         path.join(orderer.tlsDir, 'ca.crt'),

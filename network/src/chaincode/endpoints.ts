@@ -14,14 +14,18 @@ export function chaincodeServerPort(ctx: Pick<NetworkContext, 'topology'>, peerH
   throw new Error(`port plan has no chaincode server port for ${peerHost}`);
 }
 
-/** Where a peer's chaincode server listens and the peer dials it (`127.0.0.1:<port>`). */
-export function chaincodeServerAddress(ctx: Pick<NetworkContext, 'topology'>, peerHost: string): string {
-  return `127.0.0.1:${chaincodeServerPort(ctx, peerHost)}`;
+/**
+ * Where a peer's chaincode server listens: on its peer's address (127.0.0.1, or the peer's host's
+ * address), so only that peer's host reaches it. The peer dials it by the address in its builder
+ * configuration (nodes/specs: its own host name on hosts).
+ */
+export function chaincodeServerAddress(ctx: Pick<NetworkContext, 'topology'>, peer: NodeSpec): string {
+  return `${peer.address}:${chaincodeServerPort(ctx, peer.host)}`;
 }
 
 /**
  * TLS material of a peer's chaincode server: the peer's own TLS key pair, issued by the org's TLS
- * CA for 127.0.0.1 and localhost, which is what the peer checks (the package's root_cert is the
+ * CA for its host name, 127.0.0.1 and localhost (and its host's address), which is what the peer checks (the package's root_cert is the
  * org's TLS CA, the same for every peer of the org). No extra identity is needed.
  */
 export function chaincodeTls(peer: NodeSpec): { cert: string; key: string; ca: string; caPem: string } {

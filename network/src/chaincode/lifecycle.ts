@@ -173,7 +173,7 @@ export async function deployChaincode(ctx: NetworkContext, opts: DeployOptions =
       const peer = peersOf(ctx, org)[0]!;
       return [
         '--peerAddresses',
-        `127.0.0.1:${peer.listen}`,
+        `${peer.address}:${peer.listen}`,
         '--tlsRootCertFiles',
         path.join(peer.tlsDir, 'ca.crt'),
       ];

@@ -57,13 +57,15 @@ export function chaincodeServerSpec(ctx: NetworkContext, peer: NodeSpec, package
       PATH: process.env.PATH,
       HOME: process.env.HOME,
       NODE_ENV: 'production',
-      CHAINCODE_SERVER_ADDRESS: chaincodeServerAddress(ctx, peer.host),
+      CHAINCODE_SERVER_ADDRESS: chaincodeServerAddress(ctx, peer),
       CHAINCODE_ID: packageId,
       CHAINCODE_TLS_CERT_FILE: tls.cert,
       CHAINCODE_TLS_KEY_FILE: tls.key,
       [GENESIS_ENV]: termsDigest(networkGenesis(ctx.layout, ctx.topology)),
     },
     logFile: chaincodeServerFiles(ctx.layout, peer).log,
+    // On the peer's host: the peer dials it there, and nothing else can.
+    ...(peer.netns ? { netns: peer.netns } : {}),
   };
 }
 
@@ -73,6 +75,7 @@ export function waitForChaincodeServer(ctx: NetworkContext, peer: NodeSpec): Pro
   const { log } = chaincodeServerFiles(ctx.layout, peer);
   return waitForPort(`${peer.host}'s chaincode server`, chaincodeServerPort(ctx, peer.host), {
     timeoutMs: 30_000,
+    address: peer.address,
     stillRunning: () => {
       if (runningPid(proc) === undefined) {
         throw new Error(`the chaincode server exited; its log ends:\n${logTail(log)}`);
@@ -120,7 +123,7 @@ export async function startChaincodeServer(
     await stopProcess(proc);
   }
   const spec = chaincodeServerSpec(ctx, peer, packageId);
-  ctx.progress(`chaincode: starting ${peer.host}'s server on ${chaincodeServerAddress(ctx, peer.host)}`);
+  ctx.progress(`chaincode: starting ${peer.host}'s server on ${chaincodeServerAddress(ctx, peer)}`);
   // Recorded first: a supervisor that sees this server crash at once restarts the same package.
   mkdirSync(files.dir, { recursive: true });
   writeFileSync(idFile, `${packageId}\n`);

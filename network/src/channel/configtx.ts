@@ -19,8 +19,9 @@ export function channelCapability(): 'V2_0' | 'V3_0' {
 }
 
 /**
- * How configtx.yaml names nodes and finds MSP and TLS files. The local network dials every node
- * at 127.0.0.1 and reads the CA tooling's folders; the Kubernetes chart (src/kubernetes) dials
+ * How configtx.yaml names nodes and finds MSP and TLS files. The local network names every node
+ * by its `channelHost` (127.0.0.1 on loopback, its host name on hosts) and reads the CA tooling's
+ * folders; the Kubernetes chart (src/kubernetes) dials
  * Service DNS names and reads the Secrets unpacked next to configtx.yaml.
  */
 export interface ConfigtxAddressing {
@@ -32,10 +33,10 @@ export interface ConfigtxAddressing {
   tlsCert(node: NodeSpec): string;
 }
 
-/** The local network's addressing: 127.0.0.1 and the CA tooling's folders. */
+/** The local network's addressing: each node's channel host name and the CA tooling's folders. */
 export function localAddressing(caPaths: TopologyPaths): ConfigtxAddressing {
   return {
-    host: () => '127.0.0.1',
+    host: (node) => node.channelHost,
     mspDir: (org) => caPaths.org(org).channelMsp,
     tlsCert: (node) => path.join(node.tlsDir, 'server.crt'),
   };

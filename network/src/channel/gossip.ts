@@ -15,7 +15,7 @@ export async function waitForGossip(ctx: NetworkContext): Promise<void> {
       waitFor(
         `${peer.host} to know the other ${others} peers of ${channel} through gossip`,
         async () => {
-          const res = await httpGet(`http://127.0.0.1:${peer.operations}/metrics`, undefined, 2000);
+          const res = await httpGet(`http://${peer.address}:${peer.operations}/metrics`, undefined, 2000);
           const line = res.body
             .split('\n')
             .find((l) => l.startsWith(`gossip_membership_total_peers_known{channel="${channel}"}`));

@@ -11,7 +11,7 @@ import { waitFor } from '../util/wait';
 /** Whether an orderer says it leads the channel (etcdraft's is_leader gauge on /metrics). */
 export async function isRaftLeader(orderer: NodeSpec, channel: string): Promise<boolean | undefined> {
   try {
-    const res = await httpGet(`http://127.0.0.1:${orderer.operations}/metrics`, undefined, 2000);
+    const res = await httpGet(`http://${orderer.address}:${orderer.operations}/metrics`, undefined, 2000);
     const line = res.body
       .split('\n')
       .find((l) => l.startsWith('consensus_etcdraft_is_leader{') && l.includes(`channel="${channel}"`));

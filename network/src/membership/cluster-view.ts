@@ -16,9 +16,6 @@ import { fetchConfigBlock, type ConfigBlock } from './config-block';
 import { consenterAddress, consentersOf, ordererEndpointsOf, type Consenter } from './consenters';
 import type { ClusterView, ObservedOrderer } from './rules';
 
-/** The loopback address every consenter is described with (see channel/configtx.ts). */
-export const CONSENTER_HOST = '127.0.0.1';
-
 /**
  * The context of every orderer slot `orderer0..orderer<n-1>`, removed ones included (their ports
  * and files never move). Its `orderers` are for finding a slot's files and ports only: a removed
@@ -32,19 +29,23 @@ export function allSlotsContext(topology: Topology): NetworkContext {
 /** The short name `orderer<k>` of an orderer host `orderer<k>.<domain>`. */
 export const shortName = (node: NodeSpec): string => node.host.split('.')[0]!;
 
-/** The consenter entry describing an orderer: its listen address and its TLS certificate. */
+/**
+ * The consenter entry describing an orderer: the host name the channel configuration names it by
+ * (nodes/specs `channelHost`, as channel/configtx.ts writes the genesis), its port, its TLS
+ * certificate.
+ */
 export function consenterFor(node: NodeSpec): Consenter {
   const cert = readFileSync(path.join(node.tlsDir, 'server.crt')).toString('base64');
-  return { host: CONSENTER_HOST, port: node.listen, client_tls_cert: cert, server_tls_cert: cert };
+  return { host: node.channelHost, port: node.listen, client_tls_cert: cert, server_tls_cert: cert };
 }
 
 /** The OrdererEndpoints address of an orderer. */
 export const endpointOf = (node: NodeSpec): string =>
-  consenterAddress({ host: CONSENTER_HOST, port: node.listen });
+  consenterAddress({ host: node.channelHost, port: node.listen });
 
 /** Whether a consenter entry is this orderer's (same address). */
 export const isConsenterOf = (c: Pick<Consenter, 'host' | 'port'>, node: NodeSpec): boolean =>
-  c.host === CONSENTER_HOST && c.port === node.listen;
+  c.host === node.channelHost && c.port === node.listen;
 
 /** One slot as observed, with its node. */
 export interface ObservedSlot extends ObservedOrderer {

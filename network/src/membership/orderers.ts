@@ -49,7 +49,6 @@ import {
 } from './consenters';
 import {
   consenterFor,
-  CONSENTER_HOST,
   endpointOf,
   isConsenterOf,
   observeCluster,
@@ -470,7 +469,8 @@ export function removeOrderer(
           updateChannelConfig(remainingCtx, {
             what: `${org.name} removes consenter ${host} (${endpointOf(target.node)})`,
             signers: [org.name],
-            edit: (config) => removeConsenter(config, { host: CONSENTER_HOST, port: target.node.listen }),
+            edit: (config) =>
+              removeConsenter(config, { host: target.node.channelHost, port: target.node.listen }),
           }),
         );
         // Ordered means committed by the cluster; wait until a remaining consenter serves it.

@@ -96,7 +96,7 @@ function snapshotFlags(ctx: NetworkContext, peer: NodeSpec): string[] {
     '-c',
     ctx.topology.channel.name,
     '--peerAddress',
-    `127.0.0.1:${peer.listen}`,
+    `${peer.address}:${peer.listen}`,
     '--tlsRootCertFile',
     path.join(peer.tlsDir, 'ca.crt'),
   ];

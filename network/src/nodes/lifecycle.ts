@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import type { NetworkContext } from '../context';
 import { nodeFiles } from '../layout';
 import { httpGet } from '../util/http';
-import { waitForPort } from '../util/tcp';
+import { canConnect, waitForPort } from '../util/tcp';
 import { waitFor } from '../util/wait';
 import { killProcess, logTail, runningPid, startProcess, stopProcess } from '@fabpay/topology';
 import type { NodeSpec } from './specs';
@@ -29,7 +29,11 @@ function portFree(port: number): Promise<boolean> {
   });
 }
 
-/** Fails with {@link PortInUseError} naming the first of the node's ports that is taken. */
+/**
+ * Fails with {@link PortInUseError} naming the first of the node's ports that is taken. A node on
+ * a host listens in the host's namespace, where this process cannot bind: there a port counts as
+ * taken when something answers on it.
+ */
 export async function checkPorts(node: NodeSpec): Promise<void> {
   const ports: [number, string][] = [
     [node.listen, 'listen'],
@@ -37,14 +41,15 @@ export async function checkPorts(node: NodeSpec): Promise<void> {
     [node.operations, 'operations'],
   ];
   for (const [port, role] of ports) {
-    if (!(await portFree(port))) throw new PortInUseError(port, `${node.host} ${role}`);
+    const free = node.netns ? !(await canConnect(port, 2_000, node.address)) : await portFree(port);
+    if (!free) throw new PortInUseError(port, `${node.host} ${role}`);
   }
 }
 
 /** Health of a node from its operations endpoint: `ok`, or what /healthz says is failing. */
 export async function nodeHealth(node: NodeSpec): Promise<{ ok: boolean; detail: string }> {
   try {
-    const res = await httpGet(`http://127.0.0.1:${node.operations}/healthz`, undefined, 2000);
+    const res = await httpGet(`http://${node.address}:${node.operations}/healthz`, undefined, 2000);
     return { ok: res.status === 200, detail: res.status === 200 ? 'ok' : res.body.trim() };
   } catch (err) {
     return { ok: false, detail: (err as Error).message };
@@ -74,6 +79,7 @@ export async function waitHealthy(node: NodeSpec, timeoutMs = 60_000): Promise<v
   for (const [port, role] of listeners) {
     await waitForPort(`${node.host}'s ${role} endpoint`, port, {
       timeoutMs: Math.max(1_000, deadline - Date.now()),
+      address: node.address,
       stillRunning: () => {
         if (runningPid(node.process) === undefined) {
           throw new Error(`${node.host} exited; its log ends:\n${logTail(node.process.logFile)}`);
@@ -87,7 +93,7 @@ export async function waitHealthy(node: NodeSpec, timeoutMs = 60_000): Promise<v
 async function waitOperationsHealthy(node: NodeSpec, timeoutMs: number): Promise<void> {
   let last = '';
   await waitFor(
-    `${node.host} to report healthy on 127.0.0.1:${node.operations}/healthz`,
+    `${node.host} to report healthy on ${node.address}:${node.operations}/healthz`,
     async () => {
       if (runningPid(node.process) === undefined) {
         throw new Error(`${node.host} exited; its log ends:\n${logTail(node.process.logFile)}`);

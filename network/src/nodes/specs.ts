@@ -3,7 +3,7 @@
  * peer. This is where node configuration is decided; nothing else sets Fabric options.
  */
 import path from 'node:path';
-import { binaryPath, organizations, planPorts, type Topology } from '@fabpay/topology';
+import { binaryPath, nodeHost, organizations, planPorts, type Topology } from '@fabpay/topology';
 import type { TopologyPaths } from '@fabpay/ca';
 import { nodeFiles, peerSnapshotsDir, type NetworkLayout } from '../layout';
 import { LOCAL_HOST } from '../local-host';
@@ -23,13 +23,40 @@ export interface NodeSpec {
   process: ProcessSpec;
   /** TLS folder: ca.crt, server.crt, server.key. */
   tlsDir: string;
+  /**
+   * The address it listens on and tools on this machine dial: its host's (topology placement),
+   * else 127.0.0.1.
+   */
+  address: string;
+  /** The network namespace of its host; undefined on loopback. */
+  netns: string | undefined;
+  /**
+   * The host name other nodes, profiles and env files name it by: its own host name
+   * (peer0.org1.example.com, resolved by the hosts' hosts file) on hosts, else `localhost`.
+   */
+  advertisedHost: string;
+  /**
+   * The host name the channel configuration names it by (orderer endpoints, consenters, anchor
+   * peers): its own host name on hosts, else 127.0.0.1.
+   */
+  channelHost: string;
 }
 
-const addr = (port: number): string => `127.0.0.1:${port}`;
+/** The addressing of one node: where it listens and which names it is known by. */
+function nodeAddressing(
+  topology: Topology,
+  fqdn: string,
+): Pick<NodeSpec, 'address' | 'netns' | 'advertisedHost' | 'channelHost'> {
+  const host = nodeHost(topology, fqdn);
+  return host
+    ? { address: host.address, netns: host.netns, advertisedHost: fqdn, channelHost: fqdn }
+    : { address: '127.0.0.1', netns: undefined, advertisedHost: LOCAL_HOST, channelHost: '127.0.0.1' };
+}
 
 /**
  * The address a peer gives others (its own address, gossip's internal and external endpoints,
- * bootstrap peers): `localhost`, the one host name the connection profiles use too. Discovery
+ * bootstrap peers): on loopback `localhost`, the one host name the connection profiles use too
+ * (on hosts, its own host name). Discovery
  * hands the external endpoint to clients, and fabric-network (which matches discovered peers to
  * the profile's by URL, and with asLocalhost rewrites any discovered host to `localhost`) then sees
  * each profile peer once, with asLocalhost true or false. Internal and external endpoint must be
@@ -40,7 +67,7 @@ const addr = (port: number): string => `127.0.0.1:${port}`;
  * `127.0.0.1:<port>` and `localhost:<port>` as itself, so the anchor peers of the channel
  * configuration (127.0.0.1) still match. Every peer TLS certificate names localhost.
  */
-const advertised = (port: number): string => `${LOCAL_HOST}:${port}`;
+const advertised = (host: string, port: number): string => `${host}:${port}`;
 
 /** Base environment for Fabric processes: no proxy settings, Fabric's logging spec. */
 function baseEnv(topology: Topology, cfgDir: string): NodeJS.ProcessEnv {
@@ -69,9 +96,11 @@ export function nodeSpecs(topology: Topology, caPaths: TopologyPaths, layout: Ne
         const p = ports.orderers.find((o) => o.host === node.host)!;
         const tls = caPaths.node(node.host).tls;
         const files = nodeFiles(layout, node.host);
+        const where = nodeAddressing(topology, node.host);
+        const addr = (port: number): string => `${where.address}:${port}`;
         const env = {
           ...baseEnv(topology, layout.ordererConfigDir),
-          ORDERER_GENERAL_LISTENADDRESS: '127.0.0.1',
+          ORDERER_GENERAL_LISTENADDRESS: where.address,
           ORDERER_GENERAL_LISTENPORT: String(p.listen),
           ORDERER_GENERAL_LOCALMSPID: org.mspId,
           ORDERER_GENERAL_LOCALMSPDIR: caPaths.node(node.host).msp,
@@ -106,6 +135,7 @@ export function nodeSpecs(topology: Topology, caPaths: TopologyPaths, layout: Ne
           second: p.admin,
           operations: p.operations,
           tlsDir: tls,
+          ...where,
           process: {
             name: node.host,
             command: binaryPath('orderer'),
@@ -113,6 +143,7 @@ export function nodeSpecs(topology: Topology, caPaths: TopologyPaths, layout: Ne
             env,
             logFile: files.log,
             pidFile: files.pid,
+            ...(where.netns ? { netns: where.netns } : {}),
           },
         });
       }
@@ -121,18 +152,23 @@ export function nodeSpecs(topology: Topology, caPaths: TopologyPaths, layout: Ne
         const p = ports.peers.find((o) => o.host === node.host)!;
         const tls = caPaths.node(node.host).tls;
         const files = nodeFiles(layout, node.host);
+        const where = nodeAddressing(topology, node.host);
+        const addr = (port: number): string => `${where.address}:${port}`;
         // Gossip bootstraps from the org's other peers; a single-peer org bootstraps from itself.
-        const others = ports.peers.filter((q) => q.host !== node.host).map((q) => advertised(q.listen));
+        const others = ports.peers
+          .filter((q) => q.host !== node.host)
+          .map((q) => advertised(nodeAddressing(topology, q.host).advertisedHost, q.listen));
+        const self = advertised(where.advertisedHost, p.listen);
         const env = {
           ...baseEnv(topology, layout.peerConfigDir),
           CORE_PEER_ID: node.host,
-          CORE_PEER_ADDRESS: advertised(p.listen),
+          CORE_PEER_ADDRESS: self,
           CORE_PEER_LISTENADDRESS: addr(p.listen),
           CORE_PEER_CHAINCODEADDRESS: addr(p.chaincode),
           CORE_PEER_CHAINCODELISTENADDRESS: addr(p.chaincode),
-          CORE_PEER_GOSSIP_BOOTSTRAP: (others.length ? others : [advertised(p.listen)]).join(' '),
-          CORE_PEER_GOSSIP_EXTERNALENDPOINT: advertised(p.listen),
-          CORE_PEER_GOSSIP_ENDPOINT: advertised(p.listen),
+          CORE_PEER_GOSSIP_BOOTSTRAP: (others.length ? others : [self]).join(' '),
+          CORE_PEER_GOSSIP_EXTERNALENDPOINT: self,
+          CORE_PEER_GOSSIP_ENDPOINT: self,
           CORE_PEER_LOCALMSPID: org.mspId,
           CORE_PEER_MSPCONFIGPATH: caPaths.node(node.host).msp,
           CORE_PEER_FILESYSTEMPATH: files.data,
@@ -147,7 +183,10 @@ export function nodeSpecs(topology: Topology, caPaths: TopologyPaths, layout: Ne
           CORE_OPERATIONS_LISTENADDRESS: addr(p.operations),
           CORE_METRICS_PROVIDER: 'prometheus',
           // Read by the ccaas builder (core.yaml propagates it): this peer's own chaincode server.
-          [CCAAS_BUILDER_CONFIG_ENV]: ccaasBuilderConfig(node.host, addr(p.chaincodeServer)),
+          [CCAAS_BUILDER_CONFIG_ENV]: ccaasBuilderConfig(
+            node.host,
+            `${where.netns ? node.host : where.address}:${p.chaincodeServer}`,
+          ),
         };
         specs.push({
           kind: 'peer',
@@ -158,6 +197,7 @@ export function nodeSpecs(topology: Topology, caPaths: TopologyPaths, layout: Ne
           second: p.chaincode,
           operations: p.operations,
           tlsDir: tls,
+          ...where,
           process: {
             name: node.host,
             command: binaryPath('peer'),
@@ -165,6 +205,7 @@ export function nodeSpecs(topology: Topology, caPaths: TopologyPaths, layout: Ne
             env,
             logFile: files.log,
             pidFile: files.pid,
+            ...(where.netns ? { netns: where.netns } : {}),
           },
         });
       }

@@ -1,15 +1,15 @@
 /**
- * TCP readiness: whether a loopback port accepts connections. A process answering /healthz has
+ * TCP readiness: whether a port accepts connections (on 127.0.0.1, or a host's address). A process answering /healthz has
  * not necessarily opened every listener yet; what `up` is about to use, it waits for by
  * connecting to it.
  */
 import net from 'node:net';
 import { waitFor } from './wait';
 
-/** Whether 127.0.0.1:`port` accepts a TCP connection (closed again at once). */
-export function canConnect(port: number, timeoutMs = 2_000): Promise<boolean> {
+/** Whether `address`:`port` accepts a TCP connection (closed again at once). */
+export function canConnect(port: number, timeoutMs = 2_000, address = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
+    const socket = net.connect({ host: address, port });
     const done = (ok: boolean): void => {
       socket.destroy();
       resolve(ok);
@@ -21,17 +21,18 @@ export function canConnect(port: number, timeoutMs = 2_000): Promise<boolean> {
 }
 
 /**
- * Waits until 127.0.0.1:`port` accepts connections. `stillRunning` is asked before each try: when
+ * Waits until `address`:`port` (default 127.0.0.1) accepts connections. `stillRunning` is asked before each try: when
  * it throws (the process behind the port exited), the wait ends at once with that error.
  */
 export async function waitForPort(
   what: string,
   port: number,
-  opts: { timeoutMs: number; stillRunning?: () => void; describeLast?: () => string },
+  opts: { timeoutMs: number; address?: string; stillRunning?: () => void; describeLast?: () => string },
 ): Promise<void> {
   let exited: Error | undefined;
+  const address = opts.address ?? '127.0.0.1';
   await waitFor(
-    `${what} to accept connections on 127.0.0.1:${port}`,
+    `${what} to accept connections on ${address}:${port}`,
     async () => {
       try {
         opts.stillRunning?.();
@@ -39,7 +40,7 @@ export async function waitForPort(
         exited = err as Error;
         return true;
       }
-      return (await canConnect(port)) ? true : undefined;
+      return (await canConnect(port, 2_000, address)) ? true : undefined;
     },
     {
       timeoutMs: opts.timeoutMs,

@@ -47,6 +47,12 @@ export interface ProcessSpec extends ProcessRef {
   logFile: string;
   /** File mode of the log (e.g. 0o600 when the process logs secrets); default per umask. */
   logMode?: number;
+  /**
+   * The network namespace to run it in (a host of the topology, see ../placement). `ip netns exec`
+   * enters it, bind-mounts the namespace's hosts file over /etc/hosts and execs the command, so
+   * the PID recorded is the command's own.
+   */
+  netns?: string;
 }
 
 /** What a PID file says, checked against the process table. */
@@ -84,7 +90,10 @@ export function startProcess(spec: ProcessSpec): VerifiableRecord {
     spec.logMode === undefined ? openSync(spec.logFile, 'a') : openSync(spec.logFile, 'a', spec.logMode);
   try {
     if (spec.logMode !== undefined) chmodSync(spec.logFile, spec.logMode);
-    const child = spawn(spec.command, [...spec.args], {
+    const [command, args] = spec.netns
+      ? ['ip', ['netns', 'exec', spec.netns, spec.command, ...spec.args]]
+      : [spec.command, [...spec.args]];
+    const child = spawn(command, args, {
       cwd: spec.cwd,
       env: spec.env ?? process.env,
       detached: true,
