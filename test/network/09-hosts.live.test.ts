@@ -1,0 +1,336 @@
+/**
+ * Issue 14: the network across hosts of its own, on the suite's own network
+ * (test/fixtures/hosts.yaml): the orderer org, each orderer and each peer org on its own host, a
+ * Linux network namespace with its own address on a bridge the tool creates.
+ *
+ * - every process runs in its host's namespace and listens on its host's address only (nothing
+ *   on 127.0.0.1); payments flow end to end, and the sockets show the traffic between hosts;
+ * - one peer org's host is cut off for 20 s while payments continue: with MAJORITY endorsement
+ *   (two orgs, both needed) they stall; what the client reports is printed; after the heal they
+ *   commit again and the history check finds every payment resolved, nothing lost or doubled;
+ * - the Raft leader's host is cut off: a new leader is elected, payments keep committing, and the
+ *   old leader catches up after the heal;
+ * - the partition command refuses unknown hosts, and a delay where the kernel has no netem;
+ * - `clean` removes the namespaces and the bridge.
+ *
+ * Needs root (CI runs as root); the suite changes nothing outside its own namespaces and bridge,
+ * whose subnet and name are derived from its port base so parallel runs do not collide.
+ */
+import { execFile } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  clean,
+  contextFor,
+  ordererChannelInfo,
+  up,
+  type NetworkContext,
+  type UpResult,
+} from '@fabpay/network';
+import {
+  hostNetworkPlan,
+  loadTopology,
+  nodeHost,
+  ordererHost,
+  orgHost,
+  repoRoot,
+  type Topology,
+} from '@fabpay/topology';
+import { History } from '../support/history';
+import { scratchNetwork } from '../support/live-network';
+import { startPacedFlow, type PacedFlow } from '../support/paced-flow';
+import { establishedOn, listenersOn, withPartition, type PartitionTimings } from '../support/partitions';
+import {
+  closeParties,
+  committedEverywhere,
+  expectHistory,
+  fundAccounts,
+  holdingsOf,
+  openAccounts,
+  openParty,
+  ordererCaughtUp,
+  payOnce,
+  raftLeader,
+  runId,
+  within,
+  type Party,
+} from '../support/payments-kit';
+
+const CURRENCY = 'USD';
+const PAYERS = 8;
+const MERCHANTS = 2;
+const FUNDING = 100_000n;
+/** Bounds of each load: payments per payer and duration. */
+const MAX_PER_PAYER = 300;
+const LOAD_MS = 240_000;
+/** How long the peer org's host stays cut off. */
+const PEER_ORG_CUT_MS = 20_000;
+
+interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+const exec = (file: string, args: string[], timeoutMs = 120_000): Promise<CliRun> =>
+  new Promise((resolve) => {
+    execFile(file, args, { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
+    });
+  });
+
+describe('the network across hosts (network namespaces), with partitions', () => {
+  const net = scratchNetwork('hosts.yaml', 4500, 'hosts');
+  // The subnet and bridge follow the port base, like the ports, so two runs never share them.
+  const base = loadTopology(net.topologyFile).portBase;
+  writeFileSync(
+    net.topologyFile,
+    readFileSync(net.topologyFile, 'utf8')
+      .replace(/^ {2}subnet: .*$/m, `  subnet: 10.${Math.floor(base / 100) % 250}.${base % 100}.0/24`)
+      .replace(/^ {2}bridge: .*$/m, `  bridge: fpt${base}`),
+  );
+  const cliJs = path.join(repoRoot(), 'network', 'dist', 'cli.js');
+  const cli = (args: string[]): Promise<CliRun> =>
+    exec(process.execPath, [cliJs, '-t', net.topologyFile, ...args]);
+  const run = runId('h');
+  const payers = Array.from({ length: PAYERS }, (_, i) => `${run}-p${i}`);
+  const merchants = Array.from({ length: MERCHANTS }, (_, i) => `${run}-m${i}`);
+  let topology: Topology;
+  let upResult: UpResult | undefined;
+  let alice: Party | undefined;
+  let bob: Party | undefined;
+  let dave: Party | undefined;
+  const ctxNow = (): NetworkContext => contextFor(net.options);
+  const need = <T>(v: T | undefined, what: string): T => {
+    if (v === undefined) throw new Error(`${what} missing (an earlier step failed)`);
+    return v;
+  };
+  const say = (line: string): boolean => process.stderr.write(`[hosts] ${line}\n`);
+
+  /** A bounded payment flow from every payer to the merchants, recorded in `history`. */
+  const flowOf = (tag: string, history: History): PacedFlow =>
+    startPacedFlow(
+      payers.map((from, i) => ({
+        payer: need(bob, 'bob'),
+        from,
+        to: (k: number) => merchants[(i + k) % MERCHANTS]!,
+      })),
+      {
+        tag: `${run}-${tag}`,
+        currency: CURRENCY,
+        amount: (k) => 10n + BigInt(k % 7),
+        maxPerRoute: MAX_PER_PAYER,
+        maxMs: LOAD_MS,
+      },
+      history,
+    );
+  const committedBy = (flow: PacedFlow, n: number, what: string, timeoutMs = 120_000): Promise<void> =>
+    flow.committedAtLeast(n, timeoutMs).catch(() => {
+      throw new Error(`only ${flow.committed()} payments committed ${what} (wanted ${n})`);
+    });
+
+  beforeAll(async () => {
+    net.enter();
+    topology = loadTopology(net.topologyFile);
+    upResult = await up(net.options);
+    say(`up with hosts in ${upResult.seconds.toFixed(1)}s: ${JSON.stringify(upResult.steps)}`);
+    const ctx = ctxNow();
+    alice = await openParty(ctx, 'Org1', 'alice');
+    bob = await openParty(ctx, 'Org1', 'bob');
+    dave = await openParty(ctx, 'Org2', 'dave');
+    const everywhere = (block: bigint) => committedEverywhere(ctx, block);
+    await openAccounts(bob, payers, CURRENCY, everywhere);
+    await openAccounts(dave, merchants, CURRENCY, everywhere);
+    await fundAccounts(alice, bob, payers, FUNDING, CURRENCY, run, everywhere);
+  }, 600_000);
+
+  afterAll(async () => {
+    await closeParties(alice, bob, dave);
+    await clean(net.options);
+    net.leave();
+    rmSync(net.home, { recursive: true, force: true });
+  }, 180_000);
+
+  it('runs every process in its host, listening on the host address only, and pays across the bridge', async () => {
+    const plan = need(hostNetworkPlan(topology), 'the host plan');
+    const ctx = ctxNow();
+    expect(plan.hosts.map((h) => h.name)).toEqual(['ordering', 'ordering-b', 'ordering-c', 'bank1', 'bank2']);
+
+    // Each node runs in the namespace of its host (the kernel says which one a PID is in).
+    for (const node of ctx.nodes) {
+      const pid = readFileSync(node.process.pidFile, 'utf8').trim().split(/\s+/)[0]!;
+      const identified = await exec('ip', ['netns', 'identify', pid]);
+      expect([node.host, identified.stdout.trim()]).toEqual([
+        node.host,
+        nodeHost(topology, node.host)!.netns,
+      ]);
+    }
+    // Every listener of every host is on that host's address: nothing on 127.0.0.1 or 0.0.0.0.
+    for (const host of plan.hosts) {
+      const listeners = await listenersOn(topology, host.name);
+      expect(listeners.length).toBeGreaterThan(0);
+      expect([host.name, listeners.filter((l) => !l.startsWith(`${host.address}:`))]).toEqual([
+        host.name,
+        [],
+      ]);
+    }
+    // And nothing of the network listens in the machine's own namespace.
+    const own = await exec('ss', ['-Hltn']);
+    const ports = own.stdout
+      .split('\n')
+      .map((l) => Number(l.trim().split(/\s+/)[3]?.split(':').pop()))
+      .filter((p) => p >= topology.portBase && p < topology.portBase + 300);
+    expect(ports).toEqual([]);
+
+    // A payment end to end: the client (outside every host) reaches Org1's peer by the hosts file.
+    const history = new History();
+    const outcome = await payOnce(
+      need(bob, 'bob'),
+      { paymentId: `${run}-first`, from: payers[0]!, to: merchants[0]!, amount: 5n, currency: CURRENCY },
+      history,
+    );
+    expect(outcome.status).toBe('committed');
+
+    // The traffic crossed the bridge: Org1's peer holds connections to other hosts' addresses.
+    const bank1 = orgHost(topology, 'Org1')!;
+    const sockets = await establishedOn(topology, 'bank1');
+    const remote = sockets.filter((s) => !s.peer.startsWith(`${bank1.address}:`));
+    say(
+      `established on bank1 (${bank1.address}): ${sockets.map((s) => `${s.local} -> ${s.peer}`).join(', ')}`,
+    );
+    const talksTo = (address: string): boolean => remote.some((s) => s.peer.startsWith(`${address}:`));
+    // To an orderer's host (block delivery) and to Org2's host (gossip, endorsement).
+    expect(plan.hosts.filter((h) => h.name.startsWith('ordering')).some((h) => talksTo(h.address))).toBe(
+      true,
+    );
+    expect(talksTo(orgHost(topology, 'Org2')!.address)).toBe(true);
+  }, 300_000);
+
+  it("stalls payments while a peer org's host is cut off for 20 s, and resolves every one after the heal", async () => {
+    const payer = need(bob, 'bob');
+    const before = await holdingsOf(payer, [...payers, ...merchants]);
+    const history = new History();
+    const flow = flowOf('org-cut', history);
+    let timings: PartitionTimings | undefined;
+    let cutAt = 0;
+    let healAt = 0;
+    try {
+      await committedBy(flow, 10, 'before the cut');
+      const atCut = flow.committed();
+      cutAt = Date.now();
+      let whileCut = 0;
+      const { timings: t } = await withPartition(topology, 'bank2', async () => {
+        await sleep(PEER_ORG_CUT_MS);
+        whileCut = flow.committed() - atCut;
+      });
+      timings = t;
+      healAt = Date.now();
+      say(
+        `bank2 cut for ${timings.heldSeconds.toFixed(1)}s (cut ${timings.cutSeconds.toFixed(3)}s, heal ${timings.healSeconds.toFixed(3)}s): ${whileCut} payments committed while it was cut off`,
+      );
+      // Stalled: at most the payments already endorsed when the link went down could commit.
+      expect(whileCut).toBeLessThanOrEqual(PAYERS);
+      const atHeal = flow.committed();
+      await committedBy(flow, atHeal + 20, 'after the heal', 180_000);
+      say(`after the heal: ${flow.committed() - atHeal} more committed`);
+    } finally {
+      await within('the payment load to stop', 180_000, flow.stop());
+    }
+    // What the client reported for the payments under way while the host was cut off.
+    const invokedAt = new Map(history.events.filter((e) => e.type === 'invoked').map((e) => [e.op, e.at]));
+    const spanning = history.events.filter(
+      (e) => e.type !== 'invoked' && e.at >= cutAt && invokedAt.get(e.op)! < healAt,
+    );
+    const byType = (type: string): number => spanning.filter((e) => e.type === type).length;
+    const slowest = Math.max(0, ...spanning.map((e) => e.at - invokedAt.get(e.op)!));
+    const errors = [...new Set(spanning.flatMap((e) => (e.error ? [e.error.slice(0, 240)] : [])))].slice(
+      0,
+      4,
+    );
+    say(
+      `payments under way during the cut: ${byType('ok')} reported committed, ${byType('failed')} failed, ${byType('unknown')} unknown; the slowest took ${(slowest / 1000).toFixed(1)}s${errors.length ? `; errors: ${errors.join(' | ')}` : ''}`,
+    );
+    expect(spanning.length).toBeGreaterThan(0);
+    const report = await expectHistory(ctxNow(), payer, history, before, 'hosts: peer org partition');
+    expect(report.valid).toBe(true);
+    expect(report.completions.inFlight).toBe(0);
+    expect(report.completions.ok).toBeGreaterThanOrEqual(30);
+  }, 600_000);
+
+  it("elects a new leader while the Raft leader's host is cut off, keeps committing, and the old leader catches up", async () => {
+    const payer = need(bob, 'bob');
+    const ctx = ctxNow();
+    const before = await holdingsOf(payer, [...payers, ...merchants]);
+    const history = new History();
+    const flow = flowOf('leader-cut', history);
+    const leader = await raftLeader(ctx);
+    const leaderHost = ordererHost(topology, leader.host)!.name;
+    const others = ctx.orderers.filter((o) => o !== leader);
+    let newLeader = '';
+    try {
+      await committedBy(flow, 10, 'before the cut');
+      const { timings } = await withPartition(topology, leaderHost, async () => {
+        const start = Date.now();
+        newLeader = (await raftLeader(ctx, others, 90_000)).host;
+        const electedMs = Date.now() - start;
+        const atNew = flow.committed();
+        await committedBy(flow, atNew + 20, 'under the new leader');
+        say(
+          `leader ${leader.host} (host ${leaderHost}) cut off: ${newLeader} leads after ${(electedMs / 1000).toFixed(1)}s; ${flow.committed() - atNew} payments committed under it while cut`,
+        );
+      });
+      say(
+        `${leaderHost} cut for ${timings.heldSeconds.toFixed(1)}s (cut ${timings.cutSeconds.toFixed(3)}s, heal ${timings.healSeconds.toFixed(3)}s)`,
+      );
+      expect(newLeader).not.toBe(leader.host);
+      expect(others.map((o) => o.host)).toContain(newLeader);
+      await committedBy(flow, flow.committed() + 10, 'after the heal');
+    } finally {
+      await within('the payment load to stop', 180_000, flow.stop());
+    }
+    // The old leader catches up to the others' height.
+    const heights = await Promise.all(others.map((o) => ordererChannelInfo(o, ctx.topology.channel.name)));
+    const height = Math.max(...heights.map((h) => h?.height ?? 0));
+    const start = Date.now();
+    await ordererCaughtUp(ctx, leader, height, 120_000);
+    say(
+      `${leader.host} caught up to height ${height} ${((Date.now() - start) / 1000).toFixed(1)}s after the check began`,
+    );
+    const report = await expectHistory(ctx, payer, history, before, 'hosts: leader partition');
+    expect(report.valid).toBe(true);
+    expect(report.completions.inFlight).toBe(0);
+  }, 600_000);
+
+  it('refuses an unknown host, and a delay where the kernel has no netem, changing nothing', async () => {
+    const unknown = await cli(['partition', 'cut', 'nohost']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/unknown host "nohost": the topology's hosts are ordering, ordering-b/);
+    const delayed = await cli(['partition', 'delay', 'bank1', '50', '--json']);
+    if (delayed.code === 0) {
+      // A kernel with netem: the delay is set, and removed again.
+      expect(JSON.parse(delayed.stdout)).toMatchObject({ state: { delayMs: 50 } });
+      expect((await cli(['partition', 'delay', 'bank1', '0'])).code).toBe(0);
+    } else {
+      expect(delayed.stderr).toMatch(/no netem queueing discipline/);
+    }
+    const hosts = JSON.parse((await cli(['hosts', '--json'])).stdout) as {
+      host: string;
+      up: boolean;
+      delayMs: number;
+    }[];
+    expect(hosts.map((h) => [h.host, h.up, h.delayMs])).toEqual(
+      ['ordering', 'ordering-b', 'ordering-c', 'bank1', 'bank2'].map((h) => [h, true, 0]),
+    );
+  }, 120_000);
+
+  it('removes the namespaces and the bridge on clean', async () => {
+    const plan = need(hostNetworkPlan(topology), 'the host plan');
+    await closeParties(alice, bob, dave);
+    alice = bob = dave = undefined;
+    await clean(net.options);
+    const namespaces = (await exec('ip', ['netns', 'list'])).stdout;
+    expect(plan.hosts.filter((h) => namespaces.includes(h.netns))).toEqual([]);
+    expect((await exec('ip', ['link', 'show', 'dev', plan.bridge])).code).not.toBe(0);
+  }, 180_000);
+});
