@@ -39,6 +39,21 @@ describe('server configuration', () => {
     expect(c.intermediate).toBeUndefined();
   });
 
+  it("listens on its organisation's host address and names it in its certificate when it has a host", () => {
+    const c = parse(
+      serverConfigYaml({
+        ...base,
+        address: '10.77.0.12',
+        tier: 'tls',
+        listenPort: 7100,
+        operationsPort: 7101,
+      }),
+    ) as { address: string; operations: { listenAddress: string }; csr: { hosts: string[] } };
+    expect(c.address).toBe('10.77.0.12');
+    expect(c.operations.listenAddress).toBe('10.77.0.12:7101');
+    expect(c.csr.hosts).toEqual(['tlsca.org1.example.com', 'localhost', '127.0.0.1', '10.77.0.12']);
+  });
+
   it('gives the root a ca profile with pathlen 0 and the intermediate its parent and no CN', () => {
     const root = parse(
       serverConfigYaml({

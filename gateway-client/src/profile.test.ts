@@ -1,3 +1,7 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseHostsFile, resolveAddress } from './hosts-file';
 import {
   ConnectionProfileError,
   defaultChannel,
@@ -67,5 +71,55 @@ describe('connection profile', () => {
       peers: { ...profile.peers, 'peer0.org1': { url: 'grpcs://127.0.0.1:7051' } },
     });
     expect(() => endpointsFromProfile(noTls, { mspId: 'Org1MSP' })).toThrow(/no tlsCACerts.pem/);
+  });
+});
+
+describe('a profile of a network on hosts (x-fabpay.hostsFile)', () => {
+  const hostsText = [
+    '# comment',
+    '127.0.0.1 localhost',
+    '10.77.0.12 bank1 peer0.org1.example.com  # trailing comment',
+    'not-an-address peer9.example.com',
+    '',
+  ].join('\n');
+
+  it('parses a hosts file and resolves only the names it holds', () => {
+    const hosts = parseHostsFile(hostsText);
+    expect(hosts.get('peer0.org1.example.com')).toBe('10.77.0.12');
+    expect(hosts.has('peer9.example.com')).toBe(false);
+    expect(resolveAddress('PEER0.org1.example.com:7110', hosts)).toEqual({
+      address: '10.77.0.12:7110',
+      serverName: 'PEER0.org1.example.com',
+    });
+    expect(resolveAddress('peer1.org1.example.com:7120', hosts)).toEqual({
+      address: 'peer1.org1.example.com:7120',
+    });
+    expect(resolveAddress('10.77.0.13:7120', hosts)).toEqual({ address: '10.77.0.13:7120' });
+  });
+
+  it('dials the address the hosts file gives and checks TLS against the host name', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'fabpay-hosts-'));
+    const file = path.join(dir, 'hosts');
+    writeFileSync(file, hostsText);
+    const hosted = parseConnectionProfile({
+      organizations: { Org1: { mspid: 'Org1MSP', peers: ['peer0.org1.example.com'] } },
+      peers: {
+        'peer0.org1.example.com': { url: 'grpcs://peer0.org1.example.com:7110', tlsCACerts: { pem: 'TLS' } },
+      },
+      'x-fabpay': { hostsFile: file, wallet: '/w' },
+    });
+    expect(endpointsFromProfile(hosted, { mspId: 'Org1MSP' })).toEqual([
+      {
+        name: 'peer0.org1.example.com',
+        address: '10.77.0.12:7110',
+        mspId: 'Org1MSP',
+        tlsRootCert: 'TLS',
+        serverNameOverride: 'peer0.org1.example.com',
+      },
+    ]);
+    const missing = parseConnectionProfile({ ...hosted, 'x-fabpay': { hostsFile: path.join(dir, 'nope') } });
+    expect(() => endpointsFromProfile(missing, { mspId: 'Org1MSP' })).toThrow(
+      /cannot read the hosts file .*nope the connection profile names \(x-fabpay.hostsFile\)/,
+    );
   });
 });

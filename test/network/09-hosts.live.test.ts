@@ -268,16 +268,21 @@ describe('the network across hosts (network namespaces), with partitions', () =>
     const leaderHost = ordererHost(topology, leader.host)!.name;
     const others = ctx.orderers.filter((o) => o !== leader);
     let newLeader = '';
+    const rate = (count: number, sinceMs: number): string =>
+      `${((count * 1000) / Math.max(1, Date.now() - sinceMs)).toFixed(1)}/s`;
     try {
-      await committedBy(flow, 10, 'before the cut');
+      const started = Date.now();
+      await committedBy(flow, 20, 'before the cut');
+      say(`before the cut: ${flow.committed()} committed, ${rate(flow.committed(), started)}`);
+      const atCut = flow.committed();
+      const cutAt = Date.now();
       const { timings } = await withPartition(topology, leaderHost, async () => {
-        const start = Date.now();
         newLeader = (await raftLeader(ctx, others, 90_000)).host;
-        const electedMs = Date.now() - start;
+        const electedMs = Date.now() - cutAt;
         const atNew = flow.committed();
         await committedBy(flow, atNew + 20, 'under the new leader');
         say(
-          `leader ${leader.host} (host ${leaderHost}) cut off: ${newLeader} leads after ${(electedMs / 1000).toFixed(1)}s; ${flow.committed() - atNew} payments committed under it while cut`,
+          `leader ${leader.host} (host ${leaderHost}) cut off: ${newLeader} leads after ${(electedMs / 1000).toFixed(1)}s; ${flow.committed() - atNew} payments committed under it while cut; ${rate(flow.committed() - atCut, cutAt)} over the whole cut`,
         );
       });
       say(
@@ -285,7 +290,10 @@ describe('the network across hosts (network namespaces), with partitions', () =>
       );
       expect(newLeader).not.toBe(leader.host);
       expect(others.map((o) => o.host)).toContain(newLeader);
-      await committedBy(flow, flow.committed() + 10, 'after the heal');
+      const atHeal = flow.committed();
+      const healedAt = Date.now();
+      await committedBy(flow, atHeal + 20, 'after the heal');
+      say(`after the heal: ${rate(flow.committed() - atHeal, healedAt)}`);
     } finally {
       await within('the payment load to stop', 180_000, flow.stop());
     }
