@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import path from 'node:path';
 import { hostNetworkPlan, hostsFileText, type HostNetworkPlan, type PlacementTopology } from '../placement';
 import { HostNetworkError } from './errors';
-import { addresses, iproute, ipIn, linkExists, namespaces } from './ip';
+import { addresses, IpCommandError, iproute, ipIn, linkExists, namespaces } from './ip';
 
 /** Where `ip netns exec` finds the files it bind-mounts over /etc for a namespace. */
 export const NETNS_ETC = '/etc/netns';
@@ -121,7 +121,13 @@ export async function removeHostNetwork(t: PlacementTopology): Promise<string[]>
       await iproute('ip', ['netns', 'del', host.netns]);
       removed.push(`namespace ${host.netns}`);
     }
-    if (await linkExists(host.link)) await iproute('ip', ['link', 'del', host.link]);
+    // Deleting the namespace deletes its veth pair, but asynchronously: the link may still be
+    // listed and then be gone by the time it is deleted here (seen in the hosts suite).
+    if (await linkExists(host.link)) {
+      await iproute('ip', ['link', 'del', host.link]).catch((e: unknown) => {
+        if (!(e instanceof IpCommandError && /No such device|Cannot find device/.test(e.output))) throw e;
+      });
+    }
     rmSync(path.join(NETNS_ETC, host.netns), { recursive: true, force: true });
   }
   if (await linkExists(plan.bridge)) {
