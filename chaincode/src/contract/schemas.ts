@@ -20,9 +20,11 @@ import {
   ID_PATTERN,
   ISSUANCE_SCHEMA,
   LIMITS_SCHEMA,
+  MAX_BATCH_LINES_JSON,
   MAX_CREDIT_ID_LENGTH,
   MSP_ID_PATTERN,
   pageSchema,
+  PAYMENT_BATCH_SCHEMA,
   PAYMENT_SCHEMA,
   REFUND_SCHEMA,
   SUPPLY_SCHEMA,
@@ -70,6 +72,8 @@ export const P = {
   /** Governance terms as JSON (checked field by field by the governance module). */
   terms: str('^\\{[\\s\\S]*\\}$', MAX_TERMS_LENGTH),
   creditIds: str(CREDIT_ID_LIST_PATTERN, CREDIT_LIST_MAX),
+  /** payBatch's lines as a JSON array (checked line by line by the batches module). */
+  batchLines: str('^\\[[\\s\\S]*\\]$', MAX_BATCH_LINES_JSON),
   /** Like creditIds, or "" for none. */
   optionalCreditIds: str(`^(${CREDIT_ID_LIST_PATTERN.slice(1, -1)})?$`, CREDIT_LIST_MAX),
 } as const;
@@ -94,6 +98,7 @@ export const R = {
   account: ACCOUNT_SCHEMA,
   accountPage: pageSchema<Account>(ACCOUNT_SCHEMA),
   payment: PAYMENT_SCHEMA,
+  batch: PAYMENT_BATCH_SCHEMA,
   hold: HOLD_SCHEMA,
   refund: REFUND_SCHEMA,
   issuance: ISSUANCE_SCHEMA,
