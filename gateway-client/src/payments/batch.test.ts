@@ -1,52 +1,11 @@
 import { status as grpcStatus } from '@grpc/grpc-js';
 import { TransactionOutcomeUnknownError } from '../errors';
-import { FakeLedger } from '../testing/fake-gateway';
+import { fakeBatches } from '../testing/fake-batches';
 import { startHarness, type Harness } from '../testing/harness';
 import { batchLinesJson, MAX_BATCH_LINES, PaymentsClient } from './api';
 import { DuplicateIdError, PaymentNotFoundError } from './errors';
-import type { BatchLine, PaymentBatch } from './types';
 
 jest.setTimeout(30_000);
-
-/**
- * A stand-in for payBatch with the chaincode's idempotency: batches by (from, batchId); the same
- * lines again return the stored batch, other lines DUPLICATE_BATCH; payee "NOPE" does not exist.
- */
-function batchLedger(calls: { fn: string; args: string[] }[]) {
-  const batches = new Map<string, PaymentBatch>();
-  return new FakeLedger((fn, args) => {
-    calls.push({ fn, args });
-    const [a0 = '', a1 = '', a2 = '', a3 = ''] = args;
-    if (fn === 'getBatch') {
-      const b = batches.get(`${a0}/${a1}`);
-      if (!b) throw new Error(`BATCH_NOT_FOUND: no batch ${a1} of ${a0}`);
-      return JSON.stringify(b);
-    }
-    if (fn !== 'payBatch') throw new Error(`SOMETHING_NEW: ${fn}`);
-    const lines = JSON.parse(a3) as BatchLine[];
-    const key = `${a1}/${a0}`;
-    const existing = batches.get(key);
-    if (existing) {
-      if (JSON.stringify(existing.lines) !== a3 || existing.currency !== a2)
-        throw new Error(`DUPLICATE_BATCH: batchId ${a0} was already used for a different batch`);
-      return JSON.stringify(existing);
-    }
-    const bad = lines.findIndex((l) => l.to === 'NOPE');
-    if (bad >= 0) throw new Error(`ACCOUNT_NOT_FOUND: lines[${bad}]: account NOPE does not exist`);
-    const batch: PaymentBatch = {
-      batchId: a0,
-      from: a1,
-      currency: a2,
-      lines,
-      total: lines.reduce((n, l) => n + BigInt(l.amount), 0n).toString(),
-      initiator: 'Org1MSP::x',
-      at: '2026-03-01T10:00:00.000Z',
-      txId: `tx-${batches.size + 1}`,
-    };
-    batches.set(key, batch);
-    return JSON.stringify(batch);
-  });
-}
 
 describe('PaymentsClient.payBatch', () => {
   let h: Harness | undefined;
@@ -56,8 +15,8 @@ describe('PaymentsClient.payBatch', () => {
   });
 
   it('sends batchId, from, currency and the lines as compact JSON with every field, and returns the typed batch', async () => {
-    const calls: { fn: string; args: string[] }[] = [];
-    h = await startHarness(1, {}, batchLedger(calls));
+    const { ledger, calls } = fakeBatches();
+    h = await startHarness(1, {}, ledger);
     const p = new PaymentsClient(h.client);
     const res = await p.payBatch({
       batchId: 'run-1',
@@ -85,7 +44,7 @@ describe('PaymentsClient.payBatch', () => {
   });
 
   it('a replay returns the original batch; other lines under the batch ID are a DuplicateIdError (DUPLICATE_BATCH)', async () => {
-    h = await startHarness(1, {}, batchLedger([]));
+    h = await startHarness(1, {}, fakeBatches().ledger);
     const p = new PaymentsClient(h.client);
     const req = {
       batchId: 'run-1',
@@ -113,8 +72,8 @@ describe('PaymentsClient.payBatch', () => {
   });
 
   it(`refuses no lines or more than ${MAX_BATCH_LINES} before sending anything`, async () => {
-    const calls: { fn: string; args: string[] }[] = [];
-    h = await startHarness(1, {}, batchLedger(calls));
+    const { ledger, calls } = fakeBatches();
+    h = await startHarness(1, {}, ledger);
     const p = new PaymentsClient(h.client);
     const lines = Array.from({ length: MAX_BATCH_LINES + 1 }, (_, i) => ({
       paymentId: `p${i}`,
@@ -131,7 +90,7 @@ describe('PaymentsClient.payBatch', () => {
   });
 
   it('reports an unknown outcome with the transaction ID; resolveBatch then says settled or not-found', async () => {
-    h = await startHarness(1, {}, batchLedger([]));
+    h = await startHarness(1, {}, fakeBatches().ledger);
     const p = new PaymentsClient(h.client);
     h.peers[0]!.inject('submit', { code: grpcStatus.UNKNOWN, message: 'gateway failed after forwarding' });
     const req = {
@@ -150,7 +109,9 @@ describe('PaymentsClient.payBatch', () => {
     });
     await expect(p.resolveBatch('payroll', 'run-2')).resolves.toEqual({ state: 'not-found' });
     // Sending the same batch again is safe: the replay returns the original.
-    await expect(p.payBatch(req)).resolves.toMatchObject({ value: { txId: 'tx-1' } });
+    const replay = await p.payBatch(req);
+    expect(replay.value.txId).toBe((err as TransactionOutcomeUnknownError).transactionId);
+    expect(replay.transactionId).not.toBe(replay.value.txId);
   });
 
   it('builds the lines argument deterministically (the bytes a replay must repeat)', () => {
