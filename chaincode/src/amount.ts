@@ -1,14 +1,8 @@
+import { AMOUNT_PATTERN, MAX_AMOUNT } from '@fabpay/model';
 import { fail } from './errors';
 
-/**
- * Largest amount a single operation may carry, in minor units (10^24).
- * Large enough for any real currency (10^22 units of a 2-decimal currency),
- * small enough that totals stay far from anything surprising.
- */
-export const MAX_AMOUNT = 10n ** 24n;
-
-/** Decimal, no sign, no leading zero, no spaces; at most 25 digits (10^24 has 25). */
-export const AMOUNT_PATTERN = '^[1-9][0-9]{0,24}$';
+// The amount rules are @fabpay/model's (clients check input against them too).
+export { AMOUNT_PATTERN, MAX_AMOUNT };
 /** Like {@link AMOUNT_PATTERN} but also accepts "0" (allowance revocation). */
 export const AMOUNT_OR_ZERO_PATTERN = '^(0|[1-9][0-9]{0,24})$';
 /** An amount or "" (meaning "no limit"). */

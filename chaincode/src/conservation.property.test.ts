@@ -16,6 +16,7 @@ import {
   isErrorCode,
   isEventName,
   Payment,
+  PaymentBatch,
   schemaErrors,
 } from '@fabpay/model';
 import { defaultTerms, Endorsement, Submitted, TestFabric } from './testing/fabric';
@@ -29,7 +30,8 @@ import { identity, TestIdentity } from './testing/identities';
  * strangers, roles held by orgs without the grant, skewed proposal
  * timestamps, governance proposals and approvals by admins and non-admins of
  * members and of an outsider, governance contests (competing proposals,
- * approvals of stale ones), partial endorsement, client retries (one request
+ * approvals of stale ones), batch payouts (valid and refused lines, replays
+ * and reused batch IDs), partial endorsement, client retries (one request
  * endorsed twice) and pairs of transactions endorsed against the same state
  * and committed together):
  *
@@ -51,6 +53,8 @@ import { identity, TestIdentity } from './testing/identities';
  *   granted the account owner's MSP;
  * - a balance under custody changed only with its owner's org endorsing;
  * - holds were authorized for at most the governed duration;
+ * - a batch was paid from an account its caller owns, its total is the sum
+ *   of its lines, and the payer's settled balance fell by exactly that;
  * - governance changed only by one version, to the terms of a proposal on
  *   that base version approved (per an independent record of committed
  *   proposals and approvals by org admins) by a majority of the members of
@@ -118,14 +122,16 @@ const ALLOWANCES: [Acct, string][] = [
 // ---- operations ----
 
 const acct = fc.constantFrom(...ACCOUNT_IDS);
+/** A payee for `from`: mostly another account of its currency, sometimes any (mismatches, same account). */
+function payeeOf(from: Acct, n: number, roll: number): Acct {
+  if (roll <= 15) return ACCOUNT_IDS[n % ACCOUNT_IDS.length] as Acct;
+  const peers = ACCOUNT_IDS.filter((a) => a !== from && CUR(a) === CUR(from));
+  return peers[n % peers.length] as Acct;
+}
 /** Payer and payee: mostly two accounts of one currency, sometimes any two (mismatches, same account). */
 const parties = fc
   .tuple(acct, fc.nat(), fc.integer({ min: 1, max: 100 }))
-  .map(([from, n, roll]): { from: Acct; to: Acct } => {
-    if (roll <= 15) return { from, to: ACCOUNT_IDS[n % ACCOUNT_IDS.length] as Acct };
-    const peers = ACCOUNT_IDS.filter((a) => a !== from && CUR(a) === CUR(from));
-    return { from, to: peers[n % peers.length] as Acct };
-  });
+  .map(([from, n, roll]): { from: Acct; to: Acct } => ({ from, to: payeeOf(from, n, roll) }));
 const amount = fc.oneof(
   { weight: 8, arbitrary: fc.integer({ min: 1, max: 3000 }).map(String) },
   { weight: 1, arbitrary: fc.constantFrom('0', '-5', '1.5', '007', '', '1e3', '1000000000000000000000001') },
@@ -212,6 +218,22 @@ const txOps = {
   pay: fc.record({ parties, amount, pid: id('p', 4), currency }),
   payFrom: fc.record({ grant: fc.nat(), to: acct, amount, pid: id('p', 4), currency, stray: mostly(15) }),
   payWith: fc.record({ parties, amount, pid: id('p', 4), currency }),
+  // Line payment IDs share the pays' p0..p3 (collisions: DUPLICATE_PAYMENT) and add q0..q7.
+  // Mostly from A, so that batch IDs get reused (replays and DUPLICATE_BATCH).
+  batch: fc.record({
+    from: fc.oneof(fc.constant<Acct>('A'), acct),
+    lines: fc.array(
+      fc.record({
+        n: fc.nat(),
+        roll: fc.integer({ min: 1, max: 100 }),
+        amount,
+        pid: fc.oneof(id('p', 4), id('q', 8), id('q', 8)),
+      }),
+      { minLength: 1, maxLength: 4 },
+    ),
+    bid: id('b', 2),
+    currency,
+  }),
   fold: fc.record({ ref: fc.nat(), by: fc.constantFrom('owner', 'owner', 'owner', 'admin', 'stranger') }),
   refund: fc.record({ ref: fc.nat(), share, rid: id('r', 4), byPayee: mostly(85) }),
   capture: fc.record({
@@ -259,6 +281,7 @@ const txWeights: Record<TxKind, number> = {
   pay: 6,
   payFrom: 2,
   payWith: 2,
+  batch: 3,
   fold: 4,
   refund: 3,
   capture: 3,
@@ -427,6 +450,15 @@ async function endorse(o: TxOp): Promise<Pending> {
       const pending = f.peekAll<Credit>(KEY.credit, [from]).map((x) => x.creditId);
       const args = [o.pid, from, to, o.amount, cur(from, o.currency), '', pending.join(',')];
       return run(ownerOf(from), 'payWithCredits', ...args);
+    }
+    case 'batch': {
+      const lines = o.lines.map((l) => ({
+        paymentId: l.pid,
+        to: payeeOf(o.from, l.n, l.roll),
+        amount: l.amount,
+        reference: '',
+      }));
+      return run(ownerOf(o.from), 'payBatch', o.bid, o.from, cur(o.from, o.currency), JSON.stringify(lines));
     }
     case 'fold': {
       // Mostly an account that has pending credits, as a client listing them would.
@@ -633,6 +665,28 @@ function commit(p: Pending): void {
         );
         break;
       }
+      case 'PaymentBatchSettled': {
+        const b = payload as unknown as PaymentBatch;
+        const was = before.accounts.get(b.from);
+        const now = after.accounts.get(b.from);
+        invariant(
+          p.who.owner === was?.account.owner,
+          `batch ${b.batchId} paid from ${b.from} by a non-owner`,
+        );
+        const sum = b.lines.reduce((n, l) => n + BigInt(l.amount), 0n);
+        invariant(BigInt(b.total) === sum, `batch ${b.batchId} total ${b.total} = sum of its lines ${sum}`);
+        invariant(
+          was !== undefined &&
+            now !== undefined &&
+            BigInt(was.balance.available) - BigInt(now.balance.available) === sum,
+          `batch ${b.batchId} debited ${b.from} by exactly its total`,
+        );
+        invariant(
+          b.lines.every((l) => l.to !== b.from),
+          `batch ${b.batchId} pays its own payer`,
+        );
+        break;
+      }
       case 'CreditsFolded': {
         const owner = before.accounts.get(String(payload.accountId))?.account.owner ?? '';
         invariant(
@@ -820,6 +874,7 @@ test('conservation, custody, frozen funds, role grants and governance majorities
     'pay',
     'payFrom',
     'payWithCredits',
+    'payBatch',
     'foldCredits',
     'refund',
     'captureHold',
@@ -850,6 +905,8 @@ test('conservation, custody, frozen funds, role grants and governance majorities
     'HOLD_EXPIRED',
     'HOLD_NOT_EXPIRED',
     'INSUFFICIENT_FUNDS',
+    'DUPLICATE_BATCH',
+    'DUPLICATE_PAYMENT',
     'DUPLICATE_PROPOSAL',
     'PROPOSAL_STALE',
     'PROPOSAL_NOT_OPEN',

@@ -10,6 +10,9 @@ import { identity } from './testing/identities';
 
 type Scenario = (f: TestFabric, c: Cast) => Promise<string>;
 
+/** One payBatch line. */
+const line = (paymentId: string, to: string, amount: string) => ({ paymentId, to, amount, reference: '' });
+
 const LATER = '2026-03-01T11:00:00.000Z';
 const GENESIS = canonicalJson(defaultTerms());
 /** Complete terms that differ from the genesis (a shorter maximum hold). */
@@ -148,6 +151,11 @@ const scenarios: Record<ErrorCode, Scenario> = {
     await f.ok(admin2, 'approveGovernance', 'Org1MSP', 'drop2');
     return f.reject(c.alice, 'pay', 'x1', 'A', 'M', '1', 'USD', '');
   },
+  DUPLICATE_BATCH: async (f, c) => {
+    await f.ok(c.alice, 'payBatch', 'b1', 'A', 'USD', JSON.stringify([line('x1', 'M', '1')]));
+    return f.reject(c.alice, 'payBatch', 'b1', 'A', 'USD', JSON.stringify([line('x1', 'M', '2')]));
+  },
+  BATCH_NOT_FOUND: (f, c) => f.reject(c.alice, 'getBatch', 'A', 'nope'),
   INTERNAL: async (f, c) => {
     const key = `\u0000${KEY.balance}\u0000A\u0000`;
     const corrupt = Buffer.from('{"available":"-1","held":"0"}');

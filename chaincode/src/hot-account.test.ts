@@ -190,6 +190,40 @@ describe('hot accounts: concurrent credits to one merchant', () => {
     // 50 certificates and ~200 transactions: generous timeout for shared CI cores.
   }, 30_000);
 
+  test('a batch paying the merchant (twice) runs with other payments to it and its fold without conflict', async () => {
+    const { f, c } = await funded();
+    await f.ok(c.bob, 'pay', 'p0', 'B', 'M', '7', 'USD', '');
+    const lines = [
+      { paymentId: 'l1', to: 'M', amount: '10', reference: '' },
+      { paymentId: 'l2', to: 'B', amount: '20', reference: '' },
+      { paymentId: 'l3', to: 'M', amount: '30', reference: '' },
+    ];
+    const batch = await f.endorse(c.alice, 'payBatch', ['b1', 'A', 'USD', JSON.stringify(lines)]);
+    const pay = await f.endorse(c.bob, 'pay', ['p1', 'B', 'M', '5', 'USD', '']);
+    const fold = await f.endorse(c.merchant, 'foldCredits', ['M', 'p:B:p0']);
+    expect(batch.ok && pay.ok && fold.ok).toBe(true);
+    expect(batch.rw.ranges).toEqual([]);
+    // The batch reads none of its payees' money keys, only their descriptors.
+    expect(moneyKeysOf(batch, 'M')).toEqual([]);
+    expect(moneyKeysOf(batch, 'B')).toEqual([]);
+    for (const other of [pay, fold]) {
+      expect(sharedConflictKeys(batch, other)).toEqual([]);
+    }
+    // Credits are new keys without a policy: no payee org needs to endorse.
+    expect(batch.rw.policies.size).toBe(0);
+    expect([
+      f.commit(pay, ['Org1MSP', 'Org2MSP']).commit,
+      f.commit(fold, ['Org1MSP', 'Org2MSP']).commit,
+      f.commit(batch, ['Org1MSP', 'Org2MSP']).commit,
+    ]).toEqual(['VALID', 'VALID', 'VALID']);
+    expect(await f.query(c.merchant, 'getBalance', 'M')).toMatchObject({
+      available: '52',
+      settled: '7',
+      pending: '45',
+      pendingCount: 2,
+    });
+  });
+
   test('debits of the same account do conflict with each other (and only those)', async () => {
     const { f, c } = await funded();
     const d1 = await f.endorse(c.alice, 'pay', ['p1', 'A', 'M', '10', 'USD', '']);

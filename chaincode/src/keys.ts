@@ -21,6 +21,11 @@ export const KEY = {
   allowance: 'fabpay.allowance',
   /** [from, paymentId] → Payment. Payment IDs are scoped within the payer's account. */
   payment: 'fabpay.payment',
+  /**
+   * [from, batchId] → PaymentBatch (its lines are Payments under `payment`). Batch IDs are scoped
+   * within the payer's account; the record is the batch's idempotency key and replay result.
+   */
+  batch: 'fabpay.batch',
   /** [from, paymentId] → {refunded}: refund total, kept apart so the payment record (the replay result) never changes. */
   refunded: 'fabpay.refunded',
   /** [from, holdId] → Hold. Hold IDs are scoped within the payer's account. */

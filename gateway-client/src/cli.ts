@@ -30,8 +30,16 @@ import { ChaincodeError, FabpayError, TransactionOutcomeUnknownError } from './e
 import { IdentityStoreError } from './identity-store';
 import { LocalNetworkError, resolveConnection } from './local-network';
 import { ConnectionProfileError, defaultChannel, loadConnectionProfile } from './profile';
-import { governanceTerms, PaymentsClient, type Committed } from './payments/api';
+import { governanceTerms, MAX_BATCH_LINES, PaymentsClient, type Committed } from './payments/api';
 import { PaymentsError } from './payments/errors';
+import {
+  chunkPayout,
+  defaultRunId,
+  PayoutFileError,
+  readPayoutCsv,
+  type PayoutChunk,
+  type PayoutLine,
+} from './payments/payout-file';
 import { validationCodeName } from './transactions';
 import type { GovernanceTerms } from './payments/types';
 
@@ -259,6 +267,41 @@ export async function run(argv: readonly string[], io: CliIo = defaultIo()): Pro
         ) => p.payFrom({ paymentId, from, to, amount, currency, reference: o.reference }),
       ),
     );
+  program
+    .command('pay-batch <file>')
+    .description(
+      `pay the lines of a CSV file (header paymentId,to,amount,reference) from one account, in batches of at most ${MAX_BATCH_LINES} lines; a rerun replays what was paid`,
+    )
+    .requiredOption('--from <account>', 'the paying account (yours)')
+    .option(
+      '--batch-id <id>',
+      'run ID: the batches are <id>.1, <id>.2, ... (default: derived from the payer, currency and lines)',
+    )
+    .option('--currency <code>', 'currency (default: the paying account’s)')
+    .option('--chunk <n>', `lines per batch, 1 to ${MAX_BATCH_LINES}`, String(MAX_BATCH_LINES))
+    .action(async (file: string, o: { from: string; batchId?: string; currency?: string; chunk: string }) => {
+      const size = Number(o.chunk);
+      if (!Number.isInteger(size) || size < 1 || size > MAX_BATCH_LINES)
+        throw new UsageError(`--chunk must be a whole number from 1 to ${MAX_BATCH_LINES}, got ${o.chunk}`);
+      const filePath = path.resolve(io.cwd ?? process.cwd(), file);
+      let text: string;
+      try {
+        text = await readFile(filePath, 'utf8');
+      } catch (err) {
+        throw new UsageError(`cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      // The whole file is validated before connecting: a bad row anywhere means nothing is sent.
+      const lines = await readPayoutCsv(file, text, o.from);
+      const { payments } = await connect();
+      const currency = o.currency ?? (await payments.getAccount(o.from)).currency;
+      let chunks: PayoutChunk[];
+      try {
+        chunks = chunkPayout(o.batchId ?? defaultRunId(o.from, currency, lines), lines, size);
+      } catch (err) {
+        throw new UsageError(err instanceof Error ? err.message : String(err));
+      }
+      exitCode = await payOut(payments, o.from, currency, chunks, io, globals().json === true);
+    });
   const allowance = program.command('allowance').description('allowances on your accounts (compare-and-set)');
   allowance
     .command('get <accountId> <spender>')
@@ -545,30 +588,170 @@ function withChanges(
   return out;
 }
 
-/** Prints an error helpfully and returns the exit code. */
-function report(err: unknown, io: CliIo, json: boolean): number {
-  if (err instanceof CommanderError) {
-    // Commander already printed usage errors; help and version exit 0.
-    return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+/** What one batch of a pay-batch run came to. */
+interface ChunkOutcome {
+  readonly batchId: string;
+  readonly lines: number;
+  readonly total: string;
+  /** paid: by this run; replayed: paid by an earlier run; not-sent: after a failure. */
+  readonly status: 'paid' | 'replayed' | 'failed' | 'unknown' | 'not-sent';
+  readonly transactionId?: string;
+  readonly blockNumber?: string;
+  readonly error?: { readonly code: string; readonly message: string; readonly fileLine?: number };
+}
+
+/** The file line a chaincode refusal's `lines[i]` points at, if it names one. */
+function fileLineOf(err: unknown, chunk: PayoutChunk): number | undefined {
+  const detail = err instanceof PaymentsError ? err.chaincodeMessage : '';
+  const m = /\blines\[(\d+)\]/.exec(detail);
+  return m ? (chunk.lines[Number(m[1])] as PayoutLine | undefined)?.line : undefined;
+}
+
+/**
+ * Sends the batches one after another (they debit one account, so they could not commit
+ * together anyway), printing progress per batch on stderr. Stops at the first batch that fails or
+ * whose outcome is unknown; the batches before it stay paid, and running the same command again
+ * replays them and goes on. Prints the summary (JSON with --json) and returns the exit code.
+ */
+async function payOut(
+  payments: PaymentsClient,
+  from: string,
+  currency: string,
+  chunks: readonly PayoutChunk[],
+  io: CliIo,
+  json: boolean,
+): Promise<number> {
+  const lineCount = chunks.reduce((n, c) => n + c.lines.length, 0);
+  const total = chunks.reduce((n, c) => n + c.total, 0n);
+  io.stderr(
+    `pay-batch: ${lineCount} lines, ${total} ${currency} from ${from}, in ${chunks.length} batch${chunks.length === 1 ? '' : 'es'}\n`,
+  );
+  const outcomes: ChunkOutcome[] = [];
+  let failure: unknown;
+  for (const chunk of chunks) {
+    const base = { batchId: chunk.batchId, lines: chunk.lines.length, total: chunk.total.toString() };
+    const where = `batch ${chunk.index}/${chunks.length} ${chunk.batchId} (${chunk.lines.length} lines, ${chunk.total} ${currency})`;
+    if (failure !== undefined) {
+      outcomes.push({ ...base, status: 'not-sent' });
+      continue;
+    }
+    try {
+      const res = await payments.payBatch({ batchId: chunk.batchId, from, currency, lines: chunk.lines });
+      // A replay returns the original batch, whose txId is the earlier transaction's.
+      const replayed = res.value.txId !== res.transactionId;
+      outcomes.push({
+        ...base,
+        status: replayed ? 'replayed' : 'paid',
+        transactionId: replayed ? res.value.txId : res.transactionId,
+        ...(replayed ? {} : { blockNumber: res.blockNumber.toString() }),
+      });
+      io.stderr(
+        replayed
+          ? `${where}: already paid (tx ${res.value.txId})\n`
+          : `${where}: paid in block ${res.blockNumber} (tx ${res.transactionId})\n`,
+      );
+    } catch (err) {
+      failure = err;
+      const unknown = err instanceof TransactionOutcomeUnknownError;
+      const fileLine = fileLineOf(err, chunk);
+      const message = err instanceof PaymentsError ? err.chaincodeMessage : (err as Error).message;
+      const code =
+        err instanceof PaymentsError ? err.paymentCode : err instanceof FabpayError ? err.code : 'ERROR';
+      const transactionId =
+        err instanceof TransactionOutcomeUnknownError || err instanceof ChaincodeError
+          ? err.transactionId
+          : undefined;
+      outcomes.push({
+        ...base,
+        status: unknown ? 'unknown' : 'failed',
+        ...(transactionId ? { transactionId } : {}),
+        error: { code, message, ...(fileLine !== undefined ? { fileLine } : {}) },
+      });
+      io.stderr(
+        `${where}: ${unknown ? 'outcome unknown' : 'refused'}: ${code}: ${message}` +
+          (fileLine !== undefined ? ` (file line ${fileLine})` : '') +
+          (transactionId ? ` (tx ${transactionId})` : '') +
+          '\n',
+      );
+    }
   }
-  const usage =
-    err instanceof UsageError ||
-    err instanceof ConnectionProfileError ||
-    err instanceof IdentityStoreError ||
-    err instanceof LocalNetworkError;
-  const code = usage
+  const count = (s: ChunkOutcome['status']) => outcomes.filter((o) => o.status === s).length;
+  const done = outcomes.filter((o) => o.status === 'paid' || o.status === 'replayed');
+  const paidLines = done.reduce((n, o) => n + o.lines, 0);
+  const summary = {
+    from,
+    currency,
+    lines: lineCount,
+    total: total.toString(),
+    paidLines,
+    paidTotal: done.reduce((n, o) => n + BigInt(o.total), 0n).toString(),
+    complete: failure === undefined,
+    batches: outcomes,
+  };
+  if (json) {
+    io.stdout(toJson(summary) + '\n');
+  } else {
+    io.stdout(
+      `${failure === undefined ? 'paid' : 'stopped:'} ${paidLines} of ${lineCount} lines, ${summary.paidTotal} of ${total} ${currency} ` +
+        `(${count('paid')} batches paid now, ${count('replayed')} earlier` +
+        (failure === undefined
+          ? ')'
+          : `, ${count('failed') + count('unknown')} not paid, ${count('not-sent')} not sent)`) +
+        '\n',
+    );
+    if (failure !== undefined)
+      io.stderr(
+        failure instanceof TransactionOutcomeUnknownError
+          ? 'hint: run the same command again: paid batches replay, the unknown one is paid at most once\n'
+          : 'hint: fix the cause and run the same command again: paid batches replay, the rest are sent\n',
+      );
+  }
+  return failure === undefined ? EXIT.ok : exitCodeOf(failure);
+}
+
+/** The exit code for an error (usage, rejection, unknown outcome, other failure). */
+function exitCodeOf(err: unknown): number {
+  return isUsage(err)
     ? EXIT.usage
     : err instanceof ChaincodeError
       ? EXIT.rejected
       : err instanceof TransactionOutcomeUnknownError
         ? EXIT.unknown
         : EXIT.failure;
+}
+
+function isUsage(err: unknown): boolean {
+  return (
+    err instanceof UsageError ||
+    err instanceof PayoutFileError ||
+    err instanceof ConnectionProfileError ||
+    err instanceof IdentityStoreError ||
+    err instanceof LocalNetworkError
+  );
+}
+
+/** Prints an error helpfully and returns the exit code. */
+function report(err: unknown, io: CliIo, json: boolean): number {
+  if (err instanceof CommanderError) {
+    // Commander already printed usage errors; help and version exit 0.
+    return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  }
+  const usage = isUsage(err);
+  const code = exitCodeOf(err);
   const message = err instanceof Error ? err.message : String(err);
   if (json) {
     const body: Record<string, unknown> = {
       error: {
-        code: err instanceof FabpayError ? err.code : usage ? 'USAGE' : 'ERROR',
+        code:
+          err instanceof FabpayError
+            ? err.code
+            : err instanceof PayoutFileError
+              ? 'INVALID_FILE'
+              : usage
+                ? 'USAGE'
+                : 'ERROR',
         message,
+        ...(err instanceof PayoutFileError ? { problems: err.problems } : {}),
         ...(err instanceof PaymentsError ? { paymentCode: err.paymentCode, category: err.category } : {}),
         ...(err instanceof ChaincodeError && err.transactionId ? { transactionId: err.transactionId } : {}),
         ...(err instanceof TransactionOutcomeUnknownError ? { transactionId: err.transactionId } : {}),

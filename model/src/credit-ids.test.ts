@@ -1,4 +1,5 @@
 import {
+  batchCreditId,
   captureCreditId,
   CREDIT_ID_LIST_PATTERN,
   CREDIT_ID_PATTERN,
@@ -20,7 +21,8 @@ describe('credit IDs', () => {
       refundCreditId('p1', 'r1'),
       captureCreditId('alice', 'h1'),
       issueCreditId('Org1MSP', 'op1'),
-    ]).toEqual(['p:alice:p1', 'r:p1:r1', 'h:alice:h1', 'i:Org1MSP:op1']);
+      batchCreditId('alice', 'b1'),
+    ]).toEqual(['p:alice:p1', 'r:p1:r1', 'h:alice:h1', 'i:Org1MSP:op1', 'b:alice:b1']);
   });
 
   it('gives distinct sources distinct IDs for the same scope', () => {

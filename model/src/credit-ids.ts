@@ -11,7 +11,7 @@
 import { ID_BODY } from './ids';
 import type { CreditSource } from './credit';
 
-const CREDIT_ID_BODY = `[prhi]:${ID_BODY}:${ID_BODY}`;
+const CREDIT_ID_BODY = `[prhib]:${ID_BODY}:${ID_BODY}`;
 
 /** Pattern of one credit ID. */
 export const CREDIT_ID_PATTERN = `^${CREDIT_ID_BODY}$`;
@@ -22,7 +22,13 @@ export const MAX_CREDIT_ID_LENGTH = 2 + 64 + 1 + 64;
 /** Comma-separated list of 1..100 credit IDs (how foldCredits and payWithCredits take them). */
 export const CREDIT_ID_LIST_PATTERN = `^${CREDIT_ID_BODY}(,${CREDIT_ID_BODY}){0,99}$`;
 
-const PREFIX: Record<CreditSource, string> = { payment: 'p', refund: 'r', capture: 'h', issue: 'i' };
+const PREFIX: Record<CreditSource, string> = {
+  payment: 'p',
+  refund: 'r',
+  capture: 'h',
+  issue: 'i',
+  batch: 'b',
+};
 
 /** Credit ID for a credit from `source`, scoped by `scope` (see {@link CREDIT_ID_PATTERN}). */
 export function creditIdOf(source: CreditSource, scope: readonly [string, string]): string {
@@ -44,3 +50,9 @@ export const captureCreditId = (from: string, holdId: string): string =>
 /** The account's credit from issue `operationId` by an issuer of MSP `issuerMspId`. */
 export const issueCreditId = (issuerMspId: string, operationId: string): string =>
   creditIdOf('issue', [issuerMspId, operationId]);
+
+/**
+ * The payee's credit from batch `batchId` of payer account `from`: one per payee and batch,
+ * whatever number of the batch's lines pay that payee.
+ */
+export const batchCreditId = (from: string, batchId: string): string => creditIdOf('batch', [from, batchId]);

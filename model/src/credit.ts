@@ -1,7 +1,7 @@
 import { arrayOf, enumOf, objectSchema, STRING } from './schema';
 
 /** Where a pending credit can come from. */
-export const CREDIT_SOURCES = ['payment', 'refund', 'capture', 'issue'] as const;
+export const CREDIT_SOURCES = ['payment', 'refund', 'capture', 'issue', 'batch'] as const;
 
 /** Where a pending credit came from. */
 export type CreditSource = (typeof CREDIT_SOURCES)[number];
@@ -14,7 +14,10 @@ export interface Credit {
   amount: string;
   currency: string;
   source: CreditSource;
-  /** The source's scoped ID: `<payer>:<paymentId>`, `<paymentId>:<refundId>`, `<payer>:<holdId>`, `<MSP>:<operationId>`. */
+  /**
+   * The source's scoped ID: `<payer>:<paymentId>`, `<paymentId>:<refundId>`, `<payer>:<holdId>`,
+   * `<MSP>:<operationId>`, `<payer>:<batchId>`.
+   */
   sourceId: string;
   at: string;
 }

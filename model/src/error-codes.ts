@@ -45,6 +45,8 @@ export const ERROR_CODES = [
   'PROPOSAL_STALE',
   'INTERNAL',
   'ORG_NOT_MEMBER',
+  'DUPLICATE_BATCH',
+  'BATCH_NOT_FOUND',
 ] as const;
 
 /** A stable rejection code. */

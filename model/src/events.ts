@@ -1,4 +1,5 @@
 import { ACCOUNT_SCHEMA, type Account } from './account';
+import { PAYMENT_BATCH_SCHEMA, type PaymentBatch } from './batch';
 import { FOLD_SCHEMA, type Fold } from './credit';
 import {
   GOVERNANCE_CHANGE_SCHEMA,
@@ -39,6 +40,7 @@ export interface EventPayloads {
   Redeemed: Issuance;
   AllowanceApproved: Allowance;
   PaymentSettled: Payment;
+  PaymentBatchSettled: PaymentBatch;
   HoldAuthorized: Hold;
   HoldCaptured: Hold;
   HoldReleased: Hold;
@@ -65,6 +67,7 @@ export const EVENT_SCHEMAS: { readonly [N in EventName]: ObjectSchema<EventPaylo
   Redeemed: ISSUANCE_SCHEMA,
   AllowanceApproved: ALLOWANCE_SCHEMA,
   PaymentSettled: PAYMENT_SCHEMA,
+  PaymentBatchSettled: PAYMENT_BATCH_SCHEMA,
   HoldAuthorized: HOLD_SCHEMA,
   HoldCaptured: HOLD_SCHEMA,
   HoldReleased: HOLD_SCHEMA,

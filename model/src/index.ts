@@ -6,6 +6,8 @@
  * so a client gets the model without the chaincode's fabric-shim.
  */
 export * from './account';
+export * from './amount';
+export * from './batch';
 export * from './credit';
 export * from './credit-ids';
 export * from './error-codes';

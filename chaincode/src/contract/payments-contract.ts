@@ -3,6 +3,7 @@ import { PaymentsContext } from '../context';
 import { fail, quote } from '../errors';
 import { admit } from './admission';
 import * as accounts from '../domain/accounts';
+import * as batches from '../domain/batches';
 import * as compliance from '../domain/compliance';
 import * as fold from '../domain/fold';
 import * as governance from '../domain/governance';
@@ -26,8 +27,10 @@ import {
   Hold,
   Issuance,
   Limits,
+  MAX_BATCH_LINES,
   Page,
   Payment,
+  PaymentBatch,
   Refund,
   Supply,
 } from '@fabpay/model';
@@ -301,6 +304,31 @@ export class PaymentsContract extends Contract {
 
   @Tx({
     submit: true,
+    description: `Pay up to ${MAX_BATCH_LINES} payees from an account the caller owns in one transaction, all lines or none; each line is a Payment obeying the rules of pay, the total the funds and daily limit. Idempotent on batchId. Event PaymentBatchSettled.`,
+    params: [
+      ['batchId', P.id, 'caller-chosen idempotency key, scoped within the payer account'],
+      ['from', P.id, 'payer account'],
+      ['currency', P.currency, 'must match the payer and every payee'],
+      [
+        'lines',
+        P.batchLines,
+        'JSON array of {paymentId, to, amount, reference}: payment IDs unique, amounts minor units as strings',
+      ],
+    ],
+    returns: R.batch,
+  })
+  async payBatch(
+    ctx: PaymentsContext,
+    batchId: string,
+    from: string,
+    currency: string,
+    lines: string,
+  ): Promise<PaymentBatch> {
+    return batches.payBatch(ctx, batchId, from, currency, lines);
+  }
+
+  @Tx({
+    submit: true,
     description:
       'Fold named pending credits into the settled balance (owner or an admin of its org). Event CreditsFolded.',
     params: [
@@ -558,6 +586,19 @@ export class PaymentsContract extends Contract {
   })
   async getPayment(ctx: PaymentsContext, from: string, paymentId: string): Promise<Payment> {
     return queries.getPayment(ctx, from, paymentId);
+  }
+
+  @Tx({
+    submit: false,
+    description: 'One batch payout, by payer account and batch ID.',
+    params: [
+      ['from', P.id, 'payer account'],
+      ['batchId', P.id, 'batch'],
+    ],
+    returns: R.batch,
+  })
+  async getBatch(ctx: PaymentsContext, from: string, batchId: string): Promise<PaymentBatch> {
+    return batches.getBatch(ctx, from, batchId);
   }
 
   @Tx({

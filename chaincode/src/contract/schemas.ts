@@ -20,12 +20,16 @@ import {
   ID_PATTERN,
   ISSUANCE_SCHEMA,
   LIMITS_SCHEMA,
+  MAX_BATCH_LINES_JSON,
   MAX_CREDIT_ID_LENGTH,
+  MAX_TEXT_LENGTH,
   MSP_ID_PATTERN,
   pageSchema,
+  PAYMENT_BATCH_SCHEMA,
   PAYMENT_SCHEMA,
   REFUND_SCHEMA,
   SUPPLY_SCHEMA,
+  TEXT_PATTERN,
   type Account,
   type Credit,
   type GovernanceProposal,
@@ -60,7 +64,7 @@ export const P = {
   amountOrZero: str(AMOUNT_OR_ZERO_PATTERN, 25),
   optionalAmount: str(OPTIONAL_AMOUNT_PATTERN, 25),
   currency: str(CURRENCY_PATTERN, 3),
-  text: str('^[\\x20-\\x7E]*$', 140),
+  text: str(TEXT_PATTERN, MAX_TEXT_LENGTH),
   owner: str('^[^\\u0000]*$', 1024),
   spender: str('^[^\\u0000]+$', 1024),
   expiresAt: str(EXPIRES_AT_PATTERN, 24),
@@ -70,6 +74,8 @@ export const P = {
   /** Governance terms as JSON (checked field by field by the governance module). */
   terms: str('^\\{[\\s\\S]*\\}$', MAX_TERMS_LENGTH),
   creditIds: str(CREDIT_ID_LIST_PATTERN, CREDIT_LIST_MAX),
+  /** payBatch's lines as a JSON array (checked line by line by the batches module). */
+  batchLines: str('^\\[[\\s\\S]*\\]$', MAX_BATCH_LINES_JSON),
   /** Like creditIds, or "" for none. */
   optionalCreditIds: str(`^(${CREDIT_ID_LIST_PATTERN.slice(1, -1)})?$`, CREDIT_LIST_MAX),
 } as const;
@@ -94,6 +100,7 @@ export const R = {
   account: ACCOUNT_SCHEMA,
   accountPage: pageSchema<Account>(ACCOUNT_SCHEMA),
   payment: PAYMENT_SCHEMA,
+  batch: PAYMENT_BATCH_SCHEMA,
   hold: HOLD_SCHEMA,
   refund: REFUND_SCHEMA,
   issuance: ISSUANCE_SCHEMA,

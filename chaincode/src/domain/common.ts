@@ -10,6 +10,8 @@ import {
   HistoryEntry,
   ID_PATTERN,
   isValidId,
+  isValidText,
+  MAX_TEXT_LENGTH,
 } from '@fabpay/model';
 import { KEY, invertedTime } from '../keys';
 import { BalanceRecord } from '../state-records';
@@ -22,10 +24,10 @@ export function requireId(id: unknown, what: string): string {
   return id;
 }
 
-/** Free text (reference, reason): printable ASCII, bounded, so it is safe in events and logs. */
-export function requireText(text: unknown, what: string, max = 140): string {
-  if (typeof text !== 'string' || text.length > max || !/^[\x20-\x7E]*$/.test(text)) {
-    throw fail('INVALID_ARGUMENT', `${what} must be at most ${max} printable ASCII characters`);
+/** Free text (reference, reason): printable ASCII, bounded, so it is safe in events and logs (@fabpay/model's rule). */
+export function requireText(text: unknown, what: string): string {
+  if (typeof text !== 'string' || !isValidText(text)) {
+    throw fail('INVALID_ARGUMENT', `${what} must be at most ${MAX_TEXT_LENGTH} printable ASCII characters`);
   }
   return text;
 }

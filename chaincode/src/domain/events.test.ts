@@ -50,6 +50,14 @@ test('one documented event per state-changing transaction, payload = result', as
   check(await f.submit(c.carol, 'pay', 'pay1', 'C', 'M', '100', 'USD', 'x'), 'PaymentSettled');
   check(await f.submit(c.bob, 'payFrom', 'pay2', 'C', 'M', '50', 'USD', 'x'), 'PaymentSettled');
   check(await f.submit(c.merchant, 'foldCredits', 'M', 'p:C:pay1'), 'CreditsFolded');
+  const batchLines = [
+    { paymentId: 'pay4', to: 'M', amount: '20', reference: 'x' },
+    { paymentId: 'pay5', to: 'B', amount: '30', reference: '' },
+  ];
+  check(
+    await f.submit(c.carol, 'payBatch', 'batch1', 'C', 'USD', JSON.stringify(batchLines)),
+    'PaymentBatchSettled',
+  );
   check(
     await f.submit(c.merchant, 'payWithCredits', 'pay3', 'M', 'B', '60', 'USD', '', 'p:C:pay2'),
     'PaymentSettled',

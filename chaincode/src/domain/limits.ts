@@ -72,25 +72,41 @@ export interface LimitCheck {
   day: string;
 }
 
+/** One payment of a debit made of several (a batch line), as checked against the per-payment limit. */
+export interface DebitPart {
+  amount: bigint;
+  /** Names the part in a refusal, e.g. `lines[3] (paymentId "p4"): ` ("" for a single payment). */
+  label: string;
+}
+
 /**
  * Checks the account's effective per-payment and per-day limits for an
  * outgoing amount and returns the write that records the day's new total.
  * Limits and the day's counter are keys of the payer only, so this adds no
  * conflict with anyone but the payer's other debits.
+ *
+ * A debit made of several payments (payBatch) names them in `parts`: each
+ * must be within the per-payment limit, and `amount` (their sum) within the
+ * day's; by default the debit is one payment of `amount`.
  */
 export async function checkLimits(
   ctx: PaymentsContext,
   account: Account,
   amount: bigint,
+  parts: readonly DebitPart[] = [{ amount, label: '' }],
 ): Promise<LimitCheck> {
   const accountId = account.accountId;
   const limits = (await ctx.state.get<Limits>(KEY.limits, [accountId]))?.effective ?? NONE;
   const day = dayOf(ctx);
-  if (limits.perPayment !== '' && amount > parseStored(limits.perPayment)) {
-    throw fail(
-      'LIMIT_EXCEEDED',
-      `amount ${amount} exceeds the per-payment limit ${limits.perPayment} of ${accountId}`,
-    );
+  if (limits.perPayment !== '') {
+    const max = parseStored(limits.perPayment);
+    const over = parts.find((p) => p.amount > max);
+    if (over) {
+      throw fail(
+        'LIMIT_EXCEEDED',
+        `${over.label}amount ${over.amount} exceeds the per-payment limit ${limits.perPayment} of ${accountId}`,
+      );
+    }
   }
   if (limits.perDay === '') {
     // No daily limit: do not read or write the counter at all.

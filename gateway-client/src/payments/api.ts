@@ -8,7 +8,7 @@
 import type { FabpayClient } from '../client';
 import type { ChaincodeEventStream, ChaincodeEventStreamOptions } from '../events/stream';
 import type { Deadlines } from '../deadlines';
-import { EVENT_NAMES } from '@fabpay/model';
+import { EVENT_NAMES, MAX_BATCH_LINES } from '@fabpay/model';
 import { AccountQueue, type AccountOrderingOptions } from './account-queue';
 import { AllowanceMismatchError, PaymentNotFoundError, toPaymentsError } from './errors';
 import type {
@@ -29,6 +29,7 @@ import type {
   Limits,
   Page,
   Payment,
+  PaymentBatch,
   PaymentEvent,
   PaymentEventName,
   Refund,
@@ -46,7 +47,7 @@ export interface PaymentsOptions {
   /** Deadline overrides for every call made through this API. */
   readonly deadlines?: Partial<Deadlines>;
   /**
-   * Sends the calls that debit the same account (pay, payWithCredits, payFrom, authorizeHold,
+   * Sends the calls that debit the same account (pay, payWithCredits, payFrom, payBatch, authorizeHold,
    * captureHold, releaseHold, expireHold, refund, redeem, foldCredits) one after another, in the
    * order they were made, so that a caller firing many payments from one account gets no
    * MVCC_READ_CONFLICT failures. On by default; `false` sends every call at once. A queued call's
@@ -77,6 +78,24 @@ export interface PayRequest {
   readonly amount: Amount;
   readonly currency: string;
   readonly reference?: string;
+}
+
+/** One line of {@link PayBatchRequest}. */
+export interface BatchLineRequest {
+  /** Scoped within the payer account like any payment ID; unique within the batch. */
+  readonly paymentId: string;
+  readonly to: string;
+  readonly amount: Amount;
+  readonly reference?: string;
+}
+
+/** A batch payout: up to {@link MAX_BATCH_LINES} payees paid from one account in one transaction. */
+export interface PayBatchRequest {
+  /** Idempotency key, scoped within the payer account. */
+  readonly batchId: string;
+  readonly from: string;
+  readonly currency: string;
+  readonly lines: readonly BatchLineRequest[];
 }
 
 export interface HoldRequest {
@@ -128,7 +147,32 @@ export function governanceTermsJson(terms: GovernanceTerms): string {
  * a credit the caller knows it caused without a query (the format is @fabpay/model's, the
  * chaincode's own).
  */
-export { captureCreditId, issueCreditId, paymentCreditId, refundCreditId } from '@fabpay/model';
+export {
+  batchCreditId,
+  captureCreditId,
+  issueCreditId,
+  paymentCreditId,
+  refundCreditId,
+} from '@fabpay/model';
+
+/** Most lines one {@link PaymentsClient.payBatch} may carry (the chaincode's limit, from @fabpay/model). */
+export { MAX_BATCH_LINES } from '@fabpay/model';
+
+/**
+ * The `lines` argument of payBatch: compact JSON of exactly the four fields per line, reference
+ * "" when absent, amounts as decimal strings, so a replay sends the very bytes the chaincode
+ * compares with.
+ */
+export function batchLinesJson(lines: readonly BatchLineRequest[]): string {
+  return JSON.stringify(
+    lines.map((l) => ({
+      paymentId: l.paymentId,
+      to: l.to,
+      amount: amount(l.amount),
+      reference: l.reference ?? '',
+    })),
+  );
+}
 
 export class PaymentsClient {
   readonly chaincode: string;
@@ -260,6 +304,49 @@ export class PaymentsClient {
       req.currency,
       req.reference ?? '',
     );
+  }
+  /**
+   * Pays every line of a batch from an account the caller owns, in one transaction: all lines or
+   * none. Each line becomes a payment (getPayment(from, paymentId)); each payee gets one pending
+   * credit per batch, `batchCreditId(from, batchId)`, the sum of its lines. Idempotent by batchId:
+   * the same batch again returns the original result (its first transaction's `txId`) and pays
+   * nothing; other lines under a used batchId are refused ({@link DuplicateIdError},
+   * DUPLICATE_BATCH). A refusal names the line at fault (`lines[3] (paymentId "p4"): ...`) and
+   * changes nothing. Outcomes are those of every submit: a value once committed, a typed
+   * {@link PaymentsError} when refused, `TransactionOutcomeUnknownError` with the transaction ID
+   * when it may or may not have committed (then {@link resolveBatch}, or send the same batch
+   * again). More than {@link MAX_BATCH_LINES} lines, or none, is a RangeError before anything is
+   * sent.
+   */
+  payBatch(req: PayBatchRequest): Promise<Committed<PaymentBatch>> {
+    if (req.lines.length === 0 || req.lines.length > MAX_BATCH_LINES) {
+      return Promise.reject(
+        new RangeError(`a batch has 1 to ${MAX_BATCH_LINES} lines, not ${req.lines.length}`),
+      );
+    }
+    return this.debit(req.from, 'payBatch', req.batchId, req.from, req.currency, batchLinesJson(req.lines));
+  }
+  /** A batch by its payer account and batch ID (batch IDs are scoped within the payer). */
+  getBatch(from: string, batchId: string): Promise<PaymentBatch> {
+    return this.evaluate('getBatch', from, batchId);
+  }
+  /**
+   * Resolves an unknown batch outcome by batch ID: `settled` with the batch if it is on the
+   * ledger, else `not-found` (then sending the same batch again is safe: the batch ID makes a
+   * late-committing earlier attempt and the retry never both pay). The queried peer's view.
+   */
+  async resolveBatch(
+    from: string,
+    batchId: string,
+  ): Promise<{ readonly state: 'settled'; readonly batch: PaymentBatch } | { readonly state: 'not-found' }> {
+    try {
+      return { state: 'settled', batch: await this.getBatch(from, batchId) };
+    } catch (err) {
+      if (err instanceof PaymentNotFoundError && err.paymentCode === 'BATCH_NOT_FOUND') {
+        return { state: 'not-found' };
+      }
+      throw err;
+    }
   }
   /**
    * Sets `spender`'s (an owner string) allowance on an account the caller owns, compare-and-set:

@@ -41,6 +41,7 @@ const CATEGORY: Record<PaymentErrorCode, PaymentErrorCategory> = {
   CREDIT_NOT_FOUND: 'not-found',
   OPERATION_NOT_FOUND: 'not-found',
   PROPOSAL_NOT_FOUND: 'not-found',
+  BATCH_NOT_FOUND: 'not-found',
   FORBIDDEN: 'forbidden',
   // The endorser's operator configured other genesis terms: that org withholds its consent.
   GENESIS_MISMATCH: 'forbidden',
@@ -72,6 +73,8 @@ const CATEGORY: Record<PaymentErrorCode, PaymentErrorCategory> = {
   DUPLICATE_HOLD: 'duplicate',
   DUPLICATE_REFUND: 'duplicate',
   DUPLICATE_PROPOSAL: 'duplicate',
+  // The batch ID was used for a batch with other lines or currency (replaying the same is fine).
+  DUPLICATE_BATCH: 'duplicate',
   CLOCK_SKEW: 'clock',
   // A bug or an unexpected state in the chaincode: nothing the caller can act on.
   INTERNAL: 'unknown',
@@ -97,7 +100,7 @@ export class PaymentsError extends ChaincodeError {
 }
 /** Bad input: malformed ID or amount, unknown currency, wrong argument count, unknown transaction. */
 export class PaymentValidationError extends PaymentsError {}
-/** Account, payment, hold, refund, credit, operation or governance proposal does not exist. */
+/** Account, payment, batch, hold, refund, credit, operation or governance proposal does not exist. */
 export class PaymentNotFoundError extends PaymentsError {}
 /** The caller's identity (or its org, per governance) may not do this. */
 export class PaymentForbiddenError extends PaymentsError {}

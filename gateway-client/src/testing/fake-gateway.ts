@@ -49,8 +49,11 @@ export interface FakeBlock {
  */
 export type FaultSelector = (method: FakeMethod, fn: string, args: string[]) => Fault | undefined;
 
-/** A fake chaincode: return a payload, or throw to reject (message becomes the chaincode error). */
-export type FakeChaincode = (fn: string, args: string[]) => string;
+/**
+ * A fake chaincode: return a payload, or throw to reject (message becomes the chaincode error).
+ * `txId` is the proposal's transaction ID (what the real chaincode's stub.getTxID() returns).
+ */
+export type FakeChaincode = (fn: string, args: string[], txId: string) => string;
 
 interface Committed {
   readonly code: number;
@@ -342,7 +345,7 @@ export class FakeGatewayPeer {
   ): { ok: true; payload: string } | { ok: false; message: string } {
     const [fn = '', ...rest] = proposalArgs(signedProposal);
     try {
-      return { ok: true, payload: this.ledger.chaincode(fn, rest) };
+      return { ok: true, payload: this.ledger.chaincode(fn, rest, proposalTxId(signedProposal)) };
     } catch (err) {
       return { ok: false, message: err instanceof Error ? err.message : String(err) };
     }
@@ -586,6 +589,15 @@ function proposalArgs(signedProposal: peer.SignedProposal | undefined): string[]
   return (spec.getChaincodeSpec()?.getInput()?.getArgsList_asU8() ?? []).map((a) =>
     Buffer.from(a).toString(),
   );
+}
+
+/** The transaction ID of a signed proposal. */
+function proposalTxId(signedProposal: peer.SignedProposal | undefined): string {
+  const proposal = peer.Proposal.deserializeBinary(
+    signedProposal?.getProposalBytes_asU8() ?? new Uint8Array(),
+  );
+  const header = common.Header.deserializeBinary(proposal.getHeader_asU8());
+  return common.ChannelHeader.deserializeBinary(header.getChannelHeader_asU8()).getTxId();
 }
 
 /** The chaincode name a signed proposal invokes. */
