@@ -315,12 +315,14 @@ function printStatus(s: NetworkStatus): void {
     const ports = Object.entries(p.ports)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ');
+    // Only a network on hosts has other addresses than 127.0.0.1 worth a column.
+    const at = p.address && p.address !== '127.0.0.1' ? `${p.address.padEnd(15)} ` : '';
     const state = !p.running ? 'stopped' : p.healthy === false ? 'UNHEALTHY' : 'running';
     const extra = [p.height !== undefined ? `height ${p.height}` : '', p.leader ? 'LEADER' : '']
       .filter(Boolean)
       .join(' ');
     console.log(
-      `${state.padEnd(9)} ${p.name.padEnd(width)} pid ${String(p.pid ?? '-').padEnd(7)} ${ports}${extra ? `  ${extra}` : ''}`,
+      `${state.padEnd(9)} ${p.name.padEnd(width)} pid ${String(p.pid ?? '-').padEnd(7)} ${at}${ports}${extra ? `  ${extra}` : ''}`,
     );
   }
 }

@@ -8,6 +8,7 @@ import {
   binaryPath,
   binDir,
   loadTopology,
+  orgAddress,
   removeHostNetwork,
   repoRoot,
   runDir,
@@ -277,6 +278,8 @@ export interface ProcessStatus {
   pid?: number;
   running: boolean;
   healthy?: boolean;
+  /** The address its ports are on: 127.0.0.1, or its host's when the topology places it on one. */
+  address?: string;
   ports: Record<string, number>;
   /** Channel height (orderers and peers). */
   height?: number;
@@ -305,6 +308,7 @@ export async function status(opts: NetworkOptions = {}): Promise<NetworkStatus> 
       org: node.org,
       running: pid !== undefined,
       ...(pid !== undefined ? { pid } : {}),
+      address: node.address,
       ports: {
         listen: node.listen,
         [node.kind === 'orderer' ? 'admin' : 'chaincode']: node.second,
@@ -336,6 +340,7 @@ export async function status(opts: NetworkOptions = {}): Promise<NetworkStatus> 
       org: peer.org,
       running: pid !== undefined,
       ...(pid !== undefined ? { pid } : {}),
+      address: peer.address,
       ports: { listen: chaincodeServerPort(ctx, peer.host) },
     });
   }
@@ -346,6 +351,7 @@ export async function status(opts: NetworkOptions = {}): Promise<NetworkStatus> 
       org: ca.org,
       running: ca.running,
       ...(ca.pid !== undefined ? { pid: ca.pid } : {}),
+      address: orgAddress(ctx.topology, ca.org),
       ports: { listen: ca.listen, operations: ca.operations },
     });
   }

@@ -183,6 +183,23 @@ describe('the network across hosts (network namespaces), with partitions', () =>
       .filter((p) => p >= topology.portBase && p < topology.portBase + 300);
     expect(ports).toEqual([]);
 
+    // `status` reports every process at its host's address.
+    const statusRun = await cli(['status', '--json']);
+    const processes = (
+      JSON.parse(statusRun.stdout) as {
+        processes: { name: string; kind: string; org?: string; address?: string }[];
+      }
+    ).processes;
+    const expected = (p: { name: string; kind: string; org?: string }): string =>
+      p.kind === 'orderer' || p.kind === 'peer'
+        ? nodeHost(topology, p.name)!.address
+        : p.kind === 'chaincode'
+          ? nodeHost(topology, p.name.split(' ')[0]!)!.address
+          : orgHost(topology, p.org!)!.address;
+    const listed = processes.filter((p) => p.kind !== 'supervisor');
+    expect(listed.length).toBe(5 + 2 + 6);
+    expect(listed.filter((p) => p.address !== expected(p)).map((p) => p.name)).toEqual([]);
+
     // A payment end to end: the client (outside every host) reaches Org1's peer by the hosts file.
     const history = new History();
     const outcome = await payOnce(
