@@ -197,7 +197,8 @@ describe('the network across hosts (network namespaces), with partitions', () =>
           ? nodeHost(topology, p.name.split(' ')[0]!)!.address
           : orgHost(topology, p.org!)!.address;
     const listed = processes.filter((p) => p.kind !== 'supervisor');
-    expect(listed.length).toBe(5 + 2 + 6);
+    // 3 orderers and 2 peers, 2 chaincode servers, 3 CAs (TLS, root, intermediate) per organisation.
+    expect(listed.length).toBe(5 + 2 + 9);
     expect(listed.filter((p) => p.address !== expected(p)).map((p) => p.name)).toEqual([]);
 
     // A payment end to end: the client (outside every host) reaches Org1's peer by the hosts file.
