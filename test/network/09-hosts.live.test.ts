@@ -52,6 +52,7 @@ import {
   ordererCaughtUp,
   payOnce,
   raftLeader,
+  retryCounts,
   runId,
   within,
   type Party,
@@ -233,9 +234,11 @@ describe('the network across hosts (network namespaces), with partitions', () =>
     let timings: PartitionTimings | undefined;
     let cutAt = 0;
     let healAt = 0;
+    let retriesBefore: Record<string, number> = {};
     try {
       await committedBy(flow, 10, 'before the cut');
       const atCut = flow.committed();
+      retriesBefore = await retryCounts(payer);
       cutAt = Date.now();
       let whileCut = 0;
       const { timings: t } = await withPartition(topology, 'bank2', async () => {
@@ -268,6 +271,13 @@ describe('the network across hosts (network namespaces), with partitions', () =>
     );
     say(
       `payments under way during the cut: ${byType('ok')} reported committed, ${byType('failed')} failed, ${byType('unknown')} unknown; the slowest took ${(slowest / 1000).toFixed(1)}s${errors.length ? `; errors: ${errors.join(' | ')}` : ''}`,
+    );
+    const retriesAfter = await retryCounts(payer);
+    const retried = Object.entries(retriesAfter)
+      .map(([k, v]) => [k, v - (retriesBefore[k] ?? 0)] as const)
+      .filter(([, v]) => v > 0);
+    say(
+      `client retries during the run from the cut on: ${retried.length ? retried.map(([k, v]) => `${k} ${v}`).join(', ') : 'none'}`,
     );
     expect(spanning.length).toBeGreaterThan(0);
     const report = await expectHistory(ctxNow(), payer, history, before, 'hosts: peer org partition');
