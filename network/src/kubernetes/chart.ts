@@ -230,7 +230,7 @@ function nodeObjects(
 
 function chaincodeObjects(spec: NodeSpec, digest: string, port: number): unknown[] {
   const peerSvc = nodeServiceName({ kind: 'peer', name: spec.host.split('.')[0]!, org: spec.org });
-  const svc = chaincodeServiceName({ kind: 'peer', name: spec.host.split('.')[0]!, org: spec.org });
+  const svc = chaincodeServiceName({ name: spec.host.split('.')[0]!, org: spec.org });
   const meta = { name: svc, labels: labels('chaincode', svc, spec.org) };
   const orgKey = spec.org.toLowerCase();
   const tcp = { tcpSocket: { port: 'chaincode' } };
