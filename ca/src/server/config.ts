@@ -5,7 +5,8 @@
  * peers and orderers.
  */
 import { stringify } from 'yaml';
-import { caHost, LOOPBACK_ADDRESS } from '@fabpay/topology';
+import { caHost } from '@fabpay/topology';
+import { caHosts } from '../tls-hosts';
 import type { CaTier } from '../layout';
 
 export interface ServerConfigInput {
@@ -45,19 +46,10 @@ export function caName(tier: CaTier, org: string): string {
 
 export { caHost };
 
-/**
- * Host names in every CA server certificate: its own name, the loopback names, and the address of
- * its host when it has one (tools outside the host's namespace dial the address).
- */
-export function caHosts(tier: CaTier, domain: string, address: string = LOOPBACK_ADDRESS): string[] {
-  const hosts = [caHost(tier, domain), 'localhost', LOOPBACK_ADDRESS];
-  return address === LOOPBACK_ADDRESS ? hosts : [...hosts, address];
-}
-
 /** Builds the YAML text of a server configuration. */
 export function serverConfigYaml(input: ServerConfigInput): string {
   const { tier } = input;
-  const hosts = caHosts(tier, input.domain, input.address);
+  const hosts = caHosts(tier, { name: input.org, domain: input.domain }, input.address);
   const config: Record<string, unknown> = {
     version: '1.5.21',
     port: input.listenPort,
