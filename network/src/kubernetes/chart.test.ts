@@ -10,7 +10,7 @@ import {
   repoRoot,
   type Topology,
 } from '@fabpay/topology';
-import { paths } from '@fabpay/ca';
+import { caHosts, nodeHosts, paths } from '@fabpay/ca';
 import { defaultLayout } from '../install';
 import type { NodeSpec } from '../nodes/specs';
 import { clusterEnv, KubernetesConfigError } from './env';
@@ -27,7 +27,6 @@ import { writeKubernetesChart, type WriteChartResult } from './write';
  */
 
 const NAMESPACE = 'payments-ns';
-const DNS = `.${NAMESPACE}.svc.cluster.local`;
 
 // A second shape: one orderer (another removed), three orgs of which one was removed, one peer in
 // an org (gossip bootstraps from itself), another portBase.
@@ -188,20 +187,59 @@ function checkAgainstTopology(topology: Topology, objects: K8sObject[], v: Chart
     for (const key of referenced.get(s.name)!) expect(s.keys).toContain(key);
   }
 
-  // Host names: every address is a Service of this release, in the namespace, on one of its ports;
-  // nothing names this machine.
+  // Host names: every address a workload dials is the short name of a Service of this release
+  // (resolved in the release's namespace), on one of its ports, and a name the TLS certificate
+  // served there carries, as the CA tooling's own CSR hosts say; nothing names this machine.
   // (Fabric's sample core.yaml and orderer.yaml, shipped as they are, keep their own defaults,
   // which the environment overrides: they are left out here.)
   const sampleFiles = new Set(['peer-config', 'orderer-config']);
   const rendered = JSON.stringify(objects.filter((o) => !sampleFiles.has(o.metadata.name)));
-  expect(rendered.includes('127.0.0.1')).toBe(false);
+  // A CA's CSR hosts name loopback, as on one machine (in a pod, the pod itself): names a
+  // certificate carries, not addresses anyone dials.
+  const csrHosts = /"FABRIC_CA_SERVER_CSR_HOSTS","value":"[^"]*"/g;
+  expect(rendered.replace(csrHosts, '').includes('127.0.0.1')).toBe(false);
   expect(rendered.includes(repoRoot())).toBe(false);
-  const addresses = [...rendered.matchAll(/([a-z0-9-]+)\.payments-ns\.svc\.cluster\.local(?::(\d+))?/g)];
-  expect(addresses.length).toBeGreaterThan(0);
-  for (const [, svc, port] of addresses) {
-    const ports = (services.get(svc!)?.spec as { ports: Array<{ port: number }> } | undefined)?.ports;
-    expect({ svc, known: !!ports }).toEqual({ svc, known: true });
-    if (port) expect(ports!.map((p) => p.port)).toContain(Number(port));
+  expect(rendered.includes('.svc')).toBe(false);
+  // What each Service's TLS server presents: a node's own pair (its chaincode server presents its
+  // peer's), a CA server's pair from the org's TLS CA, and the TLS CA's own, which it issues
+  // itself at first start for its FABRIC_CA_SERVER_CSR_HOSTS.
+  const certHosts = new Map<string, string[]>();
+  for (const node of nodes) {
+    certHosts.set(nodeServiceName(node), nodeHosts(node));
+    if (node.kind === 'peer') certHosts.set(chaincodeServiceName(node), nodeHosts(node));
+  }
+  for (const org of orgs) {
+    for (const tier of ['root', 'intermediate'] as const) {
+      certHosts.set(caServiceName(org.name, tier), caHosts(tier, org));
+    }
+    const tlsCa = podOf(
+      byKind(objects, 'Deployment').find((d) => d.metadata.name === caServiceName(org.name, 'tls'))!,
+    ).containers[0]!.env!.find((e) => e.name === 'FABRIC_CA_SERVER_CSR_HOSTS')!.value!;
+    expect(tlsCa.split(',')).toEqual(caHosts('tls', org));
+    certHosts.set(caServiceName(org.name, 'tls'), tlsCa.split(','));
+  }
+  // host:port anywhere (not an image tag, a URL's user part or a log format's %{time:2006-...}).
+  const dialed = [...rendered.matchAll(/(?<![\w./@{-])([a-z][a-z0-9-]*):(\d+)(?![\d.-])/g)].map(
+    ([, host, port]) => ({ host: host!, port: Number(port) }),
+  );
+  expect(dialed.length).toBeGreaterThan(0);
+  const configtxText = byKind(objects, 'ConfigMap').find((c) => c.metadata.name === 'channel-config')!.data![
+    'configtx.yaml'
+  ]!;
+  for (const [, host, port] of configtxText.matchAll(/Host: (\S+)\n\s*Port: (\d+)/g)) {
+    dialed.push({ host: host!, port: Number(port) });
+  }
+  for (const { host, port } of dialed) {
+    const ports = (services.get(host)?.spec as { ports: Array<{ port: number }> } | undefined)?.ports;
+    expect({ host, port, service: ports?.map((p) => p.port).includes(port) }).toEqual({
+      host,
+      port,
+      service: true,
+    });
+    expect({ host, inCertificate: certHosts.get(host)?.includes(host) }).toEqual({
+      host,
+      inCertificate: true,
+    });
   }
   // Each peer: its own address, gossip from the org's other peers, its own chaincode server.
   for (const org of orgs.filter((o) => o.kind === 'peer')) {
@@ -212,18 +250,18 @@ function checkAgainstTopology(topology: Topology, objects: K8sObject[], v: Chart
           (e) => [e.name, e.value],
         ),
       );
-      const own = `${nodeServiceName(node)}${DNS}:${p.listen}`;
+      const own = `${nodeServiceName(node)}:${p.listen}`;
       expect(env.CORE_PEER_ADDRESS).toBe(own);
       expect(env.CORE_PEER_GOSSIP_EXTERNALENDPOINT).toBe(own);
       const others = org.nodes.filter((n) => n.host !== node.host);
       const bootstrap = others.map((n) => {
         const q = plan.orgs.flatMap((o) => o.peers).find((x) => x.host === n.host)!;
-        return `${nodeServiceName(n)}${DNS}:${q.listen}`;
+        return `${nodeServiceName(n)}:${q.listen}`;
       });
       expect(env.CORE_PEER_GOSSIP_BOOTSTRAP).toBe((bootstrap.length ? bootstrap : [own]).join(' '));
       expect(JSON.parse(env.CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG!)).toEqual({
         peername: node.host,
-        chaincode_address: `${chaincodeServiceName(node)}${DNS}:${p.chaincodeServer}`,
+        chaincode_address: `${chaincodeServiceName(node)}:${p.chaincodeServer}`,
       });
     }
   }
@@ -245,14 +283,14 @@ function checkAgainstTopology(topology: Topology, objects: K8sObject[], v: Chart
   const ordererPlan = plan.orgs[0]!.orderers;
   expect(profile.Orderer.EtcdRaft.Consenters).toEqual(
     ordererPlan.map((o) => ({
-      Host: `${nodeServiceName(nodes.find((n) => n.host === o.host)!)}${DNS}`,
+      Host: `${nodeServiceName(nodes.find((n) => n.host === o.host)!)}`,
       Port: o.listen,
       ClientTLSCert: expect.any(String),
       ServerTLSCert: expect.any(String),
     })),
   );
   expect(profile.Application.Organizations.map((o) => [o.ID, o.AnchorPeers[0]!.Host])).toEqual(
-    orgs.filter((o) => o.kind === 'peer').map((o) => [o.mspId, `${nodeServiceName(o.nodes[0]!)}${DNS}`]),
+    orgs.filter((o) => o.kind === 'peer').map((o) => [o.mspId, `${nodeServiceName(o.nodes[0]!)}`]),
   );
   // core.yaml comes with the image's ccaas builder.
   const core = YAML.parse(
