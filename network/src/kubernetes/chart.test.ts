@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,11 +12,18 @@ import {
   repoRoot,
   type Topology,
 } from '@fabpay/topology';
-import { caHosts, nodeHosts, paths } from '@fabpay/ca';
+import { caHosts, caName, nodeHosts, paths, serverConfigYaml } from '@fabpay/ca';
 import { defaultLayout } from '../install';
 import type { NodeSpec } from '../nodes/specs';
 import { clusterEnv, KubernetesConfigError } from './env';
-import { caServiceName, chaincodeServiceName, deployedOrgs, expectedSecrets, nodeServiceName } from './names';
+import {
+  caIdentitySecretName,
+  caServiceName,
+  chaincodeServiceName,
+  deployedOrgs,
+  expectedSecrets,
+  nodeServiceName,
+} from './names';
 import { secretManifests, secretsYaml, SecretSourceError } from './secrets';
 import { validateChart, type ChartValidation } from './validate';
 import { writeKubernetesChart, type WriteChartResult } from './write';
@@ -187,6 +196,43 @@ function checkAgainstTopology(topology: Topology, objects: K8sObject[], v: Chart
     for (const key of referenced.get(s.name)!) expect(s.keys).toContain(key);
   }
 
+  // Each CA server runs as the CA that issued the local MSPs: its signing certificate and key (and
+  // the intermediate's chain) and its generated server configuration from its identity Secret,
+  // and the intermediate never enrolls at the root again.
+  for (const org of orgs) {
+    for (const tier of ['tls', 'root', 'intermediate'] as const) {
+      const svc = caServiceName(org.name, tier);
+      const pod = podOf(byKind(objects, 'Deployment').find((d) => d.metadata.name === svc)!);
+      const ca = pod.containers[0]! as Container & {
+        args?: string[];
+        volumeMounts: Array<{ name: string; mountPath: string; subPath?: string }>;
+      };
+      const identity = expected.find((x) => x.name === caIdentitySecretName(org.name, tier))!;
+      const volume = (pod.volumes as Array<{ name: string; secret?: { secretName: string } }>).find(
+        (v) => v.secret?.secretName === identity.name,
+      )!;
+      const mounts = ca.volumeMounts.filter((m) => m.name === volume.name);
+      const dir = mounts.find((m) => !m.subPath)!.mountPath;
+      const env = Object.fromEntries(ca.env!.map((e) => [e.name, e.value]));
+      const files = ['FABRIC_CA_SERVER_CA_CERTFILE', 'FABRIC_CA_SERVER_CA_KEYFILE'];
+      if (tier === 'intermediate') files.push('FABRIC_CA_SERVER_CA_CHAINFILE');
+      for (const f of files) {
+        expect(path.dirname(env[f]!)).toBe(dir);
+        expect(identity.keys).toContain(path.basename(env[f]!));
+      }
+      // fabric-ca-server reads fabric-ca-server-config.yaml from its home (the volume).
+      expect(mounts.find((m) => m.subPath)).toEqual({
+        name: volume.name,
+        mountPath: `${env.FABRIC_CA_SERVER_HOME}/fabric-ca-server-config.yaml`,
+        subPath: 'fabric-ca-server-config.yaml',
+        readOnly: true,
+      });
+      expect(identity.keys).toContain('fabric-ca-server-config.yaml');
+      expect(ca.args).toEqual(['start']);
+      expect(Object.keys(env).filter((k) => /PARENT|INTERMEDIATE/.test(k))).toEqual([]);
+    }
+  }
+
   // Host names: every address a workload dials is the short name of a Service of this release
   // (resolved in the release's namespace), on one of its ports, and a name the TLS certificate
   // served there carries, as the CA tooling's own CSR hosts say; nothing names this machine.
@@ -329,6 +375,29 @@ describe('Kubernetes chart (helm lint, helm template, kubeconform)', () => {
       'peer0-gamma',
       'peer1-gamma',
     ]);
+    // The Secrets this topology implies, spelt out: per deployed org its three CAs' identities and
+    // the root's and intermediate's TLS pairs, per node its MSP and TLS; the removed org and orderer
+    // have none.
+    const ca = (org: string) =>
+      ['tls', 'root', 'intermediate'].flatMap((t) =>
+        t === 'tls' ? [`${org}-tls-ca-identity`] : [`${org}-${t}-ca-identity`, `${org}-${t}-ca-tls`],
+      );
+    const node = (n: string) => [`${n}-msp`, `${n}-tls`];
+    expect(
+      expectedSecrets(topology)
+        .referenced.map((x) => x.name)
+        .sort(),
+    ).toEqual(
+      [
+        ...ca('ordering'),
+        ...node('orderer1'),
+        ...ca('alpha'),
+        ...node('peer0-alpha'),
+        ...ca('gamma'),
+        ...node('peer0-gamma'),
+        ...node('peer1-gamma'),
+      ].sort(),
+    );
     const genesis = byKind(objects, 'ConfigMap').find((c) => c.metadata.name === 'channel-genesis')!;
     expect(Buffer.from(genesis.binaryData!['genesis.block']!, 'base64')).toEqual(bytes);
   });
@@ -356,7 +425,40 @@ describe('Kubernetes chart (helm lint, helm template, kubeconform)', () => {
       }
       for (const f of mspFiles) put(path.join(org.adminMsp, f));
       for (const f of ['ca.crt', 'client.crt', 'client.key']) put(path.join(org.adminTls, f));
-      put(org.tlsCaCert);
+      // Each CA home: its certificate, its signing key in the key store beside another key (the TLS
+      // CA keeps its own TLS key there), the intermediate's chain.
+      for (const tier of ['tls', 'root', 'intermediate'] as const) {
+        const server = org.servers[tier];
+        mkdirSync(server.keystore, { recursive: true });
+        const key = path.join(server.keystore, 'b_sk');
+        execFileSync(
+          'openssl',
+          [
+            'req',
+            '-x509',
+            '-newkey',
+            'ec',
+            '-pkeyopt',
+            'ec_paramgen_curve:prime256v1',
+            '-nodes',
+            '-keyout',
+            key,
+            '-out',
+            server.caCert,
+            '-subj',
+            `/CN=${tier}.${org.org}`,
+            '-days',
+            '1',
+          ],
+          { stdio: 'ignore' },
+        );
+        const other = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+        writeFileSync(
+          path.join(server.keystore, 'a_sk'),
+          other.privateKey.export({ type: 'pkcs8', format: 'pem' }),
+        );
+        if (tier === 'intermediate') put(server.caChain);
+      }
       for (const tier of ['root', 'intermediate'] as const) {
         put(org.servers[tier].tlsCert);
         put(org.servers[tier].tlsKey);
@@ -376,6 +478,63 @@ describe('Kubernetes chart (helm lint, helm template, kubeconform)', () => {
     for (const s of [...referenced, ...admin]) {
       expect(manifests.find((m) => m.name === s.name)!.keys.sort()).toEqual([...s.keys].sort());
     }
+    // A CA identity: the key that matches the certificate, and the cluster's server configuration,
+    // which keeps the local CA's signing profiles and bootstrap admin, signs with the mounted
+    // certificate and key, and has no parent server to enroll at.
+    const data = (name: string, key: string): string =>
+      Buffer.from(
+        (manifests.find((m) => m.name === name)!.manifest.data as Record<string, string>)[key]!,
+        'base64',
+      ).toString();
+    const gamma = caPaths.org('Gamma');
+    for (const tier of ['tls', 'root', 'intermediate'] as const) {
+      const name = caIdentitySecretName('Gamma', tier);
+      expect(data(name, 'ca-key.pem')).toBe(
+        readFileSync(path.join(gamma.servers[tier].keystore, 'b_sk'), 'utf8'),
+      );
+      expect(data(name, 'ca-cert.pem')).toBe(readFileSync(gamma.servers[tier].caCert, 'utf8'));
+      const config = YAML.parse(data(name, 'fabric-ca-server-config.yaml')) as {
+        signing: unknown;
+        ca: { certfile: string; keyfile: string; chainfile: string };
+        registry: { identities: Array<{ name: string; pass: string }> };
+        intermediate?: unknown;
+        address: string;
+        port: number;
+        csr: { hosts: string[] };
+      };
+      const local = YAML.parse(
+        serverConfigYaml({
+          tier,
+          org: 'Gamma',
+          domain: 'gamma.bank.test',
+          address: '127.0.0.1',
+          listenPort: 1,
+          operationsPort: 2,
+          adminId: 'admin',
+          adminSecret: 'x',
+        }),
+      ) as { signing: unknown };
+      expect(config.signing).toEqual(local.signing);
+      expect(config.registry.identities[0]).toMatchObject({
+        name: 'admin',
+        pass: { tls: 't', root: 'r', intermediate: 'i' }[tier],
+      });
+      expect(config.intermediate).toBeUndefined();
+      expect(config.address).toBe('0.0.0.0');
+      expect(config.port).toBe(planPorts(topology).orgs.find((o) => o.org === 'Gamma')!.cas[tier].listen);
+      expect(config.csr.hosts).toEqual(caHosts(tier, { name: 'Gamma', domain: 'gamma.bank.test' }));
+      expect(config.ca).toEqual({
+        name: caName(tier, 'Gamma'),
+        certfile: '/etc/hyperledger/fabric-ca-server/identity/ca-cert.pem',
+        keyfile: '/etc/hyperledger/fabric-ca-server/identity/ca-key.pem',
+        chainfile: tier === 'intermediate' ? '/etc/hyperledger/fabric-ca-server/identity/ca-chain.pem' : '',
+        reenrollIgnoreCertExpiry: false,
+      });
+    }
+    expect(data(caIdentitySecretName('Gamma', 'root'), 'fabric-ca-server-config.yaml')).toMatch(
+      /name: ica\.gamma\.bank\.test\n\s+pass: p/,
+    );
+
     const file = path.join(tmp, 'secrets.yaml');
     writeFileSync(file, secretsYaml(manifests));
     const written = writeKubernetesChart({
@@ -387,6 +546,10 @@ describe('Kubernetes chart (helm lint, helm template, kubeconform)', () => {
     expect(v.kubeconform.output).toMatch(/Invalid: 0, Errors: 0, Skipped: 0/);
     expect(v.kubeconform.output).toContain(`found in 2 files`);
 
+    rmSync(path.join(gamma.servers.intermediate.keystore, 'b_sk'));
+    expect(() => secretManifests(topology, caPaths)).toThrow(
+      /Gamma intermediate CA identity: no key in .*keystore matches .*ca-cert\.pem/,
+    );
     rmSync(caPaths.node('peer1.gamma.bank.test').tls, { recursive: true });
     expect(() => secretManifests(topology, caPaths)).toThrow(SecretSourceError);
     expect(() => secretManifests(topology, caPaths)).toThrow(

@@ -67,9 +67,23 @@ export function adminSecretNames(org: string): { msp: string; tls: string } {
   return { msp: mspSecretName(base), tls: tlsSecretName(base) };
 }
 
-/** Secret with a CA server's bootstrap admin: keys `user`, `password` (and `parent-password` for the intermediate). */
-export function caBootstrapSecretName(org: string, tier: CaTier): string {
-  return label(`${caServiceName(org, tier)}-bootstrap`, `${org} ${tier} CA bootstrap secret`);
+/**
+ * Secret with a CA server's identity: its signing certificate and key (the intermediate's chain
+ * too) from the local CA home, and its server configuration (signing profiles, registry with the
+ * bootstrap admin), so that in the cluster it is the CA that issued every MSP. Keys:
+ * {@link caIdentitySecretKeys}.
+ */
+export function caIdentitySecretName(org: string, tier: CaTier): string {
+  return label(`${caServiceName(org, tier)}-identity`, `${org} ${tier} CA identity secret`);
+}
+
+/** The server configuration's key in a CA identity Secret (fabric-ca-server's default file name). */
+export const CA_CONFIG_KEY = 'fabric-ca-server-config.yaml';
+
+/** The keys of a CA identity Secret: configuration, certificate, key, and the intermediate's chain. */
+export function caIdentitySecretKeys(tier: CaTier): string[] {
+  const files = [CA_CONFIG_KEY, 'ca-cert.pem', 'ca-key.pem'];
+  return tier === 'intermediate' ? [...files, 'ca-chain.pem'] : files;
 }
 
 /** Secret with the TLS key pair the org's TLS CA issued to its root or intermediate CA server. */
@@ -122,9 +136,9 @@ export function expectedSecrets(t: TopologyNames): { referenced: ExpectedSecret[
   for (const org of deployedOrgs(t)) {
     for (const tier of CA_TIERS_IN_CLUSTER) {
       referenced.push({
-        name: caBootstrapSecretName(org.name, tier),
-        keys: tier === 'intermediate' ? ['user', 'password', 'parent-password'] : ['user', 'password'],
-        purpose: `${org.name} ${tier} CA bootstrap admin`,
+        name: caIdentitySecretName(org.name, tier),
+        keys: caIdentitySecretKeys(tier),
+        purpose: `${org.name} ${tier} CA identity (signing certificate and key, server configuration)`,
       });
     }
     for (const tier of ['root', 'intermediate'] as const) {
