@@ -360,6 +360,30 @@ describe('Kubernetes chart (helm lint, helm template, kubeconform)', () => {
     });
     checkAgainstTopology(topology, objects, validation);
     expect(readFileSync(path.join(written.chartDir, 'Chart.yaml'), 'utf8')).toMatch(/appVersion: 3\.1\.5/);
+
+    // The chaincode image the chart runs: a Dockerfile beside the chart, built from the repository
+    // root with the lockfile (every workspace's package.json, so npm ci accepts it), running the
+    // entry values.yaml names. (No Docker engine here: it is generated, not built.)
+    const dockerfile = readFileSync(written.chaincodeDockerfile, 'utf8');
+    expect(path.dirname(path.dirname(written.chaincodeDockerfile))).toBe(path.dirname(written.chartDir));
+    const root = JSON.parse(readFileSync(path.join(repoRoot(), 'package.json'), 'utf8')) as {
+      workspaces: string[];
+    };
+    for (const w of root.workspaces) expect(dockerfile).toContain(`COPY ${w}/package.json ${w}/`);
+    expect(dockerfile).toMatch(/RUN npm ci .*--workspace chaincode/);
+    expect(dockerfile).toContain('RUN npx tsc -b chaincode');
+    const values = YAML.parse(readFileSync(path.join(written.chartDir, 'values.yaml'), 'utf8')) as {
+      chaincode: { entry: string };
+      images: { chaincode: { repository: string; tag: string } };
+    };
+    expect(dockerfile).toContain(`CMD ["node", "${values.chaincode.entry}"]`);
+    expect(dockerfile).toContain(
+      `docker build -f ${written.chaincodeDockerfile} -t ${values.images.chaincode.repository}:${values.images.chaincode.tag} .`,
+    );
+    expect(dockerfile).toMatch(/^FROM node:22-bookworm-slim AS build$/m);
+    expect(readFileSync(`${written.chaincodeDockerfile}.dockerignore`, 'utf8')).toMatch(
+      /^\*\*\/node_modules$/m,
+    );
   });
 
   it('renders a fixture with removed orderers and orgs, a single-peer org and another port base, shipping a genesis block', async () => {

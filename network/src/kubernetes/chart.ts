@@ -24,6 +24,7 @@ import { genesisDigest } from '../governance/terms';
 import type { Versions } from '../install/versions';
 import { clusterEnv, MOUNTS, type ClusterAddressing } from './env';
 import { CA_CONFIG_FILE, CA_MOUNTS, clusterCaFiles } from './ca-config';
+import { chaincodeImageEntry } from './chaincode-image';
 import {
   adminSecretNames,
   CA_CONFIG_KEY,
@@ -46,8 +47,6 @@ export const CHART_NAME = 'fabpay-network';
 export const IMAGE_CCAAS_BUILDER = '/opt/hyperledger/ccaas_builder';
 /** The environment variable the chaincode server reads the genesis governance digest from. */
 const GENESIS_ENV = 'FABPAY_GOVERNANCE_GENESIS_SHA256';
-/** The chaincode server's entry point in the chaincode image (values.yaml can change it). */
-const CHAINCODE_ENTRY = '/app/chaincode/dist/server.js';
 
 export interface ChartOptions {
   topology: Topology;
@@ -440,7 +439,7 @@ images:
   ca:
     repository: ${repo(images.ca)}
     tag: "${tag(images.ca)}"
-  # An image of the chaincode workspace built on node (npm run build; node ${CHAINCODE_ENTRY}).
+  # Built from the Dockerfile \`fabpay-network k8s\` writes beside the chart (chaincode/Dockerfile).
   chaincode:
     repository: ${repo(images.chaincode)}
     tag: "${tag(images.chaincode)}"
@@ -452,7 +451,7 @@ storage:
   ca: 1Gi
 
 chaincode:
-  entry: ${CHAINCODE_ENTRY}
+  entry: ${chaincodeImageEntry(t)}
   # Each org's chaincode package ID (\`<name>_<version>:<sha256>\`), known once the package is
   # built and installed; the chaincode servers start with it.
   packageIds:
