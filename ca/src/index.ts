@@ -62,6 +62,7 @@ export {
 } from './enrollment-client';
 export { FileIdentityStore, walletIdentity, type WalletIdentity } from './identity-store';
 export type { IdentityType, RegisteredIdentity } from './enroll/identities';
-export { caName, caHost } from './server/config';
+export { caName, caHost, serverConfigYaml, type ServerConfigInput } from './server/config';
+export { caHosts, nodeHosts } from './tls-hosts';
 export * from './errors';
 export * as certs from './certs';

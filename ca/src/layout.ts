@@ -60,6 +60,10 @@ export interface ServerPaths {
   logFile: string;
   /** The CA's own certificate (PEM), written by the server on first start. */
   caCert: string;
+  /** The intermediate's chain (its certificate, then the root's), written when it enrolls at the root. */
+  caChain: string;
+  /** The server's BCCSP key store: its signing key (`<SKI>_sk`), and the TLS CA's own TLS key. */
+  keystore: string;
   /** TLS server certificate and key of the root and intermediate CA, issued by the org's TLS CA. */
   tlsCert: string;
   tlsKey: string;
@@ -112,6 +116,8 @@ function serverPaths(dir: string, tier: CaTier): ServerPaths {
     pidFile: join(home, 'server.pid'),
     logFile: join(home, 'server.log'),
     caCert: join(home, 'ca-cert.pem'),
+    caChain: join(home, 'ca-chain.pem'),
+    keystore: join(home, 'msp', 'keystore'),
     tlsCert: join(home, 'tls', 'server.crt'),
     tlsKey: join(home, 'tls', 'server.key'),
   };

@@ -14,7 +14,8 @@ import { FileIdentityStore, walletIdentity } from './identity-store';
 import { adminEnrollmentId } from './layout';
 import { readKey, readSignCert, writeCrl, writeLocalMsp } from './msp/build';
 import { endpoint, orgContexts, type OrgCaContext } from './server/cas';
-import { nodeHosts, orgCaCerts } from './setup';
+import { orgCaCerts } from './setup';
+import { nodeHosts } from './tls-hosts';
 
 /** A topology identity resolved to its enrollment ID and files. */
 export interface ResolvedIdentity {
@@ -54,7 +55,7 @@ export function resolveIdentity(ctx: OrgCaContext, name: string): ResolvedIdenti
       id: node.host,
       type: node.kind,
       msp: np.msp,
-      hosts: nodeHosts(node.host, ctx.nodeAddress(node.host)),
+      hosts: nodeHosts(node, ctx.nodeAddress(node.host)),
     };
   const adminId = adminEnrollmentId(ctx.org);
   if (name.toLowerCase() === 'admin' || name === adminId) {

@@ -14,12 +14,12 @@ import {
   organizationalUnits,
   serialHex,
   crlSerials,
-  subjectAltNames,
 } from './certs';
 import { CaError } from './errors';
 import { enrollCertificate, ensureRegistered, resetSecret, type IdentitySpec } from './enroll/identities';
 import { FileIdentityStore, walletIdentity } from './identity-store';
 import { randomSecret } from './secrets';
+import { nodeHosts, tlsCertProblem } from './tls-hosts';
 import { adminEnrollmentId, paths as topologyPaths, type OrgPaths, type TopologyPaths } from './layout';
 import {
   readKey,
@@ -101,20 +101,6 @@ function enrollmentProblem(
   return undefined;
 }
 
-function tlsProblem(
-  tls: { cert: string; key: string } | undefined,
-  cas: OrgCaCerts,
-  hosts: string[],
-): string | undefined {
-  if (!tls) return 'no TLS certificate';
-  if (!keyMatchesCert(tls.key, tls.cert)) return 'TLS key does not match certificate';
-  if (!issuedBy(tls.cert, cas.tls)) return 'TLS certificate not issued by the TLS CA';
-  if (isExpired(tls.cert)) return 'TLS certificate expired';
-  const san = subjectAltNames(tls.cert);
-  if (!hosts.every((h) => san.dns.includes(h) || san.ip.includes(h))) return 'TLS certificate hosts differ';
-  return undefined;
-}
-
 /** Registers if needed and returns a secret that enrolls the identity. */
 async function secretFor(
   ctx: OrgCaContext,
@@ -138,15 +124,6 @@ async function secretFor(
 function revokedSerials(ctx: OrgCaContext): Set<string> {
   const file = join(ctx.paths.channelMsp, 'crls', 'crl.pem');
   return new Set(existsSync(file) ? crlSerials(readFileSync(file, 'utf8')) : []);
-}
-
-/**
- * Hosts every node certificate covers: its host name, the loopback names, and the address of its
- * host when it has one (tools outside the host's namespace dial the address).
- */
-export function nodeHosts(host: string, address = '127.0.0.1'): string[] {
-  const hosts = [host, 'localhost', '127.0.0.1'];
-  return address === '127.0.0.1' ? hosts : [...hosts, address];
 }
 
 async function ensureEnrollment(
@@ -195,7 +172,7 @@ async function ensureTls(
   progress: Progress,
 ): Promise<boolean> {
   const current = readTlsDir(tlsDir, role);
-  const problem = tlsProblem(current, cas, hosts);
+  const problem = tlsCertProblem(current, cas.tls, hosts);
   if (!problem && current) {
     // Refresh ca.crt only (no change when identical).
     writeTlsDir(tlsDir, cas.tls, current, role);
@@ -236,7 +213,7 @@ async function setupOrg(ctx: OrgCaContext, opts: SetupOptions, progress: Progres
     const np = p.nodes.find((n) => n.host === node.host);
     if (!np) throw new Error(`no paths for ${node.host}`);
     const spec: IdentitySpec = { id: node.host, type: node.kind };
-    const hosts = nodeHosts(node.host, ctx.nodeAddress(node.host));
+    const hosts = nodeHosts(node, ctx.nodeAddress(node.host));
     if (await ensureEnrollment(ctx, np.msp, spec, cas, hosts, progress)) enrolled.push(node.host);
     const tlsSpec: IdentitySpec = { id: node.host, type: node.kind };
     if (await ensureTls(ctx, tlsSpec, np.tls, hosts, 'server', cas, progress)) {

@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { connect as tlsConnect } from 'node:tls';
 import { webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import { findOrganization, planPorts, type PathEnv, type Topology } from '@fabpay/topology';
@@ -31,7 +32,8 @@ import { FileIdentityStore } from './identity-store';
 import { paths, type OrgPaths } from './layout';
 import { reenrollIdentity, revokeIdentity, listRegistered } from './operations';
 import { probeHealthz } from './server/health';
-import { caStatus, startCAs, stopCAs } from './server/cas';
+import { caStatus, endpoint, orgContexts, startCAs, stopCAs } from './server/cas';
+import { enrollCertificate } from './enroll/identities';
 import { orgCaCerts, setupOrganizations, type SetupResult } from './setup';
 import { temporaryEnv, topologyOnFreePorts, portFree } from './testing/environment';
 
@@ -130,7 +132,7 @@ describe('setup', () => {
     }
   });
 
-  it('gives each node a TLS certificate from the TLS CA only, covering its host, localhost and 127.0.0.1', () => {
+  it('gives each node a TLS certificate from the TLS CA only, covering its host, its Kubernetes Service names, localhost and 127.0.0.1', () => {
     for (const o of first.orgs) {
       const cas = orgCaCerts(o.paths);
       for (const n of o.paths.nodes) {
@@ -140,7 +142,9 @@ describe('setup', () => {
         expect(issuedBy(cert, cas.intermediate)).toBe(false);
         expect(issuedBy(cert, cas.root)).toBe(false);
         expect(keyMatchesCert(read(join(n.tls, 'server.key')), cert)).toBe(true);
-        expect(subjectAltNames(cert)).toEqual({ dns: [n.host, 'localhost'], ip: ['127.0.0.1'] });
+        const [name, org] = n.host.split('.');
+        const service = n.kind === 'peer' ? [`${name}-${org}`, `${name}-${org}-chaincode`] : [name];
+        expect(subjectAltNames(cert)).toEqual({ dns: [n.host, ...service, 'localhost'], ip: ['127.0.0.1'] });
         expect(statSync(join(n.tls, 'server.key')).mode & 0o777).toBe(0o600);
       }
       // The org admin's TLS client certificate comes from the TLS CA too.
@@ -233,6 +237,17 @@ describe('setup', () => {
     expect(await portFree(rootPort)).toBe(true);
   });
 
+  it('gives the root and intermediate CA servers TLS certificates naming their host and Kubernetes Service', () => {
+    for (const tier of ['root', 'intermediate'] as const) {
+      const cert = read(org1().servers[tier].tlsCert);
+      const prefix = tier === 'root' ? 'rca' : 'ica';
+      expect(subjectAltNames(cert)).toEqual({
+        dns: [`${prefix}.org1.example.com`, `org1-${tier}-ca`, 'localhost'],
+        ip: ['127.0.0.1'],
+      });
+    }
+  });
+
   it('a second run gives the same identities, changes no file and fails on nothing', async () => {
     const before = snapshot(join(env.FABPAY_HOME!, 'run', 'wallets'));
     const mspsBefore = snapshot(join(org1().dir, 'peers'));
@@ -251,6 +266,68 @@ describe('setup', () => {
       'bob',
       'peer0.org1.example.com',
     ]);
+  });
+});
+
+describe('TLS certificates issued for fewer hosts (before the Kubernetes Service names)', () => {
+  /** The certificate a TLS server presents on 127.0.0.1:port, as PEM. */
+  function servedCert(port: number): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const socket = tlsConnect({ host: '127.0.0.1', port, rejectUnauthorized: false }, () => {
+        const der = socket.getPeerCertificate().raw;
+        socket.end();
+        resolve(new x509.X509Certificate(der).toString('pem'));
+      });
+      socket.on('error', reject);
+    });
+  }
+
+  it('re-issues them once, restarts a CA server serving one, and then changes nothing', async () => {
+    const [ctx] = orgContexts(topology, { env, orgs: ['Org1'] });
+    const p = ctx!.paths;
+    const oldHosts = (host: string): string[] => [host, 'localhost', '127.0.0.1'];
+    const reissue = async (id: string, cert: string, key: string): Promise<void> => {
+      const secret = ctx!.secrets.identity('tls', id)!;
+      const old = await enrollCertificate(
+        endpoint(ctx!, 'tls'),
+        p.scratch,
+        { id, secret, hosts: oldHosts(id), profile: 'tls' },
+        env,
+      );
+      writeFileSync(cert, old.cert);
+      writeFileSync(key, old.key, { mode: 0o600 });
+    };
+    const node = p.nodes[0]!;
+    await reissue(node.host, join(node.tls, 'server.crt'), join(node.tls, 'server.key'));
+    const ica = p.servers.intermediate;
+    await reissue('ica.org1.example.com', ica.tlsCert, ica.tlsKey);
+    const icaPort = planPorts(topology).orgs.find((o) => o.org === 'Org1')!.cas.intermediate.listen;
+    // Still serving the certificate it was started with, not the one now in its file.
+    const servedBefore = await servedCert(icaPort);
+    expect(servedBefore.trim()).not.toBe(read(ica.tlsCert).trim());
+
+    const lines: string[] = [];
+    const fixed = await setupOrganizations(topology, {
+      env,
+      orgs: ['Org1'],
+      onProgress: (l) => lines.push(l),
+    });
+    expect(fixed.orgs[0]!.enrolled).toEqual([`${node.host} (TLS)`]);
+    expect(lines.join('\n')).toMatch(/TLS certificate hosts differ/);
+    expect(subjectAltNames(read(join(node.tls, 'server.crt'))).dns).toContain('peer0-org1-chaincode');
+    expect(subjectAltNames(read(ica.tlsCert)).dns).toContain('org1-intermediate-ca');
+    // The running intermediate was restarted: it serves the new certificate.
+    expect((await servedCert(icaPort)).trim()).toBe(read(ica.tlsCert).trim());
+
+    const files = snapshot(p.dir);
+    const again = await setupOrganizations(topology, { env, orgs: ['Org1'] });
+    expect(again.orgs[0]!.enrolled).toEqual([]);
+    const after = snapshot(p.dir);
+    // Process bookkeeping (logs, PID records, the CA databases) aside, no file changes.
+    const changed = [...after].filter(
+      ([f, h]) => files.get(f) !== h && !/server\.log$|server\.pid|\.db$/.test(f),
+    );
+    expect(changed.map(([f]) => f)).toEqual([]);
   });
 });
 

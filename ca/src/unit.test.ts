@@ -11,6 +11,7 @@ import { FileIdentityStore } from './identity-store';
 import { paths } from './layout';
 import { NODE_OU_CONFIG } from './msp/nodeous';
 import { serverConfigYaml } from './server/config';
+import { caHosts, nodeHosts } from './tls-hosts';
 import { OrgSecrets } from './secrets';
 
 describe('server configuration', () => {
@@ -35,7 +36,7 @@ describe('server configuration', () => {
     expect(c.address).toBe('127.0.0.1');
     expect(c.operations.listenAddress).toBe('127.0.0.1:7101');
     expect(c.tls.enabled).toBe(true);
-    expect(c.csr.hosts).toEqual(['tlsca.org1.example.com', 'localhost', '127.0.0.1']);
+    expect(c.csr.hosts).toEqual(['tlsca.org1.example.com', 'org1-tls-ca', 'localhost', '127.0.0.1']);
     expect(c.intermediate).toBeUndefined();
   });
 
@@ -51,7 +52,13 @@ describe('server configuration', () => {
     ) as { address: string; operations: { listenAddress: string }; csr: { hosts: string[] } };
     expect(c.address).toBe('10.77.0.12');
     expect(c.operations.listenAddress).toBe('10.77.0.12:7101');
-    expect(c.csr.hosts).toEqual(['tlsca.org1.example.com', 'localhost', '127.0.0.1', '10.77.0.12']);
+    expect(c.csr.hosts).toEqual([
+      'tlsca.org1.example.com',
+      'org1-tls-ca',
+      'localhost',
+      '127.0.0.1',
+      '10.77.0.12',
+    ]);
   });
 
   it('gives the root a ca profile with pathlen 0 and the intermediate its parent and no CN', () => {
@@ -87,7 +94,45 @@ describe('server configuration', () => {
     expect(int.csr.cn).toBe('');
     expect(int.intermediate.parentserver.url).toBe('https://admin:x@127.0.0.1:7102');
     expect(int.intermediate.tls.certfiles).toEqual(['/tls/ca-cert.pem']);
-    expect(int.intermediate.enrollment.hosts).toBe('ica.org1.example.com,localhost,127.0.0.1');
+    expect(int.intermediate.enrollment.hosts).toBe(
+      'ica.org1.example.com,org1-intermediate-ca,localhost,127.0.0.1',
+    );
+  });
+});
+
+describe('TLS certificate hosts', () => {
+  it("name each node by its host name, its Kubernetes Service name (a peer's chaincode server's too) and loopback", () => {
+    const peer = { kind: 'peer', name: 'peer1', org: 'Org2', host: 'peer1.org2.example.com' } as const;
+    expect(nodeHosts(peer)).toEqual([
+      'peer1.org2.example.com',
+      'peer1-org2',
+      // The chaincode server presents its peer's TLS key pair, and the peer dials it by this name.
+      'peer1-org2-chaincode',
+      'localhost',
+      '127.0.0.1',
+    ]);
+    const orderer = {
+      kind: 'orderer',
+      name: 'orderer0',
+      org: 'OrdererOrg',
+      host: 'orderer0.example.com',
+    } as const;
+    expect(nodeHosts(orderer, '10.77.0.3')).toEqual([
+      'orderer0.example.com',
+      'orderer0',
+      'localhost',
+      '127.0.0.1',
+      '10.77.0.3',
+    ]);
+  });
+
+  it('name each CA server by its host name, its Kubernetes Service name and loopback', () => {
+    expect(caHosts('root', { name: 'Org1', domain: 'org1.example.com' })).toEqual([
+      'rca.org1.example.com',
+      'org1-root-ca',
+      'localhost',
+      '127.0.0.1',
+    ]);
   });
 });
 

@@ -7,6 +7,7 @@ export * from './schema';
 export * from './load';
 export * from './hosts';
 export * from './ca-names';
+export * from './service-names';
 export * from './placement';
 export * from './ports';
 export * from './paths';

@@ -37,7 +37,8 @@ import { enrollCertificate, enrollRegistrar, ensureRegistered } from '../enroll/
 import { CA_TIERS, orgPaths, type CaTier, type OrgPaths } from '../layout';
 import { writeIfChanged } from '../msp/files';
 import { OrgSecrets, randomSecret, writePrivateFile } from '../secrets';
-import { caHost, caHosts, serverConfigYaml } from './config';
+import { caHost, serverConfigYaml } from './config';
+import { caHosts, tlsCertProblem } from '../tls-hosts';
 import { probeCaInfo, probeHealthz, waitUntil } from './health';
 
 /**
@@ -304,12 +305,24 @@ export async function stopServer(ctx: OrgCaContext, tier: CaTier, onProgress?: P
 }
 
 /**
- * Makes sure the root and intermediate CA have TLS server certificates from the TLS CA (needs the
- * TLS CA running and its admin enrolled).
+ * Makes sure the root and intermediate CA have TLS server certificates from the TLS CA for their
+ * current hosts (needs the TLS CA running and its admin enrolled): issues a missing one and
+ * re-issues one the TLS CA did not issue, that expired or that misses a host (e.g. one issued
+ * before the Kubernetes Service names were added).
+ * @returns why it was (re-)issued, or undefined when the certificate was kept.
  */
-async function ensureServerTlsCert(ctx: OrgCaContext, tier: 'root' | 'intermediate'): Promise<void> {
+async function ensureServerTlsCert(
+  ctx: OrgCaContext,
+  tier: 'root' | 'intermediate',
+): Promise<string | undefined> {
   const sp = ctx.paths.servers[tier];
-  if (existsSync(sp.tlsCert) && existsSync(sp.tlsKey)) return;
+  const hosts = caHosts(tier, ctx.org, ctx.address);
+  const current =
+    existsSync(sp.tlsCert) && existsSync(sp.tlsKey)
+      ? { cert: readFileSync(sp.tlsCert, 'utf8'), key: readFileSync(sp.tlsKey, 'utf8') }
+      : undefined;
+  const problem = tlsCertProblem(current, readFileSync(ctx.paths.tlsCaCert, 'utf8'), hosts);
+  if (!problem) return undefined;
   const tlsEp = endpoint(ctx, 'tls');
   const id = caHost(tier, ctx.org.domain);
   let secret = ctx.secrets.identity('tls', id);
@@ -321,11 +334,12 @@ async function ensureServerTlsCert(ctx: OrgCaContext, tier: 'root' | 'intermedia
   const { cert, key } = await enrollCertificate(
     tlsEp,
     ctx.paths.scratch,
-    { id, secret, hosts: caHosts(tier, ctx.org.domain, ctx.address), profile: 'tls' },
+    { id, secret, hosts, profile: 'tls' },
     ctx.env,
   );
   writeIfChanged(sp.tlsCert, cert);
   writePrivateFile(sp.tlsKey, key);
+  return problem;
 }
 
 /**
@@ -347,8 +361,14 @@ export async function bootstrapOrgCAs(
     ctx.secrets.bootstrap('tls'),
     ctx.env,
   );
-  await ensureServerTlsCert(ctx, 'root');
-  await ensureServerTlsCert(ctx, 'intermediate');
+  for (const tier of ['root', 'intermediate'] as const) {
+    const reissued = await ensureServerTlsCert(ctx, tier);
+    if (reissued) {
+      opts.onProgress?.(`${tierLabel(ctx.org.name, tier)}: issued its TLS certificate (was: ${reissued})`);
+      // A running server keeps presenting the certificate it started with: restart it (below).
+      await stopServer(ctx, tier, opts.onProgress);
+    }
+  }
   const intermediateInitialised = existsSync(ctx.paths.servers.intermediate.caCert);
   if (opts.withRoot || !intermediateInitialised) {
     await startServer(ctx, 'root', p);

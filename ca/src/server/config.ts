@@ -5,7 +5,8 @@
  * peers and orderers.
  */
 import { stringify } from 'yaml';
-import { caHost, LOOPBACK_ADDRESS } from '@fabpay/topology';
+import { caHost } from '@fabpay/topology';
+import { caHosts } from '../tls-hosts';
 import type { CaTier } from '../layout';
 
 export interface ServerConfigInput {
@@ -14,8 +15,15 @@ export interface ServerConfigInput {
   org: string;
   /** Organisation domain, e.g. org1.example.com. */
   domain: string;
-  /** The address it listens on: its organisation's host (topology placement), else 127.0.0.1. */
+  /** Its host's address (topology placement), else 127.0.0.1: it listens there and its certificates name it. */
   address: string;
+  /** Where it listens instead of `address` (in a cluster `0.0.0.0`; its certificates still name `address`). */
+  listenAddress?: string;
+  /**
+   * The CA's signing certificate, key and (intermediate) chain, when it runs with the ones issued
+   * elsewhere (in a cluster, from the local CA homes); default: its home's, created on first start.
+   */
+  caFiles?: { cert: string; key: string; chain?: string };
   listenPort: number;
   operationsPort: number;
   /** Bootstrap admin enrollment ID and secret. */
@@ -45,23 +53,14 @@ export function caName(tier: CaTier, org: string): string {
 
 export { caHost };
 
-/**
- * Host names in every CA server certificate: its own name, the loopback names, and the address of
- * its host when it has one (tools outside the host's namespace dial the address).
- */
-export function caHosts(tier: CaTier, domain: string, address: string = LOOPBACK_ADDRESS): string[] {
-  const hosts = [caHost(tier, domain), 'localhost', LOOPBACK_ADDRESS];
-  return address === LOOPBACK_ADDRESS ? hosts : [...hosts, address];
-}
-
 /** Builds the YAML text of a server configuration. */
 export function serverConfigYaml(input: ServerConfigInput): string {
   const { tier } = input;
-  const hosts = caHosts(tier, input.domain, input.address);
+  const hosts = caHosts(tier, { name: input.org, domain: input.domain }, input.address);
   const config: Record<string, unknown> = {
     version: '1.5.21',
     port: input.listenPort,
-    address: input.address,
+    address: input.listenAddress ?? input.address,
     debug: false,
     crlsizelimit: 512000,
     tls: {
@@ -74,9 +73,9 @@ export function serverConfigYaml(input: ServerConfigInput): string {
     },
     ca: {
       name: caName(tier, input.org),
-      keyfile: '',
-      certfile: '',
-      chainfile: '',
+      keyfile: input.caFiles?.key ?? '',
+      certfile: input.caFiles?.cert ?? '',
+      chainfile: input.caFiles?.chain ?? '',
       reenrollIgnoreCertExpiry: false,
     },
     crl: { expiry: '24h' },
@@ -141,7 +140,7 @@ export function serverConfigYaml(input: ServerConfigInput): string {
     bccsp: { default: 'SW', sw: { hash: 'SHA2', security: 256, filekeystore: { keystore: 'msp/keystore' } } },
     cfg: { identities: { passwordattempts: 10 } },
     operations: {
-      listenAddress: `${input.address}:${input.operationsPort}`,
+      listenAddress: `${input.listenAddress ?? input.address}:${input.operationsPort}`,
       // Health checks stay on loopback in plain HTTP; the CA API itself is TLS-only.
       tls: { enabled: false },
     },

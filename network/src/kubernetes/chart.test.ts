@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,11 +12,18 @@ import {
   repoRoot,
   type Topology,
 } from '@fabpay/topology';
-import { paths } from '@fabpay/ca';
+import { caHosts, caName, nodeHosts, paths, serverConfigYaml } from '@fabpay/ca';
 import { defaultLayout } from '../install';
 import type { NodeSpec } from '../nodes/specs';
 import { clusterEnv, KubernetesConfigError } from './env';
-import { caServiceName, chaincodeServiceName, deployedOrgs, expectedSecrets, nodeServiceName } from './names';
+import {
+  caIdentitySecretName,
+  caServiceName,
+  chaincodeServiceName,
+  deployedOrgs,
+  expectedSecrets,
+  nodeServiceName,
+} from './names';
 import { secretManifests, secretsYaml, SecretSourceError } from './secrets';
 import { validateChart, type ChartValidation } from './validate';
 import { writeKubernetesChart, type WriteChartResult } from './write';
@@ -27,7 +36,6 @@ import { writeKubernetesChart, type WriteChartResult } from './write';
  */
 
 const NAMESPACE = 'payments-ns';
-const DNS = `.${NAMESPACE}.svc.cluster.local`;
 
 // A second shape: one orderer (another removed), three orgs of which one was removed, one peer in
 // an org (gossip bootstraps from itself), another portBase.
@@ -188,20 +196,96 @@ function checkAgainstTopology(topology: Topology, objects: K8sObject[], v: Chart
     for (const key of referenced.get(s.name)!) expect(s.keys).toContain(key);
   }
 
-  // Host names: every address is a Service of this release, in the namespace, on one of its ports;
-  // nothing names this machine.
+  // Each CA server runs as the CA that issued the local MSPs: its signing certificate and key (and
+  // the intermediate's chain) and its generated server configuration from its identity Secret,
+  // and the intermediate never enrolls at the root again.
+  for (const org of orgs) {
+    for (const tier of ['tls', 'root', 'intermediate'] as const) {
+      const svc = caServiceName(org.name, tier);
+      const pod = podOf(byKind(objects, 'Deployment').find((d) => d.metadata.name === svc)!);
+      const ca = pod.containers[0]! as Container & {
+        args?: string[];
+        volumeMounts: Array<{ name: string; mountPath: string; subPath?: string }>;
+      };
+      const identity = expected.find((x) => x.name === caIdentitySecretName(org.name, tier))!;
+      const volume = (pod.volumes as Array<{ name: string; secret?: { secretName: string } }>).find(
+        (v) => v.secret?.secretName === identity.name,
+      )!;
+      const mounts = ca.volumeMounts.filter((m) => m.name === volume.name);
+      const dir = mounts.find((m) => !m.subPath)!.mountPath;
+      const env = Object.fromEntries(ca.env!.map((e) => [e.name, e.value]));
+      const files = ['FABRIC_CA_SERVER_CA_CERTFILE', 'FABRIC_CA_SERVER_CA_KEYFILE'];
+      if (tier === 'intermediate') files.push('FABRIC_CA_SERVER_CA_CHAINFILE');
+      for (const f of files) {
+        expect(path.dirname(env[f]!)).toBe(dir);
+        expect(identity.keys).toContain(path.basename(env[f]!));
+      }
+      // fabric-ca-server reads fabric-ca-server-config.yaml from its home (the volume).
+      expect(mounts.find((m) => m.subPath)).toEqual({
+        name: volume.name,
+        mountPath: `${env.FABRIC_CA_SERVER_HOME}/fabric-ca-server-config.yaml`,
+        subPath: 'fabric-ca-server-config.yaml',
+        readOnly: true,
+      });
+      expect(identity.keys).toContain('fabric-ca-server-config.yaml');
+      expect(ca.args).toEqual(['start']);
+      expect(Object.keys(env).filter((k) => /PARENT|INTERMEDIATE/.test(k))).toEqual([]);
+    }
+  }
+
+  // Host names: every address a workload dials is the short name of a Service of this release
+  // (resolved in the release's namespace), on one of its ports, and a name the TLS certificate
+  // served there carries, as the CA tooling's own CSR hosts say; nothing names this machine.
   // (Fabric's sample core.yaml and orderer.yaml, shipped as they are, keep their own defaults,
   // which the environment overrides: they are left out here.)
   const sampleFiles = new Set(['peer-config', 'orderer-config']);
   const rendered = JSON.stringify(objects.filter((o) => !sampleFiles.has(o.metadata.name)));
-  expect(rendered.includes('127.0.0.1')).toBe(false);
+  // A CA's CSR hosts name loopback, as on one machine (in a pod, the pod itself): names a
+  // certificate carries, not addresses anyone dials.
+  const csrHosts = /"FABRIC_CA_SERVER_CSR_HOSTS","value":"[^"]*"/g;
+  expect(rendered.replace(csrHosts, '').includes('127.0.0.1')).toBe(false);
   expect(rendered.includes(repoRoot())).toBe(false);
-  const addresses = [...rendered.matchAll(/([a-z0-9-]+)\.payments-ns\.svc\.cluster\.local(?::(\d+))?/g)];
-  expect(addresses.length).toBeGreaterThan(0);
-  for (const [, svc, port] of addresses) {
-    const ports = (services.get(svc!)?.spec as { ports: Array<{ port: number }> } | undefined)?.ports;
-    expect({ svc, known: !!ports }).toEqual({ svc, known: true });
-    if (port) expect(ports!.map((p) => p.port)).toContain(Number(port));
+  expect(rendered.includes('.svc')).toBe(false);
+  // What each Service's TLS server presents: a node's own pair (its chaincode server presents its
+  // peer's), a CA server's pair from the org's TLS CA, and the TLS CA's own, which it issues
+  // itself at first start for its FABRIC_CA_SERVER_CSR_HOSTS.
+  const certHosts = new Map<string, string[]>();
+  for (const node of nodes) {
+    certHosts.set(nodeServiceName(node), nodeHosts(node));
+    if (node.kind === 'peer') certHosts.set(chaincodeServiceName(node), nodeHosts(node));
+  }
+  for (const org of orgs) {
+    for (const tier of ['root', 'intermediate'] as const) {
+      certHosts.set(caServiceName(org.name, tier), caHosts(tier, org));
+    }
+    const tlsCa = podOf(
+      byKind(objects, 'Deployment').find((d) => d.metadata.name === caServiceName(org.name, 'tls'))!,
+    ).containers[0]!.env!.find((e) => e.name === 'FABRIC_CA_SERVER_CSR_HOSTS')!.value!;
+    expect(tlsCa.split(',')).toEqual(caHosts('tls', org));
+    certHosts.set(caServiceName(org.name, 'tls'), tlsCa.split(','));
+  }
+  // host:port anywhere (not an image tag, a URL's user part or a log format's %{time:2006-...}).
+  const dialed = [...rendered.matchAll(/(?<![\w./@{-])([a-z][a-z0-9-]*):(\d+)(?![\d.-])/g)].map(
+    ([, host, port]) => ({ host: host!, port: Number(port) }),
+  );
+  expect(dialed.length).toBeGreaterThan(0);
+  const configtxText = byKind(objects, 'ConfigMap').find((c) => c.metadata.name === 'channel-config')!.data![
+    'configtx.yaml'
+  ]!;
+  for (const [, host, port] of configtxText.matchAll(/Host: (\S+)\n\s*Port: (\d+)/g)) {
+    dialed.push({ host: host!, port: Number(port) });
+  }
+  for (const { host, port } of dialed) {
+    const ports = (services.get(host)?.spec as { ports: Array<{ port: number }> } | undefined)?.ports;
+    expect({ host, port, service: ports?.map((p) => p.port).includes(port) }).toEqual({
+      host,
+      port,
+      service: true,
+    });
+    expect({ host, inCertificate: certHosts.get(host)?.includes(host) }).toEqual({
+      host,
+      inCertificate: true,
+    });
   }
   // Each peer: its own address, gossip from the org's other peers, its own chaincode server.
   for (const org of orgs.filter((o) => o.kind === 'peer')) {
@@ -212,18 +296,18 @@ function checkAgainstTopology(topology: Topology, objects: K8sObject[], v: Chart
           (e) => [e.name, e.value],
         ),
       );
-      const own = `${nodeServiceName(node)}${DNS}:${p.listen}`;
+      const own = `${nodeServiceName(node)}:${p.listen}`;
       expect(env.CORE_PEER_ADDRESS).toBe(own);
       expect(env.CORE_PEER_GOSSIP_EXTERNALENDPOINT).toBe(own);
       const others = org.nodes.filter((n) => n.host !== node.host);
       const bootstrap = others.map((n) => {
         const q = plan.orgs.flatMap((o) => o.peers).find((x) => x.host === n.host)!;
-        return `${nodeServiceName(n)}${DNS}:${q.listen}`;
+        return `${nodeServiceName(n)}:${q.listen}`;
       });
       expect(env.CORE_PEER_GOSSIP_BOOTSTRAP).toBe((bootstrap.length ? bootstrap : [own]).join(' '));
       expect(JSON.parse(env.CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG!)).toEqual({
         peername: node.host,
-        chaincode_address: `${chaincodeServiceName(node)}${DNS}:${p.chaincodeServer}`,
+        chaincode_address: `${chaincodeServiceName(node)}:${p.chaincodeServer}`,
       });
     }
   }
@@ -245,14 +329,14 @@ function checkAgainstTopology(topology: Topology, objects: K8sObject[], v: Chart
   const ordererPlan = plan.orgs[0]!.orderers;
   expect(profile.Orderer.EtcdRaft.Consenters).toEqual(
     ordererPlan.map((o) => ({
-      Host: `${nodeServiceName(nodes.find((n) => n.host === o.host)!)}${DNS}`,
+      Host: `${nodeServiceName(nodes.find((n) => n.host === o.host)!)}`,
       Port: o.listen,
       ClientTLSCert: expect.any(String),
       ServerTLSCert: expect.any(String),
     })),
   );
   expect(profile.Application.Organizations.map((o) => [o.ID, o.AnchorPeers[0]!.Host])).toEqual(
-    orgs.filter((o) => o.kind === 'peer').map((o) => [o.mspId, `${nodeServiceName(o.nodes[0]!)}${DNS}`]),
+    orgs.filter((o) => o.kind === 'peer').map((o) => [o.mspId, `${nodeServiceName(o.nodes[0]!)}`]),
   );
   // core.yaml comes with the image's ccaas builder.
   const core = YAML.parse(
@@ -276,6 +360,30 @@ describe('Kubernetes chart (helm lint, helm template, kubeconform)', () => {
     });
     checkAgainstTopology(topology, objects, validation);
     expect(readFileSync(path.join(written.chartDir, 'Chart.yaml'), 'utf8')).toMatch(/appVersion: 3\.1\.5/);
+
+    // The chaincode image the chart runs: a Dockerfile beside the chart, built from the repository
+    // root with the lockfile (every workspace's package.json, so npm ci accepts it), running the
+    // entry values.yaml names. (No Docker engine here: it is generated, not built.)
+    const dockerfile = readFileSync(written.chaincodeDockerfile, 'utf8');
+    expect(path.dirname(path.dirname(written.chaincodeDockerfile))).toBe(path.dirname(written.chartDir));
+    const root = JSON.parse(readFileSync(path.join(repoRoot(), 'package.json'), 'utf8')) as {
+      workspaces: string[];
+    };
+    for (const w of root.workspaces) expect(dockerfile).toContain(`COPY ${w}/package.json ${w}/`);
+    expect(dockerfile).toMatch(/RUN npm ci .*--workspace chaincode/);
+    expect(dockerfile).toContain('RUN npx tsc -b chaincode');
+    const values = YAML.parse(readFileSync(path.join(written.chartDir, 'values.yaml'), 'utf8')) as {
+      chaincode: { entry: string };
+      images: { chaincode: { repository: string; tag: string } };
+    };
+    expect(dockerfile).toContain(`CMD ["node", "${values.chaincode.entry}"]`);
+    expect(dockerfile).toContain(
+      `docker build -f ${written.chaincodeDockerfile} -t ${values.images.chaincode.repository}:${values.images.chaincode.tag} .`,
+    );
+    expect(dockerfile).toMatch(/^FROM node:22-bookworm-slim AS build$/m);
+    expect(readFileSync(`${written.chaincodeDockerfile}.dockerignore`, 'utf8')).toMatch(
+      /^\*\*\/node_modules$/m,
+    );
   });
 
   it('renders a fixture with removed orderers and orgs, a single-peer org and another port base, shipping a genesis block', async () => {
@@ -291,6 +399,29 @@ describe('Kubernetes chart (helm lint, helm template, kubeconform)', () => {
       'peer0-gamma',
       'peer1-gamma',
     ]);
+    // The Secrets this topology implies, spelt out: per deployed org its three CAs' identities and
+    // the root's and intermediate's TLS pairs, per node its MSP and TLS; the removed org and orderer
+    // have none.
+    const ca = (org: string) =>
+      ['tls', 'root', 'intermediate'].flatMap((t) =>
+        t === 'tls' ? [`${org}-tls-ca-identity`] : [`${org}-${t}-ca-identity`, `${org}-${t}-ca-tls`],
+      );
+    const node = (n: string) => [`${n}-msp`, `${n}-tls`];
+    expect(
+      expectedSecrets(topology)
+        .referenced.map((x) => x.name)
+        .sort(),
+    ).toEqual(
+      [
+        ...ca('ordering'),
+        ...node('orderer1'),
+        ...ca('alpha'),
+        ...node('peer0-alpha'),
+        ...ca('gamma'),
+        ...node('peer0-gamma'),
+        ...node('peer1-gamma'),
+      ].sort(),
+    );
     const genesis = byKind(objects, 'ConfigMap').find((c) => c.metadata.name === 'channel-genesis')!;
     expect(Buffer.from(genesis.binaryData!['genesis.block']!, 'base64')).toEqual(bytes);
   });
@@ -318,7 +449,40 @@ describe('Kubernetes chart (helm lint, helm template, kubeconform)', () => {
       }
       for (const f of mspFiles) put(path.join(org.adminMsp, f));
       for (const f of ['ca.crt', 'client.crt', 'client.key']) put(path.join(org.adminTls, f));
-      put(org.tlsCaCert);
+      // Each CA home: its certificate, its signing key in the key store beside another key (the TLS
+      // CA keeps its own TLS key there), the intermediate's chain.
+      for (const tier of ['tls', 'root', 'intermediate'] as const) {
+        const server = org.servers[tier];
+        mkdirSync(server.keystore, { recursive: true });
+        const key = path.join(server.keystore, 'b_sk');
+        execFileSync(
+          'openssl',
+          [
+            'req',
+            '-x509',
+            '-newkey',
+            'ec',
+            '-pkeyopt',
+            'ec_paramgen_curve:prime256v1',
+            '-nodes',
+            '-keyout',
+            key,
+            '-out',
+            server.caCert,
+            '-subj',
+            `/CN=${tier}.${org.org}`,
+            '-days',
+            '1',
+          ],
+          { stdio: 'ignore' },
+        );
+        const other = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+        writeFileSync(
+          path.join(server.keystore, 'a_sk'),
+          other.privateKey.export({ type: 'pkcs8', format: 'pem' }),
+        );
+        if (tier === 'intermediate') put(server.caChain);
+      }
       for (const tier of ['root', 'intermediate'] as const) {
         put(org.servers[tier].tlsCert);
         put(org.servers[tier].tlsKey);
@@ -338,6 +502,63 @@ describe('Kubernetes chart (helm lint, helm template, kubeconform)', () => {
     for (const s of [...referenced, ...admin]) {
       expect(manifests.find((m) => m.name === s.name)!.keys.sort()).toEqual([...s.keys].sort());
     }
+    // A CA identity: the key that matches the certificate, and the cluster's server configuration,
+    // which keeps the local CA's signing profiles and bootstrap admin, signs with the mounted
+    // certificate and key, and has no parent server to enroll at.
+    const data = (name: string, key: string): string =>
+      Buffer.from(
+        (manifests.find((m) => m.name === name)!.manifest.data as Record<string, string>)[key]!,
+        'base64',
+      ).toString();
+    const gamma = caPaths.org('Gamma');
+    for (const tier of ['tls', 'root', 'intermediate'] as const) {
+      const name = caIdentitySecretName('Gamma', tier);
+      expect(data(name, 'ca-key.pem')).toBe(
+        readFileSync(path.join(gamma.servers[tier].keystore, 'b_sk'), 'utf8'),
+      );
+      expect(data(name, 'ca-cert.pem')).toBe(readFileSync(gamma.servers[tier].caCert, 'utf8'));
+      const config = YAML.parse(data(name, 'fabric-ca-server-config.yaml')) as {
+        signing: unknown;
+        ca: { certfile: string; keyfile: string; chainfile: string };
+        registry: { identities: Array<{ name: string; pass: string }> };
+        intermediate?: unknown;
+        address: string;
+        port: number;
+        csr: { hosts: string[] };
+      };
+      const local = YAML.parse(
+        serverConfigYaml({
+          tier,
+          org: 'Gamma',
+          domain: 'gamma.bank.test',
+          address: '127.0.0.1',
+          listenPort: 1,
+          operationsPort: 2,
+          adminId: 'admin',
+          adminSecret: 'x',
+        }),
+      ) as { signing: unknown };
+      expect(config.signing).toEqual(local.signing);
+      expect(config.registry.identities[0]).toMatchObject({
+        name: 'admin',
+        pass: { tls: 't', root: 'r', intermediate: 'i' }[tier],
+      });
+      expect(config.intermediate).toBeUndefined();
+      expect(config.address).toBe('0.0.0.0');
+      expect(config.port).toBe(planPorts(topology).orgs.find((o) => o.org === 'Gamma')!.cas[tier].listen);
+      expect(config.csr.hosts).toEqual(caHosts(tier, { name: 'Gamma', domain: 'gamma.bank.test' }));
+      expect(config.ca).toEqual({
+        name: caName(tier, 'Gamma'),
+        certfile: '/etc/hyperledger/fabric-ca-server/identity/ca-cert.pem',
+        keyfile: '/etc/hyperledger/fabric-ca-server/identity/ca-key.pem',
+        chainfile: tier === 'intermediate' ? '/etc/hyperledger/fabric-ca-server/identity/ca-chain.pem' : '',
+        reenrollIgnoreCertExpiry: false,
+      });
+    }
+    expect(data(caIdentitySecretName('Gamma', 'root'), 'fabric-ca-server-config.yaml')).toMatch(
+      /name: ica\.gamma\.bank\.test\n\s+pass: p/,
+    );
+
     const file = path.join(tmp, 'secrets.yaml');
     writeFileSync(file, secretsYaml(manifests));
     const written = writeKubernetesChart({
@@ -349,6 +570,10 @@ describe('Kubernetes chart (helm lint, helm template, kubeconform)', () => {
     expect(v.kubeconform.output).toMatch(/Invalid: 0, Errors: 0, Skipped: 0/);
     expect(v.kubeconform.output).toContain(`found in 2 files`);
 
+    rmSync(path.join(gamma.servers.intermediate.keystore, 'b_sk'));
+    expect(() => secretManifests(topology, caPaths)).toThrow(
+      /Gamma intermediate CA identity: no key in .*keystore matches .*ca-cert\.pem/,
+    );
     rmSync(caPaths.node('peer1.gamma.bank.test').tls, { recursive: true });
     expect(() => secretManifests(topology, caPaths)).toThrow(SecretSourceError);
     expect(() => secretManifests(topology, caPaths)).toThrow(

@@ -15,7 +15,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { planPorts, type Topology } from '@fabpay/topology';
-import { paths as caPathsOf, caHost, caName, type CaTier } from '@fabpay/ca';
+import { paths as caPathsOf, caHosts, caName, type CaTier } from '@fabpay/ca';
 import { networkLayout } from '../layout';
 import { nodeSpecs, type NodeSpec } from '../nodes/specs';
 import { peerCoreYaml } from '../nodes/config-files';
@@ -23,9 +23,12 @@ import { CHANNEL_PROFILE, channelProfile, type ConfigtxAddressing } from '../cha
 import { genesisDigest } from '../governance/terms';
 import type { Versions } from '../install/versions';
 import { clusterEnv, MOUNTS, type ClusterAddressing } from './env';
+import { CA_CONFIG_FILE, CA_MOUNTS, clusterCaFiles } from './ca-config';
+import { chaincodeImageEntry } from './chaincode-image';
 import {
   adminSecretNames,
-  caBootstrapSecretName,
+  CA_CONFIG_KEY,
+  caIdentitySecretName,
   caServiceName,
   caTlsSecretName,
   chaincodeServiceName,
@@ -44,8 +47,6 @@ export const CHART_NAME = 'fabpay-network';
 export const IMAGE_CCAAS_BUILDER = '/opt/hyperledger/ccaas_builder';
 /** The environment variable the chaincode server reads the genesis governance digest from. */
 const GENESIS_ENV = 'FABPAY_GOVERNANCE_GENESIS_SHA256';
-/** The chaincode server's entry point in the chaincode image (values.yaml can change it). */
-const CHAINCODE_ENTRY = '/app/chaincode/dist/server.js';
 
 export interface ChartOptions {
   topology: Topology;
@@ -74,9 +75,14 @@ export interface Chart {
   images: { peer: string; orderer: string; ca: string; chaincode: string };
 }
 
-/** The Service DNS name a node's address uses in templates (the namespace comes from Helm). */
+/**
+ * The host name workloads dial a Service at: its short name, which the pod's DNS search path
+ * resolves within the release's namespace. Short, so that the TLS certificates the CA tooling
+ * issues before any namespace is chosen can carry it (ca/src/tls-hosts.ts); every object of the
+ * chart is in the release's namespace.
+ */
 export function serviceHost(service: string): string {
-  return `${service}.{{ .Release.Namespace }}.svc.{{ .Values.clusterDomain }}`;
+  return service;
 }
 
 const PROBE_TIMING = {
@@ -230,7 +236,7 @@ function nodeObjects(
 
 function chaincodeObjects(spec: NodeSpec, digest: string, port: number): unknown[] {
   const peerSvc = nodeServiceName({ kind: 'peer', name: spec.host.split('.')[0]!, org: spec.org });
-  const svc = chaincodeServiceName({ kind: 'peer', name: spec.host.split('.')[0]!, org: spec.org });
+  const svc = chaincodeServiceName({ name: spec.host.split('.')[0]!, org: spec.org });
   const meta = { name: svc, labels: labels('chaincode', svc, spec.org) };
   const orgKey = spec.org.toLowerCase();
   const tcp = { tcpSocket: { port: 'chaincode' } };
@@ -285,59 +291,60 @@ function chaincodeObjects(spec: NodeSpec, digest: string, port: number): unknown
   ];
 }
 
-const CA_HOME = '/var/hyperledger/fabric-ca-server';
-const CA_TLS = '/etc/hyperledger/fabric-ca-server/tls';
-
+/**
+ * A CA server: its own identity (signing certificate and key, the intermediate's chain, and its
+ * generated server configuration) from its identity Secret, so it is the CA that issued the MSPs
+ * in the other Secrets and the channel configuration; its database on its own volume.
+ */
 function caObjects(
   org: { name: string; domain: string },
   tier: CaTier,
   ports: { listen: number; operations: number },
-  rootAddress: string,
 ): unknown[] {
   const svc = caServiceName(org.name, tier);
   const meta = { name: svc, labels: labels(`${tier}-ca`, svc, org.name) };
-  const bootstrap = caBootstrapSecretName(org.name, tier);
-  const fromSecret = (name: string, key: string) => ({
-    name,
-    valueFrom: { secretKeyRef: { name: bootstrap, key } },
-  });
-  const tierEnv: Array<{ name: string; value?: string; valueFrom?: unknown }> = [
-    fromSecret('CA_ADMIN_USER', 'user'),
-    fromSecret('CA_ADMIN_PASSWORD', 'password'),
-    ...env([
-      ['FABRIC_CA_SERVER_HOME', CA_HOME],
-      ['FABRIC_CA_SERVER_ADDRESS', '0.0.0.0'],
-      ['FABRIC_CA_SERVER_PORT', String(ports.listen)],
-      ['FABRIC_CA_SERVER_OPERATIONS_LISTENADDRESS', `0.0.0.0:${ports.operations}`],
-      ['FABRIC_CA_SERVER_CA_NAME', caName(tier, org.name)],
-      [
-        'FABRIC_CA_SERVER_CSR_HOSTS',
-        [serviceHost(svc), svc, caHost(tier, org.domain), 'localhost'].join(','),
-      ],
-      ['FABRIC_CA_SERVER_TLS_ENABLED', 'true'],
-    ]),
+  const caFiles = clusterCaFiles(tier);
+  const tierEnv = env([
+    ['FABRIC_CA_SERVER_HOME', CA_MOUNTS.home],
+    ['FABRIC_CA_SERVER_ADDRESS', '0.0.0.0'],
+    ['FABRIC_CA_SERVER_PORT', String(ports.listen)],
+    ['FABRIC_CA_SERVER_OPERATIONS_LISTENADDRESS', `0.0.0.0:${ports.operations}`],
+    ['FABRIC_CA_SERVER_CA_NAME', caName(tier, org.name)],
+    // The hosts of every certificate of this CA server (the TLS CA issues its own TLS
+    // certificate for them at first start), as the CA tooling gives them on one machine.
+    ['FABRIC_CA_SERVER_CSR_HOSTS', caHosts(tier, org).join(',')],
+    ['FABRIC_CA_SERVER_TLS_ENABLED', 'true'],
+    ['FABRIC_CA_SERVER_CA_CERTFILE', caFiles.cert],
+    ['FABRIC_CA_SERVER_CA_KEYFILE', caFiles.key],
+    ...(caFiles.chain ? [['FABRIC_CA_SERVER_CA_CHAINFILE', caFiles.chain] as [string, string]] : []),
+  ]);
+  const identity = caIdentitySecretName(org.name, tier);
+  const mounts: unknown[] = [
+    { name: 'home', mountPath: CA_MOUNTS.home },
+    // fabric-ca-server reads its configuration from its home (a file given with -c would make the
+    // read-only Secret directory its home).
+    { name: 'identity', mountPath: CA_CONFIG_FILE, subPath: CA_CONFIG_KEY, readOnly: true },
+    { name: 'identity', mountPath: CA_MOUNTS.identity, readOnly: true },
   ];
-  const args = ['start', '-b', '$(CA_ADMIN_USER):$(CA_ADMIN_PASSWORD)'];
-  const mounts: unknown[] = [{ name: 'home', mountPath: CA_HOME }];
-  const volumes: unknown[] = [{ name: 'home', persistentVolumeClaim: { claimName: `${svc}-data` } }];
+  const volumes: unknown[] = [
+    { name: 'home', persistentVolumeClaim: { claimName: `${svc}-data` } },
+    secretVolume('identity', identity),
+  ];
   if (tier !== 'tls') {
     // The root and intermediate serve TLS with certificates from the org's TLS CA; the TLS CA
     // issues its own.
     tierEnv.push(
       ...env([
-        ['FABRIC_CA_SERVER_TLS_CERTFILE', `${CA_TLS}/server.crt`],
-        ['FABRIC_CA_SERVER_TLS_KEYFILE', `${CA_TLS}/server.key`],
+        ['FABRIC_CA_SERVER_TLS_CERTFILE', `${CA_MOUNTS.tls}/server.crt`],
+        ['FABRIC_CA_SERVER_TLS_KEYFILE', `${CA_MOUNTS.tls}/server.key`],
       ]),
     );
-    mounts.push({ name: 'tls', mountPath: CA_TLS, readOnly: true });
+    mounts.push({ name: 'tls', mountPath: CA_MOUNTS.tls, readOnly: true });
     volumes.push(secretVolume('tls', caTlsSecretName(org.name, tier)));
   }
-  if (tier === 'intermediate') {
-    // Enrolls at the root as `ica.<domain>` (its certificate's CN), as the CA tooling does.
-    tierEnv.push(fromSecret('CA_PARENT_PASSWORD', 'parent-password'));
-    tierEnv.push(...env([['FABRIC_CA_SERVER_INTERMEDIATE_TLS_CERTFILES', `${CA_TLS}/ca.crt`]]));
-    args.push('-u', `https://${caHost('intermediate', org.domain)}:$(CA_PARENT_PASSWORD)@${rootAddress}`);
-  }
+  // No `-b`: the bootstrap admin is in the configuration. No `-u`: the intermediate has its
+  // certificate and chain, so it never enrolls at the root again.
+  const args = ['start'];
   return [
     {
       apiVersion: 'v1',
@@ -418,8 +425,8 @@ function valuesYaml(t: Topology, images: Chart['images'], orgs: string[]): strin
   return `# Generated by \`fabpay-network k8s\` from the topology "${t.name}". Regenerate rather than edit:
 # object names, ports and host names come from the topology; only these values are Helm's.
 
-# Nodes dial each other at <service>.<namespace>.svc.<clusterDomain>.
-clusterDomain: cluster.local
+# Nodes and CAs dial each other by their Services' short names (peer0-org1), resolved within the
+# release's namespace: the names the TLS certificates carry. Install every object in one namespace.
 
 images:
   pullPolicy: IfNotPresent
@@ -432,7 +439,7 @@ images:
   ca:
     repository: ${repo(images.ca)}
     tag: "${tag(images.ca)}"
-  # An image of the chaincode workspace built on node (npm run build; node ${CHAINCODE_ENTRY}).
+  # Built from the Dockerfile \`fabpay-network k8s\` writes beside the chart (chaincode/Dockerfile).
   chaincode:
     repository: ${repo(images.chaincode)}
     tag: "${tag(images.chaincode)}"
@@ -444,7 +451,7 @@ storage:
   ca: 1Gi
 
 chaincode:
-  entry: ${CHAINCODE_ENTRY}
+  entry: ${chaincodeImageEntry(t)}
   # Each org's chaincode package ID (\`<name>_<version>:<sha256>\`), known once the package is
   # built and installed; the chaincode servers start with it.
   packageIds:
@@ -530,9 +537,8 @@ export function generateChart(opts: ChartOptions): Chart {
   }
   for (const org of orgs) {
     const ports = plan.orgs.find((o) => o.org === org.name)!.cas;
-    const rootAddress = `${serviceHost(caServiceName(org.name, 'root'))}:${ports.root.listen}`;
     for (const tier of CA_TIERS_IN_CLUSTER) {
-      addTemplate(`ca-${caServiceName(org.name, tier)}.yaml`, caObjects(org, tier, ports[tier], rootAddress));
+      addTemplate(`ca-${caServiceName(org.name, tier)}.yaml`, caObjects(org, tier, ports[tier]));
     }
   }
 

@@ -60,6 +60,9 @@ export function registerKubernetesCommands(program: Command, topologyFile: () =>
         for (const [kind, n] of Object.entries(result.counts))
           console.log(`  ${String(n).padStart(3)} ${kind}`);
         console.log(`Images: ${Object.values(result.images).join(', ')}`);
+        console.log(
+          `The chaincode image's Dockerfile (not built; build it from the repository root): ${result.chaincodeDockerfile}`,
+        );
         if (result.secretsFile) {
           console.log(
             `Secrets (${result.secrets.length} the chart references, plus the org admins'): ${result.secretsFile}`,

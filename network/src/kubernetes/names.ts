@@ -4,10 +4,19 @@
  *
  * Object names must be DNS-1035 labels (lower case, no dots), so a Fabric host name such as
  * `peer0.org1.example.com` becomes `peer0-org1` (the topology's domain dropped) and an orderer
- * `orderer0.example.com` becomes `orderer0`. In the cluster a node is addressed by its Service's
- * DNS name, `peer0-org1.<namespace>.svc.<cluster domain>`.
+ * `orderer0.example.com` becomes `orderer0`. The Service names themselves are defined in
+ * @fabpay/topology (service-names.ts), because the CA tooling puts them in TLS certificates; this
+ * module checks them and derives the Secret names from them.
  */
-import { organizations, type NodeInfo, type OrgInfo, type TopologyNames } from '@fabpay/topology';
+import {
+  caServiceName as topologyCaServiceName,
+  chaincodeServiceName as topologyChaincodeServiceName,
+  nodeServiceName as topologyNodeServiceName,
+  organizations,
+  type NodeInfo,
+  type OrgInfo,
+  type TopologyNames,
+} from '@fabpay/topology';
 import type { CaTier } from '@fabpay/ca';
 
 /** Kubernetes object names are DNS-1035 labels of at most 63 characters. */
@@ -27,20 +36,19 @@ function label(name: string, what: string): string {
   return name;
 }
 
-/** The Service (and StatefulSet) name of an orderer or peer: `orderer0`, `peer0-org1`. */
+/** The Service (and StatefulSet) name of an orderer or peer: `orderer0`, `peer0-org1` (@fabpay/topology's). */
 export function nodeServiceName(node: Pick<NodeInfo, 'kind' | 'name' | 'org'>): string {
-  const name = node.kind === 'orderer' ? node.name : `${node.name}-${node.org.toLowerCase()}`;
-  return label(name, `node ${node.name} of ${node.org}`);
+  return label(topologyNodeServiceName(node), `node ${node.name} of ${node.org}`);
 }
 
 /** The Deployment and Service name of a peer's own chaincode server: `peer0-org1-chaincode`. */
-export function chaincodeServiceName(peer: Pick<NodeInfo, 'kind' | 'name' | 'org'>): string {
-  return label(`${nodeServiceName(peer)}-chaincode`, `chaincode server of ${peer.name}`);
+export function chaincodeServiceName(peer: Pick<NodeInfo, 'name' | 'org'>): string {
+  return label(topologyChaincodeServiceName(peer), `chaincode server of ${peer.name}`);
 }
 
 /** The Deployment and Service name of one of an org's CA servers: `org1-intermediate-ca`. */
 export function caServiceName(org: string, tier: CaTier): string {
-  return label(`${org.toLowerCase()}-${tier}-ca`, `${org} ${tier} CA`);
+  return label(topologyCaServiceName(org, tier), `${org} ${tier} CA`);
 }
 
 /** Secret holding a node's (or the org admin's) local MSP, under the keys of {@link MSP_SECRET_FILES}. */
@@ -59,9 +67,23 @@ export function adminSecretNames(org: string): { msp: string; tls: string } {
   return { msp: mspSecretName(base), tls: tlsSecretName(base) };
 }
 
-/** Secret with a CA server's bootstrap admin: keys `user`, `password` (and `parent-password` for the intermediate). */
-export function caBootstrapSecretName(org: string, tier: CaTier): string {
-  return label(`${caServiceName(org, tier)}-bootstrap`, `${org} ${tier} CA bootstrap secret`);
+/**
+ * Secret with a CA server's identity: its signing certificate and key (the intermediate's chain
+ * too) from the local CA home, and its server configuration (signing profiles, registry with the
+ * bootstrap admin), so that in the cluster it is the CA that issued every MSP. Keys:
+ * {@link caIdentitySecretKeys}.
+ */
+export function caIdentitySecretName(org: string, tier: CaTier): string {
+  return label(`${caServiceName(org, tier)}-identity`, `${org} ${tier} CA identity secret`);
+}
+
+/** The server configuration's key in a CA identity Secret (fabric-ca-server's default file name). */
+export const CA_CONFIG_KEY = 'fabric-ca-server-config.yaml';
+
+/** The keys of a CA identity Secret: configuration, certificate, key, and the intermediate's chain. */
+export function caIdentitySecretKeys(tier: CaTier): string[] {
+  const files = [CA_CONFIG_KEY, 'ca-cert.pem', 'ca-key.pem'];
+  return tier === 'intermediate' ? [...files, 'ca-chain.pem'] : files;
 }
 
 /** Secret with the TLS key pair the org's TLS CA issued to its root or intermediate CA server. */
@@ -114,9 +136,9 @@ export function expectedSecrets(t: TopologyNames): { referenced: ExpectedSecret[
   for (const org of deployedOrgs(t)) {
     for (const tier of CA_TIERS_IN_CLUSTER) {
       referenced.push({
-        name: caBootstrapSecretName(org.name, tier),
-        keys: tier === 'intermediate' ? ['user', 'password', 'parent-password'] : ['user', 'password'],
-        purpose: `${org.name} ${tier} CA bootstrap admin`,
+        name: caIdentitySecretName(org.name, tier),
+        keys: caIdentitySecretKeys(tier),
+        purpose: `${org.name} ${tier} CA identity (signing certificate and key, server configuration)`,
       });
     }
     for (const tier of ['root', 'intermediate'] as const) {

@@ -1,18 +1,21 @@
 /**
  * Secret manifests from a local network's CA output (`<run>/ca/...`, ca/src/layout.ts): one MSP
- * and one TLS Secret per node, the org admins' MSP and TLS, and each CA server's bootstrap admin
- * and TLS key pair. They hold private keys, so they are written outside the chart (never
+ * and one TLS Secret per node, the org admins' MSP and TLS, each CA server's identity (signing
+ * certificate and key, the intermediate's chain, its cluster server configuration) and the root's
+ * and intermediate's TLS key pair. They hold private keys, so they are written outside the chart (never
  * packaged with it) with mode 0600, for `kubectl apply -n <namespace> -f`.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import { type Topology } from '@fabpay/topology';
-import { caHost, paths, type CaTier, type TopologyPaths } from '@fabpay/ca';
+import { planPorts, type Topology } from '@fabpay/topology';
+import { caHost, certs, paths, type CaTier, type ServerPaths, type TopologyPaths } from '@fabpay/ca';
+import { clusterCaServerConfig } from './ca-config';
 import {
   ADMIN_TLS_SECRET_KEYS,
   adminSecretNames,
-  caBootstrapSecretName,
+  CA_CONFIG_KEY,
+  caIdentitySecretName,
   caTlsSecretName,
   CA_TIERS_IN_CLUSTER,
   deployedOrgs,
@@ -38,6 +41,26 @@ export interface SecretManifest {
 
 /** The CA bootstrap admin's enrollment ID (ca/src/server: the servers are started with `admin`). */
 const BOOTSTRAP_USER = 'admin';
+
+/**
+ * The CA's signing key: the key in its home's key store that matches its certificate (the TLS
+ * CA's store also holds the key of the TLS certificate it issued itself).
+ */
+function signingKeyFile(server: ServerPaths, what: string): string {
+  const cert = readFileSync(server.caCert, 'utf8');
+  const keys = existsSync(server.keystore)
+    ? readdirSync(server.keystore).filter((f) => f.endsWith('_sk'))
+    : [];
+  const match = keys
+    .map((f) => path.join(server.keystore, f))
+    .find((f) => certs.keyMatchesCert(readFileSync(f, 'utf8'), cert));
+  if (!match) {
+    throw new SecretSourceError(
+      `${what}: no key in ${server.keystore} matches ${server.caCert}${keys.length ? '' : ' (the key store is empty or missing)'}`,
+    );
+  }
+  return match;
+}
 
 function readAll(files: Array<{ key: string; file: string }>, what: string): Record<string, string> {
   const missing = files.filter((f) => !existsSync(f.file)).map((f) => f.file);
@@ -80,6 +103,7 @@ export function secretManifests(
     );
   }
   const out: SecretManifest[] = [];
+  const plan = planPorts(topology);
   const add = (name: string, source: string, data: Record<string, string>, org: string): void => {
     out.push({
       name,
@@ -108,22 +132,44 @@ export function secretManifests(
       throw new SecretSourceError(`${org.name}: missing ${p.secrets} (the CAs' bootstrap secrets)`);
     }
     const stored = JSON.parse(readFileSync(p.secrets, 'utf8')) as SecretsFile;
-    const b64 = (s: string): string => Buffer.from(s).toString('base64');
+    const ports = plan.orgs.find((o) => o.org === org.name)!.cas;
     for (const tier of CA_TIERS_IN_CLUSTER) {
-      const password = stored.bootstrap?.[tier];
-      if (!password) throw new SecretSourceError(`${p.secrets} has no bootstrap secret for the ${tier} CA`);
-      const data: Record<string, string> = { user: b64(BOOTSTRAP_USER), password: b64(password) };
-      if (tier === 'intermediate') {
-        // The intermediate enrolls at the root as `ica.<domain>`, registered there by the CA tooling.
-        const parent = stored.identities?.[`root/${caHost('intermediate', org.domain)}`];
-        if (!parent) {
-          throw new SecretSourceError(
-            `${p.secrets} has no root CA secret for ${caHost('intermediate', org.domain)}`,
-          );
-        }
-        data['parent-password'] = b64(parent);
+      const server = p.servers[tier];
+      const what = `${org.name} ${tier} CA identity`;
+      const admin = stored.bootstrap?.[tier];
+      if (!admin) throw new SecretSourceError(`${p.secrets} has no bootstrap secret for the ${tier} CA`);
+      // The root keeps the intermediate's enrollment (so it can re-issue it), as on one machine.
+      const child =
+        tier === 'root' ? stored.identities?.[`root/${caHost('intermediate', org.domain)}`] : undefined;
+      if (tier === 'root' && !child) {
+        throw new SecretSourceError(
+          `${p.secrets} has no root CA secret for ${caHost('intermediate', org.domain)}`,
+        );
       }
-      add(caBootstrapSecretName(org.name, tier), p.secrets, data, orgLabel);
+      const files = readAll(
+        [
+          { key: 'ca-cert.pem', file: server.caCert },
+          ...(tier === 'intermediate' ? [{ key: 'ca-chain.pem', file: server.caChain }] : []),
+        ],
+        what,
+      );
+      const config = clusterCaServerConfig({
+        tier,
+        org,
+        ports: ports[tier],
+        admin: { id: BOOTSTRAP_USER, secret: admin },
+        ...(child ? { intermediateSecret: child } : {}),
+      });
+      add(
+        caIdentitySecretName(org.name, tier),
+        server.home,
+        {
+          [CA_CONFIG_KEY]: Buffer.from(config).toString('base64'),
+          ...files,
+          'ca-key.pem': readFileSync(signingKeyFile(server, what)).toString('base64'),
+        },
+        orgLabel,
+      );
     }
     for (const tier of ['root', 'intermediate'] as const) {
       const server = p.servers[tier];

@@ -1,6 +1,7 @@
 /**
- * `fabpay-network k8s`: writes the Helm chart of a topology to a directory, and with
- * `withSecrets` the Secret manifests from the local network's CA output beside it.
+ * `fabpay-network k8s`: writes the Helm chart of a topology to a directory, the chaincode image's
+ * Dockerfile beside it, and with `withSecrets` the Secret manifests from the local network's CA
+ * output.
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -9,6 +10,7 @@ import { defaultLayout, loadVersions } from '../install';
 import { generateChart, type ChartObject } from './chart';
 import { expectedSecrets, type ExpectedSecret } from './names';
 import { secretManifests, secretsYaml } from './secrets';
+import { CHAINCODE_DOCKERIGNORE, chaincodeDockerfile, repositoryWorkspaces } from './chaincode-image';
 
 /** Fabric's sample configuration is not installed (the chart's core.yaml and orderer.yaml start from it). */
 export class SampleConfigMissingError extends Error {
@@ -38,8 +40,16 @@ export interface WriteChartResult {
   images: Record<string, string>;
   /** Secrets the chart's workloads reference, which must exist in the namespace. */
   secrets: ExpectedSecret[];
+  /** The chaincode image's Dockerfile (`<out>/chaincode/Dockerfile`; build context: the repository root). */
+  chaincodeDockerfile: string;
   /** The Secret manifests file, with `withSecrets`. */
   secretsFile?: string;
+}
+
+/** A path relative to the repository root when it is inside it (the build command runs there). */
+function shownPath(file: string): string {
+  const rel = path.relative(repoRoot(), file);
+  return rel.startsWith('..') || path.isAbsolute(rel) ? file : rel;
 }
 
 /** Default output directory: `<home>/kubernetes` (git-ignored with the rest of `.fabric`). */
@@ -76,6 +86,20 @@ export function writeKubernetesChart(opts: WriteChartOptions = {}): WriteChartRe
     mkdirSync(path.dirname(target), { recursive: true });
     writeFileSync(target, content);
   }
+  const chaincodeDockerfilePath = path.join(out, 'chaincode', 'Dockerfile');
+  mkdirSync(path.dirname(chaincodeDockerfilePath), { recursive: true });
+  writeFileSync(
+    chaincodeDockerfilePath,
+    chaincodeDockerfile({
+      topology,
+      image: chart.images.chaincode,
+      dockerfile: shownPath(chaincodeDockerfilePath),
+      workspaces: repositoryWorkspaces(),
+    }),
+  );
+  // BuildKit reads <Dockerfile>.dockerignore beside it: the checkout's installs, builds and run
+  // state stay out of the build context.
+  writeFileSync(`${chaincodeDockerfilePath}.dockerignore`, CHAINCODE_DOCKERIGNORE);
   let secretsFile: string | undefined;
   if (manifests) {
     secretsFile = path.join(out, 'secrets.yaml');
@@ -90,6 +114,7 @@ export function writeKubernetesChart(opts: WriteChartOptions = {}): WriteChartRe
     counts,
     images: chart.images,
     secrets: expectedSecrets(topology).referenced,
+    chaincodeDockerfile: chaincodeDockerfilePath,
     ...(secretsFile ? { secretsFile } : {}),
   };
 }
