@@ -232,4 +232,23 @@ describe('hot accounts: concurrent credits to one merchant', () => {
     expect(f.commit(d1).commit).toBe('VALID');
     expect(f.commit(d2).commit).toBe('MVCC_READ_CONFLICT');
   });
+
+  test('a hot payer: 64 debits of one account of 64 shards, one per shard, in one block all commit (custody on)', async () => {
+    const { f, c } = await funded();
+    await f.ok(c.alice, 'openShardedAccount', 'H', 'USD', '', '64');
+    await f.ok(c.issuer, 'issue', 'mint-H', 'H', '64000');
+    await f.ok(c.alice, 'foldCredits', 'H', 'i:Org1MSP:mint-H');
+    const endorsed: Endorsement[] = [];
+    for (let i = 0; i < 64; i++) {
+      endorsed.push(
+        await f.endorse(c.alice, 'pay', [`h${i}`, 'H', 'M', '10', 'USD', ''], { 'fabpay.shard': String(i) }),
+      );
+    }
+    for (let i = 1; i < 64; i++) {
+      expect(sharedConflictKeys(endorsed[0] as Endorsement, endorsed[i] as Endorsement)).toEqual([]);
+    }
+    const outcomes = endorsed.map((e) => f.commit(e, ['Org1MSP', 'Org2MSP']).commit);
+    expect(outcomes.filter((o) => o === 'VALID')).toHaveLength(64);
+    expect(await f.query(c.alice, 'getBalance', 'H')).toMatchObject({ available: '63360' });
+  }, 30_000);
 });

@@ -9,11 +9,18 @@ export const KEY = {
   account: 'fabpay.account',
   /** [owner, accountId] → marker; index for listAccountsByOwner. */
   owner: 'fabpay.owner',
-  /** [accountId] → settled balance {available, held}. Read and written only by debits of that account and by folds. */
+  /**
+   * [accountId] → settled balance {available, held}. Read and written only by debits of that
+   * account and by folds. A sharded account's shard 0 is this key and shard i (1..63) is
+   * [accountId, "ii"] (two digits), so balance scans still see every sub-balance of an account.
+   */
   balance: 'fabpay.balance',
   /** [accountId, creditId] → pending credit; written blind by the transaction that credits the account, deleted by a fold. */
   credit: 'fabpay.credit',
-  /** [accountId, yyyy-mm-dd] → amount debited that UTC day (daily limit). */
+  /**
+   * [accountId, yyyy-mm-dd] → amount debited that UTC day (daily limit); a sharded account's
+   * shard i (1..63) counts under [accountId, yyyy-mm-dd, "ii"].
+   */
   spent: 'fabpay.spent',
   /** [accountId] → Limits. */
   limits: 'fabpay.limits',

@@ -14,6 +14,7 @@ export type LedgerStub = Pick<
   | 'getStateByPartialCompositeKeyWithPagination'
   | 'setEvent'
   | 'getTxID'
+  | 'getTransient'
   | 'getDateTimestamp'
   | 'setStateValidationParameter'
 >;

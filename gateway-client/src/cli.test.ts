@@ -91,6 +91,20 @@ describe('fabpay CLI', () => {
     expect(committed.blockNumber).toBe('1');
   });
 
+  it('account open --shards opens a sharded account; a bad count fails before sending', async () => {
+    const opened = await cli(['--json', 'account', 'open', 'hot', 'EUR', '--shards', '16']);
+    expect(opened.code).toBe(0);
+    expect((JSON.parse(opened.stdout) as { value: unknown }).value).toEqual({
+      fn: 'openShardedAccount',
+      args: ['hot', 'EUR', '', '16'],
+    });
+    for (const bad of ['0', '65', 'x']) {
+      const res = await cli(['--json', 'account', 'open', 'hot', 'EUR', '--shards', bad]);
+      expect(res.code).not.toBe(0);
+      expect(res.stdout + res.stderr).toMatch(/shards must be a whole number from 1 to 64/);
+    }
+  });
+
   it('reports chaincode rejections with their code and exit code 3', async () => {
     const res = await cli(['--json', 'pay', 'p1', 'alice', 'bob', '10', 'EUR']);
     expect(res.code).toBe(3);

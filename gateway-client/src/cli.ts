@@ -198,9 +198,21 @@ export async function run(argv: readonly string[], io: CliIo = defaultIo()): Pro
     .command('open <accountId> <currency>')
     .description('open an account (owner: the caller unless --owner)')
     .option('--owner <owner>', 'owner string "<MSP ID>::<id>" (org admins only)', '')
+    .option('--shards <n>', 'split its funds across n shards (1..64) for many concurrent debits', '1')
     .action(
-      act((p, id: string, currency: string, o: { owner: string }) => p.openAccount(id, currency, o.owner)),
+      act((p, id: string, currency: string, o: { owner: string; shards: string }) => {
+        const shards = /^[0-9]{1,3}$/.test(o.shards) ? Number(o.shards) : NaN;
+        return p.openAccount(id, currency, o.owner, { shards });
+      }),
     );
+  account
+    .command('shards <accountId>')
+    .description('settled available and held funds per shard')
+    .action(act((p, id: string) => p.getShards(id)));
+  account
+    .command('rebalance <accountId>')
+    .description("even a sharded account's available funds out across its shards (owner or org admin)")
+    .action(act((p, id: string) => p.rebalanceShards(id)));
   account
     .command('close <accountId>')
     .description('close an empty account')

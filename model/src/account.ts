@@ -22,18 +22,39 @@ export interface Account {
   updatedAt: string;
   /** Reason given by compliance when frozen; "" otherwise. */
   frozenReason: string;
+  /**
+   * Number of sub-balances (shards, 2..{@link MAX_SHARDS}) the account's
+   * settled funds are split across, so concurrent debits of one account
+   * need not conflict (chaincode/README.md, "Hot payers"). Absent on an
+   * account of one balance, which is every account opened with
+   * `openAccount`: its descriptor keeps exactly the bytes it had before
+   * sharding existed.
+   */
+  shards?: number;
+}
+
+/** Most shards one account may have (bounds a sweep's read set and a fold's write set). */
+export const MAX_SHARDS = 64;
+
+/** Shards of an account: 1 unless it was opened sharded. */
+export function shardCountOf(account: Pick<Account, 'shards'>): number {
+  return account.shards ?? 1;
 }
 
 /** Schema of {@link Account}. */
-export const ACCOUNT_SCHEMA = objectSchema<Account>({
-  accountId: STRING,
-  owner: STRING,
-  currency: STRING,
-  status: enumOf(ACCOUNT_STATUSES),
-  openedAt: STRING,
-  updatedAt: STRING,
-  frozenReason: STRING,
-});
+export const ACCOUNT_SCHEMA = objectSchema<Account>(
+  {
+    accountId: STRING,
+    owner: STRING,
+    currency: STRING,
+    status: enumOf(ACCOUNT_STATUSES),
+    openedAt: STRING,
+    updatedAt: STRING,
+    frozenReason: STRING,
+    shards: INTEGER,
+  },
+  ['shards'],
+);
 
 /** Balance query result. */
 export interface Balance {

@@ -21,6 +21,7 @@ import {
   type Refund,
 } from './payment';
 import type { ObjectSchema } from './schema';
+import { SHARD_BALANCES_SCHEMA, type ShardBalances } from './shards';
 
 /**
  * Chaincode event name → payload type. Each state-changing transaction sets
@@ -47,6 +48,7 @@ export interface EventPayloads {
   HoldExpired: Hold;
   PaymentRefunded: Refund;
   CreditsFolded: Fold;
+  ShardsRebalanced: ShardBalances;
   GovernanceInitialized: Governance;
   GovernanceProposed: GovernanceProposal;
   GovernanceApproved: GovernanceProposal;
@@ -74,6 +76,7 @@ export const EVENT_SCHEMAS: { readonly [N in EventName]: ObjectSchema<EventPaylo
   HoldExpired: HOLD_SCHEMA,
   PaymentRefunded: REFUND_SCHEMA,
   CreditsFolded: FOLD_SCHEMA,
+  ShardsRebalanced: SHARD_BALANCES_SCHEMA,
   GovernanceInitialized: GOVERNANCE_SCHEMA,
   GovernanceProposed: GOVERNANCE_PROPOSAL_SCHEMA,
   GovernanceApproved: GOVERNANCE_PROPOSAL_SCHEMA,

@@ -1,4 +1,4 @@
-import { enumOf, objectSchema, STRING } from './schema';
+import { enumOf, INTEGER, objectSchema, STRING } from './schema';
 
 /** Hold lifecycle states. */
 export const HOLD_STATUSES = ['authorized', 'captured', 'released', 'expired'] as const;
@@ -27,20 +27,30 @@ export interface Hold {
    * uncaptured amount back to that day's counter.
    */
   limitDay: string;
+  /**
+   * Shard of a sharded payer account whose funds (and day counter) the hold
+   * reserved; capture, release and expiry return the rest there. Absent for
+   * an account of one balance.
+   */
+  shard?: number;
 }
 
 /** Schema of {@link Hold}. */
-export const HOLD_SCHEMA = objectSchema<Hold>({
-  holdId: STRING,
-  from: STRING,
-  to: STRING,
-  amount: STRING,
-  currency: STRING,
-  expiresAt: STRING,
-  status: enumOf(HOLD_STATUSES),
-  captured: STRING,
-  initiator: STRING,
-  createdAt: STRING,
-  closedAt: STRING,
-  limitDay: STRING,
-});
+export const HOLD_SCHEMA = objectSchema<Hold>(
+  {
+    holdId: STRING,
+    from: STRING,
+    to: STRING,
+    amount: STRING,
+    currency: STRING,
+    expiresAt: STRING,
+    status: enumOf(HOLD_STATUSES),
+    captured: STRING,
+    initiator: STRING,
+    createdAt: STRING,
+    closedAt: STRING,
+    limitDay: STRING,
+    shard: INTEGER,
+  },
+  ['shard'],
+);

@@ -21,4 +21,5 @@ export * from './limits';
 export * from './payment';
 export * from './queries';
 export * from './schema';
+export * from './shards';
 export * from './validate';

@@ -41,12 +41,18 @@ export type MapSchema<V> = {
   readonly additionalProperties: FieldSchema<V>;
 };
 
-/** An object with exactly the fields of `T`, all required. */
+/**
+ * An object with exactly the fields of `T`; `required` lists all but the
+ * optional ones (which are checked when present).
+ */
 export type ObjectSchema<T> = {
   readonly type: 'object';
-  readonly properties: { readonly [K in keyof T]-?: FieldSchema<T[K]> };
+  readonly properties: { readonly [K in keyof T]-?: FieldSchema<Exclude<T[K], undefined>> };
   readonly required: readonly (keyof T & string)[];
 };
+
+/** The optional fields of `T` (`n?: number`). */
+export type OptionalKeys<T> = { [K in keyof T]-?: undefined extends T[K] ? K : never }[keyof T] & string;
 
 /** The schema a field of type `T` must have. */
 export type FieldSchema<T> = [T] extends [string]
@@ -95,7 +101,17 @@ export function arrayOf<E>(items: FieldSchema<E>): ArraySchema<E> {
   return { type: 'array', items };
 }
 
-/** The schema of an object of type `T`; every field is required (the chaincode always sets all). */
-export function objectSchema<T>(properties: ObjectSchema<T>['properties']): ObjectSchema<T> {
-  return { type: 'object', properties, required: Object.keys(properties) as (keyof T & string)[] };
+/**
+ * The schema of an object of type `T`. Every field is required except those
+ * named in `optional`: a field added to a record that is already on the
+ * ledger (an account's `shards`) is optional, so records written before it
+ * existed keep their exact bytes and still conform.
+ */
+export function objectSchema<T>(
+  properties: ObjectSchema<T>['properties'],
+  optional: readonly OptionalKeys<T>[] = [],
+): ObjectSchema<T> {
+  const skip: ReadonlySet<string> = new Set(optional);
+  const required = Object.keys(properties).filter((k) => !skip.has(k)) as (keyof T & string)[];
+  return { type: 'object', properties, required };
 }

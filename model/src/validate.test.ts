@@ -95,3 +95,36 @@ describe('objectSchema', () => {
     expect(true).toBe(true);
   });
 });
+
+describe('optional fields', () => {
+  interface Sharded {
+    a: string;
+    n?: number;
+  }
+  const schema = objectSchema<Sharded>({ a: STRING, n: { type: 'integer' } }, ['n']);
+
+  it('are not required, but checked when present', () => {
+    expect(schema.required).toEqual(['a']);
+    expect(schemaErrors(schema, { a: 'x' })).toEqual([]);
+    expect(schemaErrors(schema, { a: 'x', n: 3 })).toEqual([]);
+    expect(schemaErrors(schema, { a: 'x', n: '3' })).toEqual(['$.n: expected an integer']);
+    expect(schemaErrors(schema, { n: 3 })).toEqual(['$.a: missing']);
+  });
+
+  it('an account descriptor without shards (every account opened before sharding) conforms', () => {
+    const account = {
+      accountId: 'A',
+      owner: 'o',
+      currency: 'USD',
+      status: 'active',
+      openedAt: 't',
+      updatedAt: 't',
+      frozenReason: '',
+    };
+    expect(schemaErrors(ACCOUNT_SCHEMA, account)).toEqual([]);
+    expect(schemaErrors(ACCOUNT_SCHEMA, { ...account, shards: 8 })).toEqual([]);
+    expect(schemaErrors(ACCOUNT_SCHEMA, { ...account, shards: 'eight' })).toEqual([
+      '$.shards: expected an integer',
+    ]);
+  });
+});

@@ -32,6 +32,7 @@ import {
   Payment,
   PaymentBatch,
   Refund,
+  ShardBalances,
   Supply,
 } from '@fabpay/model';
 import { Tx } from './decorators';
@@ -140,6 +141,39 @@ export class PaymentsContract extends Contract {
     owner: string,
   ): Promise<Account> {
     return accounts.openAccount(ctx, accountId, currency, owner);
+  }
+
+  @Tx({
+    submit: true,
+    description:
+      'Open an account whose settled funds are split across 1..64 shards, so concurrent debits of it need not conflict (a hot payer); "1" is exactly openAccount. Same rules as openAccount. Event AccountOpened.',
+    params: [
+      ['accountId', P.id, 'caller-chosen account ID'],
+      ['currency', P.currency, 'ISO 4217 code from the currency table'],
+      ['owner', P.owner, 'owner string, or "" for the caller'],
+      ['shards', P.shards, 'number of shards, 1..64'],
+    ],
+    returns: R.account,
+  })
+  async openShardedAccount(
+    ctx: PaymentsContext,
+    accountId: string,
+    currency: string,
+    owner: string,
+    shards: string,
+  ): Promise<Account> {
+    return accounts.openShardedAccount(ctx, accountId, currency, owner, shards);
+  }
+
+  @Tx({
+    submit: true,
+    description:
+      "Even a sharded account's settled available funds out across its shards (owner or org admin); holds stay where they are. Event ShardsRebalanced.",
+    params: [['accountId', P.id, 'account to rebalance']],
+    returns: R.shards,
+  })
+  async rebalanceShards(ctx: PaymentsContext, accountId: string): Promise<ShardBalances> {
+    return accounts.rebalanceShards(ctx, accountId);
   }
 
   @Tx({
@@ -544,6 +578,17 @@ export class PaymentsContract extends Contract {
     bookmark: string,
   ): Promise<Page<Account>> {
     return queries.listAccountsByOwner(ctx, owner, pageSize, bookmark);
+  }
+
+  @Tx({
+    submit: false,
+    description:
+      'Settled available and held funds per shard of an account, and their sums (one shard for an account opened with openAccount).',
+    params: [['accountId', P.id, 'account']],
+    returns: R.shards,
+  })
+  async getShards(ctx: PaymentsContext, accountId: string): Promise<ShardBalances> {
+    return accounts.getShards(ctx, accountId);
   }
 
   @Tx({

@@ -28,6 +28,7 @@ import {
   PAYMENT_BATCH_SCHEMA,
   PAYMENT_SCHEMA,
   REFUND_SCHEMA,
+  SHARD_BALANCES_SCHEMA,
   SUPPLY_SCHEMA,
   TEXT_PATTERN,
   type Account,
@@ -76,6 +77,8 @@ export const P = {
   creditIds: str(CREDIT_ID_LIST_PATTERN, CREDIT_LIST_MAX),
   /** payBatch's lines as a JSON array (checked line by line by the batches module). */
   batchLines: str('^\\[[\\s\\S]*\\]$', MAX_BATCH_LINES_JSON),
+  /** openShardedAccount's shard count (1..64, checked again by the accounts module). */
+  shards: str('^[1-9][0-9]?$', 2),
   /** Like creditIds, or "" for none. */
   optionalCreditIds: str(`^(${CREDIT_ID_LIST_PATTERN.slice(1, -1)})?$`, CREDIT_LIST_MAX),
 } as const;
@@ -114,6 +117,7 @@ export const R = {
   creditPage: pageSchema<Credit>(CREDIT_SCHEMA),
   historyPage: pageSchema<HistoryEntry>(HISTORY_ENTRY_SCHEMA),
   fold: FOLD_SCHEMA,
+  shards: SHARD_BALANCES_SCHEMA,
   caller: CALLER_INFO_SCHEMA,
   currencies: items(CURRENCY_SCHEMA),
   conservation: items(CONSERVATION_LINE_SCHEMA),

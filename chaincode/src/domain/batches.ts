@@ -16,17 +16,16 @@ import {
 } from '@fabpay/model';
 import {
   loadAccount,
-  loadBalance,
   requireActive,
   requireCurrencyOf,
   requireId,
   requireOwner,
   requireText,
-  storeBalance,
   writeCredit,
   writeHistory,
 } from './common';
 import { checkLimits, DebitPart } from './limits';
+import { debitFunds } from './shards';
 
 /*
  * Batch payouts: one payer, many payees, one transaction, all or nothing.
@@ -203,17 +202,17 @@ export async function payBatch(
     total += amount;
   }
   const limits = await checkLimits(ctx, from, total, parts);
-  const bal = await loadBalance(ctx, fromId);
-  if (bal.available < total) {
-    throw fail(
-      'INSUFFICIENT_FUNDS',
-      `account ${fromId} has ${bal.available} settled available, the batch needs ${total} (fold pending credits first)`,
-    );
-  }
+  const funds = await debitFunds(ctx, from, total, {
+    shortfall: (available) =>
+      fail(
+        'INSUFFICIENT_FUNDS',
+        `account ${fromId} has ${available} settled available, the batch needs ${total} (fold pending credits first)`,
+      ),
+  });
 
   const now = ctx.now;
   const txId = ctx.stub.getTxID();
-  await storeBalance(ctx, fromId, bal.available - total, bal.held);
+  await funds.apply();
   await limits.record();
   for (const payee of creditOrder) {
     await writeCredit(ctx, payees.get(payee) as Account, creditSums.get(payee) ?? 0n, 'batch', [

@@ -85,6 +85,8 @@ test('one documented event per state-changing transaction, payload = result', as
   check(await f.submit(c.compliance, 'unfreezeAccount', 'B'), 'AccountUnfrozen');
   await f.ok(c.carol, 'openAccount', 'C2', 'USD', '');
   check(await f.submit(c.carol, 'closeAccount', 'C2'), 'AccountClosed');
+  check(await f.submit(c.carol, 'openShardedAccount', 'C3', 'USD', '', '4'), 'AccountOpened');
+  check(await f.submit(c.carol, 'rebalanceShards', 'C3'), 'ShardsRebalanced');
 });
 
 test('governance events: initialized, proposed, approved; changed carries the proposal and the new governance', async () => {

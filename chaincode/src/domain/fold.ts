@@ -4,7 +4,8 @@ import { fail } from '../errors';
 import { emit } from '../events';
 import { Credit, CREDIT_ID_PATTERN, Fold } from '@fabpay/model';
 import { KEY } from '../keys';
-import { loadAccount, loadBalance, requireId, requireOwnerOrAdmin, storeBalance } from './common';
+import { loadAccount, requireId, requireOwnerOrAdmin } from './common';
+import { addToShards } from './shards';
 
 /** Most credits one fold may name (bounds the transaction's read set). */
 export const MAX_FOLD = 100;
@@ -77,16 +78,15 @@ export async function foldCredits(
   const account = await loadAccount(ctx, accountId);
   requireOwnerOrAdmin(ctx.caller, account);
   const { total, consume } = await takeCredits(ctx, accountId, creditIds);
-  const bal = await loadBalance(ctx, account.accountId);
   await consume();
-  const available = bal.available + total;
-  await storeBalance(ctx, accountId, available, bal.held);
+  // A sharded account's fold spreads its funds over every shard (shards.ts); `after` is the sum.
+  const after = await addToShards(ctx, account, total);
   const fold: Fold = {
     accountId,
     creditIds,
     amount: total.toString(),
-    available: available.toString(),
-    held: bal.held.toString(),
+    available: after.available.toString(),
+    held: after.held.toString(),
   };
   emit(ctx.stub, 'CreditsFolded', fold);
   return fold;

@@ -8,16 +8,15 @@ import { KEY } from '../keys';
 import { Hold } from '@fabpay/model';
 import {
   loadAccount,
-  loadBalance,
   requireActive,
   requireCurrencyOf,
   requireId,
   requireOwner,
-  storeBalance,
   writeCredit,
   writeHistory,
 } from './common';
 import { checkLimits, giveBack } from './limits';
+import { adjustShard, debitFunds } from './shards';
 
 /*
  * Holds have the semantics of card authorisations: the payer reserves funds
@@ -112,13 +111,14 @@ export async function authorizeHold(
     );
   }
   const limits = await checkLimits(ctx, from, amount);
-  const bal = await loadBalance(ctx, fromId);
-  if (bal.available < amount) {
-    throw fail(
-      'INSUFFICIENT_FUNDS',
-      `account ${fromId} has ${bal.available} settled available, needs ${amount} (fold pending credits first)`,
-    );
-  }
+  const funds = await debitFunds(ctx, from, amount, {
+    hold: true,
+    shortfall: (available) =>
+      fail(
+        'INSUFFICIENT_FUNDS',
+        `account ${fromId} has ${available} settled available, needs ${amount} (fold pending credits first)`,
+      ),
+  });
   const hold: Hold = {
     holdId,
     from: fromId,
@@ -132,8 +132,10 @@ export async function authorizeHold(
     createdAt: ctx.now,
     closedAt: '',
     limitDay: limits.day,
+    // Only a sharded account's holds name a shard: an account of one balance writes what it always did.
+    ...(from.shards === undefined ? {} : { shard: funds.shard }),
   };
-  await storeBalance(ctx, fromId, bal.available - amount, bal.held + amount);
+  await funds.apply();
   await limits.record();
   await ctx.state.put(KEY.hold, [fromId, holdId], hold);
   await protectNewKey(ctx, from, KEY.hold, [fromId, holdId]);
@@ -168,11 +170,10 @@ export async function captureHold(
   if (amount > held) {
     throw fail('INVALID_AMOUNT', `capture ${amount} exceeds the hold amount ${held}`);
   }
-  const bal = await loadBalance(ctx, hold.from);
   const now = ctx.now;
   const captured: Hold = { ...hold, status: 'captured', captured: amount.toString(), closedAt: now };
-  await storeBalance(ctx, hold.from, bal.available + (held - amount), bal.held - held);
-  await giveBack(ctx, hold.from, hold.limitDay, held - amount);
+  await adjustShard(ctx, hold.from, hold.shard ?? 0, held - amount, -held);
+  await giveBack(ctx, hold.from, hold.limitDay, held - amount, hold.shard);
   await writeCredit(ctx, to, amount, 'capture', [hold.from, holdId]);
   await ctx.state.put(KEY.hold, [hold.from, holdId], captured);
   const line = {
@@ -197,11 +198,11 @@ export async function captureHold(
 }
 
 async function unhold(ctx: PaymentsContext, hold: Hold, status: 'released' | 'expired'): Promise<Hold> {
-  const bal = await loadBalance(ctx, hold.from);
   const held = BigInt(hold.amount);
   const closed: Hold = { ...hold, status, closedAt: ctx.now };
-  await storeBalance(ctx, hold.from, bal.available + held, bal.held - held);
-  await giveBack(ctx, hold.from, hold.limitDay, held);
+  // The hold's funds go back to the shard they were reserved on (0: the account's one balance).
+  await adjustShard(ctx, hold.from, hold.shard ?? 0, held, -held);
+  await giveBack(ctx, hold.from, hold.limitDay, held, hold.shard);
   await ctx.state.put(KEY.hold, [hold.from, hold.holdId], closed);
   return closed;
 }

@@ -5,7 +5,8 @@ import { fail } from '../errors';
 import { emit } from '../events';
 import { KEY } from '../keys';
 import { Account, Issuance, Supply } from '@fabpay/model';
-import { loadAccount, loadBalance, requireActive, requireId, storeBalance, writeCredit } from './common';
+import { loadAccount, requireActive, requireId, writeCredit } from './common';
+import { debitFunds } from './shards';
 
 async function loadSupply(
   ctx: PaymentsContext,
@@ -126,13 +127,13 @@ export async function redeem(
     throw fail('FORBIDDEN', `an issuer of ${ctx.caller.mspId} may redeem only from its own MSP's accounts`);
   }
   await requireActive(ctx, account);
-  const bal = await loadBalance(ctx, accountId);
-  if (bal.available < amount) {
-    throw fail(
-      'INSUFFICIENT_FUNDS',
-      `account ${accountId} has ${bal.available} settled available, needs ${amount} (fold pending credits first)`,
-    );
-  }
+  const funds = await debitFunds(ctx, account, amount, {
+    shortfall: (available) =>
+      fail(
+        'INSUFFICIENT_FUNDS',
+        `account ${accountId} has ${available} settled available, needs ${amount} (fold pending credits first)`,
+      ),
+  });
   const supply = await loadSupply(ctx, account.currency);
   const record: Issuance = {
     operationId,
@@ -143,7 +144,7 @@ export async function redeem(
     initiator: ctx.caller.owner,
     at: ctx.now,
   };
-  await storeBalance(ctx, accountId, bal.available - amount, bal.held);
+  await funds.apply();
   await storeSupply(ctx, account.currency, supply.issued, supply.redeemed + amount);
   await ctx.state.put(KEY.operation, [ctx.caller.mspId, account.currency, operationId], record);
   emit(ctx.stub, 'Redeemed', record);

@@ -5,8 +5,10 @@ import { protectNewKey } from '../custody';
 import { fail } from '../errors';
 import { emit } from '../events';
 import { KEY } from '../keys';
-import { Account, LimitPair, Limits } from '@fabpay/model';
+import { Account, LimitPair, Limits, shardCountOf } from '@fabpay/model';
 import { dayOf, loadAccount, requireId, requireNotClosed, requireOwner } from './common';
+import { checkShardedDay, giveBackSharded, rebaseDay } from './shard-limits';
+import { pickShard } from './shards';
 
 /*
  * Limits have two layers with the semantics of card programmes: compliance
@@ -59,6 +61,8 @@ async function changeLimits(
   const stored = await ctx.state.get<Limits>(KEY.limits, [accountId]);
   const limits = next(stored ?? limitsOf(accountId, NONE, NONE));
   await ctx.state.put(KEY.limits, [accountId], limits);
+  // A sharded account's day counters are laid out by the daily limit's shares (shard-limits.ts).
+  await rebaseDay(ctx, account, limits.effective.perDay, dayOf(ctx));
   if (!stored) {
     await protectNewKey(ctx, account, KEY.limits, [accountId]);
   }
@@ -112,6 +116,12 @@ export async function checkLimits(
     // No daily limit: do not read or write the counter at all.
     return { record: async () => {}, day: '' };
   }
+  if (shardCountOf(account) > 1) {
+    // One counter per shard, so a hot payer's debits do not meet on one key (shard-limits.ts).
+    const shard = pickShard(ctx, shardCountOf(account));
+    const record = await checkShardedDay(ctx, account, parseStored(limits.perDay), day, shard, amount);
+    return { day, record };
+  }
   const spentRec = await ctx.state.get<{ amount: string }>(KEY.spent, [accountId, day]);
   const spent = spentRec ? parseStored(spentRec.amount) : 0n;
   if (spent + amount > parseStored(limits.perDay)) {
@@ -133,15 +143,22 @@ export async function checkLimits(
 
 /**
  * Gives `amount` back to the account's counter for `day` (a hold released or
- * expired, in whole or in part), never below zero.
+ * expired, in whole or in part), never below zero. `shard` is the hold's
+ * shard when the payer is sharded (undefined for an account of one balance,
+ * whose one counter is used as it always was); see giveBackSharded.
  */
 export async function giveBack(
   ctx: PaymentsContext,
   accountId: string,
   day: string,
   amount: bigint,
+  shard?: number,
 ): Promise<void> {
   if (day === '' || amount === 0n) {
+    return;
+  }
+  if (shard !== undefined) {
+    await giveBackSharded(ctx, await loadAccount(ctx, accountId), day, shard, amount);
     return;
   }
   const rec = await ctx.state.get<{ amount: string }>(KEY.spent, [accountId, day]);

@@ -8,18 +8,17 @@ import { KEY } from '../keys';
 import { Account, Allowance, Payment, PaymentVia } from '@fabpay/model';
 import {
   loadAccount,
-  loadBalance,
   requireActive,
   requireCurrencyOf,
   requireId,
   requireOwner,
   requireText,
-  storeBalance,
   writeCredit,
   writeHistory,
 } from './common';
 import { parseCreditIds, takeCredits } from './fold';
 import { checkLimits } from './limits';
+import { debitFunds } from './shards';
 
 /** Owner strings are long X.509 DNs; bound them so keys stay reasonable. */
 const MAX_OWNER_LENGTH = 1024;
@@ -94,7 +93,8 @@ function sameRequest(p: Payment, r: PayRequest): boolean {
  * Keys read: the governance (admission; written only by governance
  * changes), the payment ID, both account descriptors (status and currency;
  * only open/close/freeze write them), the payer's balance, limits, day
- * counter and (payFrom) allowance. Keys written: the payment, the payer's
+ * counter and (payFrom) allowance (a sharded payer: one shard and its day
+ * counter, see shards.ts). Keys written: the payment, the payer's
  * balance/day counter/allowance, and blind writes of the payee's credit and
  * both history lines. Nothing a concurrent payment to the same payee writes
  * is read here, so payments from different payers to one merchant never
@@ -138,14 +138,14 @@ async function settle(ctx: PaymentsContext, req: PayRequest): Promise<Payment> {
   requireCurrencyOf(to, req.currency);
   const limits = await checkLimits(ctx, from, amount);
   const credits = await takeCredits(ctx, req.from, req.creditIds);
-  const bal = await loadBalance(ctx, req.from);
-  const available = bal.available + credits.total;
-  if (available < amount) {
-    throw fail(
-      'INSUFFICIENT_FUNDS',
-      `account ${req.from} has ${available} settled available, needs ${amount} (fold pending credits first)`,
-    );
-  }
+  const funds = await debitFunds(ctx, from, amount, {
+    extra: credits.total,
+    shortfall: (available) =>
+      fail(
+        'INSUFFICIENT_FUNDS',
+        `account ${req.from} has ${available} settled available, needs ${amount} (fold pending credits first)`,
+      ),
+  });
   const now = ctx.now;
   const payment: Payment = {
     paymentId: req.paymentId,
@@ -162,7 +162,7 @@ async function settle(ctx: PaymentsContext, req: PayRequest): Promise<Payment> {
     txId: ctx.stub.getTxID(),
   };
   await credits.consume();
-  await storeBalance(ctx, req.from, available - amount, bal.held);
+  await funds.apply();
   await limits.record();
   if (allowance !== null) {
     const left: Allowance = {

@@ -21,7 +21,8 @@ import {
 } from '@fabpay/model';
 import { KEY } from '../keys';
 import { BalanceRecord } from '../state-records';
-import { loadAccount, loadBalance, requireId } from './common';
+import { loadAccount, requireId } from './common';
+import { loadShards, totals } from './shards';
 import { loadLimits } from './limits';
 import { pageSizeOf } from './paging';
 
@@ -62,7 +63,8 @@ export async function listAccountsByOwner(
 /** Balance including pending credits (a range scan: fine, queries are never committed). */
 export async function getBalance(ctx: PaymentsContext, accountId: string): Promise<Balance> {
   const account = await loadAccount(ctx, requireId(accountId, 'accountId'));
-  const bal = await loadBalance(ctx, accountId);
+  // The sum over a sharded account's shards (one shard: its one balance).
+  const bal = totals(await loadShards(ctx, account));
   const credits = await ctx.state.scan<Credit>(KEY.credit, [accountId]);
   const pending = credits.reduce((sum, c) => sum + parseStored(c.value.amount), 0n);
   return {

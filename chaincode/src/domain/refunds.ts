@@ -6,15 +6,14 @@ import { KEY } from '../keys';
 import { Payment, Refund } from '@fabpay/model';
 import {
   loadAccount,
-  loadBalance,
   requireActive,
   requireId,
   requireOwner,
   requireText,
-  storeBalance,
   writeCredit,
   writeHistory,
 } from './common';
+import { debitFunds } from './shards';
 
 /**
  * Refunds (part of) a settled payment: the payee's owner pays back to the
@@ -65,13 +64,13 @@ export async function refund(
       `payment ${paymentId} of ${total} has ${refunded} refunded; ${amount} more exceeds it`,
     );
   }
-  const bal = await loadBalance(ctx, payee.accountId);
-  if (bal.available < amount) {
-    throw fail(
-      'INSUFFICIENT_FUNDS',
-      `account ${payee.accountId} has ${bal.available} settled available, needs ${amount} (fold pending credits first)`,
-    );
-  }
+  const funds = await debitFunds(ctx, payee, amount, {
+    shortfall: (available) =>
+      fail(
+        'INSUFFICIENT_FUNDS',
+        `account ${payee.accountId} has ${available} settled available, needs ${amount} (fold pending credits first)`,
+      ),
+  });
   const now = ctx.now;
   const record: Refund = {
     refundId,
@@ -84,7 +83,7 @@ export async function refund(
     initiator: ctx.caller.owner,
     at: now,
   };
-  await storeBalance(ctx, payee.accountId, bal.available - amount, bal.held);
+  await funds.apply();
   await writeCredit(ctx, payer, amount, 'refund', [paymentId, refundId]);
   await ctx.state.put(KEY.refunded, [from, paymentId], { refunded: (refunded + amount).toString() });
   await ctx.state.put(KEY.refund, [from, paymentId, refundId], record);

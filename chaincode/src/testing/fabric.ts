@@ -118,16 +118,29 @@ export class TestFabric {
     this.now = new Date(this.now.getTime() + ms);
   }
 
-  /** Simulates a transaction against committed state (endorsement only). */
-  async endorse(who: TestIdentity, fn: string, args: string[]): Promise<Endorsement> {
+  /**
+   * Simulates a transaction against committed state (endorsement only);
+   * `transient` is the proposal's transient data (e.g. a shard hint).
+   */
+  async endorse(
+    who: TestIdentity,
+    fn: string,
+    args: string[],
+    transient: Readonly<Record<string, string>> = {},
+  ): Promise<Endorsement> {
     this.txSeq += 1;
     const txId = `tx${String(this.txSeq).padStart(8, '0')}`;
     const timestamp = new Date(this.now.getTime() + this.skewMs);
     configureEndorser({ now: () => this.now.getTime(), genesisSha256: this.genesisSha256 });
-    const stub = new MemoryStub(this.ledger, txId, timestamp, { mspid: who.mspid, idBytes: who.idBytes }, [
-      fn,
-      ...args,
-    ]);
+    const stub = new MemoryStub(
+      this.ledger,
+      txId,
+      timestamp,
+      { mspid: who.mspid, idBytes: who.idBytes },
+      [fn, ...args],
+      'payments',
+      new Map(Object.entries(transient).map(([k, v]) => [k, Buffer.from(v, 'utf8')])),
+    );
     const res = await this.chaincode.invokeFunctionality(stub);
     const ok = res.status === 200;
     return {

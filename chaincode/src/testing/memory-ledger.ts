@@ -245,6 +245,8 @@ export class MemoryStub {
     private readonly creator: Creator,
     private readonly args: string[],
     private readonly channelId = 'payments',
+    /** The proposal's transient data (the client's shard hint, for one). */
+    private readonly transient: ReadonlyMap<string, Uint8Array> = new Map(),
   ) {}
 
   // ---- identity, args, time ----
@@ -274,7 +276,7 @@ export class MemoryStub {
     return { fcn, params };
   }
   getTransient(): Map<string, Uint8Array> {
-    return new Map();
+    return new Map(this.transient);
   }
   getDateTimestamp(): Date {
     return new Date(this.timestamp.getTime());

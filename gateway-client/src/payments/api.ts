@@ -8,8 +8,12 @@
 import type { FabpayClient } from '../client';
 import type { ChaincodeEventStream, ChaincodeEventStreamOptions } from '../events/stream';
 import type { Deadlines } from '../deadlines';
-import { EVENT_NAMES, MAX_BATCH_LINES } from '@fabpay/model';
-import { AccountQueue, type AccountOrderingOptions } from './account-queue';
+import { EVENT_NAMES, isValidShardCount, MAX_BATCH_LINES, MAX_SHARDS, SHARD_HINT_KEY } from '@fabpay/model';
+import {
+  AccountQueue,
+  DEFAULT_MAX_CONCURRENT_PER_ACCOUNT,
+  type AccountOrderingOptions,
+} from './account-queue';
 import { AllowanceMismatchError, PaymentNotFoundError, toPaymentsError } from './errors';
 import type {
   Account,
@@ -33,6 +37,7 @@ import type {
   PaymentEvent,
   PaymentEventName,
   Refund,
+  ShardBalances,
   Supply,
 } from './types';
 
@@ -53,9 +58,21 @@ export interface PaymentsOptions {
    * MVCC_READ_CONFLICT failures. On by default; `false` sends every call at once. A queued call's
    * deadlines start when it is sent; more than `maxQueuedPerAccount` waiting calls on one account
    * are refused with QueueFullError before anything is sent. Ordering holds within this
-   * PaymentsClient: callers that share an account should share one.
+   * PaymentsClient: callers that share an account should share one. A sharded account (opened
+   * with `shards`) runs up to min(shards, `maxConcurrentPerAccount`) debits at once, each sent
+   * with its own shard hint, so they do not conflict with each other.
    */
   readonly orderDebits?: boolean | AccountOrderingOptions;
+}
+
+/** Options of {@link PaymentsClient.openAccount}. */
+export interface OpenAccountOptions {
+  /**
+   * Split the account's funds across this many shards (1..64, default 1) so that many concurrent
+   * debits of it need not conflict: a hot payer such as a PSP's settlement account (chaincode
+   * README "Hot payers"). 1 opens exactly the account openAccount always opened.
+   */
+  readonly shards?: number;
 }
 
 /** Result of a state-changing call: the typed value plus where it committed. */
@@ -180,6 +197,10 @@ export class PaymentsClient {
   private readonly deadlines: Partial<Deadlines> | undefined;
   /** Per-account ordering of debits; undefined when turned off. */
   private readonly debits: AccountQueue | undefined;
+  /** Most debits of one sharded account in flight at once. */
+  private readonly maxConcurrent: number;
+  /** Shard counts of the accounts known to be sharded (given, or learned from results). */
+  private readonly shardCounts = new Map<string, number>();
 
   constructor(
     private readonly client: FabpayClient,
@@ -189,20 +210,69 @@ export class PaymentsClient {
     this.contract = options.contract;
     this.deadlines = options.deadlines;
     const ordering = options.orderDebits ?? true;
-    this.debits = ordering === false ? undefined : new AccountQueue(ordering === true ? {} : ordering);
+    const orderingOptions = typeof ordering === 'object' ? ordering : {};
+    this.debits = ordering === false ? undefined : new AccountQueue(orderingOptions);
+    const maxConcurrent = orderingOptions.maxConcurrentPerAccount ?? DEFAULT_MAX_CONCURRENT_PER_ACCOUNT;
+    if (!Number.isInteger(maxConcurrent) || maxConcurrent < 1) {
+      throw new RangeError(
+        `maxConcurrentPerAccount must be a whole number >= 1, got ${String(maxConcurrent)}`,
+      );
+    }
+    this.maxConcurrent = maxConcurrent;
+    for (const [accountId, shards] of Object.entries(orderingOptions.accountShards ?? {})) {
+      if (!isValidShardCount(shards)) {
+        throw new RangeError(`accountShards.${accountId} must be a whole number from 1 to ${MAX_SHARDS}`);
+      }
+      this.learnShards(accountId, shards);
+    }
   }
 
   // ---- accounts ----
 
-  /** Opens an account; `owner` "" (default) means the caller. */
-  openAccount(accountId: string, currency: string, owner = ''): Promise<Committed<Account>> {
-    return this.submit('openAccount', accountId, currency, owner);
+  /**
+   * Opens an account; `owner` "" (default) means the caller. With `shards` > 1 its funds are split
+   * across that many shards (openShardedAccount); a count outside 1..64 is a RangeError before
+   * anything is sent.
+   */
+  async openAccount(
+    accountId: string,
+    currency: string,
+    owner = '',
+    options: OpenAccountOptions = {},
+  ): Promise<Committed<Account>> {
+    const shards = options.shards ?? 1;
+    if (!isValidShardCount(shards)) {
+      throw new RangeError(`shards must be a whole number from 1 to ${MAX_SHARDS}, not ${String(shards)}`);
+    }
+    const opened =
+      shards === 1
+        ? await this.submit<Account>('openAccount', accountId, currency, owner)
+        : await this.submit<Account>('openShardedAccount', accountId, currency, owner, String(shards));
+    this.learnShards(accountId, opened.value.shards ?? 1);
+    return opened;
+  }
+  /** Per-shard settled balances of an account (one entry for an account of one balance). */
+  async getShards(accountId: string): Promise<ShardBalances> {
+    const view = await this.evaluate<ShardBalances>('getShards', accountId);
+    this.learnShards(accountId, view.shards);
+    return view;
+  }
+  /**
+   * Evens a sharded account's available funds out across its shards (owner or an admin of its
+   * org). It reads every shard, so debits of the account in flight meanwhile may conflict and
+   * are retried; run it when the account is quiet, or rely on the chaincode, which evens the
+   * shards out itself whenever a debit finds its shard short and on every fold.
+   */
+  rebalanceShards(accountId: string): Promise<Committed<ShardBalances>> {
+    return this.submit('rebalanceShards', accountId);
   }
   closeAccount(accountId: string): Promise<Committed<Account>> {
     return this.submit('closeAccount', accountId);
   }
-  getAccount(accountId: string): Promise<Account> {
-    return this.evaluate('getAccount', accountId);
+  async getAccount(accountId: string): Promise<Account> {
+    const account = await this.evaluate<Account>('getAccount', accountId);
+    this.learnShards(accountId, account.shards ?? 1);
+    return account;
   }
   listAccountsByOwner(owner = '', p?: PageRequest): Promise<Page<Account>> {
     return this.evaluate('listAccountsByOwner', owner, ...page(p));
@@ -607,19 +677,53 @@ export class PaymentsClient {
   }
 
   /** Submits any transaction of the payments chaincode and parses its JSON result. */
-  async submit<T>(transaction: string, ...args: string[]): Promise<Committed<T>> {
+  submit<T>(transaction: string, ...args: string[]): Promise<Committed<T>> {
+    return this.submitWith<T>(transaction, args);
+  }
+
+  private async submitWith<T>(
+    transaction: string,
+    args: string[],
+    transient?: Readonly<Record<string, string>>,
+  ): Promise<Committed<T>> {
     try {
-      const res = await this.client.submit(this.request(transaction, args));
+      const res = await this.client.submit({
+        ...this.request(transaction, args),
+        ...(transient ? { transient } : {}),
+      });
       return { value: parse<T>(res.result), transactionId: res.transactionId, blockNumber: res.blockNumber };
     } catch (err) {
       throw toPaymentsError(err);
     }
   }
 
-  /** A submit that debits `account`: after the earlier debits of that account when ordering is on. */
+  /**
+   * A submit that debits `account`, when ordering is on: after the earlier debits of that account,
+   * or, for a sharded account, as soon as one of its min(shards, maxConcurrentPerAccount) slots is
+   * free, sent with that slot as its shard hint (transient data the chaincode reads to pick the
+   * shard). A retry after an MVCC conflict (a debit that swept every shard, a fold) reuses the same
+   * request, hence the same shard.
+   */
   private debit<T>(account: string, transaction: string, ...args: string[]): Promise<Committed<T>> {
     if (!this.debits) return this.submit<T>(transaction, ...args);
-    return this.debits.run(account, () => this.submit<T>(transaction, ...args));
+    const width = Math.min(this.shardCounts.get(account) ?? 1, this.maxConcurrent);
+    if (width === 1) return this.debits.run(account, () => this.submit<T>(transaction, ...args));
+    return this.debits.run(
+      account,
+      (slot) => this.submitWith<T>(transaction, args, { [SHARD_HINT_KEY]: String(slot) }),
+      width,
+    );
+  }
+
+  /**
+   * Remembers an account's shard count (one shard is the default and is forgotten). A count that is
+   * no valid one (a newer chaincode?) is ignored: the hint only spreads debits, it never decides
+   * correctness.
+   */
+  private learnShards(accountId: string, shards: number): void {
+    if (!isValidShardCount(shards)) return;
+    if (shards === 1) this.shardCounts.delete(accountId);
+    else this.shardCounts.set(accountId, shards);
   }
 
   private request(transaction: string, args: string[]) {

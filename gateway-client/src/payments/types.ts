@@ -33,6 +33,7 @@ export type {
   PaymentBatch,
   ProposalStatus,
   Refund,
+  ShardBalances,
   Supply,
 } from '@fabpay/model';
 
