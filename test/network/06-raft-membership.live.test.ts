@@ -19,9 +19,7 @@
  *
  * The commands run as the CLI (`--json`), in a child process, as an operator would run them.
  */
-import { execFile } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
-import path from 'node:path';
 import {
   adminEnvFile,
   connectionProfileFile,
@@ -34,9 +32,10 @@ import {
   type NetworkContext,
   type OrdererMembershipResult,
 } from '@fabpay/network';
-import { editTopologyFile, loadTopology, repoRoot } from '@fabpay/topology';
+import { editTopologyFile, loadTopology } from '@fabpay/topology';
 import { History } from '../support/history';
 import { scratchNetwork } from '../support/live-network';
+import { networkCli } from '../support/network-cli';
 import { startPacedFlow } from '../support/paced-flow';
 import {
   closeParties,
@@ -65,16 +64,8 @@ const MAX_PER_PAYER = 400;
 const LOAD_MS = 420_000;
 const amountOf = (k: number): bigint => 10n + BigInt(k % 5);
 
-/** What one `fabpay-network` run printed and how it exited. */
-interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 describe('Raft orderers join and leave under payment load', () => {
   const net = scratchNetwork('raft-membership.yaml', 3000, 'raft');
-  const cliJs = path.join(repoRoot(), 'network', 'dist', 'cli.js');
   const run = runId('r');
   const payers = Array.from({ length: PAYERS }, (_, i) => `${run}-p${i}`);
   const merchants = Array.from({ length: MERCHANTS }, (_, i) => `${run}-m${i}`);
@@ -91,19 +82,8 @@ describe('Raft orderers join and leave under payment load', () => {
     return v;
   };
 
-  /** Runs the built CLI against the suite's topology (bounded), in the suite's home. */
-  const cli = (args: string[], timeoutMs = 300_000): Promise<CliRun> =>
-    new Promise((resolve) => {
-      execFile(
-        process.execPath,
-        [cliJs, '-t', net.topologyFile, ...args],
-        { env: process.env, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 },
-        (error, stdout, stderr) => {
-          const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-          resolve({ code, stdout, stderr });
-        },
-      );
-    });
+  /** The built CLI against the suite's topology (bounded), in the suite's home. */
+  const cli = networkCli(net.topologyFile);
   const cliJson = async (args: string[]): Promise<OrdererMembershipResult> => {
     const r = await cli([...args, '--json']);
     if (r.code !== 0) throw new Error(`fabpay-network ${args.join(' ')} exited ${r.code}: ${r.stderr}`);

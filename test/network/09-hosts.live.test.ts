@@ -16,9 +16,7 @@
  * Needs root (CI runs as root); the suite changes nothing outside its own namespaces and bridge,
  * whose subnet and name are derived from its port base so parallel runs do not collide.
  */
-import { execFile } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   clean,
@@ -34,11 +32,11 @@ import {
   nodeHost,
   ordererHost,
   orgHost,
-  repoRoot,
   type Topology,
 } from '@fabpay/topology';
 import { History } from '../support/history';
 import { scratchNetwork } from '../support/live-network';
+import { networkCli, runCommand } from '../support/network-cli';
 import { startPacedFlow, type PacedFlow } from '../support/paced-flow';
 import { establishedOn, listenersOn, withPartition, type PartitionTimings } from '../support/partitions';
 import {
@@ -68,19 +66,6 @@ const LOAD_MS = 240_000;
 /** How long the peer org's host stays cut off. */
 const PEER_ORG_CUT_MS = 20_000;
 
-interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-const exec = (file: string, args: string[], timeoutMs = 120_000): Promise<CliRun> =>
-  new Promise((resolve) => {
-    execFile(file, args, { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-    });
-  });
-
 describe('the network across hosts (network namespaces), with partitions', () => {
   const net = scratchNetwork('hosts.yaml', 4500, 'hosts');
   // The subnet and bridge follow the port base, like the ports, so two runs never share them.
@@ -91,9 +76,7 @@ describe('the network across hosts (network namespaces), with partitions', () =>
       .replace(/^ {2}subnet: .*$/m, `  subnet: 10.${Math.floor(base / 100) % 250}.${base % 100}.0/24`)
       .replace(/^ {2}bridge: .*$/m, `  bridge: fpt${base}`),
   );
-  const cliJs = path.join(repoRoot(), 'network', 'dist', 'cli.js');
-  const cli = (args: string[]): Promise<CliRun> =>
-    exec(process.execPath, [cliJs, '-t', net.topologyFile, ...args]);
+  const cli = networkCli(net.topologyFile);
   const run = runId('h');
   const payers = Array.from({ length: PAYERS }, (_, i) => `${run}-p${i}`);
   const merchants = Array.from({ length: MERCHANTS }, (_, i) => `${run}-m${i}`);
@@ -161,7 +144,7 @@ describe('the network across hosts (network namespaces), with partitions', () =>
     // Each node runs in the namespace of its host (the kernel says which one a PID is in).
     for (const node of ctx.nodes) {
       const pid = readFileSync(node.process.pidFile, 'utf8').trim().split(/\s+/)[0]!;
-      const identified = await exec('ip', ['netns', 'identify', pid]);
+      const identified = await runCommand('ip', ['netns', 'identify', pid]);
       expect([node.host, identified.stdout.trim()]).toEqual([
         node.host,
         nodeHost(topology, node.host)!.netns,
@@ -177,7 +160,7 @@ describe('the network across hosts (network namespaces), with partitions', () =>
       ]);
     }
     // And nothing of the network listens in the machine's own namespace.
-    const own = await exec('ss', ['-Hltn']);
+    const own = await runCommand('ss', ['-Hltn']);
     const ports = own.stdout
       .split('\n')
       .map((l) => Number(l.trim().split(/\s+/)[3]?.split(':').pop()))
@@ -365,8 +348,8 @@ describe('the network across hosts (network namespaces), with partitions', () =>
     await closeParties(alice, bob, dave);
     alice = bob = dave = undefined;
     await clean(net.options);
-    const namespaces = (await exec('ip', ['netns', 'list'])).stdout;
+    const namespaces = (await runCommand('ip', ['netns', 'list'])).stdout;
     expect(plan.hosts.filter((h) => namespaces.includes(h.netns))).toEqual([]);
-    expect((await exec('ip', ['link', 'show', 'dev', plan.bridge])).code).not.toBe(0);
+    expect((await runCommand('ip', ['link', 'show', 'dev', plan.bridge])).code).not.toBe(0);
   }, 180_000);
 });
