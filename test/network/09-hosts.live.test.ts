@@ -279,6 +279,8 @@ describe('the network across hosts (network namespaces), with partitions', () =>
     const leaderHost = ordererHost(topology, leader.host)!.name;
     const others = ctx.orderers.filter((o) => o !== leader);
     let newLeader = '';
+    let cutAt = 0;
+    let healedAt = 0;
     const rate = (count: number, sinceMs: number): string =>
       `${((count * 1000) / Math.max(1, Date.now() - sinceMs)).toFixed(1)}/s`;
     try {
@@ -286,7 +288,7 @@ describe('the network across hosts (network namespaces), with partitions', () =>
       await committedBy(flow, 20, 'before the cut');
       say(`before the cut: ${flow.committed()} committed, ${rate(flow.committed(), started)}`);
       const atCut = flow.committed();
-      const cutAt = Date.now();
+      cutAt = Date.now();
       const { timings } = await withPartition(topology, leaderHost, async () => {
         newLeader = (await raftLeader(ctx, others, 90_000)).host;
         const electedMs = Date.now() - cutAt;
@@ -302,12 +304,24 @@ describe('the network across hosts (network namespaces), with partitions', () =>
       expect(newLeader).not.toBe(leader.host);
       expect(others.map((o) => o.host)).toContain(newLeader);
       const atHeal = flow.committed();
-      const healedAt = Date.now();
+      healedAt = Date.now();
       await committedBy(flow, atHeal + 20, 'after the heal');
       say(`after the heal: ${rate(flow.committed() - atHeal, healedAt)}`);
     } finally {
       await within('the payment load to stop', 180_000, flow.stop());
     }
+    // How long payments under way during the cut took (a submission the peer's gateway sent to the
+    // unreachable orderer waits for its broadcast timeout before it tries another orderer).
+    const invokedAt = new Map(history.events.filter((e) => e.type === 'invoked').map((e) => [e.op, e.at]));
+    const latencies = history.events
+      .filter((e) => e.type !== 'invoked' && e.at >= cutAt && invokedAt.get(e.op)! < healedAt)
+      .map((e) => e.at - invokedAt.get(e.op)!)
+      .sort((a, b) => a - b);
+    const q = (p: number): string =>
+      ((latencies[Math.floor(p * (latencies.length - 1))] ?? 0) / 1000).toFixed(1);
+    say(
+      `latency of the ${latencies.length} payments under way during the cut: median ${q(0.5)}s, p90 ${q(0.9)}s, max ${q(1)}s`,
+    );
     // The old leader catches up to the others' height.
     const heights = await Promise.all(others.map((o) => ordererChannelInfo(o, ctx.topology.channel.name)));
     const height = Math.max(...heights.map((h) => h?.height ?? 0));
