@@ -10,7 +10,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { caHost as caHostName, hostsFile, hostsFileText, orgHost, planPorts } from '@fabpay/topology';
+import { hostsFile, hostsFileText, orgHost, planPorts } from '@fabpay/topology';
 import { caHost, caName } from '@fabpay/ca';
 import { adminEnvText } from './admin-env';
 import type { NetworkContext } from './context';
@@ -64,7 +64,7 @@ function certificateAuthority(ctx: NetworkContext, org: string): [string, Record
   return [
     caHost('intermediate', domain),
     {
-      url: `https://${orgHost(ctx.topology, org) ? caHostName('intermediate', domain) : LOCAL_HOST}:${ports.cas.intermediate.listen}`,
+      url: `https://${orgHost(ctx.topology, org) ? caHost('intermediate', domain) : LOCAL_HOST}:${ports.cas.intermediate.listen}`,
       caName: caName('intermediate', org),
       tlsCACerts: { path: orgPaths.tlsCaCert, pem: [tlsRoot(orgPaths.tlsCaCert).pem] },
       httpOptions: { verify: true },

@@ -25,8 +25,9 @@ export function chaincodeServerAddress(ctx: Pick<NetworkContext, 'topology'>, pe
 
 /**
  * TLS material of a peer's chaincode server: the peer's own TLS key pair, issued by the org's TLS
- * CA for its host name, 127.0.0.1 and localhost (and its host's address), which is what the peer checks (the package's root_cert is the
- * org's TLS CA, the same for every peer of the org). No extra identity is needed.
+ * CA for the peer's host name, 127.0.0.1 and localhost (and its host's address), which is what
+ * the peer checks (the package's root_cert is the org's TLS CA, the same for every peer of the
+ * org). No extra identity is needed.
  */
 export function chaincodeTls(peer: NodeSpec): { cert: string; key: string; ca: string; caPem: string } {
   const ca = path.join(peer.tlsDir, 'ca.crt');
