@@ -13,6 +13,7 @@ import { networkContext, type NetworkContext } from '../context';
 import { nodeHealth } from '../nodes/lifecycle';
 import type { NodeSpec } from '../nodes/specs';
 import { fetchConfigBlock, type ConfigBlock } from './config-block';
+import { isTransientCliFailure, retryTransient } from '../util/transient';
 import { consenterAddress, consentersOf, ordererEndpointsOf, type Consenter } from './consenters';
 import type { ClusterView, ObservedOrderer } from './rules';
 
@@ -91,12 +92,29 @@ export async function observeCluster(topology: Topology, dir: string): Promise<C
   // An active consenter serves the latest config; an orderer evicted by an interrupted removal
   // (a follower now) may lag, so it is only the fallback.
   const member = (p: (typeof probed)[number]): boolean => !!p.info && !removed.has(shortName(p.node));
-  const source =
-    probed.find(
-      (p) => member(p) && p.info?.status === 'active' && p.info.consensusRelation === 'consenter',
-    ) ?? probed.find(member);
-  if (!source) throw new NoOrdererAnswersError(all.orderers.map((o) => o.host));
-  const block = await fetchConfigBlock(all, source.node, dir, 'observed');
+  const active = (p: (typeof probed)[number]): boolean =>
+    member(p) && p.info?.status === 'active' && p.info.consensusRelation === 'consenter';
+  const sources = [...probed.filter(active), ...probed.filter((p) => member(p) && !active(p))];
+  if (sources.length === 0) throw new NoOrdererAnswersError(all.orderers.map((o) => o.host));
+  // An orderer that says it is an active consenter can still refuse to deliver for a moment
+  // (SERVICE_UNAVAILABLE while it has no contact with a leader, e.g. just after a restart; seen in
+  // the Raft suite): ask the next one, and retry while every one refuses transiently.
+  const block = await retryTransient(
+    'the latest config block of the channel from an orderer',
+    async () => {
+      let last: unknown;
+      for (const source of sources) {
+        try {
+          return await fetchConfigBlock(all, source.node, dir, 'observed');
+        } catch (err) {
+          if (!isTransientCliFailure(err)) throw err;
+          last = err;
+        }
+      }
+      throw last;
+    },
+    { timeoutMs: 30_000 },
+  );
   const consenters = consentersOf(block.config);
   const endpoints = ordererEndpointsOf(block.config, topology.ordererOrg.mspId);
   const slots: ObservedSlot[] = probed.map(({ node, running, info }) => ({
