@@ -28,6 +28,7 @@ import {
   expectHistory,
   fundAccounts,
   holdingsOf,
+  lastOutcomeBlock,
   openAccounts,
   openParty,
   payOnce,
@@ -189,6 +190,9 @@ describe('organisations join and leave a running network', () => {
       ),
     );
     expect(pays.map((o) => o.status)).toEqual(['committed', 'committed']);
+    // Each payer's client saw its commit on its own org's peer; erin reads Org3's, which may be a
+    // block behind (seen once in CI: 1 of the 2 credits listed).
+    await everywhere(lastOutcomeBlock(pays));
     const credits = (await erin.payments.listPendingCredits(erins)).items.map((c) => c.creditId);
     expect(credits).toHaveLength(2);
     await everywhere((await erin.payments.foldCredits(erins, credits)).blockNumber);
