@@ -69,24 +69,6 @@ function nodeAddressing(
  */
 const advertised = (host: string, port: number): string => `${host}:${port}`;
 
-/**
- * How often a peer pings the orderer it pulls blocks from, and how long it waits for the answer.
- * Fabric's 60 s / 20 s means a peer whose orderer became unreachable without closing the
- * connection (a partitioned host, not a crashed process) waits up to 80 s before it pulls from
- * another orderer; meanwhile its ledger falls behind, its endorsements read stale versions and
- * the gateway refuses payments ("failed to collect enough transaction endorsements": 54 of 83
- * payments in the hosts suite's leader partition).
- */
-const DELIVERY_KEEPALIVE = { interval: '10s', timeout: '5s' } as const;
-
-/**
- * How long a peer's gateway waits for one orderer to accept a transaction before it tries the next
- * (Fabric's sample: 30 s). A healthy orderer answers in milliseconds, also during an election
- * (SERVICE_UNAVAILABLE at once); only an unreachable one uses it up, and the client's own submit
- * deadline (10 s) must leave room to try another.
- */
-const GATEWAY_BROADCAST_TIMEOUT = '3s';
-
 /** Base environment for Fabric processes: no proxy settings, Fabric's logging spec. */
 function baseEnv(topology: Topology, cfgDir: string): NodeJS.ProcessEnv {
   return {
@@ -143,9 +125,6 @@ export function nodeSpecs(topology: Topology, caPaths: TopologyPaths, layout: Ne
           ORDERER_ADMIN_TLS_CLIENTAUTHREQUIRED: 'true',
           ORDERER_ADMIN_TLS_CLIENTROOTCAS: `[${orgPaths.tlsCaCert}]`,
           ORDERER_CHANNELPARTICIPATION_ENABLED: 'true',
-          // Peers ping their block-delivery connections every DELIVERY_KEEPALIVE (below); the
-          // orderer must permit that or it closes them ("too many pings").
-          ORDERER_GENERAL_KEEPALIVE_SERVERMININTERVAL: DELIVERY_KEEPALIVE.interval,
         };
         specs.push({
           kind: 'orderer',
@@ -203,9 +182,6 @@ export function nodeSpecs(topology: Topology, caPaths: TopologyPaths, layout: Ne
           CORE_LEDGER_SNAPSHOTS_ROOTDIR: peerSnapshotsDir(layout, node.host),
           CORE_OPERATIONS_LISTENADDRESS: addr(p.operations),
           CORE_METRICS_PROVIDER: 'prometheus',
-          CORE_PEER_KEEPALIVE_DELIVERYCLIENT_INTERVAL: DELIVERY_KEEPALIVE.interval,
-          CORE_PEER_KEEPALIVE_DELIVERYCLIENT_TIMEOUT: DELIVERY_KEEPALIVE.timeout,
-          CORE_PEER_GATEWAY_BROADCASTTIMEOUT: GATEWAY_BROADCAST_TIMEOUT,
           // Read by the ccaas builder (core.yaml propagates it): this peer's own chaincode server.
           [CCAAS_BUILDER_CONFIG_ENV]: ccaasBuilderConfig(
             node.host,
