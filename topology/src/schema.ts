@@ -198,6 +198,29 @@ export const peerTuningSchema = z.strictObject({
   gatewayConcurrency: wholeNumber(1, 100000).default(2500),
 });
 
+/** One process kind's extra environment: upper-case variable names to values. */
+const envMapSchema = z.record(
+  z.string().regex(/^[A-Z_][A-Z0-9_]{0,127}$/, {
+    error: 'expected an environment variable name (upper-case letters, digits, "_")',
+  }),
+  z.string().max(4096, { error: 'expected a value of at most 4096 characters' }),
+);
+
+/**
+ * Node settings: extra environment for every orderer, peer and chaincode server, e.g.
+ * `peer: { CORE_PEER_VALIDATORPOOLSIZE: "4" }` (Fabric maps core.yaml/orderer.yaml keys to
+ * CORE_* / ORDERER_* variables), `GOGC`, or `NODE_OPTIONS` for the chaincode servers. They replace
+ * the network's tuned defaults (network/src/nodes/tuning.ts; an empty value removes one);
+ * variables that wire the network
+ * together (addresses, TLS, MSP, paths) are refused when the network starts. A change takes
+ * effect on the next `down` + `up`.
+ */
+export const nodeEnvSchema = z.strictObject({
+  orderer: envMapSchema.default({}),
+  peer: envMapSchema.default({}),
+  chaincode: envMapSchema.default({}),
+});
+
 /** Fabric logging spec for every node, e.g. INFO or `INFO:gossip=WARN`. */
 export const loggingSchema = z
   .string()
@@ -303,6 +326,7 @@ export const topologyObjectSchema = z.strictObject({
   batch: batchSchema.default({ timeout: '250ms', maxMessageCount: 500, preferredMaxBytes: 4 * 1024 * 1024 }),
   peer: peerTuningSchema.default({ gatewayConcurrency: 2500 }),
   logging: loggingSchema,
+  nodeEnv: nodeEnvSchema.default({ orderer: {}, peer: {}, chaincode: {} }),
   /** Where hosts live when organisations name one (`orgs[i].host`, `ordererOrg.host`). */
   hostNetwork: hostNetworkSchema.optional(),
   governance: governanceSchema.default({

@@ -44,6 +44,7 @@ describe('defaults', () => {
       batch: { timeout: '250ms', maxMessageCount: 500, preferredMaxBytes: 4 * 1024 * 1024 },
       peer: { gatewayConcurrency: 2500 },
       logging: 'INFO',
+      nodeEnv: { orderer: {}, peer: {}, chaincode: {} },
       governance: { maxClockSkewSeconds: 60, maxHoldSeconds: 604800, custody: true },
     });
   });
@@ -417,5 +418,18 @@ describe('extending the schema', () => {
         extended,
       ),
     ).toThrow('x.yaml: orgs[1].mspId: MSP ID "M" is already used by orgs[0].mspId');
+  });
+});
+
+describe('node settings', () => {
+  it('take upper-case variable names per process kind', () => {
+    const t = parseTopologyYaml('nodeEnv:\n  peer:\n    CORE_PEER_VALIDATORPOOLSIZE: "4"\n');
+    expect(t.nodeEnv).toEqual({ orderer: {}, peer: { CORE_PEER_VALIDATORPOOLSIZE: '4' }, chaincode: {} });
+  });
+
+  it('refuse a malformed name or an unknown kind with the field path', () => {
+    expect(() => parseTopologyYaml('nodeEnv:\n  peer:\n    core_peer_x: "1"\n')).toThrow(/nodeEnv\.peer/);
+    expect(() => parseTopologyYaml('nodeEnv:\n  ca:\n    X: "1"\n')).toThrow(/nodeEnv/);
+    expect(() => parseTopologyYaml('nodeEnv:\n  peer:\n    X: 1\n')).toThrow(/nodeEnv\.peer\.X/);
   });
 });

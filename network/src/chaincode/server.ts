@@ -14,6 +14,7 @@ import { chaincodeFiles, chaincodeServerFiles } from '../layout';
 import type { NetworkContext } from '../context';
 import { networkGenesis, termsDigest } from '../governance/terms';
 import type { NodeSpec } from '../nodes/specs';
+import { withNodeSettings } from '../nodes/tuning';
 import { waitForPort } from '../util/tcp';
 import { chaincodeServerAddress, chaincodeServerPort, chaincodeTls } from './endpoints';
 
@@ -53,16 +54,20 @@ export function chaincodeServerSpec(ctx: NetworkContext, peer: NodeSpec, package
   const tls = chaincodeTls(peer);
   return {
     ...chaincodeProcess(ctx, peer),
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      NODE_ENV: 'production',
-      CHAINCODE_SERVER_ADDRESS: chaincodeServerAddress(ctx, peer),
-      CHAINCODE_ID: packageId,
-      CHAINCODE_TLS_CERT_FILE: tls.cert,
-      CHAINCODE_TLS_KEY_FILE: tls.key,
-      [GENESIS_ENV]: termsDigest(networkGenesis(ctx.layout, ctx.topology)),
-    },
+    env: withNodeSettings(
+      'chaincode',
+      {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        NODE_ENV: 'production',
+        CHAINCODE_SERVER_ADDRESS: chaincodeServerAddress(ctx, peer),
+        CHAINCODE_ID: packageId,
+        CHAINCODE_TLS_CERT_FILE: tls.cert,
+        CHAINCODE_TLS_KEY_FILE: tls.key,
+        [GENESIS_ENV]: termsDigest(networkGenesis(ctx.layout, ctx.topology)),
+      },
+      ctx.topology,
+    ),
     logFile: chaincodeServerFiles(ctx.layout, peer).log,
     // On the peer's host: the peer dials it there, and nothing else can.
     ...(peer.netns ? { netns: peer.netns } : {}),

@@ -9,6 +9,7 @@ import { nodeFiles, peerSnapshotsDir, type NetworkLayout } from '../layout';
 import { LOCAL_HOST } from '../local-host';
 import type { ProcessSpec } from '@fabpay/topology';
 import { CCAAS_BUILDER_CONFIG_ENV, ccaasBuilderConfig } from '../chaincode/builder-config';
+import { withNodeSettings } from './tuning';
 
 /** Everything the network needs to know about one orderer or peer. */
 export interface NodeSpec {
@@ -140,7 +141,7 @@ export function nodeSpecs(topology: Topology, caPaths: TopologyPaths, layout: Ne
             name: node.host,
             command: binaryPath('orderer'),
             args: [],
-            env,
+            env: withNodeSettings('orderer', env, topology),
             logFile: files.log,
             pidFile: files.pid,
             ...(where.netns ? { netns: where.netns } : {}),
@@ -202,7 +203,7 @@ export function nodeSpecs(topology: Topology, caPaths: TopologyPaths, layout: Ne
             name: node.host,
             command: binaryPath('peer'),
             args: ['node', 'start'],
-            env,
+            env: withNodeSettings('peer', env, topology),
             logFile: files.log,
             pidFile: files.pid,
             ...(where.netns ? { netns: where.netns } : {}),
