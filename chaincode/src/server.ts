@@ -10,6 +10,9 @@
  * - CHAINCODE_TLS_CLIENT_CACERT_FILE  PEM CA(s) for peer client certificates;
  *                             when set the server requires mutual TLS
  *
+ * - FABPAY_CPU_PROFILE_DIR   when set, SIGUSR2 starts a CPU profile and the next
+ *                             SIGUSR2 (or stopping) writes it into that directory
+ *
  * - FABPAY_GOVERNANCE_GENESIS_SHA256  digest of the genesis governance terms
  *                             this org agreed to (endorser.ts); without it the
  *                             server endorses no initGovernance
@@ -23,6 +26,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Shim } from 'fabric-shim';
+import { profileOnSignal } from './cpu-profile';
 import { GuardedChaincode } from './guard';
 import { contracts, serializers } from './index';
 
@@ -115,13 +119,20 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
 
 async function main(): Promise<void> {
   const config = configFromEnv();
+  const profiler = profileOnSignal((line) => console.log(`fabpay chaincode server: ${line}`));
   const running = await startServer(config);
   console.log(
     `fabpay chaincode server ${config.ccid} listening on ${config.address} (${config.tls ? (config.tls.clientCACerts ? 'mutual TLS' : 'TLS') : 'plaintext'})`,
   );
   const stop = (signal: string) => {
     console.log(`fabpay chaincode server: ${signal}, stopping`);
-    void running.stop().then(() => process.exit(0));
+    void running
+      .stop()
+      .then(async () => {
+        const file = await profiler?.stop();
+        if (file) console.log(`fabpay chaincode server: CPU profile written: ${file}`);
+      })
+      .finally(() => process.exit(0));
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
