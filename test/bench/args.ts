@@ -48,6 +48,13 @@ export interface BenchArgs {
    * others are measured on fanout at --fanout-concurrency right after the main fanout rows.
    */
   ordering: Ordering[];
+  /**
+   * Levers (levers.ts): each measured on uniform against the settings before it, from `legacy`
+   * (the chaincode and defaults before them) to main; false skips the section.
+   */
+  levers: boolean;
+  /** Every row on the chaincode and network defaults from before the levers (`legacy`). */
+  legacy: boolean;
 }
 
 export type CommitTracking = 'stream' | 'status';
@@ -66,7 +73,8 @@ const USAGE = `usage: npm run bench -- [--payments N] [--workloads uniform,hot,f
   [--sequential-payments N] [--sequential-seconds S] [--fanout-payments N] [--fanout-concurrency C]
   [--upstream-wave N] [--connections N] [--in-flight N] [--time-cap S] [--batch 250ms/500,1s/500]
   [--capability V2_0,V3_0] [--endorsement majority,any] [--custody on,off] [--payers N] [--warmup N]
-  [--commit stream,status] [--ordering on,off] [--skip-upstream] [--keep] [--json-only]`;
+  [--commit stream,status] [--ordering on,off] [--no-levers] [--legacy] [--skip-upstream] [--keep]
+  [--json-only]`;
 
 function int(name: string, v: string | undefined, dflt: number, min = 1): number {
   if (v === undefined) return dflt;
@@ -100,6 +108,8 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       payers: { type: 'string' },
       warmup: { type: 'string' },
       'skip-upstream': { type: 'boolean', default: false },
+      'no-levers': { type: 'boolean', default: false },
+      legacy: { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
       'json-only': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -165,5 +175,8 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     skipUpstream: values['skip-upstream'] ?? false,
     commit: choices('commit', values.commit ?? 'stream,status', ['stream', 'status'] as const),
     ordering: choices('ordering', values.ordering ?? 'on,off', ['on', 'off'] as const),
+    // Measuring the levers means ending on main settings, which --legacy forbids.
+    levers: !(values['no-levers'] ?? false) && !(values.legacy ?? false),
+    legacy: values.legacy ?? false,
   };
 }

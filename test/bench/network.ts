@@ -33,7 +33,19 @@ export function useBenchHome(): void {
   process.env.FABPAY_HOME = BENCH_HOME;
 }
 
-export function benchOptions(log: (line: string) => void, topologyFile = BENCH_TOPOLOGY): NetworkOptions {
+let activeTopologyFile = BENCH_TOPOLOGY;
+
+/** The topology file the bench network runs with now: a lever row's variant, or the bench topology. */
+export function activeTopology(): string {
+  return activeTopologyFile;
+}
+
+/** Makes `file` the topology every later bench step (status, upgrades, restarts) uses. */
+export function useTopology(file: string): void {
+  activeTopologyFile = file;
+}
+
+export function benchOptions(log: (line: string) => void, topologyFile = activeTopology()): NetworkOptions {
   useBenchHome();
   return { topologyFile, progress: (line) => log(`[network] ${line}`) };
 }
@@ -201,10 +213,10 @@ export function readEndorsement(): Endorsement {
 export async function setEndorsement(log: (line: string) => void, want: Endorsement): Promise<boolean> {
   if (readEndorsement() === want) return false;
   const ctx = benchContext(log);
-  let topologyFile = BENCH_TOPOLOGY;
+  let topologyFile = activeTopology();
   if (want === 'any') {
     const policy = `OR(${ctx.topology.orgs.map((o) => `'${o.mspId}.peer'`).join(',')})`;
-    const text = readFileSync(BENCH_TOPOLOGY, 'utf8').replace(
+    const text = readFileSync(activeTopology(), 'utf8').replace(
       /^ {2}path: chaincode$/m,
       `  path: chaincode\n  endorsementPolicy: "${policy}"`,
     );

@@ -37,6 +37,7 @@ import {
   trackedProcesses,
   type Custody,
 } from './network';
+import { applyLeverRow, LEGACY, leverRows } from './levers';
 import { runReport, table, type ClientKind, type RunReport } from './report';
 import { FabpaySubmitter } from './runners/fabpay';
 import { UpstreamSubmitter } from './runners/upstream';
@@ -199,6 +200,29 @@ class Bench {
     });
   }
 
+  /**
+   * Levers: uniform once per cumulative row (levers.ts), from `legacy` to main, each with every
+   * process restarted on the row's settings and a fresh, warmed-up client. Ends on main.
+   */
+  async levers(main: Settings): Promise<void> {
+    await this.fabpay.close();
+    for (const row of leverRows()) {
+      await applyLeverRow(this.log, row);
+      this.fabpay = await this.openFabpay();
+      await this.warmup(main);
+      await this.measure(
+        'fabpay',
+        this.fabpay,
+        'uniform',
+        this.fabpayLoad('uniform'),
+        main,
+        `/lever${row.name === LEGACY ? '-' : ''}${row.name}`,
+      );
+      await this.fabpay.close();
+    }
+    this.fabpay = await this.openFabpay();
+  }
+
   async upstream(kind: 'upstream-sequential' | 'upstream-concurrent', settings: Settings): Promise<void> {
     const sequential = kind === 'upstream-sequential';
     const submitter = await UpstreamSubmitter.open({
@@ -296,6 +320,14 @@ async function main(): Promise<void> {
     // have), so a run measures the custody its accounts were opened under, whatever governance
     // says while it runs.
     for (const custody of [...args.custody.slice(1), main.custody]) await bench.prepare(custody);
+
+    // The levers first (they end on main settings), or every row on the old settings.
+    if (args.levers) await bench.levers(main);
+    if (args.legacy) {
+      await bench.fabpay.close();
+      await applyLeverRow(log, leverRows()[0]!);
+      bench.fabpay = await bench.openFabpay();
+    }
 
     // Main settings: every workload with this client, then the upstream baselines on uniform.
     // Right after the main uniform row, uniform again on the accounts of each other custody

@@ -5,6 +5,7 @@ import { binaryPath } from '@fabpay/topology';
 import type { BenchArgs } from './args';
 import { BENCH_TOPOLOGY, batchLabel, readEndorsement, type Custody } from './network';
 import { biggestSpender, machineInfo, ratio, type ClientKind, type RunReport } from './report';
+import { leverSummary } from './lever-summary';
 import type { SetupReport } from './setup';
 import type { Settings } from './settings';
 
@@ -43,6 +44,7 @@ export function summary(
       (r) =>
         r.client === client &&
         !r.label.endsWith('/light') &&
+        !r.label.includes('/lever') &&
         r.workload.startsWith(`${workload}:`) &&
         r.endorsement === endorsement &&
         r.batch === batch &&
@@ -58,6 +60,7 @@ export function summary(
     fabpayOverUpstreamSequential: uniform && seq ? ratio(rate(uniform), rate(seq), 1) : null,
     fabpayOverUpstreamConcurrent: uniform && conc ? ratio(rate(uniform), rate(conc), 2) : null,
   };
+  const levers = leverSummary(runs);
   const hotShare = uniform && hot ? ratio(rate(hot), rate(uniform), 2) : null;
   const targets = {
     uniformAtLeast300PerSecond: { value: uniform ? rate(uniform) : null, met: rate(uniform) >= 300 },
@@ -69,6 +72,14 @@ export function summary(
     fabpayAtLeast20xUpstreamSequential: {
       value: ratios.fabpayOverUpstreamSequential,
       met: (ratios.fabpayOverUpstreamSequential ?? 0) >= 20,
+    },
+    cpuPerPaymentAtMost10Ms: {
+      value: levers.main?.cpuMsPerPayment.total ?? uniform?.cpu.msPerCommittedPayment.total ?? null,
+      met: (levers.main?.cpuMsPerPayment.total ?? uniform?.cpu.msPerCommittedPayment.total ?? 99) <= 10,
+    },
+    uniformAtLeast1_8xLegacy: {
+      value: levers.mainOverLegacy,
+      met: (levers.mainOverLegacy ?? 0) >= 1.8,
     },
     fabpayAtLeast2xUpstreamConcurrent: {
       value: ratios.fabpayOverUpstreamConcurrent,
@@ -253,6 +264,7 @@ export function summary(
     setup,
     ratios,
     targets,
+    levers,
     blockCutting: {
       settings: blockCutting,
       highestThroughput: bestBatch?.batch ?? null,

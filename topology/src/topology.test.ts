@@ -43,7 +43,7 @@ describe('defaults', () => {
       chaincode: { name: 'payments', version: '1.0', path: 'chaincode' },
       batch: { timeout: '250ms', maxMessageCount: 500, preferredMaxBytes: 4 * 1024 * 1024 },
       peer: { gatewayConcurrency: 2500 },
-      logging: 'INFO',
+      logging: 'INFO:comm.grpc.server,endorser,gateway=WARN',
       nodeEnv: { orderer: {}, peer: {}, chaincode: {} },
       governance: { maxClockSkewSeconds: 60, maxHoldSeconds: 604800, custody: true },
     });
