@@ -53,6 +53,11 @@ export interface BenchArgs {
    * (the chaincode and defaults before them) to main; false skips the section.
    */
   levers: boolean;
+  /**
+   * Raft snapshot intervals in bytes (etcdraft SnapshotIntervalSize); the first is the network's,
+   * the others are compared on uniform right after it, then the first is restored.
+   */
+  snapshotIntervals: number[];
   /** Every row on the chaincode and network defaults from before the levers (`legacy`). */
   legacy: boolean;
 }
@@ -73,7 +78,7 @@ const USAGE = `usage: npm run bench -- [--payments N] [--workloads uniform,hot,f
   [--sequential-payments N] [--sequential-seconds S] [--fanout-payments N] [--fanout-concurrency C]
   [--upstream-wave N] [--connections N] [--in-flight N] [--time-cap S] [--batch 250ms/500,1s/500]
   [--capability V2_0,V3_0] [--endorsement majority,any] [--custody on,off] [--payers N] [--warmup N]
-  [--commit stream,status] [--ordering on,off] [--no-levers] [--legacy] [--skip-upstream] [--keep]
+  [--commit stream,status] [--ordering on,off] [--snapshot-interval 16KB,16MB] [--no-levers] [--legacy] [--skip-upstream] [--keep]
   [--json-only]`;
 
 function int(name: string, v: string | undefined, dflt: number, min = 1): number {
@@ -82,6 +87,20 @@ function int(name: string, v: string | undefined, dflt: number, min = 1): number
   if (!Number.isInteger(n) || n < min)
     throw new Error(`--${name}: expected a whole number >= ${min}, got "${v}"\n${USAGE}`);
   return n;
+}
+
+/** A list of sizes such as `16KB,16MB` (KB and MB are 1024-based, as Fabric's configtx reads them). */
+function sizes(flag: string, value: string): number[] {
+  const units: Record<string, number> = { B: 1, KB: 1024, MB: 1024 * 1024 };
+  const list = value.split(',').map((v) => {
+    const m = /^(\d+)\s*(B|KB|MB)$/i.exec(v.trim());
+    const n = m ? Number(m[1]) * units[m[2]!.toUpperCase()]! : NaN;
+    if (!Number.isSafeInteger(n) || n < 1)
+      throw new Error(`--${flag}: expected sizes such as 16KB or 16MB, got "${v}"\n${USAGE}`);
+    return n;
+  });
+  if (new Set(list).size !== list.length) throw new Error(`--${flag}: "${value}" repeats a value`);
+  return list;
 }
 
 export function parseBenchArgs(argv: string[]): BenchArgs {
@@ -109,6 +128,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       warmup: { type: 'string' },
       'skip-upstream': { type: 'boolean', default: false },
       'no-levers': { type: 'boolean', default: false },
+      'snapshot-interval': { type: 'string' },
       legacy: { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
       'json-only': { type: 'boolean', default: false },
@@ -178,5 +198,6 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     // Measuring the levers means ending on main settings, which --legacy forbids.
     levers: !(values['no-levers'] ?? false) && !(values.legacy ?? false),
     legacy: values.legacy ?? false,
+    snapshotIntervals: sizes('snapshot-interval', values['snapshot-interval'] ?? '16KB,16MB'),
   };
 }

@@ -107,6 +107,7 @@ interface ChannelConfigJson {
     groups: {
       Orderer: {
         values: {
+          ConsensusType: ConfigValue<{ metadata: { options: { snapshot_interval_size: number } } }>;
           BatchSize: ConfigValue<{
             max_message_count: number;
             absolute_max_bytes: number;
@@ -162,6 +163,19 @@ export async function setBatch(log: (line: string) => void, want: BatchSetting):
       return false;
     v.BatchTimeout.value.timeout = want.timeout;
     v.BatchSize.value.max_message_count = want.maxMessageCount;
+    return true;
+  });
+}
+
+/**
+ * Sets the Raft snapshot interval (bytes of blocks between snapshots, etcdraft
+ * SnapshotIntervalSize); returns false when the channel already has it.
+ */
+export async function setSnapshotInterval(log: (line: string) => void, bytes: number): Promise<boolean> {
+  return updateChannelConfigAndWait(log, `Raft snapshot interval -> ${bytes} bytes`, (config) => {
+    const options = config.channel_group.groups.Orderer.values.ConsensusType.value.metadata.options;
+    if (options.snapshot_interval_size === bytes) return false;
+    options.snapshot_interval_size = bytes;
     return true;
   });
 }

@@ -45,6 +45,7 @@ export function summary(
         r.client === client &&
         !r.label.endsWith('/light') &&
         !r.label.includes('/lever') &&
+        !r.label.includes('/snapshot-') &&
         r.workload.startsWith(`${workload}:`) &&
         r.endorsement === endorsement &&
         r.batch === batch &&
@@ -265,6 +266,14 @@ export function summary(
     ratios,
     targets,
     levers,
+    raftSnapshot: args.snapshotIntervals.map((bytes) => {
+      const r = runs.find((x) => x.label.endsWith(`/snapshot-${bytes}`));
+      return {
+        snapshotIntervalBytes: bytes,
+        uniform: r ? rate(r) : null,
+        cpuMsPerPayment: r?.cpu.msPerCommittedPayment ?? null,
+      };
+    }),
     blockCutting: {
       settings: blockCutting,
       highestThroughput: bestBatch?.batch ?? null,
