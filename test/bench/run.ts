@@ -26,6 +26,7 @@ import { runLoad, type LoadOptions, type PaymentSubmitter } from './load';
 import {
   BENCH_HOME,
   batchLabel,
+  benchTopologyFile,
   benchContext,
   cleanNetwork,
   ensureNetwork,
@@ -249,7 +250,7 @@ async function main(): Promise<void> {
     cleaned = true;
     if (args.keep) {
       log(
-        `[bench] --keep: the bench network keeps running (FABPAY_HOME=${BENCH_HOME}; stop it with: FABPAY_HOME=${BENCH_HOME} npx tsx network/src/cli.ts -t test/bench/topology.yaml clean)`,
+        `[bench] --keep: the bench network keeps running (FABPAY_HOME=${BENCH_HOME}; stop it with: FABPAY_HOME=${BENCH_HOME} npx tsx network/src/cli.ts -t ${path.relative(process.cwd(), benchTopologyFile())} clean)`,
       );
       return;
     }

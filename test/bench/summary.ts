@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { binaryPath } from '@fabpay/topology';
 import type { BenchArgs } from './args';
-import { BENCH_TOPOLOGY, batchLabel, readEndorsement, type Custody } from './network';
+import { benchTopologyFile, batchLabel, readEndorsement, type Custody } from './network';
 import { biggestSpender, machineInfo, ratio, type ClientKind, type RunReport } from './report';
 import type { SetupReport } from './setup';
 import type { Settings } from './settings';
@@ -233,7 +233,7 @@ export function summary(
     finishedAt: new Date().toISOString(),
     machine: machineInfo(),
     network: {
-      topology: path.relative(process.cwd(), BENCH_TOPOLOGY),
+      topology: path.relative(process.cwd(), benchTopologyFile()),
       fabric: fabricVersion(),
       orderers: 3,
       peerOrgs: 2,
