@@ -124,6 +124,7 @@ export function summary(
       uniform: rate(u),
       hot: rate(pick('fabpay', 'hot', e, mainBatch, cap)),
       uniformCpuMsPerPayment: u?.cpu.msPerCommittedPayment ?? null,
+      uniformChaincodeCpuMsPerExecution: u?.chaincodeCpu.msPerExecution ?? null,
       ...(main.custody === 'on'
         ? {
             note: "custody on: an account key's own policy (owner's org and a majority) replaces the chaincode's for writes of that key, so a one-org chaincode policy still needs both orgs to move money",
@@ -148,6 +149,7 @@ export function summary(
       p99: u?.latencyMs.p99 ?? null,
       failed: u?.payments.failed ?? null,
       cpuMsPerPayment: u?.cpu.msPerCommittedPayment ?? null,
+      chaincodeCpuMsPerExecution: u?.chaincodeCpu.msPerExecution ?? null,
       otherProcessesShareOfBusyCpu: u?.cpu.shareOfBusy.otherOnMachine ?? null,
     };
   });
@@ -280,11 +282,16 @@ export function summary(
           cores: uniform.cpu.cores,
           cpuShareOfBusy: uniform.cpu.shareOfBusy,
           cpuMsPerCommittedPayment: uniform.cpu.msPerCommittedPayment,
+          chaincodeCpuMsPerExecution: uniform.chaincodeCpu.msPerExecution,
+          chaincodeCpuPerExecution:
+            'chaincode servers CPU / (committed payments x endorsing peers per payment: majority = 2 orgs, any = 1); every row has it (runs[].chaincodeCpu, perRun). Executions repeated by retries are in the CPU, not in the count.',
           biggestSpender: limiter,
           perRun: runs.map((r) => ({
             label: r.label,
             committedPerSecond: r.committedPerSecond,
             cpuMsPerPayment: r.cpu.msPerCommittedPayment.total ?? null,
+            chaincodeCpuMsPerExecution: r.chaincodeCpu.msPerExecution,
+            endorsingPeersPerPayment: r.chaincodeCpu.endorsingPeersPerPayment,
             capacityEstimatePerSecond: r.cpu.capacityEstimatePerSecond,
             otherProcessesShareOfBusyCpu: r.cpu.shareOfBusy.otherOnMachine,
           })),
