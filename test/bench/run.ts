@@ -13,7 +13,9 @@
  * main uniform row, governance custody off as well as on (each on accounts opened under it); then
  * uniform once per commit tracking mode (--commit: the block-event stream or one CommitStatus call
  * per payment), back to back, each with a client of its own (client CPU per payment, gateway slots
- * held); and, after the main fanout rows, fanout without per-payer debit ordering (--ordering).
+ * held); and, after the main fanout rows, fanout without per-payer debit ordering (--ordering);
+ * then, with the main settings, batch payouts and a hot payer from sharded accounts (payouts.ts,
+ * hot-payer.ts).
  * Prints JSON on stdout (progress and a table on stderr) and, unless --keep, removes the network
  * at the end.
  */
@@ -43,6 +45,7 @@ import { FabpaySubmitter } from './runners/fabpay';
 import { UpstreamSubmitter } from './runners/upstream';
 import { settingsLabel, type Settings } from './settings';
 import { accountPrefix, setupAccounts, type SetupReport } from './setup';
+import { ShardedRows } from './sharded-rows';
 import { summary } from './summary';
 import { makeWorkload, type Accounts, type WorkloadName } from './workloads';
 
@@ -297,6 +300,16 @@ async function main(): Promise<void> {
     // have), so a run measures the custody its accounts were opened under, whatever governance
     // says while it runs.
     for (const custody of [...args.custody.slice(1), main.custody]) await bench.prepare(custody);
+    // The payout and hot payers (sharded), opened and funded under the main custody.
+    const sharded = await ShardedRows.setup(bench.fabpay, {
+      args,
+      log,
+      settings: main,
+      chaincode: CHAINCODE,
+      tag: bench.tag,
+      prefix: accountPrefix(main.custody),
+      accounts: bench.accountsFor(main),
+    });
 
     // Main settings: every workload with this client, then the upstream baselines on uniform.
     // Right after the main uniform row, uniform again on the accounts of each other custody
@@ -364,6 +377,8 @@ async function main(): Promise<void> {
       await bench.upstream('upstream-sequential', main);
       await bench.upstream('upstream-concurrent', main);
     }
+    // Payouts and the hot payer (sharded payers), with the main settings.
+    await sharded.run(bench.fabpay, bench.runs);
 
     // Block cutting: this client on uniform, under load and one payment at a time (light load,
     // where the batch timeout shows in the latency).
@@ -414,10 +429,12 @@ async function main(): Promise<void> {
       { reused: net.reused, upSeconds: net.seconds, custodyAtEnd: await readCustody(log) },
       bench.setups,
       main,
+      sharded.sections(),
     );
     log('');
     log(table(bench.runs));
     log('');
+    if (sharded.table()) log(`${sharded.table()}\n`);
     for (const custody of args.custody) {
       const run = bench.runs.find((r) => r.label === `fabpay/uniform/${settingsLabel({ ...main, custody })}`);
       if (!run) continue;

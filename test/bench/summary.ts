@@ -6,6 +6,8 @@ import type { BenchArgs } from './args';
 import { benchTopologyFile, batchLabel, readEndorsement, type Custody } from './network';
 import { biggestSpender, machineInfo, ratio, type ClientKind, type RunReport } from './report';
 import type { SetupReport } from './setup';
+import { hotPayerTargets, type HotPayerSection } from './hot-payer';
+import { payoutTarget, type PayoutSection } from './payouts';
 import type { Settings } from './settings';
 
 /** The installed Fabric version, from the installer's manifest. */
@@ -29,6 +31,8 @@ export function summary(
   network: { reused: boolean; upSeconds: number; custodyAtEnd: Custody },
   setup: Partial<Record<Custody, SetupReport>>,
   main: Settings,
+  /** The sharded-payer sections (payouts.ts, hot-payer.ts), when they ran. */
+  sharded: { payouts?: PayoutSection; hotPayer?: HotPayerSection } = {},
 ): Record<string, unknown> {
   const mainBatch = batchLabel(main.batch);
   const pick = (
@@ -74,6 +78,8 @@ export function summary(
       value: ratios.fabpayOverUpstreamConcurrent,
       met: (ratios.fabpayOverUpstreamConcurrent ?? 0) >= 2,
     },
+    payoutAtLeast1000LinesPerSecondInBatchesOf100: payoutTarget(sharded.payouts),
+    ...hotPayerTargets(sharded.hotPayer),
   };
   const blockCutting = args.batches.map((b) => {
     const r = pick('fabpay', 'uniform', main.endorsement, batchLabel(b));
@@ -275,6 +281,18 @@ export function summary(
       settings: ordering,
       measuredOn: `fabpay client, fanout workload (one payer), ${args.fanoutConcurrency} in flight`,
     },
+    payouts: sharded.payouts
+      ? {
+          ...sharded.payouts,
+          measuredOn: `fabpay client, payBatch from one payer of ${sharded.payouts.payer.shards} shards, ${args.payouts.inFlight} batches in flight, lines of 1 minor unit to random payees, ${sharded.payouts.settings}`,
+        }
+      : null,
+    hotPayer: sharded.hotPayer
+      ? {
+          ...sharded.hotPayer,
+          measuredOn: `fabpay client, pay from one payer of ${sharded.hotPayer.payer.shards} shards to random payees, ${sharded.hotPayer.inFlight} in flight; shareOfUniform against this run's main uniform row`,
+        }
+      : null,
     bestConfiguration,
     limits: uniform
       ? {
