@@ -12,6 +12,7 @@ import type { ShardBalances } from '@fabpay/gateway-client';
 import type { BenchArgs } from './args';
 import { runLoad, type Outcome } from './load';
 import { batchLabel } from './network';
+import { retriesSince } from './payouts';
 import { ratio, runReport, type RunReport } from './report';
 import { classifyFabpayError, type FabpaySubmitter } from './runners/fabpay';
 import { settingsLabel, type Settings } from './settings';
@@ -163,11 +164,7 @@ export async function runHotPayer(deps: {
     }),
   );
   const slotsAfter = await fabpay.slots();
-  const clientRetries: Record<string, number> = {};
-  for (const [k, v] of Object.entries(await fabpay.retryCounts())) {
-    const d = v - (countsBefore[k] ?? 0);
-    if (d > 0) clientRetries[k] = d;
-  }
+  const clientRetries = retriesSince(countsBefore, await fabpay.retryCounts());
   const run = runReport({
     label,
     client: 'fabpay',

@@ -1,6 +1,14 @@
 import type { CpuReport } from './cpu';
 import type { LoadResult } from './load';
-import { batchesFor, payoutRow, payoutTable, payoutTarget, payoutWorkload, type PayoutRow } from './payouts';
+import {
+  batchesFor,
+  payoutRow,
+  payoutTable,
+  payoutTarget,
+  payoutWorkload,
+  retriesSince,
+  type PayoutRow,
+} from './payouts';
 
 const cpu = (seconds: Partial<CpuReport['seconds']>): CpuReport => ({
   seconds: { orderers: 0, peers: 0, chaincode: 0, client: 0, otherOnMachine: 0, ...seconds },
@@ -43,6 +51,16 @@ describe('payout workload', () => {
     expect(Math.max(...ids.map((id) => `b${Date.now().toString(36)}-${id}`.length))).toBeLessThanOrEqual(64);
   });
 
+  it('counts the retries that grew between two readings', () => {
+    expect(
+      retriesSince({ 'commit/MVCC_READ_CONFLICT': 2 }, { 'commit/MVCC_READ_CONFLICT': 5, 'endorse/x': 1 }),
+    ).toEqual({
+      'commit/MVCC_READ_CONFLICT': 3,
+      'endorse/x': 1,
+    });
+    expect(retriesSince({ a: 1 }, { a: 1 })).toEqual({});
+  });
+
   it('rounds a row up to whole batches', () => {
     expect(batchesFor({ lines: 1000 }, 1)).toBe(1000);
     expect(batchesFor({ lines: 1000 }, 500)).toBe(2);
@@ -60,6 +78,7 @@ describe('payout row', () => {
       load: load(10, 1, 2),
       cpu: cpu({ peers: 4, chaincode: 2, orderers: 1, client: 1 }),
       conflictRetries: 3,
+      clientRetries: { 'endorse/DEADLINE_EXCEEDED': 2 },
     });
     expect(row.linesCommitted).toBe(1000);
     expect(row.linesPerSecond).toBe(500);
@@ -69,6 +88,7 @@ describe('payout row', () => {
     expect(row.cpu.capacityEstimateLinesPerSecond).toBe(250);
     expect(row.chaincodeCpu).toEqual({ endorsingPeersPerBatch: 2, msPerExecution: 100, msPerLine: 2 });
     expect(row.conflicts).toEqual({ seenAtCommit: 3, retriedByClient: 3, reachedCallers: 0 });
+    expect(row.clientRetries).toEqual({ 'endorse/DEADLINE_EXCEEDED': 2 });
     expect(
       payoutTable({
         payer: { accountId: 'p', shards: 8, opened: true, issued: '0', seconds: 1 },

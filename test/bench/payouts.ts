@@ -35,6 +35,11 @@ export interface PayoutRow {
   /** From the payBatch call to its commit, committed batches only (includes the AccountQueue wait). */
   batchLatencyMs: LatencySummary;
   conflicts: { seenAtCommit: number; retriedByClient: number; reachedCallers: number };
+  /**
+   * Every retry the client made during the row, by stage/reason: an endorsement that outlives
+   * the peer's timeout under a big batch is endorsed again, which costs a whole execution.
+   */
+  clientRetries: Record<string, number>;
   errors: Record<string, number>;
   errorSamples: Record<string, string>;
   wallSeconds: number;
@@ -89,6 +94,19 @@ export function payoutWorkload(
   };
 }
 
+/** Retries by stage/reason between two readings of the client's counters (only those that grew). */
+export function retriesSince(
+  before: Record<string, number>,
+  after: Record<string, number>,
+): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(after)) {
+    const d = v - (before[k] ?? 0);
+    if (d > 0) out[k] = d;
+  }
+  return out;
+}
+
 /** Batches a row sends: its lines rounded up to whole batches. */
 export function batchesFor(opts: Pick<PayoutArgs, 'lines'>, size: number): number {
   return Math.ceil(opts.lines / size);
@@ -103,6 +121,7 @@ export function payoutRow(args: {
   load: Awaited<ReturnType<typeof runLoad>>;
   cpu: CpuReport;
   conflictRetries: number;
+  clientRetries?: Record<string, number>;
 }): PayoutRow {
   const { load, cpu, size } = args;
   const lines = load.committed * size;
@@ -131,6 +150,7 @@ export function payoutRow(args: {
       retriedByClient: args.conflictRetries,
       reachedCallers: load.conflictsToCallers,
     },
+    clientRetries: args.clientRetries ?? {},
     errors: load.errors,
     errorSamples: load.errorSamples,
     wallSeconds: round(load.wallSeconds, 2),
@@ -223,6 +243,7 @@ export async function runPayouts(deps: {
       `${deps.tag}-p${size}`,
     );
     const retriesBefore = await fabpay.conflictRetries();
+    const countsBefore = await fabpay.retryCounts();
     const { result: load, cpu } = await withCpu(() =>
       runLoad(submitter, workload, {
         count,
@@ -239,6 +260,7 @@ export async function runPayouts(deps: {
       load,
       cpu,
       conflictRetries: (await fabpay.conflictRetries()) - retriesBefore,
+      clientRetries: retriesSince(countsBefore, await fabpay.retryCounts()),
     });
     rows.push(row);
     log(
@@ -265,6 +287,7 @@ export function payoutTable(section: PayoutSection): string {
     'p99 ms',
     'batches ok/fail',
     'conflicts seen/to callers',
+    'client retries',
     'cpu ms/line ord/peer/cc/client',
     'cpu ms/line',
     'cc ms/exec',
@@ -279,6 +302,7 @@ export function payoutTable(section: PayoutSection): string {
     r.batchLatencyMs.p99.toFixed(0),
     `${r.batches.committed}/${r.batches.failed}`,
     `${r.conflicts.seenAtCommit}/${r.conflicts.reachedCallers}`,
+    String(Object.values(r.clientRetries).reduce((a, b) => a + b, 0)),
     [r.cpu.msPerLine.orderers, r.cpu.msPerLine.peers, r.cpu.msPerLine.chaincode, r.cpu.msPerLine.client]
       .map((x) => (x ?? 0).toFixed(2))
       .join('/'),
