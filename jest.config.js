@@ -38,11 +38,15 @@ module.exports = {
     // Live suites share one Fabric network; the test script runs them in band. The tests of the
     // suites' own helpers (test/support) need no network: they are the unit project below.
     project('test', {
-      testPathIgnorePatterns: ['/node_modules/', '/dist/', '<rootDir>/support/'],
+      testPathIgnorePatterns: ['/node_modules/', '/dist/', '<rootDir>/support/', '<rootDir>/bench/'],
       globalSetup: path.join(__dirname, 'test', 'support', 'global-setup.ts'),
       globalTeardown: path.join(__dirname, 'test', 'support', 'global-teardown.ts'),
     }),
-    // The live suites' helpers checked without Fabric (the history checker): no global setup.
-    project('test', { displayName: 'test-support', testMatch: ['<rootDir>/support/**/*.test.ts'] }),
+    // The live suites' helpers checked without Fabric (the history checker, the bench's argument
+    // parsing and figures): no global setup.
+    project('test', {
+      displayName: 'test-support',
+      testMatch: ['<rootDir>/support/**/*.test.ts', '<rootDir>/bench/**/*.test.ts'],
+    }),
   ],
 };

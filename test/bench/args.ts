@@ -3,6 +3,8 @@ import { parseArgs } from 'node:util';
 import type { BatchSetting, ChannelCapability, Custody, Endorsement } from './network';
 import { WORKLOADS, type WorkloadName } from './workloads';
 import { channelCapability } from '@fabpay/network';
+import { MAX_BATCH_LINES, MAX_SHARDS } from '@fabpay/model';
+import { BENCH_PORT_SPAN, DEFAULT_BENCH_PORT_BASE, parsePortBase } from './ports';
 
 export interface BenchArgs {
   /** Payments per client (1) run and per upstream concurrent (3) run. */
@@ -60,6 +62,32 @@ export interface BenchArgs {
   snapshotIntervals: number[];
   /** Every row on the chaincode and network defaults from before the levers (`legacy`). */
   legacy: boolean;
+  /** Batch payouts from one sharded payer (payouts.ts). */
+  payouts: PayoutArgs;
+  /** Many payments in flight from one sharded payer (hot-payer.ts). */
+  hotPayer: HotPayerArgs;
+  /** First port of the bench network (env FABPAY_BENCH_PORT_BASE; ports.ts). */
+  portBase: number;
+}
+
+export interface PayoutArgs {
+  /** Lines per payBatch, one row each, in order; empty: no payout rows. */
+  batchSizes: number[];
+  /** Lines per row (rounded up to whole batches); each row is also bounded by --time-cap. */
+  lines: number;
+  /** Shards of the payout payer account. */
+  shards: number;
+  /** Batches in flight (closed loop). */
+  inFlight: number;
+}
+
+export interface HotPayerArgs {
+  /** Payments in the row; 0: no hot payer row. */
+  payments: number;
+  /** Shards of the hot payer account. */
+  shards: number;
+  /** Payments in flight (closed loop). */
+  inFlight: number;
 }
 
 export type CommitTracking = 'stream' | 'status';
@@ -78,14 +106,26 @@ const USAGE = `usage: npm run bench -- [--payments N] [--workloads uniform,hot,f
   [--sequential-payments N] [--sequential-seconds S] [--fanout-payments N] [--fanout-concurrency C]
   [--upstream-wave N] [--connections N] [--in-flight N] [--time-cap S] [--batch 250ms/500,1s/500]
   [--capability V2_0,V3_0] [--endorsement majority,any] [--custody on,off] [--payers N] [--warmup N]
-  [--commit stream,status] [--ordering on,off] [--snapshot-interval 16KB,16MB] [--no-levers] [--legacy] [--skip-upstream] [--keep]
-  [--json-only]`;
+  [--commit stream,status] [--ordering on,off] [--snapshot-interval 16KB,16MB] [--no-levers] [--legacy]
+  [--payout-batches 1,10,100,max|none] [--payout-lines N] [--payout-shards N] [--payout-in-flight N]
+  [--hot-payer-payments N] [--hot-payer-shards N] [--hot-payer-in-flight N]
+  [--skip-upstream] [--keep] [--json-only]
+environment: FABPAY_BENCH_PORT_BASE=P (default ${DEFAULT_BENCH_PORT_BASE}) moves the bench network to ports P..P+${BENCH_PORT_SPAN - 1},
+  so a second bench can run beside another one (each worktree has its own bench home)`;
 
-function int(name: string, v: string | undefined, dflt: number, min = 1): number {
+function int(
+  name: string,
+  v: string | undefined,
+  dflt: number,
+  min = 1,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   if (v === undefined) return dflt;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < min)
-    throw new Error(`--${name}: expected a whole number >= ${min}, got "${v}"\n${USAGE}`);
+  if (v.trim() === '' || !Number.isInteger(n) || n < min || n > max)
+    throw new Error(
+      `--${name}: expected a whole number ${max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`}, got "${v}"\n${USAGE}`,
+    );
   return n;
 }
 
@@ -103,7 +143,28 @@ function sizes(flag: string, value: string): number[] {
   return list;
 }
 
-export function parseBenchArgs(argv: string[]): BenchArgs {
+/**
+ * --payout-batches: batch sizes in lines, each 1..MAX_BATCH_LINES (`max` is MAX_BATCH_LINES), no
+ * repeats; `none` runs no payout rows.
+ */
+export function parseBatchSizes(value: string): number[] {
+  if (value.trim() === 'none') return [];
+  const sizes = value.split(',').map((v) => {
+    const t = v.trim();
+    const n = t === 'max' ? MAX_BATCH_LINES : Number(t);
+    if (t === '' || !Number.isInteger(n) || n < 1 || n > MAX_BATCH_LINES)
+      throw new Error(
+        `--payout-batches: expected batch sizes from 1 to ${MAX_BATCH_LINES} (or max), or none, got "${v}"`,
+      );
+    return n;
+  });
+  if (new Set(sizes).size !== sizes.length) throw new Error(`--payout-batches: "${value}" repeats a size`);
+  return sizes;
+}
+
+/** Parses the flags (and FABPAY_BENCH_PORT_BASE from `env`); a bad value throws saying which. */
+export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): BenchArgs {
+  const portBase = parsePortBase(env.FABPAY_BENCH_PORT_BASE);
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -126,6 +187,13 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       ordering: { type: 'string' },
       payers: { type: 'string' },
       warmup: { type: 'string' },
+      'payout-batches': { type: 'string' },
+      'payout-lines': { type: 'string' },
+      'payout-shards': { type: 'string' },
+      'payout-in-flight': { type: 'string' },
+      'hot-payer-payments': { type: 'string' },
+      'hot-payer-shards': { type: 'string' },
+      'hot-payer-in-flight': { type: 'string' },
       'skip-upstream': { type: 'boolean', default: false },
       'no-levers': { type: 'boolean', default: false },
       'snapshot-interval': { type: 'string' },
@@ -199,5 +267,17 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     levers: !(values['no-levers'] ?? false) && !(values.legacy ?? false),
     legacy: values.legacy ?? false,
     snapshotIntervals: sizes('snapshot-interval', values['snapshot-interval'] ?? '16KB,16MB'),
+    payouts: {
+      batchSizes: parseBatchSizes(values['payout-batches'] ?? `1,10,100,${MAX_BATCH_LINES}`),
+      lines: int('payout-lines', values['payout-lines'], 3000),
+      shards: int('payout-shards', values['payout-shards'], 8, 1, MAX_SHARDS),
+      inFlight: int('payout-in-flight', values['payout-in-flight'], 8),
+    },
+    hotPayer: {
+      payments: int('hot-payer-payments', values['hot-payer-payments'], payments, 0),
+      shards: int('hot-payer-shards', values['hot-payer-shards'], MAX_SHARDS, 1, MAX_SHARDS),
+      inFlight: int('hot-payer-in-flight', values['hot-payer-in-flight'], 100),
+    },
+    portBase,
   };
 }

@@ -12,7 +12,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { down, up } from '@fabpay/network';
-import { BENCH_HOME, BENCH_TOPOLOGY, benchOptions, useTopology } from './network';
+import { BENCH_HOME, benchOptions, benchTopologyFile, useTopology } from './network';
 
 /** The node settings of one process kind (see topology `nodeEnv`). */
 type Env = Record<string, string>;
@@ -90,7 +90,7 @@ export function leverRows(levers: readonly Lever[] = LEVERS): LeverRow[] {
  * The bench topology with a row's old values applied, written into the bench home; the bench
  * topology itself when nothing is old.
  */
-export function leverTopology(old: LeverOld, source = BENCH_TOPOLOGY): string {
+export function leverTopology(old: LeverOld, source = benchTopologyFile()): string {
   if (old.logging === undefined && !old.nodeEnv) return source;
   const doc = parse(readFileSync(source, 'utf8')) as Record<string, unknown>;
   if (old.logging !== undefined) doc.logging = old.logging;

@@ -5,7 +5,7 @@
  * is one payment after another. No new payment starts after the time cap; payments already in
  * flight finish (each is bounded by its client's deadlines).
  */
-import type { PaymentSpec, Workload } from './workloads';
+import type { PaymentSpec } from './workloads';
 
 /** What one payment attempt ended as. */
 export type Outcome = { ok: true } | { ok: false; kind: 'conflict' | 'error'; code: string; detail?: string };
@@ -59,9 +59,13 @@ export interface LoadResult {
   stoppedByTimeCap: boolean;
 }
 
-export async function runLoad(
-  submitter: PaymentSubmitter,
-  workload: Workload,
+/**
+ * Runs `opts.count` requests of `workload` through `submitter`. Generic in the request so other
+ * units of work (a payBatch batch) share the same bounded loop; a payment by default.
+ */
+export async function runLoad<R = PaymentSpec>(
+  submitter: { pay(request: R): Promise<Outcome> },
+  workload: { payment(i: number): R },
   opts: LoadOptions,
 ): Promise<LoadResult> {
   const result: LoadResult = {

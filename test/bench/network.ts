@@ -1,5 +1,6 @@
 /**
- * The benchmark's own network: test/bench/topology.yaml (ports 19000+) in its own home
+ * The benchmark's own network: test/bench/topology.yaml (ports 19000+, or from
+ * FABPAY_BENCH_PORT_BASE through a copy in the bench home) in its own home
  * (`<repo>/.fabric/bench-home`), brought up or reused, and the settings the bench varies on it
  * while it runs: block cutting and the channel capability (channel configuration updates signed by
  * the orderer org's admin), the chaincode endorsement policy (a chaincode upgrade, sequence + 1)
@@ -24,20 +25,36 @@ import {
   type NetworkOptions,
 } from '@fabpay/network';
 import type { TrackedProcess } from './cpu';
+import { DEFAULT_BENCH_PORT_BASE, parsePortBase, withPortBase } from './ports';
 
+/** The bench topology as checked in (portBase 19000). */
 export const BENCH_TOPOLOGY = path.join(repoRoot(), 'test', 'bench', 'topology.yaml');
 export const BENCH_HOME = path.join(repoRoot(), '.fabric', 'bench-home');
+
+/**
+ * The topology file the bench runs: test/bench/topology.yaml, or, when FABPAY_BENCH_PORT_BASE
+ * moves the ports, a copy with that portBase written into the bench home (rewritten on every
+ * call, so it never goes stale against the checked-in file).
+ */
+export function benchTopologyFile(): string {
+  const base = parsePortBase(process.env.FABPAY_BENCH_PORT_BASE);
+  if (base === DEFAULT_BENCH_PORT_BASE) return BENCH_TOPOLOGY;
+  mkdirSync(BENCH_HOME, { recursive: true });
+  const file = path.join(BENCH_HOME, `topology-ports-${base}.yaml`);
+  writeFileSync(file, withPortBase(readFileSync(BENCH_TOPOLOGY, 'utf8'), base));
+  return file;
+}
 
 /** Points fabpay's path rules (read on every call) at the bench home. */
 export function useBenchHome(): void {
   process.env.FABPAY_HOME = BENCH_HOME;
 }
 
-let activeTopologyFile = BENCH_TOPOLOGY;
+let activeTopologyFile: string | undefined;
 
 /** The topology file the bench network runs with now: a lever row's variant, or the bench topology. */
 export function activeTopology(): string {
-  return activeTopologyFile;
+  return activeTopologyFile ?? benchTopologyFile();
 }
 
 /** Makes `file` the topology every later bench step (status, upgrades, restarts) uses. */
@@ -230,7 +247,7 @@ export async function setEndorsement(log: (line: string) => void, want: Endorsem
   let topologyFile = activeTopology();
   if (want === 'any') {
     const policy = `OR(${ctx.topology.orgs.map((o) => `'${o.mspId}.peer'`).join(',')})`;
-    const text = readFileSync(activeTopology(), 'utf8').replace(
+    const text = readFileSync(topologyFile, 'utf8').replace(
       /^ {2}path: chaincode$/m,
       `  path: chaincode\n  endorsementPolicy: "${policy}"`,
     );

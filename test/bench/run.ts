@@ -13,7 +13,9 @@
  * main uniform row, governance custody off as well as on (each on accounts opened under it); then
  * uniform once per commit tracking mode (--commit: the block-event stream or one CommitStatus call
  * per payment), back to back, each with a client of its own (client CPU per payment, gateway slots
- * held); and, after the main fanout rows, fanout without per-payer debit ordering (--ordering).
+ * held); and, after the main fanout rows, fanout without per-payer debit ordering (--ordering);
+ * then, with the main settings, batch payouts and a hot payer from sharded accounts (payouts.ts,
+ * hot-payer.ts).
  * Prints JSON on stdout (progress and a table on stderr) and, unless --keep, removes the network
  * at the end.
  */
@@ -26,6 +28,7 @@ import { runLoad, type LoadOptions, type PaymentSubmitter } from './load';
 import {
   BENCH_HOME,
   batchLabel,
+  benchTopologyFile,
   benchContext,
   cleanNetwork,
   ensureNetwork,
@@ -44,6 +47,7 @@ import { FabpaySubmitter } from './runners/fabpay';
 import { UpstreamSubmitter } from './runners/upstream';
 import { settingsLabel, type Settings } from './settings';
 import { accountPrefix, setupAccounts, type SetupReport } from './setup';
+import { ShardedRows } from './sharded-rows';
 import { summary } from './summary';
 import { makeWorkload, type Accounts, type WorkloadName } from './workloads';
 
@@ -274,7 +278,7 @@ async function main(): Promise<void> {
     cleaned = true;
     if (args.keep) {
       log(
-        `[bench] --keep: the bench network keeps running (FABPAY_HOME=${BENCH_HOME}; stop it with: FABPAY_HOME=${BENCH_HOME} npx tsx network/src/cli.ts -t test/bench/topology.yaml clean)`,
+        `[bench] --keep: the bench network keeps running (FABPAY_HOME=${BENCH_HOME}; stop it with: FABPAY_HOME=${BENCH_HOME} npx tsx network/src/cli.ts -t ${path.relative(process.cwd(), benchTopologyFile())} clean)`,
       );
       return;
     }
@@ -321,6 +325,16 @@ async function main(): Promise<void> {
     // have), so a run measures the custody its accounts were opened under, whatever governance
     // says while it runs.
     for (const custody of [...args.custody.slice(1), main.custody]) await bench.prepare(custody);
+    // The payout and hot payers (sharded), opened and funded under the main custody.
+    const sharded = await ShardedRows.setup(bench.fabpay, {
+      args,
+      log,
+      settings: main,
+      chaincode: CHAINCODE,
+      tag: bench.tag,
+      prefix: accountPrefix(main.custody),
+      accounts: bench.accountsFor(main),
+    });
 
     // The levers first (they end on main settings), or every row on the old settings.
     if (args.levers) await bench.levers(main);
@@ -396,6 +410,8 @@ async function main(): Promise<void> {
       await bench.upstream('upstream-sequential', main);
       await bench.upstream('upstream-concurrent', main);
     }
+    // Payouts and the hot payer (sharded payers), with the main settings.
+    await sharded.run(bench.fabpay, bench.runs);
 
     // Block cutting: this client on uniform, under load and one payment at a time (light load,
     // where the batch timeout shows in the latency).
@@ -463,10 +479,12 @@ async function main(): Promise<void> {
       { reused: net.reused, upSeconds: net.seconds, custodyAtEnd: await readCustody(log) },
       bench.setups,
       main,
+      sharded.sections(),
     );
     log('');
     log(table(bench.runs));
     log('');
+    if (sharded.table()) log(`${sharded.table()}\n`);
     for (const custody of args.custody) {
       const run = bench.runs.find((r) => r.label === `fabpay/uniform/${settingsLabel({ ...main, custody })}`);
       if (!run) continue;

@@ -3,10 +3,12 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { binaryPath } from '@fabpay/topology';
 import type { BenchArgs } from './args';
-import { BENCH_TOPOLOGY, batchLabel, readEndorsement, type Custody } from './network';
+import { benchTopologyFile, batchLabel, readEndorsement, type Custody } from './network';
 import { biggestSpender, machineInfo, ratio, type ClientKind, type RunReport } from './report';
 import { leverSummary } from './lever-summary';
 import type { SetupReport } from './setup';
+import { hotPayerTargets, type HotPayerSection } from './hot-payer';
+import { payoutTarget, type PayoutSection } from './payouts';
 import type { Settings } from './settings';
 
 /** The installed Fabric version, from the installer's manifest. */
@@ -30,6 +32,8 @@ export function summary(
   network: { reused: boolean; upSeconds: number; custodyAtEnd: Custody },
   setup: Partial<Record<Custody, SetupReport>>,
   main: Settings,
+  /** The sharded-payer sections (payouts.ts, hot-payer.ts), when they ran. */
+  sharded: { payouts?: PayoutSection; hotPayer?: HotPayerSection } = {},
 ): Record<string, unknown> {
   const mainBatch = batchLabel(main.batch);
   const pick = (
@@ -86,6 +90,8 @@ export function summary(
       value: ratios.fabpayOverUpstreamConcurrent,
       met: (ratios.fabpayOverUpstreamConcurrent ?? 0) >= 2,
     },
+    payoutAtLeast1000LinesPerSecondInBatchesOf100: payoutTarget(sharded.payouts),
+    ...hotPayerTargets(sharded.hotPayer),
   };
   const blockCutting = args.batches.map((b) => {
     const r = pick('fabpay', 'uniform', main.endorsement, batchLabel(b));
@@ -136,6 +142,7 @@ export function summary(
       uniform: rate(u),
       hot: rate(pick('fabpay', 'hot', e, mainBatch, cap)),
       uniformCpuMsPerPayment: u?.cpu.msPerCommittedPayment ?? null,
+      uniformChaincodeCpuMsPerExecution: u?.chaincodeCpu.msPerExecution ?? null,
       ...(main.custody === 'on'
         ? {
             note: "custody on: an account key's own policy (owner's org and a majority) replaces the chaincode's for writes of that key, so a one-org chaincode policy still needs both orgs to move money",
@@ -160,6 +167,7 @@ export function summary(
       p99: u?.latencyMs.p99 ?? null,
       failed: u?.payments.failed ?? null,
       cpuMsPerPayment: u?.cpu.msPerCommittedPayment ?? null,
+      chaincodeCpuMsPerExecution: u?.chaincodeCpu.msPerExecution ?? null,
       otherProcessesShareOfBusyCpu: u?.cpu.shareOfBusy.otherOnMachine ?? null,
     };
   });
@@ -245,7 +253,7 @@ export function summary(
     finishedAt: new Date().toISOString(),
     machine: machineInfo(),
     network: {
-      topology: path.relative(process.cwd(), BENCH_TOPOLOGY),
+      topology: path.relative(process.cwd(), benchTopologyFile()),
       fabric: fabricVersion(),
       orderers: 3,
       peerOrgs: 2,
@@ -294,6 +302,18 @@ export function summary(
       settings: ordering,
       measuredOn: `fabpay client, fanout workload (one payer), ${args.fanoutConcurrency} in flight`,
     },
+    payouts: sharded.payouts
+      ? {
+          ...sharded.payouts,
+          measuredOn: `fabpay client, payBatch from one payer of ${sharded.payouts.payer.shards} shards, ${args.payouts.inFlight} batches in flight, lines of 1 minor unit to random payees, ${sharded.payouts.settings}`,
+        }
+      : null,
+    hotPayer: sharded.hotPayer
+      ? {
+          ...sharded.hotPayer,
+          measuredOn: `fabpay client, pay from one payer of ${sharded.hotPayer.payer.shards} shards to random payees, ${sharded.hotPayer.inFlight} in flight; shareOfUniform against this run's main uniform row`,
+        }
+      : null,
     bestConfiguration,
     limits: uniform
       ? {
@@ -301,11 +321,16 @@ export function summary(
           cores: uniform.cpu.cores,
           cpuShareOfBusy: uniform.cpu.shareOfBusy,
           cpuMsPerCommittedPayment: uniform.cpu.msPerCommittedPayment,
+          chaincodeCpuMsPerExecution: uniform.chaincodeCpu.msPerExecution,
+          chaincodeCpuPerExecution:
+            'chaincode servers CPU / (committed payments x endorsing peers per payment: majority = 2 orgs, any = 1); every row has it (runs[].chaincodeCpu, perRun). Executions repeated by retries are in the CPU, not in the count.',
           biggestSpender: limiter,
           perRun: runs.map((r) => ({
             label: r.label,
             committedPerSecond: r.committedPerSecond,
             cpuMsPerPayment: r.cpu.msPerCommittedPayment.total ?? null,
+            chaincodeCpuMsPerExecution: r.chaincodeCpu.msPerExecution,
+            endorsingPeersPerPayment: r.chaincodeCpu.endorsingPeersPerPayment,
             capacityEstimatePerSecond: r.cpu.capacityEstimatePerSecond,
             otherProcessesShareOfBusyCpu: r.cpu.shareOfBusy.otherOnMachine,
           })),
