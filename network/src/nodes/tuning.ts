@@ -18,7 +18,12 @@ export type TunableKind = 'orderer' | 'peer' | 'chaincode';
  */
 export const TUNED_NODE_ENV: Readonly<Record<TunableKind, Readonly<Record<string, string>>>> = {
   orderer: {},
-  peer: {},
+  peer: {
+    // Fabric's history index (one entry per written key per block on every peer) serves only
+    // GetHistoryForKey, which the payments chaincode never calls; the chaincode keeps its own
+    // per-account history (lever no-history-db).
+    CORE_LEDGER_HISTORY_ENABLEHISTORYDATABASE: 'false',
+  },
   chaincode: {},
 };
 
