@@ -60,6 +60,8 @@ export interface BenchArgs {
    * the others are compared on uniform right after it, then the first is restored.
    */
   snapshotIntervals: number[];
+  /** One more uniform row with every process profiled (profile.ts). */
+  profile: boolean;
   /** Every row on the chaincode and network defaults from before the levers (`legacy`). */
   legacy: boolean;
   /** Batch payouts from one sharded payer (payouts.ts). */
@@ -106,7 +108,7 @@ const USAGE = `usage: npm run bench -- [--payments N] [--workloads uniform,hot,f
   [--sequential-payments N] [--sequential-seconds S] [--fanout-payments N] [--fanout-concurrency C]
   [--upstream-wave N] [--connections N] [--in-flight N] [--time-cap S] [--batch 250ms/500,1s/500]
   [--capability V2_0,V3_0] [--endorsement majority,any] [--custody on,off] [--payers N] [--warmup N]
-  [--commit stream,status] [--ordering on,off] [--snapshot-interval 16KB,16MB] [--no-levers] [--legacy]
+  [--commit stream,status] [--ordering on,off] [--snapshot-interval 16KB,16MB] [--no-levers] [--legacy] [--profile]
   [--payout-batches 1,10,100,max|none] [--payout-lines N] [--payout-shards N] [--payout-in-flight N]
   [--hot-payer-payments N] [--hot-payer-shards N] [--hot-payer-in-flight N]
   [--skip-upstream] [--keep] [--json-only]
@@ -198,6 +200,7 @@ export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv = process.
       'no-levers': { type: 'boolean', default: false },
       'snapshot-interval': { type: 'string' },
       legacy: { type: 'boolean', default: false },
+      profile: { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
       'json-only': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -266,6 +269,7 @@ export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     // Measuring the levers means ending on main settings, which --legacy forbids.
     levers: !(values['no-levers'] ?? false) && !(values.legacy ?? false),
     legacy: values.legacy ?? false,
+    profile: values.profile ?? false,
     snapshotIntervals: sizes('snapshot-interval', values['snapshot-interval'] ?? '16KB,16MB'),
     payouts: {
       batchSizes: parseBatchSizes(values['payout-batches'] ?? `1,10,100,${MAX_BATCH_LINES}`),

@@ -51,7 +51,7 @@ export const LEVERS: readonly Lever[] = [
   {
     name: 'no-history-db',
     description:
-      "peers keep no Fabric history index (CORE_LEDGER_HISTORY_ENABLEHISTORYDATABASE=false): it serves only GetHistoryForKey, which the chaincode never calls",
+      'peers keep no Fabric history index (CORE_LEDGER_HISTORY_ENABLEHISTORYDATABASE=false): it serves only GetHistoryForKey, which the chaincode never calls',
     old: { nodeEnv: { peer: { CORE_LEDGER_HISTORY_ENABLEHISTORYDATABASE: '' } } },
   },
 ];

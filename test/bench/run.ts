@@ -42,6 +42,7 @@ import {
   type Custody,
 } from './network';
 import { applyLeverRow, LEGACY, leverRows } from './levers';
+import { profileSummary, profilingSettings, startProfiles } from './profile';
 import { runReport, table, type ClientKind, type RunReport } from './report';
 import { FabpaySubmitter } from './runners/fabpay';
 import { UpstreamSubmitter } from './runners/upstream';
@@ -64,6 +65,8 @@ class Bench {
   readonly accounts = new Map<Custody, Accounts>();
   readonly setups: Partial<Record<Custody, SetupReport>> = {};
   fabpay!: FabpaySubmitter;
+  /** Top consumers of the profiles taken with --profile. */
+  profiles: Record<string, unknown> | null = null;
   profile = '';
   wallet = '';
 
@@ -228,6 +231,32 @@ class Bench {
     this.fabpay = await this.openFabpay();
   }
 
+  /**
+   * --profile: uniform once with every process restarted with profiling on, profiles taken over
+   * the run (profile.ts); then the network is restarted on main settings.
+   */
+  async profiled(main: Settings): Promise<void> {
+    const dir = path.join(BENCH_HOME, 'profiles', this.tag);
+    await this.fabpay.close();
+    await applyLeverRow(this.log, {
+      name: 'profiled',
+      description: 'profiling on',
+      old: profilingSettings(dir),
+    });
+    this.fabpay = await this.openFabpay();
+    await this.warmup(main);
+    const processes = await trackedProcesses(() => undefined);
+    const seconds = Math.min(this.args.timeCapSeconds, 20);
+    const capture = await startProfiles(processes, dir, seconds, this.log);
+    await this.measure('fabpay', this.fabpay, 'uniform', this.fabpayLoad('uniform'), main, '/profiled');
+    const files = await capture.finish();
+    this.profiles = profileSummary(files);
+    this.log(`[bench] profiles: ${dir}`);
+    await this.fabpay.close();
+    await applyLeverRow(this.log, { name: 'main', description: 'main settings', old: {} });
+    this.fabpay = await this.openFabpay();
+  }
+
   async upstream(kind: 'upstream-sequential' | 'upstream-concurrent', settings: Settings): Promise<void> {
     const sequential = kind === 'upstream-sequential';
     const submitter = await UpstreamSubmitter.open({
@@ -338,6 +367,7 @@ async function main(): Promise<void> {
 
     // The levers first (they end on main settings), or every row on the old settings.
     if (args.levers) await bench.levers(main);
+    if (args.profile) await bench.profiled(main);
     if (args.legacy) {
       await bench.fabpay.close();
       await applyLeverRow(log, leverRows()[0]!);
@@ -481,6 +511,7 @@ async function main(): Promise<void> {
       main,
       sharded.sections(),
     );
+    if (bench.profiles) result.profiles = bench.profiles;
     log('');
     log(table(bench.runs));
     log('');

@@ -50,6 +50,7 @@ export function summary(
         !r.label.endsWith('/light') &&
         !r.label.includes('/lever') &&
         !r.label.includes('/snapshot-') &&
+        !r.label.endsWith('/profiled') &&
         r.workload.startsWith(`${workload}:`) &&
         r.endorsement === endorsement &&
         r.batch === batch &&
