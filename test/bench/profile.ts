@@ -124,6 +124,13 @@ export interface TopEntry {
   name: string;
 }
 
+/**
+ * Frames that only pass calls on (gRPC serving, interceptors, generated handlers, the scheduler):
+ * left out of the top list so it names the work.
+ */
+const GO_WRAPPERS =
+  /google\.golang\.org\/grpc\.|grpclogging|comm\.NewGRPCServerFromListener|initializeServerConfig|node\.serve\.|fabric-protos-go|^runtime\.(goexit|main|mcall|park_m|schedule|systemstack)/;
+
 /** Cumulative top of a Go profile by `go tool pprof -top -cum`, or undefined without Go. */
 export function goTop(binary: 'peer' | 'orderer', file: string, count: number): TopEntry[] | undefined {
   let text: string;
@@ -143,9 +150,9 @@ export function goTop(binary: 'peer' | 'orderer', file: string, count: number): 
   for (const line of text.split('\n')) {
     // flat flat% sum% cum cum% name
     const m = /^\s*\S+\s+\S+%\s+\S+%\s+\S+\s+([\d.]+)%\s+(.+)$/.exec(line);
-    if (m) out.push({ share: Number(m[1]) / 100, name: m[2]! });
+    if (m && !GO_WRAPPERS.test(m[2]!)) out.push({ share: Number(m[1]) / 100, name: m[2]! });
   }
-  return out;
+  return out.slice(0, count);
 }
 
 interface DevToolsProfile {
@@ -161,7 +168,8 @@ interface DevToolsProfile {
 /** Where a DevTools frame's code comes from: an npm package, a Node internal, or this repository. */
 function moduleOf(url: string, fn: string): string {
   if (!url) return fn || '(native)';
-  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+  // The innermost package: fabric-shim's own copy of @grpc/grpc-js is grpc, not fabric-shim.
+  const pkg = /.*node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (pkg) return pkg[1]!;
   if (url.startsWith('node:')) return `node:${url.slice(5).split('/')[0]}`;
   const ours = /\/(chaincode|model)\/(?:dist|src)\//.exec(url);
