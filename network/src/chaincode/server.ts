@@ -62,11 +62,26 @@ export function chaincodeServerSpec(ctx: NetworkContext, peer: NodeSpec, package
       CHAINCODE_TLS_CERT_FILE: tls.cert,
       CHAINCODE_TLS_KEY_FILE: tls.key,
       [GENESIS_ENV]: termsDigest(networkGenesis(ctx.layout, ctx.topology)),
+      // The chaincode's dispatch mode and log level, when the caller sets them (a benchmark
+      // comparing the direct and the contract dispatch starts the network once per mode).
+      ...passThrough(process.env, ['FABPAY_CHAINCODE_DISPATCH', 'CORE_CHAINCODE_LOGGING_LEVEL']),
     },
     logFile: chaincodeServerFiles(ctx.layout, peer).log,
     // On the peer's host: the peer dials it there, and nothing else can.
     ...(peer.netns ? { netns: peer.netns } : {}),
   };
+}
+
+/** The named variables of `env` that are set (non-empty). */
+function passThrough(env: NodeJS.ProcessEnv, names: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of names) {
+    const value = env[name];
+    if (value) {
+      out[name] = value;
+    }
+  }
+  return out;
 }
 
 /** Waits until a peer's chaincode server accepts connections; fails with its log if it exits. */
