@@ -95,8 +95,8 @@ export class GuardedChaincode extends ChaincodeFromContract {
         return refusal(`UNKNOWN_TRANSACTION: no transaction ${quote(name)}${size}`);
       }
       const route = this.direct?.route(name);
-      if (route) {
-        res = await this.direct?.invoke(stub as DirectStub, route, args.slice(1));
+      if (this.direct && route) {
+        res = await this.direct.invoke(stub as DirectStub, route, args.slice(1));
       }
     }
     res ??= await super.invokeFunctionality(stub);
