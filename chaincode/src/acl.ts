@@ -16,6 +16,14 @@ export interface IdentitySource {
   getAttributeValue(name: string): string | null;
 }
 
+/**
+ * An identity that already knows whether its subject has OU=admin (the
+ * direct dispatch's CertIdentity, which parsed the certificate once).
+ */
+interface KnowsAdmin {
+  adminOU(): boolean;
+}
+
 /** The caller, resolved once per transaction. */
 export interface Caller extends CallerInfo {
   role: Role | '';
@@ -32,15 +40,21 @@ export function ownerOf(mspId: string, id: string): string {
  * because fabric-shim escapes only the first "/" of each DN value there, so
  * a crafted CN could imitate an OU in that string.
  */
-export function resolveCaller(identity: IdentitySource): Caller {
+export function resolveCaller(identity: IdentitySource & Partial<KnowsAdmin>): Caller {
   const mspId = identity.getMSPID();
   const id = identity.getID();
   const rawRole = identity.getAttributeValue(ROLE_ATTRIBUTE);
   const role: Role | '' = rawRole === 'issuer' || rawRole === 'compliance' ? rawRole : '';
-  return { owner: ownerOf(mspId, id), mspId, id, role, admin: hasAdminOU(identity.getIDBytes()) };
+  const admin = identity.adminOU?.() ?? hasAdminOU(identity.getIDBytes());
+  return { owner: ownerOf(mspId, id), mspId, id, role, admin };
 }
 
-function hasAdminOU(idBytes: Uint8Array): boolean {
+/**
+ * True if the certificate PEM's subject has OU=admin; false for anything
+ * that is not an X.509 PEM. (caller-identity.ts reuses it so both dispatch
+ * paths decide alike.)
+ */
+export function hasAdminOU(idBytes: Uint8Array): boolean {
   try {
     const cert = Certificate.fromPEM(Buffer.from(idBytes));
     return cert.subject.attributes.some((a) => a.shortName === 'OU' && a.value === 'admin');

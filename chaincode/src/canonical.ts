@@ -36,5 +36,6 @@ export function toBytes(value: unknown): Buffer {
 
 /** Parses ledger bytes written by {@link toBytes}. */
 export function fromBytes<T>(bytes: Uint8Array): T {
-  return JSON.parse(Buffer.from(bytes).toString('utf8')) as T;
+  // A view, not Buffer.from(bytes) (which copies): every state read comes through here.
+  return JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')) as T;
 }

@@ -28,14 +28,24 @@ export class PaymentsContext extends Context {
     return this.cachedState;
   }
 
-  /** Transaction time in epoch ms (same on every endorser). */
+  private cachedNowMillis?: number;
+  private cachedNow?: string;
+
+  /**
+   * Transaction time in epoch ms (same on every endorser). The proposal's
+   * timestamp never changes within a transaction, so it is read once
+   * (fabric-shim builds a new Date on every getDateTimestamp call, and a
+   * payment asks for the time about six times).
+   */
   get nowMillis(): number {
-    return this.stub.getDateTimestamp().getTime();
+    this.cachedNowMillis ??= this.stub.getDateTimestamp().getTime();
+    return this.cachedNowMillis;
   }
 
   /** Transaction time, ISO-8601 UTC. */
   get now(): string {
-    return new Date(this.nowMillis).toISOString();
+    this.cachedNow ??= new Date(this.nowMillis).toISOString();
+    return this.cachedNow;
   }
 
   /**

@@ -1,6 +1,9 @@
 import { ChaincodeResponse, Shim } from 'fabric-shim';
 import ChaincodeFromContract from 'fabric-shim/lib/contract-spi/chaincodefromcontract';
+import { CONTRACT_NAME } from './contract/payments-contract';
+import { DispatchMode } from './dispatch-mode';
 import { hasStableCode, quote } from './errors';
+import { DirectDispatch, DirectStub } from './fast-dispatch';
 
 /** Longest rejection message the chaincode returns. */
 export const MAX_MESSAGE_LENGTH = 512;
@@ -14,8 +17,10 @@ export const MAX_MESSAGE_LENGTH = 512;
  */
 const FUNCTION_NAME = /^([A-Za-z][A-Za-z0-9_.-]{0,63}:)?[A-Za-z][A-Za-z0-9_]{0,63}$/;
 
-interface ArgsSource {
-  getBufferArgs(): Uint8Array[];
+/** GuardedChaincode options beyond ChaincodeFromContract's. */
+export interface GuardOptions {
+  /** `direct` (default): hot transactions through fast-dispatch.ts; `contract`: all through fabric-contract-api. */
+  dispatch?: DispatchMode;
 }
 
 /** Turns fabric-shim's and fabric-contract-api's own refusals into stable codes. */
@@ -56,10 +61,32 @@ function refusal(message: string): ChaincodeResponse {
  * unknown functions in their own words (echoing the caller's input whole);
  * a long enough echo broke the gateway's response stream. The CCaaS server
  * and the unit-test harness both dispatch through this class.
+ *
+ * In the `direct` dispatch mode the hot transactions (fast-dispatch.ts) skip
+ * fabric-contract-api's per-call machinery but go through the same checks,
+ * contract hooks, serializer and the same refusal normalisation here.
  */
 export class GuardedChaincode extends ChaincodeFromContract {
+  /** The dispatch mode this instance runs. */
+  readonly dispatch: DispatchMode;
+  private readonly direct: DirectDispatch | undefined;
+
+  constructor(
+    contractClasses: unknown[],
+    serializers: unknown,
+    metadata: object = {},
+    title?: string,
+    version?: string,
+    options: GuardOptions = {},
+  ) {
+    super(contractClasses, serializers, metadata, title, version);
+    this.dispatch = options.dispatch ?? 'direct';
+    this.direct = this.dispatch === 'direct' ? new DirectDispatch(this, CONTRACT_NAME) : undefined;
+  }
+
   override async invokeFunctionality(stub: unknown): Promise<ChaincodeResponse> {
-    const args = (stub as ArgsSource).getBufferArgs();
+    const args = (stub as DirectStub).getBufferArgs();
+    let res: ChaincodeResponse | undefined;
     if (args.length > 0) {
       const raw = Buffer.from(args[0] ?? []);
       const name = raw.length > 256 ? raw.subarray(0, 256).toString('utf8') : raw.toString('utf8');
@@ -67,8 +94,12 @@ export class GuardedChaincode extends ChaincodeFromContract {
         const size = raw.length > 256 ? ` (${raw.length} bytes)` : '';
         return refusal(`UNKNOWN_TRANSACTION: no transaction ${quote(name)}${size}`);
       }
+      const route = this.direct?.route(name);
+      if (this.direct && route) {
+        res = await this.direct.invoke(stub as DirectStub, route, args.slice(1));
+      }
     }
-    const res = await super.invokeFunctionality(stub);
+    res ??= await super.invokeFunctionality(stub);
     if (res.status === 200) {
       return res;
     }

@@ -40,7 +40,13 @@ export class FabpaySerializer extends JSONSerializer {
   }
 }
 
-function checkString(
+/**
+ * Checks a string argument against its parameter schema (maxLength, then
+ * pattern), throwing INVALID_AMOUNT for amount patterns and INVALID_ARGUMENT
+ * otherwise. Exported for the direct dispatch (fast-dispatch.ts), which runs
+ * the same check.
+ */
+export function checkString(
   value: string,
   schema: { pattern?: string; maxLength?: number; description?: string },
 ): void {

@@ -16,6 +16,20 @@
  * - FABPAY_GOVERNANCE_GENESIS_SHA256  digest of the genesis governance terms
  *                             this org agreed to (endorser.ts); without it the
  *                             server endorses no initGovernance
+ * - FABPAY_CHAINCODE_DISPATCH `direct` (default) or `contract`, read once at
+ *                             start (dispatch-mode.ts). direct: pay, payFrom,
+ *                             payWithCredits, payBatch, getPayment, getBalance
+ *                             and getAccount skip fabric-contract-api's per-call
+ *                             machinery (fast-dispatch.ts; same checks, codes,
+ *                             results and metadata), and fabric-shim logs at
+ *                             WARNING unless CORE_CHAINCODE_LOGGING_LEVEL says
+ *                             otherwise, with suppressed levels costing nothing
+ *                             (shim-logging.ts). contract: everything through
+ *                             fabric-contract-api and fabric-shim's logging as
+ *                             before (INFO: a line per transaction), for
+ *                             before/after comparisons.
+ * - CORE_CHAINCODE_LOGGING_LEVEL  fabric-shim's level: CRITICAL, ERROR, WARNING,
+ *                             INFO, DEBUG
  *
  * It builds the chaincode as `fabric-chaincode-node server` does (fabric-shim's
  * ChaincodeFromContract over our `contracts` and `serializers`) with the
@@ -23,10 +37,13 @@
  * configuration from the environment and can be started and stopped from
  * code (used by the unit test).
  */
+// First: reads the dispatch mode and sets fabric-shim's logging up before fabric-shim loads.
+import { SERVER_DISPATCH } from './server-setup';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Shim } from 'fabric-shim';
 import { profileOnSignal } from './cpu-profile';
+import { DispatchMode } from './dispatch-mode';
 import { GuardedChaincode } from './guard';
 import { contracts, serializers } from './index';
 
@@ -38,6 +55,8 @@ export interface ServerConfig {
   ccid: string;
   /** TLS material; absent = plaintext (only for local tests). */
   tls?: { key: Buffer; cert: Buffer; clientCACerts?: Buffer };
+  /** Dispatch mode; default the one read from FABPAY_CHAINCODE_DISPATCH at start. */
+  dispatch?: DispatchMode;
 }
 
 /** A started server. */
@@ -92,7 +111,9 @@ const pkg = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8
 /** Starts the chaincode server and resolves once it listens. */
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
   // ChaincodeFromContract appends its system contract to the array it is given.
-  const chaincode = new GuardedChaincode([...contracts], serializers, {}, pkg.name, pkg.version);
+  const chaincode = new GuardedChaincode([...contracts], serializers, {}, pkg.name, pkg.version, {
+    dispatch: config.dispatch ?? SERVER_DISPATCH,
+  });
   const opts: Record<string, unknown> = { ccid: config.ccid, address: config.address };
   if (config.tls) {
     opts.tlsProps = config.tls;
@@ -122,7 +143,7 @@ async function main(): Promise<void> {
   const profiler = profileOnSignal((line) => console.log(`fabpay chaincode server: ${line}`));
   const running = await startServer(config);
   console.log(
-    `fabpay chaincode server ${config.ccid} listening on ${config.address} (${config.tls ? (config.tls.clientCACerts ? 'mutual TLS' : 'TLS') : 'plaintext'})`,
+    `fabpay chaincode server ${config.ccid} listening on ${config.address} (${config.tls ? (config.tls.clientCACerts ? 'mutual TLS' : 'TLS') : 'plaintext'}, ${SERVER_DISPATCH} dispatch)`,
   );
   const stop = (signal: string) => {
     console.log(`fabpay chaincode server: ${signal}, stopping`);

@@ -39,8 +39,14 @@ export const LEVERS: readonly Lever[] = [
   {
     name: 'direct-dispatch',
     description:
-      'the chaincode dispatches the hot transactions (pay, payFrom, payWithCredits, payBatch) straight from fabric-shim instead of through fabric-contract-api',
+      'the chaincode dispatches the hot transactions (pay, payFrom, payWithCredits, payBatch and three queries) itself, with the same checks, instead of through fabric-contract-api, and parses the caller certificate once',
     old: { nodeEnv: { chaincode: { FABPAY_CHAINCODE_DISPATCH: 'contract' } } },
+  },
+  {
+    name: 'quiet-chaincode',
+    description:
+      "the chaincode servers log at WARNING (fabric-shim's default is INFO: a line per transaction), and fabric-shim's loggers skip formatting lines they drop",
+    old: { nodeEnv: { chaincode: { CORE_CHAINCODE_LOGGING_LEVEL: 'INFO' } } },
   },
   {
     name: 'quiet-peers',

@@ -4,6 +4,7 @@ import { GuardedChaincode } from '../guard';
 import { canonicalJson } from '../canonical';
 import { termsDigest, DEFAULT_MAX_CLOCK_SKEW_SECONDS, DEFAULT_MAX_HOLD_SECONDS } from '../domain/governance';
 import { configureEndorser } from '../endorser';
+import { DispatchMode, dispatchModeFromEnv } from '../dispatch-mode';
 import { KEY } from '../keys';
 import { listCurrencies } from '../currencies';
 import { Governance, GovernanceTerms } from '@fabpay/model';
@@ -35,6 +36,12 @@ export interface FabricOptions {
   governance?: GovernanceTerms | null;
   /** The channel's orgs (the chaincode policy is a majority of them). */
   channelOrgs?: readonly string[];
+  /**
+   * The chaincode's dispatch mode; default FABPAY_CHAINCODE_DISPATCH as the
+   * server reads it (so `FABPAY_CHAINCODE_DISPATCH=contract npx jest` runs
+   * every suite through fabric-contract-api alone).
+   */
+  dispatch?: DispatchMode;
 }
 
 /** An endorsed (simulated) transaction, not yet committed. */
@@ -60,10 +67,12 @@ export interface Submitted extends Endorsement {
 }
 
 /**
- * One channel with the payments chaincode on it, driven through fabric-shim's
- * real contract dispatch (ChaincodeFromContract): metadata routing, the
- * parameter count check, schema validation, our serializer, our context and
- * fabric-shim's ClientIdentity over real certificates.
+ * One channel with the payments chaincode on it, driven through the server's
+ * GuardedChaincode: fabric-shim's real contract dispatch (ChaincodeFromContract:
+ * metadata routing, the parameter count check, schema validation, our
+ * serializer, our context and fabric-shim's ClientIdentity over real
+ * certificates) and, in the direct mode, the direct dispatch of the hot
+ * transactions (fast-dispatch.ts).
  */
 export class TestFabric {
   ledger = new MemoryLedger();
@@ -82,7 +91,9 @@ export class TestFabric {
 
   constructor(options: FabricOptions = {}) {
     // ChaincodeFromContract appends its system contract to the array it gets.
-    this.chaincode = new GuardedChaincode([...contracts], serializers, {}, '@fabpay/chaincode', 'test');
+    this.chaincode = new GuardedChaincode([...contracts], serializers, {}, '@fabpay/chaincode', 'test', {
+      dispatch: options.dispatch ?? dispatchModeFromEnv(process.env),
+    });
     this.channelOrgs = options.channelOrgs ?? TEST_ORGS;
     const terms = options.governance === undefined ? defaultTerms(this.channelOrgs) : options.governance;
     if (terms) {

@@ -31,9 +31,34 @@ declare module 'fabric-shim/lib/contract-spi/chaincodefromcontract' {
       components: { schemas: Record<string, unknown> };
       info: Record<string, unknown>;
     };
+    /** Contract name used when the function name has no `contract:` prefix. */
+    defaultContractName: string;
+    /** Per contract name: the instance and the DataMarshall (serializer and ajv) its calls use. */
+    contractImplementations: Record<
+      string,
+      {
+        contractInstance: unknown;
+        dataMarshall: {
+          serializer: {
+            toBuffer(result: unknown, schema?: unknown, loggerPrefix?: string): Buffer | undefined;
+          };
+          ajv: {
+            compile(schema: object): ((data: unknown) => boolean) & {
+              errors?: { message?: string }[] | null;
+            };
+          };
+        };
+      }
+    >;
     Init(stub: ChaincodeStub): Promise<ChaincodeResponse>;
     Invoke(stub: ChaincodeStub): Promise<ChaincodeResponse>;
     invokeFunctionality(stub: unknown): Promise<ChaincodeResponse>;
   }
   export = ChaincodeFromContract;
+}
+
+/** fabric-shim's winston logger factory (the one ChaincodeFromContract hands to ctx.logging). */
+declare module 'fabric-shim/lib/logger' {
+  export function getLogger(name?: string): unknown;
+  export function setLevel(level: string): void;
 }
