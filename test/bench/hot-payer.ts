@@ -10,11 +10,11 @@
  */
 import type { ShardBalances } from '@fabpay/gateway-client';
 import type { BenchArgs } from './args';
-import { runLoad, type Outcome } from './load';
+import { runLoad } from './load';
 import { batchLabel } from './network';
 import { retriesSince } from './payouts';
 import { ratio, runReport, type RunReport } from './report';
-import { classifyFabpayError, type FabpaySubmitter } from './runners/fabpay';
+import { classifiedSubmitter, type FabpaySubmitter } from './runners/fabpay';
 import { settingsLabel, type Settings } from './settings';
 import { setupShardedPayer, shardedPayments, withCpu, type ShardedPayerSetup } from './sharded';
 import { seededRandom, type Accounts, type PaymentSpec } from './workloads';
@@ -136,16 +136,7 @@ export async function runHotPayer(deps: {
   const opts = args.hotPayer;
   if (!payer) return undefined;
   const payments = shardedPayments(fabpay.client, deps.chaincode, { [payer.accountId]: payer.shards });
-  const submitter = {
-    pay: async (p: PaymentSpec): Promise<Outcome> => {
-      try {
-        await payments.pay(p);
-        return { ok: true };
-      } catch (err) {
-        return classifyFabpayError(err);
-      }
-    },
-  };
+  const submitter = classifiedSubmitter((p: PaymentSpec) => payments.pay(p));
   const label = `fabpay/hot-payer/${settingsLabel(settings)}/s${payer.shards}/c${opts.inFlight}`;
   const before = BigInt((await payments.getShards(payer.accountId)).totalAvailable);
   const workload = hotPayerWorkload(payer.accountId, accounts.payers, accounts.currency, `${deps.tag}-h`);

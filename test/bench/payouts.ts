@@ -13,9 +13,9 @@
 import type { BatchLineRequest, PayBatchRequest } from '@fabpay/gateway-client';
 import type { BenchArgs, PayoutArgs } from './args';
 import { round, type CpuReport } from './cpu';
-import { runLoad, type Outcome } from './load';
+import { runLoad } from './load';
 import { chaincodeMsPerExecution, endorsingPeersPerPayment, formatTable } from './report';
-import { classifyFabpayError, type FabpaySubmitter } from './runners/fabpay';
+import { classifiedSubmitter, type FabpaySubmitter } from './runners/fabpay';
 import { settingsLabel, type Settings } from './settings';
 import { setupShardedPayer, shardedPayments, withCpu, type ShardedPayerSetup } from './sharded';
 import { summarize, type LatencySummary } from './stats';
@@ -214,16 +214,7 @@ export async function runPayouts(deps: {
   const opts = args.payouts;
   if (!payer) return undefined;
   const payments = shardedPayments(fabpay.client, deps.chaincode, { [payer.accountId]: payer.shards });
-  const submitter = {
-    pay: async (req: PayBatchRequest): Promise<Outcome> => {
-      try {
-        await payments.payBatch(req);
-        return { ok: true };
-      } catch (err) {
-        return classifyFabpayError(err);
-      }
-    },
-  };
+  const submitter = classifiedSubmitter((req: PayBatchRequest) => payments.payBatch(req));
   const warm = payoutWorkload(payer.accountId, accounts.payers, accounts.currency, 10, `${deps.tag}-pw`);
   const warmOutcome = await submitter.pay(warm.payment(0));
   if (!warmOutcome.ok) log(`[bench] payout warm-up batch failed: ${warmOutcome.code}`);
