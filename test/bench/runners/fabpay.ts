@@ -35,7 +35,9 @@ const SLOT_STAGES = new Set(['evaluate', 'endorse', 'submit', 'commitStatus']);
 const CONFLICTS = new Set(['MVCC_READ_CONFLICT', 'PHANTOM_READ_CONFLICT']);
 
 /** A submitter that makes one call per request and reports its outcome as the load loop counts it. */
-export function classifiedSubmitter<T>(call: (req: T) => Promise<unknown>): { pay(req: T): Promise<Outcome> } {
+export function classifiedSubmitter<T>(call: (req: T) => Promise<unknown>): {
+  pay(req: T): Promise<Outcome>;
+} {
   return {
     pay: async (req: T): Promise<Outcome> => {
       try {
