@@ -53,7 +53,7 @@ import { summary } from './summary';
 import { makeWorkload, type Accounts, type WorkloadName } from './workloads';
 
 /** The whole bench stops by itself after this long, whatever happens. */
-const OVERALL_LIMIT_MS = 30 * 60_000;
+const OVERALL_LIMIT_MS = 45 * 60_000;
 const CHANNEL = 'payments';
 const CHAINCODE = 'payments';
 const IDENTITY = 'alice'; // role issuer in the bench topology; owns every bench account
