@@ -54,12 +54,6 @@ export const LEVERS: readonly Lever[] = [
       'peers log per-transaction lines (gRPC call completed, chaincode finished, transaction sent to orderer) at WARN, everything else at INFO',
     old: { logging: 'INFO' },
   },
-  {
-    name: 'no-history-db',
-    description:
-      'peers keep no Fabric history index (CORE_LEDGER_HISTORY_ENABLEHISTORYDATABASE=false): it serves only GetHistoryForKey, which the chaincode never calls',
-    old: { nodeEnv: { peer: { CORE_LEDGER_HISTORY_ENABLEHISTORYDATABASE: '' } } },
-  },
 ];
 
 /** The name of the row with every lever's old value: the chaincode and defaults before them. */

@@ -1,4 +1,4 @@
-import { NodeSettingError, TUNED_NODE_ENV, withNodeSettings } from './tuning';
+import { NodeSettingError, withNodeSettings } from './tuning';
 
 const none = { orderer: {}, peer: {}, chaincode: {} };
 
@@ -17,14 +17,12 @@ describe('node settings', () => {
     );
   });
 
-  it('lets an empty value remove a tuned default', () => {
-    for (const kind of ['orderer', 'peer', 'chaincode'] as const) {
-      const removeAll = Object.fromEntries(Object.keys(TUNED_NODE_ENV[kind]).map((k) => [k, '']));
-      const env = withNodeSettings(kind, {}, { nodeEnv: { ...none, [kind]: removeAll } });
-      expect(env).toEqual({});
-      expect(withNodeSettings(kind, {}, { nodeEnv: none })).toEqual(
-        Object.fromEntries(Object.entries(TUNED_NODE_ENV[kind]).filter(([, v]) => v !== '')),
-      );
-    }
+  it('puts tuned defaults under the topology’s settings, and an empty value removes one', () => {
+    const defaults = { orderer: {}, peer: { GOGC: '400', X: '1' }, chaincode: {} };
+    const env = (peer: Record<string, string>) =>
+      withNodeSettings('peer', { CORE_PEER_ID: 'p' }, { nodeEnv: { ...none, peer } }, defaults);
+    expect(env({})).toEqual({ CORE_PEER_ID: 'p', GOGC: '400', X: '1' });
+    expect(env({ GOGC: '100', X: '' })).toEqual({ CORE_PEER_ID: 'p', GOGC: '100' });
+    expect(withNodeSettings('orderer', {}, { nodeEnv: none }, defaults)).toEqual({});
   });
 });
