@@ -264,6 +264,7 @@ class Bench {
     await this.fabpay.close();
     await applyLeverRow(this.log, { name: 'main', description: 'main settings', old: {} });
     this.fabpay = await this.openFabpay();
+    await this.warmup(main, this.fabpay, this.args.warmup * LEVER_WARMUP_FACTOR);
   }
 
   async upstream(kind: 'upstream-sequential' | 'upstream-concurrent', settings: Settings): Promise<void> {
