@@ -66,7 +66,8 @@ export interface LeverRow {
   old: LeverOld;
 }
 
-function merge(into: LeverOld, from: LeverOld): LeverOld {
+/** `into` with `from`'s values added (from's win). */
+export function mergeOld(into: LeverOld, from: LeverOld): LeverOld {
   const out: LeverOld = { ...into, ...(from.logging !== undefined ? { logging: from.logging } : {}) };
   if (from.nodeEnv) {
     const env = { ...(into.nodeEnv ?? {}) };
@@ -82,7 +83,7 @@ function merge(into: LeverOld, from: LeverOld): LeverOld {
 export function leverRows(levers: readonly Lever[] = LEVERS): LeverRow[] {
   const rows: LeverRow[] = [];
   for (let i = 0; i <= levers.length; i += 1) {
-    const old = levers.slice(i).reduce<LeverOld>((acc, l) => merge(acc, l.old), {});
+    const old = levers.slice(i).reduce<LeverOld>((acc, l) => mergeOld(acc, l.old), {});
     rows.push(
       i === 0
         ? { name: LEGACY, description: 'the chaincode and network defaults before every lever', old }

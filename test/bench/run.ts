@@ -41,7 +41,7 @@ import {
   trackedProcesses,
   type Custody,
 } from './network';
-import { applyLeverRow, LEGACY, leverRows } from './levers';
+import { applyLeverRow, LEGACY, leverRows, mergeOld, type LeverOld } from './levers';
 import { profileSummary, profilingSettings, startProfiles } from './profile';
 import { runReport, table, type ClientKind, type RunReport } from './report';
 import { FabpaySubmitter } from './runners/fabpay';
@@ -241,16 +241,17 @@ class Bench {
   }
 
   /**
-   * --profile: uniform once with every process restarted with profiling on, profiles taken over
-   * the run (profile.ts); then the network is restarted on main settings.
+   * --profile: uniform once with every process restarted with profiling on (over `base`, the
+   * settings in force: main, or legacy with --legacy), profiles taken over the run (profile.ts);
+   * then the network is restarted on `base` alone.
    */
-  async profiled(main: Settings): Promise<void> {
+  async profiled(main: Settings, base: LeverOld): Promise<void> {
     const dir = path.join(BENCH_HOME, 'profiles', this.tag);
     await this.fabpay.close();
     await applyLeverRow(this.log, {
       name: 'profiled',
       description: 'profiling on',
-      old: profilingSettings(dir),
+      old: mergeOld(base, profilingSettings(dir)),
     });
     this.fabpay = await this.openFabpay();
     await this.warmup(main, this.fabpay, this.args.warmup * LEVER_WARMUP_FACTOR);
@@ -262,7 +263,7 @@ class Bench {
     this.profiles = profileSummary(files);
     this.log(`[bench] profiles: ${dir}`);
     await this.fabpay.close();
-    await applyLeverRow(this.log, { name: 'main', description: 'main settings', old: {} });
+    await applyLeverRow(this.log, { name: 'unprofiled', description: 'profiling off', old: base });
     this.fabpay = await this.openFabpay();
     await this.warmup(main, this.fabpay, this.args.warmup * LEVER_WARMUP_FACTOR);
   }
@@ -377,12 +378,12 @@ async function main(): Promise<void> {
 
     // The levers first (they end on main settings), or every row on the old settings.
     if (args.levers) await bench.levers(main);
-    if (args.profile) await bench.profiled(main);
     if (args.legacy) {
       await bench.fabpay.close();
       await applyLeverRow(log, leverRows()[0]!);
       bench.fabpay = await bench.openFabpay();
     }
+    if (args.profile) await bench.profiled(main, args.legacy ? leverRows()[0]!.old : {});
 
     // Main settings: every workload with this client, then the upstream baselines on uniform.
     // Right after the main uniform row, uniform again on the accounts of each other custody
