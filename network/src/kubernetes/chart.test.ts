@@ -13,8 +13,9 @@ import {
   type Topology,
 } from '@fabpay/topology';
 import { caHosts, caName, nodeHosts, paths, serverConfigYaml } from '@fabpay/ca';
-import { defaultLayout } from '../install';
+import { defaultLayout, loadVersions } from '../install';
 import type { NodeSpec } from '../nodes/specs';
+import { generateChart } from './chart';
 import { clusterEnv, KubernetesConfigError } from './env';
 import {
   caIdentitySecretName,
@@ -579,6 +580,22 @@ describe('Kubernetes chart (helm lint, helm template, kubeconform)', () => {
     expect(() => secretManifests(topology, caPaths)).toThrow(
       /peer1\.gamma\.bank\.test TLS: missing .*ca\.crt/,
     );
+  });
+
+  it('gives chaincode servers the topology’s chaincode node settings, and refuses their wiring', () => {
+    const chart = (extra: string) =>
+      generateChart({
+        topology: parseTopologyYaml(`${FIXTURE}nodeEnv:\n  chaincode:\n${extra}`),
+        sampleConfigDir: defaultLayout().configDir,
+        versions: loadVersions(path.join(repoRoot(), 'versions.json')),
+      });
+    const text = [...chart('    FABPAY_CHAINCODE_DISPATCH: contract\n').files]
+      .filter(([name]) => name.includes('chaincode-'))
+      .map(([, body]) => String(body))
+      .join('\n');
+    expect(text).toMatch(/name: FABPAY_CHAINCODE_DISPATCH\s+value: "?contract"?/);
+    expect(text).toMatch(/name: CHAINCODE_ID/);
+    expect(() => chart('    CHAINCODE_ID: mine\n')).toThrow(/nodeEnv\.chaincode\.CHAINCODE_ID/);
   });
 
   it('refuses a node setting that names this machine and that it cannot translate', () => {

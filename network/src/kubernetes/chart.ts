@@ -25,6 +25,7 @@ import type { Versions } from '../install/versions';
 import { clusterEnv, MOUNTS, type ClusterAddressing } from './env';
 import { CA_CONFIG_FILE, CA_MOUNTS, clusterCaFiles } from './ca-config';
 import { chaincodeImageEntry } from './chaincode-image';
+import { withNodeSettings } from '../nodes/tuning';
 import {
   adminSecretNames,
   CA_CONFIG_KEY,
@@ -143,6 +144,15 @@ function yamlDocs(docs: unknown[]): string {
     .join('');
 }
 
+/** A chaincode server's environment: its wiring, then the topology's chaincode node settings. */
+function chaincodeEnv(
+  topology: Pick<Topology, 'nodeEnv'>,
+  wiring: Array<[string, string]>,
+): Array<{ name: string; value: string }> {
+  const all = withNodeSettings('chaincode', Object.fromEntries(wiring), topology);
+  return env(Object.entries(all).map(([k, v]): [string, string] => [k, v ?? '']));
+}
+
 const env = (pairs: Array<[string, string]>): Array<{ name: string; value: string }> =>
   pairs.map(([name, value]) => ({ name, value }));
 
@@ -234,7 +244,12 @@ function nodeObjects(
   return [service, statefulSet];
 }
 
-function chaincodeObjects(spec: NodeSpec, digest: string, port: number): unknown[] {
+function chaincodeObjects(
+  spec: NodeSpec,
+  digest: string,
+  port: number,
+  topology: Pick<Topology, 'nodeEnv'>,
+): unknown[] {
   const peerSvc = nodeServiceName({ kind: 'peer', name: spec.host.split('.')[0]!, org: spec.org });
   const svc = chaincodeServiceName({ name: spec.host.split('.')[0]!, org: spec.org });
   const meta = { name: svc, labels: labels('chaincode', svc, spec.org) };
@@ -266,7 +281,8 @@ function chaincodeObjects(spec: NodeSpec, digest: string, port: number): unknown
                 image: image('chaincode'),
                 imagePullPolicy: pullPolicy,
                 command: ['node', '{{ .Values.chaincode.entry }}'],
-                env: env([
+                // The topology's node settings for chaincode servers after the wiring, as on one machine.
+                env: chaincodeEnv(topology, [
                   ['NODE_ENV', 'production'],
                   ['CHAINCODE_SERVER_ADDRESS', `0.0.0.0:${port}`],
                   // The org's package ID, known once the chaincode is packaged (same for every peer of the org).
@@ -531,7 +547,7 @@ export function generateChart(opts: ChartOptions): Chart {
     if (spec.kind === 'peer') {
       addTemplate(
         `chaincode-${svc}.yaml`,
-        chaincodeObjects(spec, digest, peerPortsOf(spec.host).chaincodeServer),
+        chaincodeObjects(spec, digest, peerPortsOf(spec.host).chaincodeServer, topology),
       );
     }
   }
