@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { parse } from 'yaml';
 import { parseTopologyYaml } from '@fabpay/topology';
 import { LEGACY, LEVERS, leverRows, leverTopology, type Lever } from './levers';
@@ -29,7 +31,9 @@ describe('bench levers', () => {
   });
 
   it('write a topology variant the topology schema accepts, with the old values', () => {
-    const file = leverTopology(leverRows()[0]!.old);
+    const dir = path.join(mkdtempSync(path.join(tmpdir(), 'fabpay-levers-')), 'not-yet');
+    const file = leverTopology(leverRows()[0]!.old, undefined, dir);
+    expect(path.dirname(file)).toBe(dir);
     const text = readFileSync(file, 'utf8');
     const topology = parseTopologyYaml(text);
     const legacy = leverRows()[0]!.old;

@@ -8,7 +8,7 @@
  * row is the bench topology as it is (main). A row is applied by restarting every process with a
  * topology variant (`down`, then `up`, which keeps the ledgers and accounts).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { down, up } from '@fabpay/network';
@@ -94,10 +94,10 @@ export function leverRows(levers: readonly Lever[] = LEVERS): LeverRow[] {
 }
 
 /**
- * The bench topology with a row's old values applied, written into the bench home; the bench
- * topology itself when nothing is old.
+ * The bench topology with a row's old values applied, written into `dir` (the bench home); the
+ * bench topology itself when nothing is old.
  */
-export function leverTopology(old: LeverOld, source = benchTopologyFile()): string {
+export function leverTopology(old: LeverOld, source = benchTopologyFile(), dir = BENCH_HOME): string {
   if (old.logging === undefined && !old.nodeEnv) return source;
   const doc = parse(readFileSync(source, 'utf8')) as Record<string, unknown>;
   if (old.logging !== undefined) doc.logging = old.logging;
@@ -106,7 +106,8 @@ export function leverTopology(old: LeverOld, source = benchTopologyFile()): stri
     for (const [kind, env] of Object.entries(old.nodeEnv)) have[kind] = { ...(have[kind] ?? {}), ...env };
     doc.nodeEnv = have;
   }
-  const file = path.join(BENCH_HOME, 'topology-lever.yaml');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'topology-lever.yaml');
   writeFileSync(file, `# written by the bench (levers.ts); do not edit\n${stringify(doc)}`);
   return file;
 }
