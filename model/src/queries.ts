@@ -23,8 +23,8 @@ export function pageSchema<T>(item: FieldSchema<T>): ObjectSchema<Page<T>> {
   return objectSchema<Page<T>>({ items: arrayOf<T>(item), bookmark: STRING, count: INTEGER });
 }
 
-/** Kinds of history entry. */
-export const HISTORY_KINDS = ['payment', 'refund', 'capture'] as const;
+/** Kinds of history entry ("batch": a payBatch on its payer's statement, one line for all its lines). */
+export const HISTORY_KINDS = ['payment', 'refund', 'capture', 'batch'] as const;
 /** Directions of money in a history entry, seen from its account. */
 export const DIRECTIONS = ['in', 'out'] as const;
 
@@ -32,9 +32,10 @@ export const DIRECTIONS = ['in', 'out'] as const;
 export interface HistoryEntry {
   accountId: string;
   kind: (typeof HISTORY_KINDS)[number];
-  /** paymentId, `<paymentId>:<refundId>` or holdId (each scoped within the payer's account). */
+  /** paymentId, `<paymentId>:<refundId>`, holdId or batchId (each scoped within the payer's account). */
   id: string;
   direction: (typeof DIRECTIONS)[number];
+  /** The other account; "" for a batch (its lines name the payees: getBatch). */
   counterparty: string;
   amount: string;
   currency: string;

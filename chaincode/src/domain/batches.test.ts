@@ -86,8 +86,20 @@ describe('payBatch', () => {
       ['p1', 'in', '100'],
       ['p3', 'in', '50'],
     ]);
+    // The payer's statement shows the batch as one debit of its total (its lines: getBatch, getPayment).
     const out = await f.query<Page<HistoryEntry>>(c.alice, 'getPaymentHistory', 'A', '10', '');
-    expect(out.items.filter((h) => h.direction === 'out').map((h) => h.id)).toEqual(['p1', 'p2', 'p3']);
+    expect(out.items.filter((h) => h.direction === 'out')).toEqual([
+      {
+        accountId: 'A',
+        kind: 'batch',
+        id: 'b1',
+        direction: 'out',
+        counterparty: '',
+        amount: '400',
+        currency: 'USD',
+        at: batch.at,
+      },
+    ]);
     expect(await f.query(c.bob, 'getBatch', 'A', 'b1')).toEqual(batch);
     // The payee folds its batch credit like any other and a batch line is refundable.
     await f.ok(c.merchant, 'foldCredits', 'M', 'b:A:b1');
@@ -395,6 +407,8 @@ describe('payBatch', () => {
     const reads = [...r.rw.reads.keys()].reduce((n, k) => n + k.length + 8, 0);
     const event = r.events.reduce((n, e) => n + e.name.length + e.payload.length, 0);
     const total = linesJson.length + writes + reads + r.payload.length + event;
+    // Per line a payment, the payee's history line and its credit; once: balance, batch, payer's history line.
+    expect(r.rw.writes.size).toBe(3 * MAX_BATCH_LINES + 3);
     // The channel's preferred block size (topology batch.preferredMaxBytes, 4 MB) holds it whole.
     expect(total).toBeLessThan(4 * 1024 * 1024);
     // Every payee credited, each by a key of its own that no other payment to it touches.

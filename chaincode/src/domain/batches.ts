@@ -43,7 +43,9 @@ import { debitFunds } from './shards';
  * are credited exactly as `pay` credits them: a blind write of a new credit
  * key, one per payee and batch (`b:<payer>:<batchId>`) holding the sum of
  * that payee's lines. Nothing of a payee's money is read, so a batch and
- * concurrent payments to the same merchants never conflict.
+ * concurrent payments to the same merchants never conflict. Written per
+ * line: the payment, the payee's history line; per payee: the credit; once:
+ * the balance, the batch and the payer's one history line for the batch.
  */
 
 /** The fields of a line, exactly (no others: both sides must read the same JSON). */
@@ -137,8 +139,9 @@ function sameBatch(b: PaymentBatch, currency: string, lines: BatchLine[]): boole
  * with DUPLICATE_PAYMENT, even when that payment was identical: a batch pays
  * all of its lines or none, so it never claims a payment another request
  * made. Each line is stored as a Payment (via "owner", the batch's time and
- * transaction ID) with its two history lines, so getPayment, refunds and
- * history treat it like any payment.
+ * transaction ID) with the payee's history line, so getPayment, refunds and
+ * the payee's history treat it like any payment; the payer's history has one
+ * line for the whole batch (kind "batch", the batch ID, the total).
  */
 export async function payBatch(
   ctx: PaymentsContext,
@@ -236,10 +239,37 @@ export async function payBatch(
       txId,
     };
     await ctx.state.put(KEY.payment, [fromId, line.paymentId], payment);
-    const entry = { kind: 'payment' as const, id: line.paymentId, amount: line.amount, currency, at: now };
-    await writeHistory(ctx, { ...entry, accountId: fromId, direction: 'out', counterparty: line.to }, fromId);
-    await writeHistory(ctx, { ...entry, accountId: line.to, direction: 'in', counterparty: fromId }, fromId);
+    await writeHistory(
+      ctx,
+      {
+        accountId: line.to,
+        kind: 'payment',
+        id: line.paymentId,
+        direction: 'in',
+        counterparty: fromId,
+        amount: line.amount,
+        currency,
+        at: now,
+      },
+      fromId,
+    );
   }
+  // The payer's statement books the batch as one debit, as banks book a bulk payment: a key
+  // per line would repeat the line's payment record and cost every validating peer a write.
+  await writeHistory(
+    ctx,
+    {
+      accountId: fromId,
+      kind: 'batch',
+      id: batchId,
+      direction: 'out',
+      counterparty: '',
+      amount: total.toString(),
+      currency,
+      at: now,
+    },
+    fromId,
+  );
   const batch: PaymentBatch = {
     batchId,
     from: fromId,
