@@ -116,7 +116,6 @@ export function summary(
   const bestBatch = [...blockCutting].sort(
     (a, b) => (b.underLoad.committedPerSecond ?? 0) - (a.underLoad.committedPerSecond ?? 0),
   )[0];
-  const lastCapability = args.capabilities[args.capabilities.length - 1]!;
   const capability = args.capabilities.map((c) => {
     const u = pick('fabpay', 'uniform', main.endorsement, mainBatch, c);
     return {
@@ -130,8 +129,8 @@ export function summary(
     };
   });
   const endorsement = args.endorsements.map((e) => {
-    // Every endorsement policy is measured with the last capability (see main()).
-    const cap = lastCapability;
+    // Every endorsement policy is measured with the main capability (run.ts, after the capabilities).
+    const cap = main.capability;
     const u = pick('fabpay', 'uniform', e, mainBatch, cap);
     return {
       endorsement: e,

@@ -1,0 +1,68 @@
+import { parseBenchArgs } from './args';
+import type { CpuReport } from './cpu';
+import { runReport, type RunReport } from './report';
+import { summary } from './summary';
+
+const cpu: CpuReport = {
+  seconds: { orderers: 1, peers: 4, chaincode: 3, client: 1, otherOnMachine: 0 },
+  shareOfBusy: { orderers: 0, peers: 0, chaincode: 0, client: 0, otherOnMachine: 0 },
+  machineBusyCores: 2,
+  cores: 2,
+  lost: [],
+};
+
+/** A uniform row of `committed` payments in 10 s at the given settings. */
+function row(capability: string, endorsement: string, committed: number): RunReport {
+  return runReport({
+    label: `fabpay/uniform/${capability}/${endorsement}/250ms/500/custody-on`,
+    client: 'fabpay',
+    clientDescription: 'c',
+    workload: 'uniform: x',
+    capability,
+    endorsement,
+    batch: '250ms/500',
+    custody: 'on',
+    concurrency: 100,
+    mode: 'workers',
+    load: {
+      attempted: committed,
+      committed,
+      failed: 0,
+      conflictsToCallers: 0,
+      errors: {},
+      errorSamples: {},
+      latenciesMs: [1],
+      wallSeconds: 10,
+      stoppedByTimeCap: false,
+    },
+    conflictRetries: 0,
+    clientRetries: {},
+    cpu,
+  });
+}
+
+describe('bench summary', () => {
+  it('reports every endorsement policy from the rows run at the main capability (run.ts measures them there)', () => {
+    const args = parseBenchArgs(['--capability', 'V2_0,V3_0', '--endorsement', 'majority,any'], {});
+    const runs = [row('V2_0', 'majority', 800), row('V3_0', 'majority', 500), row('V2_0', 'any', 700)];
+    const main = {
+      capability: 'V2_0',
+      endorsement: 'majority',
+      batch: args.batches[0]!,
+      custody: 'on',
+    } as const;
+    const out = summary(
+      runs,
+      args,
+      new Date(),
+      { reused: false, upSeconds: 1, custodyAtEnd: 'on' },
+      {},
+      main,
+    );
+    const endorsement = out.endorsement as { endorsement: string; capability: string; uniform: number }[];
+    expect(endorsement.map((e) => [e.endorsement, e.capability, e.uniform])).toEqual([
+      ['majority', 'V2_0', 80],
+      ['any', 'V2_0', 70],
+    ]);
+  });
+});
