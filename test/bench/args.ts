@@ -1,6 +1,12 @@
 /** Command-line flags of `npm run bench -- [flags]`. */
 import { parseArgs } from 'node:util';
-import type { BatchSetting, ChannelCapability, Custody, Endorsement } from './network';
+import {
+  ENDORSEMENTS,
+  type BatchSetting,
+  type ChannelCapability,
+  type Custody,
+  type Endorsement,
+} from './network';
 import { WORKLOADS, type WorkloadName } from './workloads';
 import { channelCapability } from '@fabpay/network';
 import { MAX_BATCH_LINES, MAX_SHARDS } from '@fabpay/model';
@@ -107,7 +113,7 @@ function choices<T extends string>(flag: string, value: string, allowed: readonl
 const USAGE = `usage: npm run bench -- [--payments N] [--workloads uniform,hot,fanout] [--concurrency C]
   [--sequential-payments N] [--sequential-seconds S] [--fanout-payments N] [--fanout-concurrency C]
   [--upstream-wave N] [--connections N] [--in-flight N] [--time-cap S] [--batch 250ms/500,1s/500]
-  [--capability V2_0,V3_0] [--endorsement majority,any] [--custody on,off] [--payers N] [--warmup N]
+  [--capability V2_0,V3_0] [--endorsement majority,outof,any] [--custody on,off] [--payers N] [--warmup N]
   [--commit stream,status] [--ordering on,off] [--snapshot-interval 16KB,16MB] [--no-levers] [--legacy] [--profile]
   [--payout-batches 1,10,100,max|none] [--payout-lines N] [--payout-shards N] [--payout-in-flight N]
   [--hot-payer-payments N] [--hot-payer-shards N] [--hot-payer-in-flight N]
@@ -223,9 +229,9 @@ export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv = process.
   });
   const endorsements = (values.endorsement ?? 'majority,any').split(',').map((e) => {
     const t = e.trim();
-    if (t !== 'majority' && t !== 'any')
-      throw new Error(`--endorsement: expected majority or any, got "${e}"`);
-    return t;
+    if (!(ENDORSEMENTS as readonly string[]).includes(t))
+      throw new Error(`--endorsement: expected ${ENDORSEMENTS.join(', ')}, got "${e}"`);
+    return t as Endorsement;
   });
   // Default: the capability the network is created with (per Fabric pin), then the other one.
   const installed = channelCapability();

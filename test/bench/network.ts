@@ -223,8 +223,22 @@ export async function setChannelCapability(
 // Endorsement policy: a chaincode upgrade (new package, sequence + 1) with another signature policy.
 // ------------------------------------------------------------------------------------------------
 
-/** `majority`: the channel default (both orgs endorse); `any`: OR of the orgs' peers (one org endorses). */
-export type Endorsement = 'majority' | 'any';
+/**
+ * `majority`: the channel default, a reference to the implicit-meta `MAJORITY Endorsement` (both
+ * orgs endorse); `outof`: the same rule as an explicit signature policy, `OutOf(majority, each
+ * org's peer)`, which a validating peer evaluates once rather than once per org; `any`: OR of the
+ * orgs' peers (one org endorses).
+ */
+export const ENDORSEMENTS = ['majority', 'outof', 'any'] as const;
+export type Endorsement = (typeof ENDORSEMENTS)[number];
+
+/** The chaincode's signature policy for a setting over the orgs' MSP IDs; undefined: the channel default. */
+export function signaturePolicyFor(want: Endorsement, mspIds: readonly string[]): string | undefined {
+  const peers = mspIds.map((m) => `'${m}.peer'`).join(',');
+  if (want === 'any') return `OR(${peers})`;
+  if (want === 'outof') return `OutOf(${Math.floor(mspIds.length / 2) + 1},${peers})`;
+  return undefined;
+}
 
 const STATE_FILE = (): string => path.join(BENCH_HOME, 'bench-state.json');
 
@@ -245,15 +259,18 @@ export async function setEndorsement(log: (line: string) => void, want: Endorsem
   if (readEndorsement() === want) return false;
   const ctx = benchContext(log);
   let topologyFile = activeTopology();
-  if (want === 'any') {
-    const policy = `OR(${ctx.topology.orgs.map((o) => `'${o.mspId}.peer'`).join(',')})`;
+  const policy = signaturePolicyFor(
+    want,
+    ctx.topology.orgs.map((o) => o.mspId),
+  );
+  if (policy !== undefined) {
     const text = readFileSync(topologyFile, 'utf8').replace(
       /^ {2}path: chaincode$/m,
       `  path: chaincode\n  endorsementPolicy: "${policy}"`,
     );
     if (!text.includes('endorsementPolicy'))
       throw new Error('could not add an endorsement policy to the bench topology');
-    topologyFile = path.join(BENCH_HOME, 'topology-any-org.yaml');
+    topologyFile = path.join(BENCH_HOME, `topology-endorsement-${want}.yaml`);
     writeFileSync(topologyFile, text);
   }
   log(`[bench] chaincode upgrade: endorsement ${readEndorsement()} -> ${want}`);

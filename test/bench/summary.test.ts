@@ -1,4 +1,5 @@
 import { parseBenchArgs } from './args';
+import { signaturePolicyFor } from './network';
 import type { CpuReport } from './cpu';
 import { runReport, type RunReport } from './report';
 import { summary } from './summary';
@@ -64,5 +65,27 @@ describe('bench summary', () => {
       ['majority', 'V2_0', 80],
       ['any', 'V2_0', 70],
     ]);
+  });
+});
+
+describe('endorsement settings', () => {
+  it('writes the majority out as OutOf over every org, and one org as OR', () => {
+    expect(signaturePolicyFor('majority', ['A', 'B'])).toBeUndefined();
+    expect(signaturePolicyFor('outof', ['A', 'B'])).toBe("OutOf(2,'A.peer','B.peer')");
+    expect(signaturePolicyFor('outof', ['A', 'B', 'C'])).toBe("OutOf(2,'A.peer','B.peer','C.peer')");
+    expect(signaturePolicyFor('outof', ['A', 'B', 'C', 'D'])).toBe(
+      "OutOf(3,'A.peer','B.peer','C.peer','D.peer')",
+    );
+    expect(signaturePolicyFor('any', ['A', 'B'])).toBe("OR('A.peer','B.peer')");
+  });
+
+  it('--endorsement takes the three settings and names the choices on anything else', () => {
+    expect(parseBenchArgs(['--endorsement', 'outof,majority'], {}).endorsements).toEqual([
+      'outof',
+      'majority',
+    ]);
+    expect(() => parseBenchArgs(['--endorsement', 'all'], {})).toThrow(
+      '--endorsement: expected majority, outof, any, got "all"',
+    );
   });
 });

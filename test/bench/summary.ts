@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { binaryPath } from '@fabpay/topology';
 import type { BenchArgs } from './args';
-import { benchTopologyFile, batchLabel, readEndorsement, type Custody } from './network';
+import { benchTopologyFile, batchLabel, readEndorsement, type Custody, type Endorsement } from './network';
 import { biggestSpender, machineInfo, ratio, type ClientKind, type RunReport } from './report';
 import { leverSummary } from './lever-summary';
 import type { SetupReport } from './setup';
@@ -24,6 +24,13 @@ function fabricVersion(): string {
     return 'unknown';
   }
 }
+
+/** What each endorsement setting asks of a payment, as the report names it. */
+const POLICY_TEXT: Record<Endorsement, string> = {
+  majority: 'channel default MAJORITY Endorsement (both orgs endorse)',
+  outof: "OutOf(2,'Org1MSP.peer','Org2MSP.peer') (both orgs endorse; the majority written out)",
+  any: "OR('Org1MSP.peer','Org2MSP.peer') (one org endorses)",
+};
 
 export function summary(
   runs: readonly RunReport[],
@@ -135,10 +142,7 @@ export function summary(
     return {
       endorsement: e,
       capability: cap,
-      policy:
-        e === 'majority'
-          ? 'channel default MAJORITY Endorsement (both orgs endorse)'
-          : "OR('Org1MSP.peer','Org2MSP.peer') (one org endorses)",
+      policy: POLICY_TEXT[e],
       uniform: rate(u),
       hot: rate(pick('fabpay', 'hot', e, mainBatch, cap)),
       uniformCpuMsPerPayment: u?.cpu.msPerCommittedPayment ?? null,
