@@ -60,6 +60,7 @@ export {
   type ConfigUpdate,
 } from './channel/config-update';
 export { queryCommitted, waitForChaincodeOnEveryPeer, type DeployResult } from './chaincode/lifecycle';
+export { CHANNEL_POLICY_PREFIX, majorityPolicy, wantedPolicy } from './chaincode/endorsement-policy';
 export { connectionProfileFile, adminEnvFile, connectionProfile, REGISTRAR_LABEL } from './profiles';
 export { adminEnvText, adminEnvVars, orgPeerVars } from './admin-env';
 export { LOCAL_HOST } from './local-host';

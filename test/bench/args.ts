@@ -113,7 +113,7 @@ function choices<T extends string>(flag: string, value: string, allowed: readonl
 const USAGE = `usage: npm run bench -- [--payments N] [--workloads uniform,hot,fanout] [--concurrency C]
   [--sequential-payments N] [--sequential-seconds S] [--fanout-payments N] [--fanout-concurrency C]
   [--upstream-wave N] [--connections N] [--in-flight N] [--time-cap S] [--batch 250ms/500,1s/500]
-  [--capability V2_0,V3_0] [--endorsement majority,outof,any] [--custody on,off] [--payers N] [--warmup N]
+  [--capability V2_0,V3_0] [--endorsement majority,implicit,any] [--custody on,off] [--payers N] [--warmup N]
   [--commit stream,status] [--ordering on,off] [--snapshot-interval 16KB,16MB] [--no-levers] [--legacy] [--profile]
   [--payout-batches 1,10,100,max|none] [--payout-lines N] [--payout-shards N] [--payout-in-flight N]
   [--hot-payer-payments N] [--hot-payer-shards N] [--hot-payer-in-flight N]

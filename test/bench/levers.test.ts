@@ -39,6 +39,10 @@ describe('bench levers', () => {
     const legacy = leverRows()[0]!.old;
     expect(topology.logging).toBe(legacy.logging);
     expect(topology.nodeEnv.chaincode).toMatchObject(legacy.nodeEnv?.chaincode ?? {});
+    expect(topology.chaincode.endorsementPolicy).toBe('/Channel/Application/Endorsement');
+    expect(legacy.endorsementPolicy).toBe('/Channel/Application/Endorsement');
+    // The rest of the chaincode section stays as the bench topology has it.
+    expect(topology.chaincode.path).toBe('chaincode');
     expect((parse(text) as { portBase: number }).portBase).toBeGreaterThan(0);
   });
 });

@@ -12,7 +12,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { down, up } from '@fabpay/network';
-import { BENCH_HOME, benchOptions, benchTopologyFile, useTopology } from './network';
+import { BENCH_HOME, benchOptions, benchTopologyFile, IMPLICIT_MAJORITY, useTopology } from './network';
 
 /** The node settings of one process kind (see topology `nodeEnv`). */
 type Env = Record<string, string>;
@@ -21,6 +21,8 @@ type Env = Record<string, string>;
 export interface LeverOld {
   logging?: string;
   nodeEnv?: { orderer?: Env; peer?: Env; chaincode?: Env };
+  /** Topology `chaincode.endorsementPolicy` (`up` redefines the chaincode when it differs). */
+  endorsementPolicy?: string;
 }
 
 export interface Lever {
@@ -54,6 +56,12 @@ export const LEVERS: readonly Lever[] = [
       'peers log per-transaction lines (gRPC call completed, chaincode finished, transaction sent to orderer) at WARN, everything else at INFO',
     old: { logging: 'INFO' },
   },
+  {
+    name: 'explicit-endorsement',
+    description:
+      "the chaincode's endorsement policy is the majority of the orgs written out, OutOf(k, each org's peer), which a validating peer evaluates once, instead of the channel's implicit MAJORITY Endorsement, evaluated once per org",
+    old: { endorsementPolicy: IMPLICIT_MAJORITY },
+  },
 ];
 
 /** The name of the row with every lever's old value: the chaincode and defaults before them. */
@@ -68,7 +76,11 @@ export interface LeverRow {
 
 /** `into` with `from`'s values added (from's win). */
 export function mergeOld(into: LeverOld, from: LeverOld): LeverOld {
-  const out: LeverOld = { ...into, ...(from.logging !== undefined ? { logging: from.logging } : {}) };
+  const out: LeverOld = {
+    ...into,
+    ...(from.logging !== undefined ? { logging: from.logging } : {}),
+    ...(from.endorsementPolicy !== undefined ? { endorsementPolicy: from.endorsementPolicy } : {}),
+  };
   if (from.nodeEnv) {
     const env = { ...(into.nodeEnv ?? {}) };
     for (const kind of ['orderer', 'peer', 'chaincode'] as const) {
@@ -98,9 +110,15 @@ export function leverRows(levers: readonly Lever[] = LEVERS): LeverRow[] {
  * bench topology itself when nothing is old.
  */
 export function leverTopology(old: LeverOld, source = benchTopologyFile(), dir = BENCH_HOME): string {
-  if (old.logging === undefined && !old.nodeEnv) return source;
+  if (old.logging === undefined && !old.nodeEnv && old.endorsementPolicy === undefined) return source;
   const doc = parse(readFileSync(source, 'utf8')) as Record<string, unknown>;
   if (old.logging !== undefined) doc.logging = old.logging;
+  if (old.endorsementPolicy !== undefined) {
+    doc.chaincode = {
+      ...((doc.chaincode ?? {}) as Record<string, unknown>),
+      endorsementPolicy: old.endorsementPolicy,
+    };
+  }
   if (old.nodeEnv) {
     const have = (doc.nodeEnv ?? {}) as Record<string, Env>;
     for (const [kind, env] of Object.entries(old.nodeEnv)) have[kind] = { ...(have[kind] ?? {}), ...env };

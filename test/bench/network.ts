@@ -11,6 +11,7 @@ import path from 'node:path';
 import { repoRoot } from '@fabpay/topology';
 import {
   changeGovernance,
+  CHANNEL_POLICY_PREFIX,
   clean,
   contextFor,
   deploy,
@@ -224,19 +225,21 @@ export async function setChannelCapability(
 // ------------------------------------------------------------------------------------------------
 
 /**
- * `majority`: the channel default, a reference to the implicit-meta `MAJORITY Endorsement` (both
- * orgs endorse); `outof`: the same rule as an explicit signature policy, `OutOf(majority, each
- * org's peer)`, which a validating peer evaluates once rather than once per org; `any`: OR of the
- * orgs' peers (one org endorses).
+ * `majority`: the network's default, a majority of the orgs written out (`OutOf(k, each org's
+ * peer)`, both of the bench's two orgs); `implicit`: the same rule as a reference to the channel's
+ * implicit-meta `MAJORITY Endorsement` (the default before), which a validating peer evaluates
+ * once per org; `any`: OR of the orgs' peers (one org endorses).
  */
-export const ENDORSEMENTS = ['majority', 'outof', 'any'] as const;
+export const ENDORSEMENTS = ['majority', 'implicit', 'any'] as const;
 export type Endorsement = (typeof ENDORSEMENTS)[number];
 
-/** The chaincode's signature policy for a setting over the orgs' MSP IDs; undefined: the channel default. */
-export function signaturePolicyFor(want: Endorsement, mspIds: readonly string[]): string | undefined {
-  const peers = mspIds.map((m) => `'${m}.peer'`).join(',');
-  if (want === 'any') return `OR(${peers})`;
-  if (want === 'outof') return `OutOf(${Math.floor(mspIds.length / 2) + 1},${peers})`;
+/** The channel's implicit MAJORITY, as a chaincode policy reference. */
+export const IMPLICIT_MAJORITY = `${CHANNEL_POLICY_PREFIX}Application/Endorsement`;
+
+/** The topology `chaincode.endorsementPolicy` for a setting; undefined: the network's default. */
+export function endorsementPolicyFor(want: Endorsement, mspIds: readonly string[]): string | undefined {
+  if (want === 'any') return `OR(${mspIds.map((m) => `'${m}.peer'`).join(',')})`;
+  if (want === 'implicit') return IMPLICIT_MAJORITY;
   return undefined;
 }
 
@@ -259,7 +262,7 @@ export async function setEndorsement(log: (line: string) => void, want: Endorsem
   if (readEndorsement() === want) return false;
   const ctx = benchContext(log);
   let topologyFile = activeTopology();
-  const policy = signaturePolicyFor(
+  const policy = endorsementPolicyFor(
     want,
     ctx.topology.orgs.map((o) => o.mspId),
   );

@@ -6,8 +6,8 @@ describe('chaincode CPU per execution', () => {
     expect(endorsingPeersPerPayment('majority')).toBe(2);
     expect(endorsingPeersPerPayment('majority', 3)).toBe(2);
     expect(endorsingPeersPerPayment('majority', 4)).toBe(3);
-    expect(endorsingPeersPerPayment('outof')).toBe(2);
-    expect(endorsingPeersPerPayment('outof', 5)).toBe(3);
+    expect(endorsingPeersPerPayment('implicit')).toBe(2);
+    expect(endorsingPeersPerPayment('implicit', 5)).toBe(3);
     expect(endorsingPeersPerPayment('any')).toBe(1);
     expect(() => endorsingPeersPerPayment('all')).toThrow(/unknown endorsement/);
   });

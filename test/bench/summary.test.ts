@@ -1,5 +1,5 @@
 import { parseBenchArgs } from './args';
-import { signaturePolicyFor } from './network';
+import { endorsementPolicyFor } from './network';
 import type { CpuReport } from './cpu';
 import { runReport, type RunReport } from './report';
 import { summary } from './summary';
@@ -69,23 +69,19 @@ describe('bench summary', () => {
 });
 
 describe('endorsement settings', () => {
-  it('writes the majority out as OutOf over every org, and one org as OR', () => {
-    expect(signaturePolicyFor('majority', ['A', 'B'])).toBeUndefined();
-    expect(signaturePolicyFor('outof', ['A', 'B'])).toBe("OutOf(2,'A.peer','B.peer')");
-    expect(signaturePolicyFor('outof', ['A', 'B', 'C'])).toBe("OutOf(2,'A.peer','B.peer','C.peer')");
-    expect(signaturePolicyFor('outof', ['A', 'B', 'C', 'D'])).toBe(
-      "OutOf(3,'A.peer','B.peer','C.peer','D.peer')",
-    );
-    expect(signaturePolicyFor('any', ['A', 'B'])).toBe("OR('A.peer','B.peer')");
+  it("leaves the majority to the network's default, refers to the channel's for implicit, writes one org as OR", () => {
+    expect(endorsementPolicyFor('majority', ['A', 'B'])).toBeUndefined();
+    expect(endorsementPolicyFor('implicit', ['A', 'B'])).toBe('/Channel/Application/Endorsement');
+    expect(endorsementPolicyFor('any', ['A', 'B'])).toBe("OR('A.peer','B.peer')");
   });
 
   it('--endorsement takes the three settings and names the choices on anything else', () => {
-    expect(parseBenchArgs(['--endorsement', 'outof,majority'], {}).endorsements).toEqual([
-      'outof',
+    expect(parseBenchArgs(['--endorsement', 'implicit,majority'], {}).endorsements).toEqual([
+      'implicit',
       'majority',
     ]);
     expect(() => parseBenchArgs(['--endorsement', 'all'], {})).toThrow(
-      '--endorsement: expected majority, outof, any, got "all"',
+      '--endorsement: expected majority, implicit, any, got "all"',
     );
   });
 });

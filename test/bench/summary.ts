@@ -27,8 +27,8 @@ function fabricVersion(): string {
 
 /** What each endorsement setting asks of a payment, as the report names it. */
 const POLICY_TEXT: Record<Endorsement, string> = {
-  majority: 'channel default MAJORITY Endorsement (both orgs endorse)',
-  outof: "OutOf(2,'Org1MSP.peer','Org2MSP.peer') (both orgs endorse; the majority written out)",
+  majority: "the network's default, OutOf(2,'Org1MSP.peer','Org2MSP.peer') (both orgs endorse)",
+  implicit: "the channel's implicit MAJORITY Endorsement by reference, as before (both orgs endorse)",
   any: "OR('Org1MSP.peer','Org2MSP.peer') (one org endorses)",
 };
 

@@ -176,8 +176,11 @@ export const chaincodeSchema = z.strictObject({
   /** Chaincode workspace, relative to the repository root; its CCaaS server is `<path>/dist/server.js`. */
   path: z.string({ error: 'expected a path' }).min(1).default('chaincode'),
   /**
-   * Signature policy for endorsement, e.g. `OR('Org1MSP.peer','Org2MSP.peer')`. Omitted: the
-   * channel's default, a MAJORITY of the organisations' peers.
+   * Signature policy for endorsement, e.g. `OR('Org1MSP.peer','Org2MSP.peer')`, or a channel
+   * config policy reference such as `/Channel/Application/Endorsement` (the channel's implicit
+   * MAJORITY). Omitted: a majority of the organisations' peers written out,
+   * `OutOf(k,'Org1MSP.peer',...)`, which `org add` and `org remove` keep in step with the orgs
+   * (network/src/chaincode/endorsement-policy.ts says why it is written out).
    */
   endorsementPolicy: z.string().min(1).optional(),
 });

@@ -8,11 +8,13 @@ import path from 'node:path';
 import { chaincodeTarget, ordererFlags, peerCli } from '../admin-cli';
 import { peersOf, runningOrderer, type NetworkContext } from '../context';
 import type { NodeSpec } from '../nodes/specs';
+import type { Topology } from '@fabpay/topology';
 import { chaincodeFiles } from '../layout';
 import { CommandError } from '../util/run';
 import { retryTransient } from '../util/transient';
 import { waitFor } from '../util/wait';
 import { CHAINCODE_ADDRESS_TEMPLATE } from './builder-config';
+import { describeValidationParameter, wantedPolicy } from './endorsement-policy';
 import { orgTlsRootPem } from './endpoints';
 import { packageCcaas, type CcaasPackage } from './package';
 import { startChaincodeServer } from './server';
@@ -23,6 +25,8 @@ export interface Committed {
   version: string;
   /** Which of the channel's orgs approved the committed definition (by MSP ID). */
   approvals: Record<string, boolean>;
+  /** Its endorsement policy in canonical form (endorsement-policy.ts); undefined if not known. */
+  policy?: string;
 }
 
 /** What `deploy` did. */
@@ -70,8 +74,17 @@ export async function queryCommitted(ctx: NetworkContext): Promise<Committed | u
     sequence: number;
     version: string;
     approvals?: Record<string, boolean>;
+    validation_parameter?: string;
   };
-  return { sequence: Number(json.sequence), version: json.version, approvals: json.approvals ?? {} };
+  const policy = json.validation_parameter
+    ? describeValidationParameter(json.validation_parameter)
+    : undefined;
+  return {
+    sequence: Number(json.sequence),
+    version: json.version,
+    approvals: json.approvals ?? {},
+    ...(policy !== undefined ? { policy } : {}),
+  };
 }
 
 /**
@@ -105,6 +118,29 @@ export async function installPackage(ctx: NetworkContext, peer: NodeSpec, pkg: C
   });
 }
 
+/**
+ * Why the committed definition (of the version being deployed) must be redefined, sequence + 1,
+ * with the same packages; none: it stands. `followMembership`: an org of the topology has not
+ * approved it (`org add`). Always: its endorsement policy is not the topology's, since a
+ * written-out policy names the orgs and `org add`/`org remove` change them (policies of a shape
+ * endorsement-policy.ts cannot read are left alone).
+ */
+export function redefinitionReasons(
+  topology: Topology,
+  committed: Committed,
+  followMembership: boolean,
+): string[] {
+  const missing = followMembership
+    ? topology.orgs.filter((o) => committed.approvals[o.mspId] !== true).map((o) => o.mspId)
+    : [];
+  const wanted = wantedPolicy(topology).canonical;
+  const policyDiffers = wanted !== undefined && committed.policy !== undefined && committed.policy !== wanted;
+  return [
+    ...(missing.length > 0 ? [`${missing.join(', ')} did not approve sequence ${committed.sequence}`] : []),
+    ...(policyDiffers ? [`its endorsement policy is ${committed.policy}, not ${wanted}`] : []),
+  ];
+}
+
 export async function deployChaincode(ctx: NetworkContext, opts: DeployOptions = {}): Promise<DeployResult> {
   const { topology } = ctx;
   const cc = topology.chaincode;
@@ -115,13 +151,12 @@ export async function deployChaincode(ctx: NetworkContext, opts: DeployOptions =
   }
   let sequence =
     committed && committed.version === version ? committed.sequence : (committed?.sequence ?? 0) + 1;
-  if (opts.followMembership && committed && committed.sequence === sequence) {
-    const missing = topology.orgs.filter((o) => committed.approvals[o.mspId] !== true).map((o) => o.mspId);
-    if (missing.length > 0) {
+  const wanted = wantedPolicy(topology);
+  if (committed && committed.sequence === sequence) {
+    const why = redefinitionReasons(topology, committed, opts.followMembership ?? false);
+    if (why.length > 0) {
       sequence += 1;
-      ctx.progress(
-        `chaincode: ${missing.join(', ')} did not approve sequence ${committed.sequence}: redefining as sequence ${sequence}`,
-      );
+      ctx.progress(`chaincode: ${why.join('; ')}: redefining as sequence ${sequence}`);
     }
   }
   const orgs = topology.orgs.map((o) => o.name);
@@ -134,8 +169,14 @@ export async function deployChaincode(ctx: NetworkContext, opts: DeployOptions =
     for (const peer of peersOf(ctx, org)) await startChaincodeServer(ctx, peer, pkg.packageId);
   }
 
-  const policy = cc.endorsementPolicy ? ['--signature-policy', cc.endorsementPolicy] : [];
-  const definition = [...chaincodeTarget(ctx), '-v', version, '--sequence', String(sequence), ...policy];
+  const definition = [
+    ...chaincodeTarget(ctx),
+    '-v',
+    version,
+    '--sequence',
+    String(sequence),
+    ...wanted.flags,
+  ];
   const orderer = ordererFlags(runningOrderer(ctx));
   const alreadyCommitted = committed?.sequence === sequence && committed.version === version;
   if (!alreadyCommitted) {

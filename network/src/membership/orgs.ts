@@ -4,14 +4,16 @@
  * Joining, in the order that never leaves the channel half-configured for payments: the topology
  * file gains the org (the record a later `up` reads), its CA tier and identities, its MSP in the
  * channel config (signed by a majority of the member orgs' admins), its peers started and joined,
- * the chaincode installed on them and redefined (sequence + 1) so every org approves it and the
- * channel's MAJORITY endorsement counts the new org, gossip, and last the payments governance,
+ * the chaincode installed on them and redefined (sequence + 1) so every org approves it and its
+ * endorsement policy, the majority of the orgs written out, counts the new org, gossip, and last
+ * the payments governance,
  * whose majority then admits it as a member. Until that last step the chaincode refuses the new
  * org's identities (admission requires governance membership), so no payment runs half-joined.
  *
  * Leaving reverses it, governance first: the chaincode refuses the org's identities (and moves no
  * money into or out of its accounts: ORG_NOT_MEMBER) before its MSP leaves the channel config, after
- * which no peer or orderer accepts a transaction it signs. Its accounts stay on the ledger.
+ * which no peer or orderer accepts a transaction it signs; then the chaincode is redefined with the
+ * majority of the orgs that stay. Its accounts stay on the ledger.
  *
  * Every step checks whether it is done already, so a second run changes nothing and a run cut
  * short is finished by running it again.
@@ -440,6 +442,14 @@ async function removeOrgUnlocked(name: string, opts: MembershipOptions): Promise
       },
     });
     if (done) changed.push('channel configuration');
+  });
+  await timer.run('chaincode definition follows the membership', async () => {
+    // The endorsement policy names the orgs (chaincode/endorsement-policy.ts): until it is
+    // redefined, the leaving org still counts towards the majority it asks for.
+    const committed = await queryCommitted(rest);
+    if (!committed) return progress('  no chaincode is committed on the channel');
+    const result = await deployChaincode(rest, { version: committed.version, followMembership: true });
+    if (result.changed) changed.push(`chaincode sequence ${result.sequence}`);
   });
   await timer.run('topology file', () => {
     const edit = recordOrgRemoved(opts.topologyFile, name);
