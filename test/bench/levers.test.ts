@@ -45,4 +45,17 @@ describe('bench levers', () => {
     expect(topology.chaincode.path).toBe('chaincode');
     expect((parse(text) as { portBase: number }).portBase).toBeGreaterThan(0);
   });
+
+  it('replace a policy the source topology already sets (a variant of a variant parses)', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'fabpay-levers-'));
+    const first = leverTopology({ endorsementPolicy: "OR('Org1MSP.peer','Org2MSP.peer')" }, undefined, dir);
+    const second = leverTopology(
+      { endorsementPolicy: '/Channel/Application/Endorsement' },
+      first,
+      path.join(dir, 'b'),
+    );
+    expect(parseTopologyYaml(readFileSync(second, 'utf8')).chaincode.endorsementPolicy).toBe(
+      '/Channel/Application/Endorsement',
+    );
+  });
 });

@@ -8,11 +8,15 @@
  * row is the bench topology as it is (main). A row is applied by restarting every process with a
  * topology variant (`down`, then `up`, which keeps the ledgers and accounts).
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { parse, stringify } from 'yaml';
 import { down, up } from '@fabpay/network';
-import { BENCH_HOME, benchOptions, benchTopologyFile, IMPLICIT_MAJORITY, useTopology } from './network';
+import {
+  BENCH_HOME,
+  benchOptions,
+  benchTopologyFile,
+  IMPLICIT_MAJORITY,
+  topologyVariant,
+  useTopology,
+} from './network';
 
 /** The node settings of one process kind (see topology `nodeEnv`). */
 type Env = Record<string, string>;
@@ -111,23 +115,25 @@ export function leverRows(levers: readonly Lever[] = LEVERS): LeverRow[] {
  */
 export function leverTopology(old: LeverOld, source = benchTopologyFile(), dir = BENCH_HOME): string {
   if (old.logging === undefined && !old.nodeEnv && old.endorsementPolicy === undefined) return source;
-  const doc = parse(readFileSync(source, 'utf8')) as Record<string, unknown>;
-  if (old.logging !== undefined) doc.logging = old.logging;
-  if (old.endorsementPolicy !== undefined) {
-    doc.chaincode = {
-      ...((doc.chaincode ?? {}) as Record<string, unknown>),
-      endorsementPolicy: old.endorsementPolicy,
-    };
-  }
-  if (old.nodeEnv) {
-    const have = (doc.nodeEnv ?? {}) as Record<string, Env>;
-    for (const [kind, env] of Object.entries(old.nodeEnv)) have[kind] = { ...(have[kind] ?? {}), ...env };
-    doc.nodeEnv = have;
-  }
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, 'topology-lever.yaml');
-  writeFileSync(file, `# written by the bench (levers.ts); do not edit\n${stringify(doc)}`);
-  return file;
+  return topologyVariant(
+    source,
+    'topology-lever.yaml',
+    (doc) => {
+      if (old.logging !== undefined) doc.logging = old.logging;
+      if (old.endorsementPolicy !== undefined) {
+        doc.chaincode = {
+          ...((doc.chaincode ?? {}) as Record<string, unknown>),
+          endorsementPolicy: old.endorsementPolicy,
+        };
+      }
+      if (old.nodeEnv) {
+        const have = (doc.nodeEnv ?? {}) as Record<string, Env>;
+        for (const [kind, env] of Object.entries(old.nodeEnv)) have[kind] = { ...(have[kind] ?? {}), ...env };
+        doc.nodeEnv = have;
+      }
+    },
+    dir,
+  );
 }
 
 /** Restarts every process of the bench network with a row's settings (ledgers are kept). */

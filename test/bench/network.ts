@@ -8,6 +8,7 @@
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { parse, stringify } from 'yaml';
 import { repoRoot } from '@fabpay/topology';
 import {
   changeGovernance,
@@ -56,6 +57,24 @@ let activeTopologyFile: string | undefined;
 /** The topology file the bench network runs with now: a lever row's variant, or the bench topology. */
 export function activeTopology(): string {
   return activeTopologyFile ?? benchTopologyFile();
+}
+
+/**
+ * A copy of the topology file `source` with `edit` applied to its document, written into `dir`
+ * (the bench home) as `name`; returns its path.
+ */
+export function topologyVariant(
+  source: string,
+  name: string,
+  edit: (doc: Record<string, unknown>) => void,
+  dir = BENCH_HOME,
+): string {
+  const doc = parse(readFileSync(source, 'utf8')) as Record<string, unknown>;
+  edit(doc);
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, name);
+  writeFileSync(file, `# written by the bench from ${path.basename(source)}; do not edit\n${stringify(doc)}`);
+  return file;
 }
 
 /** Makes `file` the topology every later bench step (status, upgrades, restarts) uses. */
@@ -267,14 +286,9 @@ export async function setEndorsement(log: (line: string) => void, want: Endorsem
     ctx.topology.orgs.map((o) => o.mspId),
   );
   if (policy !== undefined) {
-    const text = readFileSync(topologyFile, 'utf8').replace(
-      /^ {2}path: chaincode$/m,
-      `  path: chaincode\n  endorsementPolicy: "${policy}"`,
-    );
-    if (!text.includes('endorsementPolicy'))
-      throw new Error('could not add an endorsement policy to the bench topology');
-    topologyFile = path.join(BENCH_HOME, `topology-endorsement-${want}.yaml`);
-    writeFileSync(topologyFile, text);
+    topologyFile = topologyVariant(topologyFile, `topology-endorsement-${want}.yaml`, (doc) => {
+      doc.chaincode = { ...((doc.chaincode ?? {}) as Record<string, unknown>), endorsementPolicy: policy };
+    });
   }
   log(`[bench] chaincode upgrade: endorsement ${readEndorsement()} -> ${want}`);
   const t = Date.now();
