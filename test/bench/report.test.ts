@@ -1,5 +1,5 @@
-import type { CpuReport } from './cpu';
-import { chaincodeMsPerExecution, endorsingPeersPerPayment, runReport, table } from './report';
+import { chaincodeMsPerExecution, endorsingPeersPerPayment, table } from './report';
+import { uniformRun } from './run-fixture';
 
 describe('chaincode CPU per execution', () => {
   it('counts endorsing peers per payment by endorsement setting', () => {
@@ -13,40 +13,8 @@ describe('chaincode CPU per execution', () => {
   });
 
   it('is chaincode CPU / (committed x endorsers) on every row, and in the table', () => {
-    const cpu: CpuReport = {
-      seconds: { orderers: 1, peers: 4, chaincode: 3, client: 1, otherOnMachine: 0 },
-      shareOfBusy: { orderers: 0, peers: 0, chaincode: 0, client: 0, otherOnMachine: 0 },
-      machineBusyCores: 2,
-      cores: 2,
-      lost: [],
-    };
     const row = (endorsement: string) =>
-      runReport({
-        label: `fabpay/uniform/${endorsement}`,
-        client: 'fabpay',
-        clientDescription: 'c',
-        workload: 'uniform: x',
-        capability: 'V2_0',
-        endorsement,
-        batch: '250ms/500',
-        custody: 'on',
-        concurrency: 100,
-        mode: 'workers',
-        load: {
-          attempted: 600,
-          committed: 600,
-          failed: 0,
-          conflictsToCallers: 0,
-          errors: {},
-          errorSamples: {},
-          latenciesMs: [1],
-          wallSeconds: 6,
-          stoppedByTimeCap: false,
-        },
-        conflictRetries: 0,
-        clientRetries: {},
-        cpu,
-      });
+      uniformRun({ label: `fabpay/uniform/${endorsement}`, endorsement, committed: 600, wallSeconds: 6 });
     expect(row('majority').chaincodeCpu).toEqual({ endorsingPeersPerPayment: 2, msPerExecution: 2.5 });
     expect(row('any').chaincodeCpu).toEqual({ endorsingPeersPerPayment: 1, msPerExecution: 5 });
     expect(chaincodeMsPerExecution(1, 0)).toBe(0);

@@ -1,46 +1,18 @@
 import { parseBenchArgs } from './args';
 import { endorsementPolicyFor } from './network';
-import type { CpuReport } from './cpu';
-import { runReport, type RunReport } from './report';
+import type { RunReport } from './report';
+import { uniformRun } from './run-fixture';
 import { summary } from './summary';
 
-const cpu: CpuReport = {
-  seconds: { orderers: 1, peers: 4, chaincode: 3, client: 1, otherOnMachine: 0 },
-  shareOfBusy: { orderers: 0, peers: 0, chaincode: 0, client: 0, otherOnMachine: 0 },
-  machineBusyCores: 2,
-  cores: 2,
-  lost: [],
-};
-
 /** A uniform row of `committed` payments in 10 s at the given settings. */
-function row(capability: string, endorsement: string, committed: number): RunReport {
-  return runReport({
+const row = (capability: string, endorsement: string, committed: number): RunReport =>
+  uniformRun({
     label: `fabpay/uniform/${capability}/${endorsement}/250ms/500/custody-on`,
-    client: 'fabpay',
-    clientDescription: 'c',
-    workload: 'uniform: x',
     capability,
     endorsement,
-    batch: '250ms/500',
-    custody: 'on',
-    concurrency: 100,
-    mode: 'workers',
-    load: {
-      attempted: committed,
-      committed,
-      failed: 0,
-      conflictsToCallers: 0,
-      errors: {},
-      errorSamples: {},
-      latenciesMs: [1],
-      wallSeconds: 10,
-      stoppedByTimeCap: false,
-    },
-    conflictRetries: 0,
-    clientRetries: {},
-    cpu,
+    committed,
+    wallSeconds: 10,
   });
-}
 
 describe('bench summary', () => {
   it('reports every endorsement policy from the rows run at the main capability (run.ts measures them there)', () => {
