@@ -6,9 +6,9 @@
  * channel config (signed by a majority of the member orgs' admins), its peers started and joined,
  * the chaincode installed on them and redefined (sequence + 1) so every org approves it and its
  * endorsement policy, the majority of the orgs written out, counts the new org, gossip, and last
- * the payments governance,
- * whose majority then admits it as a member. Until that last step the chaincode refuses the new
- * org's identities (admission requires governance membership), so no payment runs half-joined.
+ * the payments governance, whose majority then admits it as a member. Until that last step the
+ * chaincode refuses the new org's identities (admission requires governance membership), so no
+ * payment runs half-joined.
  *
  * Leaving reverses it, governance first: the chaincode refuses the org's identities (and moves no
  * money into or out of its accounts: ORG_NOT_MEMBER) before its MSP leaves the channel config, after
