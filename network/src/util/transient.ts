@@ -9,10 +9,13 @@ import { waitFor } from './wait';
 /**
  * Messages of the peer and osnadmin CLIs (and the gRPC and orderer errors they wrap) that mean
  * "not now", not "never": the endpoint is not listening yet (connection refused, a TLS handshake
- * cut short), the call timed out, or the ordering service has no Raft leader yet.
+ * cut short), the call timed out, the ordering service has no Raft leader yet, or the orderer
+ * that checks a consenter change has not yet learnt which nodes are active ("0 out of N nodes are
+ * alive": etcdraft's ActiveNodes is empty on an orderer until the leader's cluster metadata
+ * reaches it after a restart; a real quorum loss names the live nodes it sees, never 0).
  */
 const TRANSIENT =
-  /connection refused|connection reset|failed to create new connection|client failed to connect|error while dialing|code = Unavailable|context deadline exceeded|SERVICE_UNAVAILABLE|no Raft leader|timed out waiting for txid|transport is closing|broken pipe/i;
+  /connection refused|connection reset|failed to create new connection|client failed to connect|error while dialing|code = Unavailable|context deadline exceeded|SERVICE_UNAVAILABLE|no Raft leader|timed out waiting for txid|transport is closing|broken pipe|\b0 out of \d+ nodes are alive/i;
 
 /** Whether a failed CLI run (its error or output text) may succeed when tried again shortly. */
 export function isTransientCliFailure(failure: unknown): boolean {
