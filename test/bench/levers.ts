@@ -14,6 +14,7 @@ import {
   benchOptions,
   benchTopologyFile,
   IMPLICIT_MAJORITY,
+  setEndorsementPolicy,
   topologyVariant,
   useTopology,
 } from './network';
@@ -120,12 +121,7 @@ export function leverTopology(old: LeverOld, source = benchTopologyFile(), dir =
     'topology-lever.yaml',
     (doc) => {
       if (old.logging !== undefined) doc.logging = old.logging;
-      if (old.endorsementPolicy !== undefined) {
-        doc.chaincode = {
-          ...((doc.chaincode ?? {}) as Record<string, unknown>),
-          endorsementPolicy: old.endorsementPolicy,
-        };
-      }
+      if (old.endorsementPolicy !== undefined) setEndorsementPolicy(doc, old.endorsementPolicy);
       if (old.nodeEnv) {
         const have = (doc.nodeEnv ?? {}) as Record<string, Env>;
         for (const [kind, env] of Object.entries(old.nodeEnv)) have[kind] = { ...(have[kind] ?? {}), ...env };

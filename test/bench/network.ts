@@ -77,6 +77,11 @@ export function topologyVariant(
   return file;
 }
 
+/** Sets `chaincode.endorsementPolicy` in a topology document (the rest of its chaincode section kept). */
+export function setEndorsementPolicy(doc: Record<string, unknown>, policy: string): void {
+  doc.chaincode = { ...((doc.chaincode ?? {}) as Record<string, unknown>), endorsementPolicy: policy };
+}
+
 /** Makes `file` the topology every later bench step (status, upgrades, restarts) uses. */
 export function useTopology(file: string): void {
   activeTopologyFile = file;
@@ -286,9 +291,9 @@ export async function setEndorsement(log: (line: string) => void, want: Endorsem
     ctx.topology.orgs.map((o) => o.mspId),
   );
   if (policy !== undefined) {
-    topologyFile = topologyVariant(topologyFile, `topology-endorsement-${want}.yaml`, (doc) => {
-      doc.chaincode = { ...((doc.chaincode ?? {}) as Record<string, unknown>), endorsementPolicy: policy };
-    });
+    topologyFile = topologyVariant(topologyFile, `topology-endorsement-${want}.yaml`, (doc) =>
+      setEndorsementPolicy(doc, policy),
+    );
   }
   log(`[bench] chaincode upgrade: endorsement ${readEndorsement()} -> ${want}`);
   const t = Date.now();

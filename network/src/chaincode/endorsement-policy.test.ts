@@ -6,7 +6,7 @@ import {
   majorityPolicy,
   wantedPolicy,
 } from './endorsement-policy';
-import { redefinitionReasons } from './lifecycle';
+import { redefinitionReasons, type Committed } from './lifecycle';
 
 type RoleType = msp.MSPRole.MSPRoleTypeMap[keyof msp.MSPRole.MSPRoleTypeMap];
 
@@ -41,6 +41,19 @@ function signaturePolicyBase64(n: number, principals: [string, RoleType][]): str
   return Buffer.from(ap.serializeBinary()).toString('base64');
 }
 
+/** A topology of `orgs` peer orgs (Org1MSP, ...), one peer each, with `policy` as its chaincode's. */
+function topologyOf(orgs: number, policy?: string) {
+  return parseTopologyYaml(
+    [
+      'name: t',
+      'ordererOrg: { name: O, mspId: OMSP, orderers: 1 }',
+      'orgs:',
+      ...Array.from({ length: orgs }, (_, i) => `  - { name: Org${i + 1}, mspId: Org${i + 1}MSP, peers: 1 }`),
+      ...(policy ? [`chaincode: { endorsementPolicy: "${policy}" }`] : []),
+    ].join('\n'),
+  );
+}
+
 const PEER = msp.MSPRole.MSPRoleType.PEER;
 
 describe('the chaincode endorsement policy', () => {
@@ -52,18 +65,7 @@ describe('the chaincode endorsement policy', () => {
     expect(() => majorityPolicy([])).toThrow(/at least one organisation/);
   });
 
-  const topology = (policy?: string) =>
-    parseTopologyYaml(
-      [
-        'name: t',
-        'ordererOrg: { name: O, mspId: OMSP, orderers: 1 }',
-        'orgs:',
-        '  - { name: Org1, mspId: Org1MSP, peers: 1 }',
-        '  - { name: Org2, mspId: Org2MSP, peers: 1 }',
-        '  - { name: Org3, mspId: Org3MSP, peers: 1 }',
-        ...(policy ? [`chaincode: { endorsementPolicy: "${policy}" }`] : []),
-      ].join('\n'),
-    );
+  const topology = (policy?: string) => topologyOf(3, policy);
 
   it("defaults to the majority of the topology's orgs, else takes the topology's policy", () => {
     expect(wantedPolicy(topology())).toEqual({
@@ -123,34 +125,23 @@ describe('the chaincode endorsement policy', () => {
 });
 
 describe('when a committed definition is redefined', () => {
-  const twoOrgs = parseTopologyYaml(
-    [
-      'name: t',
-      'ordererOrg: { name: O, mspId: OMSP, orderers: 1 }',
-      'orgs:',
-      '  - { name: Org1, mspId: Org1MSP, peers: 1 }',
-      '  - { name: Org2, mspId: Org2MSP, peers: 1 }',
-    ].join('\n'),
-  );
+  const twoOrgs = topologyOf(2);
   const approvedByBoth = { Org1MSP: true, Org2MSP: true };
+  const TWO = "OutOf(2,'Org1MSP.peer','Org2MSP.peer')";
+  /** A committed definition at sequence 3 with these approvals and (when given) policy. */
+  const committedWith = (approvals: Record<string, boolean>, policy?: string): Committed => ({
+    sequence: 3,
+    version: '1.0',
+    approvals,
+    ...(policy !== undefined ? { policy } : {}),
+  });
 
   it('not when it has the topology’s policy and every org approved it', () => {
-    const committed = {
-      sequence: 3,
-      version: '1.0',
-      approvals: approvedByBoth,
-      policy: "OutOf(2,'Org1MSP.peer','Org2MSP.peer')",
-    };
-    expect(redefinitionReasons(twoOrgs, committed, true)).toEqual([]);
+    expect(redefinitionReasons(twoOrgs, committedWith(approvedByBoth, TWO), true)).toEqual([]);
   });
 
   it("when its policy names other orgs than the topology's (org add, org remove) or is the channel's", () => {
-    const three = {
-      sequence: 3,
-      version: '1.0',
-      approvals: approvedByBoth,
-      policy: "OutOf(2,'Org1MSP.peer','Org2MSP.peer','Org3MSP.peer')",
-    };
+    const three = committedWith(approvedByBoth, "OutOf(2,'Org1MSP.peer','Org2MSP.peer','Org3MSP.peer')");
     expect(redefinitionReasons(twoOrgs, three, false)).toEqual([
       "its endorsement policy is OutOf(2,'Org1MSP.peer','Org2MSP.peer','Org3MSP.peer'), not OutOf(2,'Org1MSP.peer','Org2MSP.peer')",
     ]);
@@ -159,18 +150,12 @@ describe('when a committed definition is redefined', () => {
   });
 
   it('when an org has not approved it, only when following the membership', () => {
-    const committed = {
-      sequence: 3,
-      version: '1.0',
-      approvals: { Org1MSP: true },
-      policy: "OutOf(2,'Org1MSP.peer','Org2MSP.peer')",
-    };
+    const committed = committedWith({ Org1MSP: true }, TWO);
     expect(redefinitionReasons(twoOrgs, committed, false)).toEqual([]);
     expect(redefinitionReasons(twoOrgs, committed, true)).toEqual(['Org2MSP did not approve sequence 3']);
   });
 
   it('not over a policy it cannot read', () => {
-    const committed = { sequence: 3, version: '1.0', approvals: approvedByBoth };
-    expect(redefinitionReasons(twoOrgs, committed, true)).toEqual([]);
+    expect(redefinitionReasons(twoOrgs, committedWith(approvedByBoth), true)).toEqual([]);
   });
 });
