@@ -66,7 +66,7 @@ export interface BenchArgs {
    * the others are compared on uniform right after it, then the first is restored.
    */
   snapshotIntervals: number[];
-  /** One more uniform row with every process profiled (profile.ts). */
+  /** One more uniform row, then payout batches, with every process profiled (profile.ts). */
   profile: boolean;
   /** Every row on the chaincode and network defaults from before the levers (`legacy`). */
   legacy: boolean;

@@ -33,6 +33,15 @@ const load = (committed: number, failed: number, wallSeconds: number): LoadResul
 const opts = { batchSizes: [100], lines: 1000, shards: 8, inFlight: 8 };
 
 describe('payout workload', () => {
+  it('pays each payee at most once in a batch when there are enough of them, the same for a seed', () => {
+    const payees = Array.from({ length: 1000 }, (_, i) => `p${i}`);
+    const a = payoutWorkload('payroll', payees, 'EUR', 500, 't').payment(0);
+    const b = payoutWorkload('payroll', payees, 'EUR', 500, 't').payment(0);
+    expect(new Set(a.lines.map((l) => l.to)).size).toBe(500);
+    expect(b).toEqual(a);
+    expect(payoutWorkload('payroll', payees, 'EUR', 500, 't', 12).payment(0)).not.toEqual(a);
+  });
+
   it('builds batches of the size asked for, with IDs unique across batches and lines', () => {
     const w = payoutWorkload('payroll', ['a', 'b', 'c'], 'EUR', 10, 'tag-p10');
     const batches = [0, 1, 2].map((i) => w.payment(i));
@@ -47,6 +56,11 @@ describe('payout workload', () => {
     }
     const ids = batches.flatMap((b) => b.lines.map((l) => l.paymentId));
     expect(new Set(ids).size).toBe(30);
+    // More lines than payees: each payee once per pass over them.
+    for (const b of batches) {
+      const counts = ['a', 'b', 'c'].map((p) => b.lines.filter((l) => l.to === p).length).sort();
+      expect(counts).toEqual([3, 3, 4]);
+    }
     // IDs stay within the chaincode's 64 characters for a bench tag.
     expect(Math.max(...ids.map((id) => `b${Date.now().toString(36)}-${id}`.length))).toBeLessThanOrEqual(64);
   });

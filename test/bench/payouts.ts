@@ -7,13 +7,14 @@
  * block. --payout-in-flight batches are kept in flight (closed loop); the client's AccountQueue
  * runs min(S, in flight) of them at once, one per shard, and queues the rest, so a batch's latency
  * includes any wait in that queue. Lines pay 1 minor unit each to payees drawn (seeded) from the
- * bench's payer accounts; a batch may pay one payee several times (the chaincode sums them into
- * one credit per payee).
+ * bench's payer accounts, distinct within a batch while there are enough of them, as a payroll
+ * pays each employee once: with repeats, a batch of 500 drawn from 1,000 accounts would pay only
+ * about 393 payees, read and credit each once, and flatter the figures of large batches.
  */
 import type { BatchLineRequest, PayBatchRequest } from '@fabpay/gateway-client';
 import type { BenchArgs, PayoutArgs } from './args';
 import { round, type CpuReport } from './cpu';
-import { runLoad } from './load';
+import { runLoad, type Outcome } from './load';
 import { chaincodeMsPerExecution, endorsingPeersPerPayment, formatTable } from './report';
 import { classifiedSubmitter, type FabpaySubmitter } from './runners/fabpay';
 import { settingsLabel, type Settings } from './settings';
@@ -71,7 +72,10 @@ export function payoutPayerId(prefix: string, shards: number): string {
   return `${prefix}-payout-s${shards}`;
 }
 
-/** The batches of one row: `count` batches of `size` lines, IDs unique to the row's `tag`. */
+/**
+ * The batches of one row: `count` batches of `size` lines, IDs unique to the row's `tag`, payees
+ * distinct within a batch unless `size` exceeds the payees given (then each payee once, then again).
+ */
 export function payoutWorkload(
   payer: string,
   payees: readonly string[],
@@ -84,11 +88,14 @@ export function payoutWorkload(
   return {
     payment: (i) => {
       const batchId = `${tag}-${i}`;
-      const lines: BatchLineRequest[] = Array.from({ length: size }, (_, k) => ({
-        paymentId: `${batchId}-${k}`,
-        to: payees[Math.floor(random() * payees.length)]!,
-        amount: '1',
-      }));
+      // A partial Fisher-Yates shuffle: the first `size` places of a fresh permutation.
+      const pool = [...payees];
+      const lines: BatchLineRequest[] = Array.from({ length: size }, (_, k) => {
+        const place = k % pool.length;
+        const pick = place + Math.floor(random() * (pool.length - place));
+        [pool[place], pool[pick]] = [pool[pick]!, pool[place]!];
+        return { paymentId: `${batchId}-${k}`, to: pool[place]!, amount: '1' };
+      });
       return { batchId, from: payer, currency, lines };
     },
   };
@@ -180,8 +187,14 @@ export async function setupPayouts(
   if (opts.batchSizes.length === 0) return undefined;
   const accountId = payoutPayerId(prefix, opts.shards);
   log(`[bench] setup: payout payer ${accountId} (${opts.shards} shards)`);
-  // Every line pays 1; a row sends at most its lines rounded up to whole batches.
-  const need = BigInt(opts.batchSizes.reduce((n, size) => n + batchesFor(opts, size) * size, 0));
+  // Every line pays 1; a row sends at most its lines rounded up to whole batches, after a warm-up
+  // window of at most `inFlight` batches.
+  const need = BigInt(
+    opts.batchSizes.reduce((n, size) => {
+      const count = batchesFor(opts, size);
+      return n + (count + Math.min(opts.inFlight, count)) * size;
+    }, 0),
+  );
   return setupShardedPayer(
     fabpay.payments,
     {
@@ -196,11 +209,8 @@ export async function setupPayouts(
   );
 }
 
-/**
- * Runs the payout rows, one per batch size, with the main settings, after one unmeasured batch
- * (the chaincode's payBatch path warms up).
- */
-export async function runPayouts(deps: {
+/** What the payout runs need from the bench. */
+export interface PayoutDeps {
   fabpay: FabpaySubmitter;
   args: BenchArgs;
   payer: ShardedPayerSetup | undefined;
@@ -209,15 +219,82 @@ export async function runPayouts(deps: {
   chaincode: string;
   tag: string;
   log: (line: string) => void;
-}): Promise<PayoutSection | undefined> {
+}
+
+/** Submits one batch and classifies its outcome (runners/fabpay.ts). */
+type BatchSubmitter = { pay(req: PayBatchRequest): Promise<Outcome> };
+
+/** Sends payBatch for the payout payer, with its shard count known to the client. */
+function payoutSubmitter(deps: PayoutDeps, payer: ShardedPayerSetup): BatchSubmitter {
+  const payments = shardedPayments(deps.fabpay.client, deps.chaincode, { [payer.accountId]: payer.shards });
+  return classifiedSubmitter((req: PayBatchRequest) => payments.payBatch(req));
+}
+
+/**
+ * One unmeasured window of `inFlight` batches of `size` lines. Measured cold, the first row of a
+ * run cost up to 35% more CPU per line than the same row run second (batches of 500: 3.08 against
+ * 2.28 ms): the servers' heaps and code paths grow to the batch size. Without a window per row,
+ * the order of the rows decided their figures.
+ */
+async function warmUp(
+  deps: PayoutDeps,
+  payer: ShardedPayerSetup,
+  submitter: BatchSubmitter,
+  size: number,
+): Promise<void> {
+  const { args, accounts } = deps;
+  const opts = args.payouts;
+  const warm = await runLoad(
+    submitter,
+    payoutWorkload(payer.accountId, accounts.payers, accounts.currency, size, `${deps.tag}-w${size}`),
+    {
+      count: Math.min(opts.inFlight, batchesFor(opts, size)),
+      concurrency: opts.inFlight,
+      timeCapMs: args.timeCapSeconds * 1000,
+      mode: 'workers',
+    },
+  );
+  if (warm.failed > 0) deps.log(`[bench]   warm-up: ${warm.failed} of ${warm.attempted} batches failed`);
+}
+
+/**
+ * --profile: batches of `size` lines for `seconds`, after a warm-up window, with `capture` started
+ * between the two (profile.ts), so the profiles show where a payout line's CPU goes. Returns what
+ * `capture` gave, or undefined without a payout payer.
+ */
+export async function profilePayouts<T>(
+  deps: PayoutDeps,
+  size: number,
+  seconds: number,
+  capture: () => Promise<{ finish(): Promise<T> }>,
+): Promise<T | undefined> {
+  const { args, payer, accounts, log } = deps;
+  if (!payer) return undefined;
+  const submitter = payoutSubmitter(deps, payer);
+  await warmUp(deps, payer, submitter, size);
+  log(`[bench] profile: batches of ${size} lines for ${seconds} s`);
+  const taking = await capture();
+  const load = await runLoad(
+    submitter,
+    payoutWorkload(payer.accountId, accounts.payers, accounts.currency, size, `${deps.tag}-prof${size}`),
+    {
+      // More than the capture can use at 2,000 lines/s; the time cap ends the load.
+      count: Math.ceil((seconds * 2000) / size),
+      concurrency: args.payouts.inFlight,
+      timeCapMs: seconds * 1000,
+      mode: 'workers',
+    },
+  );
+  log(`[bench]   ${load.committed * size} lines committed while profiled, ${load.failed} batches failed`);
+  return taking.finish();
+}
+
+/** Runs the payout rows, one per batch size, with the main settings, each after its warm-up window. */
+export async function runPayouts(deps: PayoutDeps): Promise<PayoutSection | undefined> {
   const { fabpay, args, payer, accounts, settings, log } = deps;
   const opts = args.payouts;
   if (!payer) return undefined;
-  const payments = shardedPayments(fabpay.client, deps.chaincode, { [payer.accountId]: payer.shards });
-  const submitter = classifiedSubmitter((req: PayBatchRequest) => payments.payBatch(req));
-  const warm = payoutWorkload(payer.accountId, accounts.payers, accounts.currency, 10, `${deps.tag}-pw`);
-  const warmOutcome = await submitter.pay(warm.payment(0));
-  if (!warmOutcome.ok) log(`[bench] payout warm-up batch failed: ${warmOutcome.code}`);
+  const submitter = payoutSubmitter(deps, payer);
 
   const rows: PayoutRow[] = [];
   for (const size of opts.batchSizes) {
@@ -226,6 +303,7 @@ export async function runPayouts(deps: {
     log(
       `[bench] run ${label}: up to ${count} batches of ${size} lines, ${opts.inFlight} in flight, cap ${args.timeCapSeconds} s`,
     );
+    await warmUp(deps, payer, submitter, size);
     const workload = payoutWorkload(
       payer.accountId,
       accounts.payers,

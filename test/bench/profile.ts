@@ -10,7 +10,7 @@
  * the Chrome DevTools profiles give the top consumers.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { binaryPath } from '@fabpay/topology';
 import type { LeverOld } from './levers';
@@ -67,14 +67,16 @@ export interface ProfileFiles {
 }
 
 /**
- * Starts profiles of every tracked process: the Go processes for `seconds` (pprof's own timer),
- * the chaincode servers until `finish`.
+ * Starts profiles of every tracked process into `dir`: the Go processes for `seconds` (pprof's
+ * own timer), the chaincode servers until `finish`. The servers write where they were started
+ * to (`chaincodeDir`, their FABPAY_CPU_PROFILE_DIR); `finish` moves what they wrote into `dir`.
  */
 export async function startProfiles(
   processes: readonly TrackedProcess[],
   dir: string,
   seconds: number,
   log: (line: string) => void,
+  chaincodeDir = dir,
 ): Promise<ProfileCapture> {
   mkdirSync(dir, { recursive: true });
   const chaincode = processes.filter((p) => p.group === 'chaincode');
@@ -103,15 +105,18 @@ export async function startProfiles(
       const pprof = Object.fromEntries(
         (await Promise.all(pending)).filter((x): x is [string, string] => x !== undefined),
       );
-      const before = new Set(readdirSync(dir));
+      const before = new Set(readdirSync(chaincodeDir));
       for (const p of chaincode) process.kill(p.pid, 'SIGUSR2');
       // The servers write their profile asynchronously after the signal.
       const until = Date.now() + 15_000;
       let written: string[] = [];
       while (Date.now() < until) {
-        written = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile') && !before.has(f));
+        written = readdirSync(chaincodeDir).filter((f) => f.endsWith('.cpuprofile') && !before.has(f));
         if (written.length >= chaincode.length) break;
         await new Promise((r) => setTimeout(r, 250));
+      }
+      if (chaincodeDir !== dir) {
+        for (const f of written) renameSync(path.join(chaincodeDir, f), path.join(dir, f));
       }
       return { dir, pprof, chaincode: written.map((f) => path.join(dir, f)) };
     },

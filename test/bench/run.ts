@@ -69,6 +69,8 @@ class Bench {
   fabpay!: FabpaySubmitter;
   /** Top consumers of the profiles taken with --profile. */
   profiles: Record<string, unknown> | null = null;
+  /** The same for the payout batches profiled after them. */
+  payoutProfiles: Record<string, unknown> | null = null;
   profile = '';
   wallet = '';
 
@@ -243,9 +245,10 @@ class Bench {
   /**
    * --profile: uniform once with every process restarted with profiling on (over `base`, the
    * settings in force: main, or legacy with --legacy), profiles taken over the run (profile.ts);
+   * then payout batches of 100 lines (or the first --payout-batches size) profiled the same way;
    * then the network is restarted on `base` alone.
    */
-  async profiled(main: Settings, base: LeverOld): Promise<void> {
+  async profiled(main: Settings, base: LeverOld, sharded: ShardedRows): Promise<void> {
     const dir = path.join(BENCH_HOME, 'profiles', this.tag);
     await this.fabpay.close();
     await applyLeverRow(this.log, {
@@ -262,6 +265,18 @@ class Bench {
     const files = await capture.finish();
     this.profiles = profileSummary(files);
     this.log(`[bench] profiles: ${dir}`);
+    const sizes = this.args.payouts.batchSizes;
+    const size = sizes.includes(100) ? 100 : sizes[0];
+    if (size !== undefined) {
+      const payoutDir = path.join(dir, `payout-${size}`);
+      const payoutFiles = await sharded.profilePayouts(this.fabpay, size, seconds, async () =>
+        startProfiles(await trackedProcesses(() => undefined), payoutDir, seconds, this.log, dir),
+      );
+      if (payoutFiles) {
+        this.payoutProfiles = profileSummary(payoutFiles);
+        this.log(`[bench] payout profiles: ${payoutDir}`);
+      }
+    }
     await this.fabpay.close();
     await applyLeverRow(this.log, { name: 'unprofiled', description: 'profiling off', old: base });
     this.fabpay = await this.openFabpay();
@@ -383,7 +398,7 @@ async function main(): Promise<void> {
       await applyLeverRow(log, leverRows()[0]!);
       bench.fabpay = await bench.openFabpay();
     }
-    if (args.profile) await bench.profiled(main, args.legacy ? leverRows()[0]!.old : {});
+    if (args.profile) await bench.profiled(main, args.legacy ? leverRows()[0]!.old : {}, sharded);
 
     // Main settings: every workload with this client, then the upstream baselines on uniform.
     // Right after the main uniform row, uniform again on the accounts of each other custody
@@ -523,6 +538,7 @@ async function main(): Promise<void> {
       sharded.sections(),
     );
     if (bench.profiles) result.profiles = bench.profiles;
+    if (bench.payoutProfiles) result.payoutProfiles = bench.payoutProfiles;
     log('');
     log(table(bench.runs));
     log('');

@@ -5,7 +5,7 @@
  */
 import type { BenchArgs } from './args';
 import { runHotPayer, setupHotPayer, type HotPayerSection } from './hot-payer';
-import { payoutTable, runPayouts, setupPayouts, type PayoutSection } from './payouts';
+import { payoutTable, profilePayouts, runPayouts, setupPayouts, type PayoutSection } from './payouts';
 import type { RunReport } from './report';
 import type { FabpaySubmitter } from './runners/fabpay';
 import type { Settings } from './settings';
@@ -40,6 +40,19 @@ export class ShardedRows {
     const payout = await setupPayouts(fabpay, args, prefix, accounts.currency, log);
     const hot = await setupHotPayer(fabpay, args, prefix, accounts.currency, log);
     return new ShardedRows(deps, payout, hot);
+  }
+
+  /**
+   * --profile: batches of `size` lines for `seconds` with `capture` running (payouts.ts
+   * profilePayouts); undefined without a payout payer.
+   */
+  profilePayouts<T>(
+    fabpay: FabpaySubmitter,
+    size: number,
+    seconds: number,
+    capture: () => Promise<{ finish(): Promise<T> }>,
+  ): Promise<T | undefined> {
+    return profilePayouts({ ...this.deps, fabpay, payer: this.payoutPayer }, size, seconds, capture);
   }
 
   /** Runs the payout rows, then the hot payer row, whose run joins `runs` (the main table). */
