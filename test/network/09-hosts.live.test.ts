@@ -22,6 +22,7 @@ import {
   clean,
   contextFor,
   ordererChannelInfo,
+  peerHeight,
   up,
   type NetworkContext,
   type UpResult,
@@ -42,6 +43,7 @@ import { establishedOn, listenersOn, withPartition, type PartitionTimings } from
 import {
   closeParties,
   committedEverywhere,
+  eventually,
   expectHistory,
   fundAccounts,
   holdingsOf,
@@ -65,6 +67,13 @@ const MAX_PER_PAYER = 300;
 const LOAD_MS = 240_000;
 /** How long the peer org's host stays cut off. */
 const PEER_ORG_CUT_MS = 20_000;
+/**
+ * How soon after the heal the cut-off org's peers must have every block the orderers have. Until
+ * they do, each payment they endorse mismatches the other org's endorsement and fails. Catching up
+ * takes a reconnect and a block or two; the bound only has to tell that from a deliver stream that
+ * stays dead for a minute (what Fabric's default keepalive let happen, network/src/nodes/tuning.ts).
+ */
+const CATCH_UP_MS = 30_000;
 
 describe('the network across hosts (network namespaces), with partitions', () => {
   const net = scratchNetwork('hosts.yaml', 4500, 'hosts');
@@ -233,6 +242,22 @@ describe('the network across hosts (network namespaces), with partitions', () =>
       say(
         `bank2 cut for ${timings.heldSeconds.toFixed(1)}s (cut ${timings.cutSeconds.toFixed(3)}s, heal ${timings.healSeconds.toFixed(3)}s): ${whileCut} payments committed while it was cut off`,
       );
+      const ctx = ctxNow();
+      const cutPeers = ctx.peers.filter((p) => p.org === 'Org2');
+      const ordererHeights = await Promise.all(
+        ctx.orderers.map((o) => ordererChannelInfo(o, ctx.topology.channel.name)),
+      );
+      const chain = Math.max(...ordererHeights.map((h) => h?.height ?? 0));
+      const caughtUp = await eventually(
+        `Org2's peers to reach the orderers' height ${chain} after the heal`,
+        async () => {
+          const heights = await Promise.all(cutPeers.map((p) => peerHeight(ctx, p)));
+          return heights.every((h) => h !== undefined && h >= chain) ? Date.now() - healAt : undefined;
+        },
+        { timeoutMs: 120_000, intervalMs: 250 },
+      );
+      say(`Org2's peers reached height ${chain} ${(caughtUp / 1000).toFixed(1)}s after the heal`);
+      expect(caughtUp).toBeLessThanOrEqual(CATCH_UP_MS);
       // Stalled: at most the payments already endorsed when the link went down could commit.
       expect(whileCut).toBeLessThanOrEqual(PAYERS);
       const atHeal = flow.committed();
