@@ -1,4 +1,4 @@
-import { NodeSettingError, withNodeSettings } from './tuning';
+import { NodeSettingError, TUNED_NODE_ENV, withNodeSettings } from './tuning';
 
 const none = { orderer: {}, peer: {}, chaincode: {} };
 
@@ -24,5 +24,20 @@ describe('node settings', () => {
     expect(env({})).toEqual({ CORE_PEER_ID: 'p', GOGC: '400', X: '1' });
     expect(env({ GOGC: '100', X: '' })).toEqual({ CORE_PEER_ID: 'p', GOGC: '100' });
     expect(withNodeSettings('orderer', {}, { nodeEnv: none }, defaults)).toEqual({});
+  });
+
+  it('has peers ping a silent delivery stream no more often than the orderers accept, and well within a minute', () => {
+    const seconds = (v: string | undefined): number => {
+      const m = /^(\d+)s$/.exec(v ?? '');
+      if (!m) throw new Error(`not a duration in seconds: ${v}`);
+      return Number(m[1]);
+    };
+    const interval = seconds(TUNED_NODE_ENV.peer.CORE_PEER_KEEPALIVE_DELIVERYCLIENT_INTERVAL);
+    const timeout = seconds(TUNED_NODE_ENV.peer.CORE_PEER_KEEPALIVE_DELIVERYCLIENT_TIMEOUT);
+    const minimum = seconds(TUNED_NODE_ENV.orderer.ORDERER_GENERAL_KEEPALIVE_SERVERMININTERVAL);
+    // grpc-go closes a client that pings more often than the server's minimum interval.
+    expect(interval).toBeGreaterThanOrEqual(minimum);
+    // Fabric's defaults (60 s + 20 s) left a dead stream unnoticed for up to a minute after a heal.
+    expect(interval + timeout).toBeLessThan(60);
   });
 });

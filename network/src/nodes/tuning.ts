@@ -13,19 +13,37 @@ import type { Topology } from '@fabpay/topology';
 export type TunableKind = 'orderer' | 'peer' | 'chaincode';
 
 /**
- * Defaults chosen by measurement (`npm run bench`, levers section; README "Performance"); each
- * entry says what it replaced and what it saved. Empty values are not set at all.
+ * Defaults chosen by measurement (`npm run bench`, levers section; README "Performance") or by a
+ * failure seen on a live network; each entry says what it replaced and why. Empty values are not
+ * set at all.
+ *
+ * Keepalive of a peer's block delivery (peer `peer.keepalive.deliveryClient`, default 60 s
+ * interval and 20 s timeout; orderer `General.Keepalive.ServerMinInterval`, default 60 s). A
+ * peer's deliver stream only receives, so nothing but its keepalive ping tells it the orderer has
+ * dropped the connection. After a partition as long as the orderer's 20 s TCP user timeout, the
+ * orderer had given up on its side of the connection without the peer learning of it, and the
+ * peer waited for blocks on a dead stream until its next ping, up to a minute after the heal. All that time its org endorsed
+ * on a stale ledger and payments failed on endorsement mismatches: the hosts suite's partition
+ * test saw 3,700 to 4,500 of them over about 40 s in two of three runs on Fabric 3.1.5, and 738 in
+ * one CI run on the 2023 build. A ping after 10 s of silence, answered within 10 s, finds the dead
+ * stream during the partition or right after it; the orderer must then accept a ping every 10 s
+ * (grpc-go closes a client that pings more often than the server's minimum), so its minimum is 5 s.
+ *
  *
  * Tried and not adopted: Fabric's history index off on peers
  * (CORE_LEDGER_HISTORY_ENABLEHISTORYDATABASE=false; the chaincode never calls GetHistoryForKey,
  * and it cost about 2% of peer CPU in the profiles). On Fabric 3.1.5 the hosts suite's partition
  * tests then failed twice in two runs, with thousands of endorsement mismatches between the orgs'
- * peers. They later failed the same way with it on (README "Performance"), so the test is flaky
- * on 3.1.5 whatever this setting; it stays on until that is understood.
+ * peers. They later failed the same way with it on (README "Performance"): the cause was the
+ * delivery keepalive above, not the index. It stays on for now; turning it off is worth about 2%
+ * of peer CPU and needs its own measurement.
  */
 export const TUNED_NODE_ENV: Readonly<Record<TunableKind, Readonly<Record<string, string>>>> = {
-  orderer: {},
-  peer: {},
+  orderer: { ORDERER_GENERAL_KEEPALIVE_SERVERMININTERVAL: '5s' },
+  peer: {
+    CORE_PEER_KEEPALIVE_DELIVERYCLIENT_INTERVAL: '10s',
+    CORE_PEER_KEEPALIVE_DELIVERYCLIENT_TIMEOUT: '10s',
+  },
   chaincode: {},
 };
 
