@@ -241,12 +241,14 @@ async function warmUp(
   payer: ShardedPayerSetup,
   submitter: BatchSubmitter,
   size: number,
+  tag: string,
 ): Promise<void> {
   const { args, accounts } = deps;
   const opts = args.payouts;
+  // Batch IDs of its own: a replay of earlier batches would return at once and warm nothing.
   const warm = await runLoad(
     submitter,
-    payoutWorkload(payer.accountId, accounts.payers, accounts.currency, size, `${deps.tag}-w${size}`),
+    payoutWorkload(payer.accountId, accounts.payers, accounts.currency, size, tag),
     {
       count: Math.min(opts.inFlight, batchesFor(opts, size)),
       concurrency: opts.inFlight,
@@ -271,7 +273,7 @@ export async function profilePayouts<T>(
   const { args, payer, accounts, log } = deps;
   if (!payer) return undefined;
   const submitter = payoutSubmitter(deps, payer);
-  await warmUp(deps, payer, submitter, size);
+  await warmUp(deps, payer, submitter, size, `${deps.tag}-pw${size}`);
   log(`[bench] profile: batches of ${size} lines for ${seconds} s`);
   const taking = await capture();
   const load = await runLoad(
@@ -303,7 +305,7 @@ export async function runPayouts(deps: PayoutDeps): Promise<PayoutSection | unde
     log(
       `[bench] run ${label}: up to ${count} batches of ${size} lines, ${opts.inFlight} in flight, cap ${args.timeCapSeconds} s`,
     );
-    await warmUp(deps, payer, submitter, size);
+    await warmUp(deps, payer, submitter, size, `${deps.tag}-w${size}`);
     const workload = payoutWorkload(
       payer.accountId,
       accounts.payers,
