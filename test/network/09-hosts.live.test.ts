@@ -248,6 +248,7 @@ describe('the network across hosts (network namespaces), with partitions', () =>
         ctx.orderers.map((o) => ordererChannelInfo(o, ctx.topology.channel.name)),
       );
       const chain = Math.max(...ordererHeights.map((h) => h?.height ?? 0));
+      expect(chain).toBeGreaterThan(0);
       const caughtUp = await eventually(
         `Org2's peers to reach the orderers' height ${chain} after the heal`,
         async () => {
