@@ -11,10 +11,11 @@ export const PEER_ORGS = 2;
 
 /**
  * Peers that endorse (and so execute the chaincode for) one payment under an endorsement
- * setting: `majority` is the channel's MAJORITY Endorsement policy (more than half of the orgs,
- * both of the bench's two; `implicit` the same rule by the channel's reference), `any` one org's peer. This counts what the chaincode policy asks for;
- * a conflict retried by the client executes the chaincode again, which this figure includes in
- * the CPU and does not add to the count, so it is CPU per *useful* execution.
+ * setting: `majority` is a majority of the orgs (more than half, both of the bench's two;
+ * `implicit` the same rule by the channel's reference), `any` one org's peer. This counts what the
+ * chaincode policy asks for; a conflict retried by the client executes the chaincode again, which
+ * this figure includes in the CPU and does not add to the count, so it is CPU per *useful*
+ * execution.
  */
 export function endorsingPeersPerPayment(endorsement: string, orgs = PEER_ORGS): number {
   if (endorsement === 'majority' || endorsement === 'implicit') return Math.floor(orgs / 2) + 1;

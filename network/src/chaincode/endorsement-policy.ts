@@ -12,6 +12,7 @@
  */
 import { common, msp, peer } from '@hyperledger/fabric-protos';
 import type { Topology } from '@fabpay/topology';
+import { quorum } from '../membership/rules';
 
 /** A policy reference to a channel config policy (`--channel-config-policy`) starts with this. */
 export const CHANNEL_POLICY_PREFIX = '/Channel/';
@@ -29,7 +30,8 @@ export interface WantedPolicy {
 /** `OutOf(k, '<msp>.peer', ...)`: more than half of the orgs, each by one of its peers. */
 export function majorityPolicy(mspIds: readonly string[]): string {
   if (mspIds.length === 0) throw new Error('an endorsement policy needs at least one organisation');
-  return `OutOf(${Math.floor(mspIds.length / 2) + 1},${mspIds.map((m) => `'${m}.peer'`).join(',')})`;
+  // More than half, as a Raft quorum counts votes.
+  return `OutOf(${quorum(mspIds.length)},${mspIds.map((m) => `'${m}.peer'`).join(',')})`;
 }
 
 /** The topology's `chaincode.endorsementPolicy`, or the majority of its orgs written out. */
